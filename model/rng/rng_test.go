@@ -1,0 +1,324 @@
+package rng
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// chiSquare bins draws over the support, pools the bins whose expected count
+// is under 5 into their neighbours, and returns the statistic and its degrees
+// of freedom. logProb gives the exact log mass of each k.
+func chiSquare(draws []int, logProb func(k int) float64) (stat float64, df int) {
+	counts := map[int]int{}
+	lo, hi := math.MaxInt, math.MinInt
+	for _, k := range draws {
+		counts[k]++
+		lo, hi = min(lo, k), max(hi, k)
+	}
+	n := float64(len(draws))
+	// Widen the range to cover the mass the draws may have missed.
+	for lo > 0 && n*math.Exp(logProb(lo-1)) > 1e-3 {
+		lo--
+	}
+	for n*math.Exp(logProb(hi+1)) > 1e-3 {
+		hi++
+	}
+	var obs, exp float64
+	mass := 0.0
+	for k := lo; k <= hi; k++ {
+		p := math.Exp(logProb(k))
+		mass += p
+		obs += float64(counts[k])
+		exp += n * p
+		if exp >= 5 && k < hi {
+			stat += (obs - exp) * (obs - exp) / exp
+			df++
+			obs, exp = 0, 0
+		}
+	}
+	// The last bin takes what is left, including the mass outside [lo, hi].
+	exp += n * (1 - mass)
+	if exp > 0 {
+		stat += (obs - exp) * (obs - exp) / exp
+		df++
+	}
+	return stat, df - 1
+}
+
+// checkDiscrete tests a sampler by chi-square goodness of fit (rejecting at
+// 0.1%) and by its sample mean and variance against the exact moments, each
+// within 4 standard errors (the variance's from batch means over 50 batches).
+func checkDiscrete(t *testing.T, draws []int, logProb func(int) float64, mean, variance float64) {
+	t.Helper()
+	stat, df := chiSquare(draws, logProb)
+	if df < 1 {
+		t.Fatalf("degenerate grid point: %d degrees of freedom", df)
+	}
+	crit := distuv.ChiSquared{K: float64(df)}.Quantile(0.999)
+	if stat > crit {
+		t.Errorf("chi-square %.1f on %d df exceeds %.1f", stat, df, crit)
+	}
+	const batches = 50
+	size := len(draws) / batches
+	var bm, bv []float64
+	for b := 0; b < batches; b++ {
+		m, v := moments(draws[b*size : (b+1)*size])
+		bm = append(bm, m)
+		bv = append(bv, v)
+	}
+	m, v := moments(draws)
+	seMean := math.Sqrt(variance / float64(len(draws)))
+	if d := math.Abs(m - mean); d > 4*seMean+1e-12 {
+		t.Errorf("mean %.5g, want %.5g (± %.3g)", m, mean, 4*seMean)
+	}
+	_, vv := meanVar(bv)
+	seVar := math.Sqrt(vv / batches)
+	if d := math.Abs(v - variance); d > 4*seVar+1e-12 {
+		t.Errorf("variance %.5g, want %.5g (± %.3g)", v, variance, 4*seVar)
+	}
+}
+
+func moments(xs []int) (mean, variance float64) {
+	f := make([]float64, len(xs))
+	for i, x := range xs {
+		f[i] = float64(x)
+	}
+	return meanVar(f)
+}
+
+func meanVar(xs []float64) (mean, variance float64) {
+	for _, x := range xs {
+		mean += x
+	}
+	mean /= float64(len(xs))
+	for _, x := range xs {
+		variance += (x - mean) * (x - mean)
+	}
+	return mean, variance / float64(len(xs)-1)
+}
+
+func TestBinomial(t *testing.T) {
+	// The grid crosses the switch from inversion to BTRD at n·p = 10, the
+	// reflection at p = 0.5, and BTRD's |k-m| > 15 branch (large n·p·q).
+	grid := []struct {
+		n int
+		p float64
+	}{
+		{1, 0.5}, {5, 0.3}, {20, 0.49}, {33, 0.3}, {34, 0.3}, {99, 0.1},
+		{100, 0.1}, {1000, 0.0099}, {1000, 0.01}, {50, 0.7}, {200, 0.95},
+		{60, 0.5}, {5000, 0.4}, {1000000, 0.25}, {10, 0.999},
+	}
+	for i, g := range grid {
+		t.Run(fmt.Sprintf("n=%d,p=%g", g.n, g.p), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, uint64(i)))
+			draws := make([]int, 200000)
+			for j := range draws {
+				draws[j] = Binomial(r, g.n, g.p)
+				if draws[j] < 0 || draws[j] > g.n {
+					t.Fatalf("draw %d outside [0, %d]", draws[j], g.n)
+				}
+			}
+			d := distuv.Binomial{N: float64(g.n), P: g.p}
+			checkDiscrete(t, draws, func(k int) float64 {
+				if k < 0 || k > g.n {
+					return math.Inf(-1)
+				}
+				return d.LogProb(float64(k))
+			}, d.Mean(), d.Variance())
+		})
+	}
+}
+
+func TestBinomialEdges(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range []struct {
+		n    int
+		p    float64
+		want int
+	}{{0, 0.5, 0}, {-3, 0.5, 0}, {10, 0, 0}, {10, -1, 0}, {10, 1, 10}, {10, 2, 10}, {10, math.NaN(), 0}} {
+		if got := Binomial(r, c.n, c.p); got != c.want {
+			t.Errorf("Binomial(%d, %g) = %d, want %d", c.n, c.p, got, c.want)
+		}
+	}
+}
+
+func TestPoisson(t *testing.T) {
+	// Crosses the switch from inversion to PTRS at λ = 10.
+	for i, lambda := range []float64{0.05, 1, 3.5, 9.99, 10, 10.5, 25, 140, 5000} {
+		t.Run(fmt.Sprintf("lambda=%g", lambda), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(2, uint64(i)))
+			draws := make([]int, 200000)
+			for j := range draws {
+				draws[j] = Poisson(r, lambda)
+			}
+			d := distuv.Poisson{Lambda: lambda}
+			checkDiscrete(t, draws, func(k int) float64 {
+				if k < 0 {
+					return math.Inf(-1)
+				}
+				return d.LogProb(float64(k))
+			}, lambda, lambda)
+		})
+	}
+}
+
+// TestPoissonZeroAboveTen checks that PTRS can return 0, which gonum's
+// cannot for λ >= 10: at λ = 10, P(0) = e^-10, so 4e6 draws expect 182 zeros.
+func TestPoissonZeroAboveTen(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 3))
+	zeros := 0
+	const n = 4000000
+	for range n {
+		if Poisson(r, 10) == 0 {
+			zeros++
+		}
+	}
+	want := n * math.Exp(-10)
+	if math.Abs(float64(zeros)-want) > 4*math.Sqrt(want) {
+		t.Errorf("%d zeros at λ=10, want %.0f ± %.0f", zeros, want, 4*math.Sqrt(want))
+	}
+}
+
+func TestNegBinomial(t *testing.T) {
+	for i, c := range []struct{ mu, phi float64 }{{0.5, 2}, {5, 0.8}, {30, 10}, {140, 25}, {12, math.Inf(1)}} {
+		t.Run(fmt.Sprintf("mu=%g,phi=%g", c.mu, c.phi), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(4, uint64(i)))
+			draws := make([]int, 200000)
+			for j := range draws {
+				draws[j] = NegBinomial(r, c.mu, c.phi)
+			}
+			variance := c.mu + c.mu*c.mu/c.phi
+			checkDiscrete(t, draws, func(k int) float64 { return negBinLogProb(k, c.mu, c.phi) }, c.mu, variance)
+		})
+	}
+}
+
+// negBinLogProb is the NB2 mass: Γ(k+φ)/(Γ(φ)k!)·(φ/(φ+μ))^φ·(μ/(φ+μ))^k.
+func negBinLogProb(k int, mu, phi float64) float64 {
+	if k < 0 {
+		return math.Inf(-1)
+	}
+	if math.IsInf(phi, 1) {
+		return distuv.Poisson{Lambda: mu}.LogProb(float64(k))
+	}
+	kf := float64(k)
+	a, _ := math.Lgamma(kf + phi)
+	b, _ := math.Lgamma(phi)
+	c, _ := math.Lgamma(kf + 1)
+	return a - b - c + phi*math.Log(phi/(phi+mu)) + kf*math.Log(mu/(phi+mu))
+}
+
+func TestGamma(t *testing.T) {
+	// Kolmogorov–Smirnov against gonum's CDF, and the exact mean, for shapes
+	// on both sides of the shape < 1 boost.
+	for i, c := range []struct{ shape, rate float64 }{{0.1, 1}, {0.7, 2}, {1, 1}, {3.5, 0.2}, {250, 10}} {
+		t.Run(fmt.Sprintf("shape=%g", c.shape), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(5, uint64(i)))
+			const n = 100000
+			xs := make([]float64, n)
+			for j := range xs {
+				xs[j] = Gamma(r, c.shape, c.rate)
+			}
+			d := distuv.Gamma{Alpha: c.shape, Beta: c.rate}
+			if ks := ksStat(xs, d.CDF); ks > 1.95/math.Sqrt(n) { // 0.1% critical value
+				t.Errorf("KS statistic %.4g exceeds %.4g", ks, 1.95/math.Sqrt(n))
+			}
+			m, _ := meanVar(xs)
+			if se := math.Sqrt(d.Variance() / n); math.Abs(m-d.Mean()) > 4*se {
+				t.Errorf("mean %.5g, want %.5g ± %.3g", m, d.Mean(), 4*se)
+			}
+		})
+	}
+}
+
+func ksStat(xs []float64, cdf func(float64) float64) float64 {
+	s := append([]float64(nil), xs...)
+	sortFloats(s)
+	n := float64(len(s))
+	d := 0.0
+	for i, x := range s {
+		f := cdf(x)
+		d = max(d, math.Abs(f-float64(i)/n), math.Abs(float64(i+1)/n-f))
+	}
+	return d
+}
+
+func TestMultinomial(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	p := []float64{0.5, 0, 2, 1.5} // weights, not normalised
+	const n, reps = 40, 100000
+	sum := make([]float64, len(p))
+	dst := make([]int, len(p))
+	for range reps {
+		Multinomial(r, n, p, dst)
+		tot := 0
+		for i, k := range dst {
+			tot += k
+			sum[i] += float64(k)
+		}
+		if tot != n {
+			t.Fatalf("counts %v sum to %d, want %d", dst, tot, n)
+		}
+		if dst[1] != 0 {
+			t.Fatalf("zero-weight category got %d", dst[1])
+		}
+	}
+	for i, w := range p {
+		pi := w / 4
+		want := n * pi
+		se := math.Sqrt(n * pi * (1 - pi) / reps)
+		if got := sum[i] / reps; math.Abs(got-want) > 4*se+1e-12 {
+			t.Errorf("category %d mean %.4f, want %.4f ± %.4f", i, got, want, 4*se)
+		}
+	}
+}
+
+func TestDeriveDistinct(t *testing.T) {
+	seen := map[[2]uint64]string{}
+	for _, k := range [][]uint64{{1}, {1, 0}, {1, 0, 0}, {0, 1}, {1, 2}, {2, 1}, {1, 2, 3}, {1, 2, 4}} {
+		hi, lo := Derive(k...)
+		if prev, ok := seen[[2]uint64{hi, lo}]; ok {
+			t.Errorf("keys %v and %s share a seed", k, prev)
+		}
+		seen[[2]uint64{hi, lo}] = fmt.Sprint(k)
+	}
+}
+
+// TestStreamGolden pins the first draws of one keyed stream, so that a
+// change to seed derivation or to the PCG is never an accident.
+func TestStreamGolden(t *testing.T) {
+	s := NewStream()
+	s.Reset(1, 0, 7)
+	got := []uint64{s.Uint64(), s.Uint64(), s.Uint64()}
+	want := goldenStream
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("stream (1,0,7) = %#x, want %#x", got, want)
+		}
+	}
+}
+
+// TestChiSquareHasPower checks that the goodness-of-fit test used above
+// rejects a sampler that is slightly wrong: Binomial(200, 0.31) judged as
+// Binomial(200, 0.30).
+func TestChiSquareHasPower(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	draws := make([]int, 200000)
+	for j := range draws {
+		draws[j] = Binomial(r, 200, 0.31)
+	}
+	d := distuv.Binomial{N: 200, P: 0.30}
+	stat, df := chiSquare(draws, func(k int) float64 {
+		if k < 0 || k > 200 {
+			return math.Inf(-1)
+		}
+		return d.LogProb(float64(k))
+	})
+	if crit := (distuv.ChiSquared{K: float64(df)}).Quantile(0.999); stat <= crit {
+		t.Errorf("chi-square %.1f on %d df did not reject a p off by 0.01 (critical %.1f)", stat, df, crit)
+	}
+}
