@@ -37,25 +37,60 @@ func binomialLow(r *rand.Rand, n int, p float64) int {
 
 // binomialInversion is sequential-search inversion from k = 0, with the
 // recursion f(k+1) = f(k)·(n-k)/(k+1)·p/q. For n·p < 10, q^n >= e^-20, so
-// the start value cannot underflow. Rounding can leave u above the summed
-// mass; the search then stops at a bound far in the tail and starts over.
+// the start value cannot underflow. The recursion reaches 0 past k = n, so
+// if rounding leaves u above the summed mass the search starts over.
 func binomialInversion(r *rand.Rand, n int, p float64) int {
 	q := 1 - p
+	if n == 1 {
+		if Uniform(r) < p {
+			return 1
+		}
+		return 0
+	}
 	s := p / q
 	a := float64(n+1) * s
-	f0 := math.Pow(q, float64(n))
-	bound := min(n, int(float64(n)*p+10*math.Sqrt(float64(n)*p*q+1)))
+	f0 := powInt(q, n)
 	for {
 		u := Uniform(r)
 		f := f0
-		for k := 0; k <= bound; k++ {
+		for k := 0; k <= n; k++ {
 			if u < f {
 				return k
 			}
 			u -= f
-			f *= a/float64(k+1) - s
+			if k < len(recip) {
+				f *= a*recip[k] - s
+			} else {
+				f *= a/float64(k+1) - s
+			}
 		}
 	}
+}
+
+// recip[k] is 1/(k+1): a multiply is several times faster than a divide in
+// the inversion loop, which rarely goes past k = 30.
+var recip = func() (t [64]float64) {
+	for k := range t {
+		t[k] = 1 / float64(k+1)
+	}
+	return t
+}()
+
+// powInt is x^n by repeated squaring for the small n of most cohort cells,
+// where it is several times faster than math.Pow.
+func powInt(x float64, n int) float64 {
+	if n > 64 {
+		return math.Pow(x, float64(n))
+	}
+	out := 1.0
+	for n > 0 {
+		if n&1 == 1 {
+			out *= x
+		}
+		x *= x
+		n >>= 1
+	}
+	return out
 }
 
 // fcTable holds fc(k) = ln k! - [ln √(2π) + (k+½)ln(k+1) - (k+1)], the

@@ -1,0 +1,247 @@
+package model
+
+import (
+	"fmt"
+	"math"
+)
+
+// plan is a validated model compiled to indices and posterior parameters:
+// what every trial starts from.
+type plan struct {
+	m          *Model
+	nS, nC, nB int
+	maxAge     int   // ages at or above the last band start share one cell
+	bandOf     []int // band of each age 0..maxAge
+
+	salesStart, sqlStage, oppStage int
+
+	// Gamma posteriors of the weekly hazards, indexed by hz(s, c, b).
+	advShape, lostShape, rate []float64
+
+	// dest[s] lists the stages an advance from s can land in (nS is won),
+	// with Dirichlet weights destAlpha[s]; a single entry needs no draw.
+	dest      [][]int
+	destAlpha [][]float64
+
+	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
+	phi, trend, trendSE, spend []float64
+	shockK                     float64 // Gamma(k, k) shock; 0 means none
+
+	deal []nig // per channel
+
+	open  []int32 // initial counts, indexed by cell(c, s, a)
+	deals []dealState
+	queue []int
+
+	metrics metricIndex
+}
+
+// nig is a Normal-Inverse-Gamma posterior of a lognormal's (μ, σ²):
+// σ² ~ InvGamma(alpha, beta), μ | σ² ~ N(mu, σ²/kappa).
+type nig struct{ mu, kappa, alpha, beta float64 }
+
+// newNIG is the posterior under the vague prior κ0 → 0, α0 = 1, β0 = 0, so
+// that the posterior mean of σ² is the sample variance of the log amounts.
+func newNIG(d LogNormal) nig {
+	return nig{mu: d.LogMean, kappa: d.Deals, alpha: 1 + d.Deals/2, beta: d.Deals * d.LogSD * d.LogSD / 2}
+}
+
+type dealState struct {
+	stage, ch, age int
+	amount         float64
+	open           bool
+}
+
+func (p *plan) hz(s, c, b int) int { return (s*p.nC+c)*p.nB + b }
+
+func (p *plan) cell(c, s, a int) int { return (c*p.nS+s)*(p.maxAge+1) + a }
+
+// minPrior keeps every Gamma prior proper when a band has no data at all.
+const minPrior = 1e-3
+
+func compile(m *Model) (*plan, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	p := &plan{m: m, nS: len(m.Stages), nC: len(m.Channels), nB: len(m.Bands)}
+	p.maxAge = m.Bands[p.nB-1]
+	p.bandOf = make([]int, p.maxAge+1)
+	for a := range p.bandOf {
+		for b := p.nB - 1; b >= 0; b-- {
+			if a >= m.Bands[b] {
+				p.bandOf[a] = b
+				break
+			}
+		}
+	}
+	p.salesStart = m.StageIndex(m.SalesStart)
+	p.sqlStage = m.StageIndex(m.SQLStage)
+	p.oppStage = m.StageIndex(m.OpportunityStage)
+	p.compileHazards()
+	if err := p.compileSkips(); err != nil {
+		return nil, err
+	}
+	p.compileArrivals()
+	p.compileDeals()
+	if err := p.compilePipeline(); err != nil {
+		return nil, err
+	}
+	p.metrics = newMetricIndex(m)
+	return p, nil
+}
+
+// compileHazards sets each channel's Gamma posterior with a prior centred
+// on the stage's pooled hazard in that band, of strength PoolWeeks.
+func (p *plan) compileHazards() {
+	n := p.nS * p.nC * p.nB
+	p.advShape, p.lostShape, p.rate = make([]float64, n), make([]float64, n), make([]float64, n)
+	for s, st := range p.m.Stages {
+		bands := make([][]Band, p.nC)
+		for _, e := range st.Exits {
+			bands[p.m.ChannelIndex(e.Channel)] = e.Bands
+		}
+		adv, lost := pooledRates(bands, p.nB)
+		k := max(st.PoolWeeks, minPrior)
+		for c := range p.nC {
+			for b := range p.nB {
+				i := p.hz(s, c, b)
+				bd := bands[c][b]
+				p.advShape[i] = k*adv[b] + minPrior + bd.Advance
+				p.lostShape[i] = k*lost[b] + minPrior + bd.Lost
+				p.rate[i] = k + bd.Exposure
+			}
+		}
+	}
+}
+
+// pooledRates returns the all-channel hazards per band; a band with no
+// exposure borrows the nearest earlier band's (or, failing that, later).
+func pooledRates(bands [][]Band, nB int) (adv, lost []float64) {
+	adv, lost = make([]float64, nB), make([]float64, nB)
+	has := make([]bool, nB)
+	for b := range nB {
+		var e, da, dl float64
+		for _, ch := range bands {
+			e += ch[b].Exposure
+			da += ch[b].Advance
+			dl += ch[b].Lost
+		}
+		if e > 0 {
+			adv[b], lost[b], has[b] = da/e, dl/e, true
+		}
+	}
+	for b := range nB {
+		if has[b] {
+			continue
+		}
+		for d := 1; d < nB; d++ {
+			if j := b - d; j >= 0 && has[j] {
+				adv[b], lost[b] = adv[j], lost[j]
+				break
+			}
+			if j := b + d; j < nB && has[j] {
+				adv[b], lost[b] = adv[j], lost[j]
+				break
+			}
+		}
+	}
+	return adv, lost
+}
+
+func (p *plan) compileSkips() error {
+	p.dest = make([][]int, p.nS)
+	p.destAlpha = make([][]float64, p.nS)
+	for s, st := range p.m.Stages {
+		total := 0.0
+		for _, e := range st.Exits {
+			for _, b := range e.Bands {
+				total += b.Advance
+			}
+		}
+		next := s + 1
+		p.dest[s] = []int{next}
+		if len(st.Skips) == 0 {
+			continue
+		}
+		skipped := 0.0
+		for j, sk := range st.Skips {
+			to := p.m.StageIndex(sk.To)
+			if s < p.salesStart && to > p.salesStart {
+				return fmt.Errorf("stages[%s].skips[%d].to: %q skips the hand-off stage %q, which every lead for sales must enter", st.Name, j, sk.To, p.m.SalesStart)
+			}
+			p.dest[s] = append(p.dest[s], to)
+			p.destAlpha[s] = append(p.destAlpha[s], sk.Count+0.5)
+			skipped += sk.Count
+		}
+		// Jeffreys' Dirichlet(½, …) prior on the destination shares.
+		p.destAlpha[s] = append([]float64{math.Max(total-skipped, 0) + 0.5}, p.destAlpha[s]...)
+	}
+	return nil
+}
+
+func (p *plan) compileArrivals() {
+	p.arrShape, p.arrRate = make([]float64, p.nC), make([]float64, p.nC)
+	p.phi, p.trend, p.trendSE, p.spend = make([]float64, p.nC), make([]float64, p.nC), make([]float64, p.nC), make([]float64, p.nC)
+	for c, ch := range p.m.Channels {
+		// The mean of n weekly NB2 counts has CV² = (1/μ + 1/φ)/n; a Gamma
+		// with that CV carries the mean's uncertainty into each trial.
+		if ch.WeeklyLeads > 0 {
+			k := ch.HistoryWeeks / (1/ch.WeeklyLeads + 1/ch.Dispersion)
+			p.arrShape[c], p.arrRate[c] = k, k/ch.WeeklyLeads
+		}
+		p.phi[c], p.trend[c], p.trendSE[c], p.spend[c] = ch.Dispersion, ch.Trend, ch.TrendSE, ch.WeeklySpend
+	}
+	if cv := p.m.ArrivalShockCV; cv > 0 {
+		p.shockK = 1 / (cv * cv)
+	}
+}
+
+func (p *plan) compileDeals() {
+	p.deal = make([]nig, p.nC)
+	for c := range p.deal {
+		p.deal[c] = newNIG(p.m.DealSize.LogNormal)
+	}
+	for _, d := range p.m.DealSize.Channels {
+		p.deal[p.m.ChannelIndex(d.Channel)] = newNIG(d.LogNormal)
+	}
+}
+
+func (p *plan) compilePipeline() error {
+	p.open = make([]int32, p.nC*p.nS*(p.maxAge+1))
+	for _, o := range p.m.Pipeline.Open {
+		i := p.cell(p.m.ChannelIndex(o.Channel), p.m.StageIndex(o.Stage), min(o.Weeks, p.maxAge))
+		if int64(p.open[i])+int64(o.Count) > math.MaxInt32/4 {
+			return fmt.Errorf("pipeline.open: more than %d leads in one cell", math.MaxInt32/4)
+		}
+		p.open[i] += int32(o.Count)
+	}
+	for i, d := range p.m.Pipeline.Deals {
+		s := p.m.StageIndex(d.Stage)
+		if s < p.salesStart {
+			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
+		}
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, open: true})
+	}
+	p.queue = make([]int, p.nC)
+	for _, q := range p.m.Pipeline.Queue {
+		p.queue[p.m.ChannelIndex(q.Channel)] += q.Count
+	}
+	return nil
+}
+
+// capacity is the team's hand-off capacity in forecast week t.
+func (p *plan) capacity(t int) float64 {
+	r := p.m.Reps
+	reps := float64(r.Count)
+	for _, h := range r.Hires {
+		if t < h.Week {
+			continue
+		}
+		ramp := 1.0
+		if h.Count > 0 && r.RampWeeks > 0 {
+			ramp = math.Min(1, float64(t-h.Week+1)/float64(r.RampWeeks))
+		}
+		reps += float64(h.Count) * ramp
+	}
+	return math.Max(reps, 0) * r.WeeklyCapacity
+}

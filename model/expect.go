@@ -1,0 +1,141 @@
+package model
+
+import (
+	"errors"
+	"math"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// Expected holds expected values over a horizon.
+type Expected struct {
+	Entries []float64 // per stage; the first stage's entries are arrivals
+	Wins    float64
+	Revenue float64
+}
+
+// Expect computes the expected entries per stage, wins and revenue of m
+// over weeks by a deterministic pass over expected counts at the posterior
+// means of the parameters. It is written apart from the simulation, as its
+// oracle, and does not model capacity: it refuses a model whose reps limit
+// hand-offs (set reps.unlimited).
+func Expect(m *Model, weeks int) (*Expected, error) {
+	p, err := compile(m)
+	if err != nil {
+		return nil, err
+	}
+	if !m.Reps.Unlimited {
+		return nil, errors.New("model: Expect needs reps.unlimited: the expectation of a capacity limit is not the limit of the expectation")
+	}
+	q := newParams(p)
+	q.draw(p, rng.NewStream(), 0, 0, true)
+	e := &Expected{Entries: make([]float64, p.nS)}
+	// x[c][s][a] expected open leads; deals as a probability over states.
+	x := make([][][]float64, p.nC)
+	for c := range x {
+		x[c] = make([][]float64, p.nS)
+		for s := range x[c] {
+			x[c][s] = make([]float64, p.maxAge+1)
+			for a := range x[c][s] {
+				x[c][s][a] = float64(p.open[p.cell(c, s, a)])
+			}
+		}
+	}
+	// Without a limit, every queued lead is accepted in the week it waits.
+	queued := make([]float64, p.nC)
+	for c := range queued {
+		queued[c] = float64(p.queue[c])
+	}
+	mean := make([]float64, p.nC)
+	for c := range mean {
+		mean[c] = math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
+	}
+	deals := make([]dealDist, len(p.deals))
+	for i, d := range p.deals {
+		deals[i] = newDealDist(p, d)
+	}
+	for t := range weeks {
+		for i := range deals {
+			won := deals[i].step(p, q, e)
+			e.Wins += won
+			e.Revenue += won * p.deals[i].amount
+		}
+		for s := p.nS - 1; s >= 0; s-- {
+			for c := range p.nC {
+				adv := 0.0
+				row := x[c][s]
+				next := make([]float64, len(row))
+				for a, n := range row {
+					i := p.hz(s, c, p.bandOf[a])
+					adv += n * q.pLeave[i] * q.qAdv[i]
+					next[min(a+1, p.maxAge)] += n * (1 - q.pLeave[i])
+				}
+				copy(row, next)
+				for j, d := range p.dest[s] {
+					k := adv * q.destP[s][j]
+					switch {
+					case d == p.nS:
+						e.Wins += k
+						e.Revenue += k * mean[c]
+					case d == p.salesStart:
+						queued[c] += k
+					default:
+						x[c][d][0] += k
+						e.Entries[d] += k
+					}
+				}
+			}
+		}
+		for c := range p.nC {
+			x[c][p.salesStart][0] += queued[c]
+			e.Entries[p.salesStart] += queued[c]
+			queued[c] = 0
+			// E[shock] = 1, so the mean arrivals are the channel's mean with trend.
+			a := q.mean[c] * math.Exp(q.trend[c]*float64(t))
+			x[c][0][0] += a
+			e.Entries[0] += a
+		}
+	}
+	return e, nil
+}
+
+// dealDist is an open deal's probability of being in each (stage, age).
+type dealDist struct {
+	ch int
+	pr [][]float64
+}
+
+func newDealDist(p *plan, d dealState) dealDist {
+	dd := dealDist{ch: d.ch, pr: make([][]float64, p.nS)}
+	for s := range dd.pr {
+		dd.pr[s] = make([]float64, p.maxAge+1)
+	}
+	dd.pr[d.stage][d.age] = 1
+	return dd
+}
+
+// step moves the deal one week and returns the probability it was won.
+func (d *dealDist) step(p *plan, q *params, e *Expected) float64 {
+	won := 0.0
+	for s := p.nS - 1; s >= 0; s-- {
+		row := d.pr[s]
+		next := make([]float64, len(row))
+		adv := 0.0
+		for a, pr := range row {
+			i := p.hz(s, d.ch, p.bandOf[a])
+			adv += pr * q.pLeave[i] * q.qAdv[i]
+			next[min(a+1, p.maxAge)] += pr * (1 - q.pLeave[i])
+		}
+		copy(row, next)
+		for j, to := range p.dest[s] {
+			k := adv * q.destP[s][j]
+			if to == p.nS {
+				won += k
+				continue
+			}
+			d.pr[to][0] += k
+			e.Entries[to] += k
+		}
+	}
+	return won
+}

@@ -1,0 +1,271 @@
+package model
+
+import (
+	"bytes"
+	"encoding"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// ReadFile reads and validates a model file.
+func ReadFile(path string) (*Model, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Decode parses a model file strictly: an unknown key, a value of the
+// wrong type or an impossible value is an error naming its key path (and
+// line, where the YAML has one).
+func Decode(b []byte) (*Model, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, fmt.Errorf("empty model file")
+	}
+	if err := checkKeys(doc.Content[0], reflect.TypeFor[Model](), ""); err != nil {
+		return nil, err
+	}
+	m := &Model{}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(m); err != nil {
+		return nil, err
+	}
+	if _, err := compile(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// checkKeys walks a YAML node against the Go type it decodes into and
+// reports the first key the type does not have, with its path and line.
+func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return nil
+	}
+	switch {
+	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
+		fields := yamlFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := join(path, k.Value)
+			f, ok := fields[k.Value]
+			if !ok {
+				return fmt.Errorf("line %d: %s: unknown key", k.Line, p)
+			}
+			if err := checkKeys(v, f, p); err != nil {
+				return err
+			}
+		}
+	case n.Kind == yaml.SequenceNode && t.Kind() == reflect.Slice:
+		for i, e := range n.Content {
+			if err := checkKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode:
+		return fmt.Errorf("line %d: %s: expected %s", n.Line, path, kindName(t))
+	}
+	return nil
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct:
+		return "a mapping of keys"
+	case reflect.Slice:
+		return "a list"
+	}
+	return "a " + t.Kind().String()
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// yamlFields maps the YAML keys of a struct (with inlined fields) to types.
+func yamlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("yaml")
+		name, opts, _ := strings.Cut(tag, ",")
+		if strings.Contains(opts, "inline") {
+			for k, v := range yamlFields(f.Type) {
+				out[k] = v
+			}
+			continue
+		}
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+	return out
+}
+
+// Encode writes m as a model file. Beside the counts it writes, as
+// comments, what a planner reads: each channel's eventual conversion and
+// median weeks in stage, weekly exit probabilities per band, costs per lead
+// and deal-size medians and means, all at the posterior means. Comments
+// are never read back; Decode(Encode(m)) equals m.
+func (m *Model) Encode(w io.Writer) error {
+	p, err := compile(m)
+	if err != nil {
+		return err
+	}
+	var doc yaml.Node
+	if err := doc.Encode(m); err != nil {
+		return err
+	}
+	annotate(&doc, p)
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// WriteFile writes m to path atomically: a temporary file in the same
+// directory, renamed over path once complete.
+func (m *Model) WriteFile(path string) error {
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}
+
+// WriteFileAtomic writes data to a temporary file beside path and renames
+// it over path, so a reader never sees a partial file.
+func WriteFileAtomic(path string, data []byte) error {
+	dir, base := ".", path
+	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
+		dir, base = path[:i+1], path[i+1:]
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return nil
+}
+
+// mapValue returns the value node of key in a mapping node, or nil.
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func annotate(doc *yaml.Node, p *plan) {
+	root := doc
+	if root.Kind == yaml.DocumentNode {
+		root = root.Content[0]
+	}
+	q := newParams(p)
+	q.draw(p, rng.NewStream(), 0, 0, true)
+	mapValue(root, "bands").Style = yaml.FlowStyle
+	for s, sn := range mapValue(root, "stages").Content {
+		for _, en := range mapValue(sn, "exits").Content {
+			c := p.m.ChannelIndex(mapValue(en, "channel").Value)
+			conv, _ := q.advance(p, s, c)
+			mapValue(en, "channel").LineComment = fmt.Sprintf("converts %.1f%%, median %.1f weeks in stage", 100*conv, p.medianWeeks(s, c))
+			for b, bn := range mapValue(en, "bands").Content {
+				bn.Style = yaml.FlowStyle
+				i := p.hz(s, c, b)
+				bn.LineComment = fmt.Sprintf("per week: advance %.3f, lost %.3f", q.pLeave[i]*q.qAdv[i], q.pLeave[i]*(1-q.qAdv[i]))
+			}
+		}
+	}
+	for c, cn := range mapValue(root, "channels").Content {
+		ch := p.m.Channels[c]
+		cpl := "no spend"
+		if ch.WeeklyLeads > 0 && ch.WeeklySpend > 0 {
+			cpl = fmt.Sprintf("cost per lead %.0f", ch.WeeklySpend/ch.WeeklyLeads)
+		}
+		mapValue(cn, "name").LineComment = cpl
+	}
+	ds := mapValue(root, "deal_size")
+	mapValue(ds, "deals").LineComment = dealComment(p.m.DealSize.LogNormal)
+	if chs := mapValue(ds, "channels"); chs != nil {
+		for i, cn := range chs.Content {
+			mapValue(cn, "channel").LineComment = dealComment(p.m.DealSize.Channels[i].LogNormal)
+		}
+	}
+	if pipe := mapValue(root, "pipeline"); pipe != nil {
+		for _, key := range []string{"open", "deals", "queue"} {
+			if l := mapValue(pipe, key); l != nil {
+				for _, e := range l.Content {
+					e.Style = yaml.FlowStyle
+				}
+			}
+		}
+	}
+}
+
+func dealComment(d LogNormal) string {
+	return fmt.Sprintf("median %.0f, mean %.0f", math.Exp(d.LogMean), math.Exp(d.LogMean+d.LogSD*d.LogSD/2))
+}
+
+// medianWeeks is the continuous-time median time in stage s for channel c
+// at the posterior mean hazards: where the cumulative hazard reaches ln 2.
+func (p *plan) medianWeeks(s, c int) float64 {
+	h := 0.0
+	for b, lo := range p.m.Bands {
+		i := p.hz(s, c, b)
+		rate := (p.advShape[i] + p.lostShape[i]) / p.rate[i]
+		width := math.Inf(1)
+		if b+1 < p.nB {
+			width = float64(p.m.Bands[b+1] - lo)
+		}
+		if rate > 0 && h+rate*width >= math.Ln2 {
+			return float64(lo) + (math.Ln2-h)/rate
+		}
+		h += rate * width
+	}
+	return math.Inf(1)
+}

@@ -1,0 +1,67 @@
+package model
+
+// Side says which team reads a metric first.
+type Side int
+
+const (
+	Marketing Side = iota
+	Sales
+)
+
+func (s Side) String() string {
+	if s == Marketing {
+		return "marketing"
+	}
+	return "sales"
+}
+
+// MetricInfo describes one per-trial metric of a Result.
+type MetricInfo struct {
+	Name string
+	Side Side
+	// Money says the metric is an amount in the model's currency.
+	Money bool
+	Doc   string
+}
+
+// metricIndex places the per-trial metrics in a Result.
+type metricIndex struct {
+	info  []MetricInfo
+	entry []int // entries into stage s (arrivals for the first stage)
+
+	handoffs, cold, wins, lostOpps, winRate, revenue, avgDeal, cycle int
+	spend, costLead, costSQL, costWin, utilization                   int
+}
+
+func newMetricIndex(m *Model) metricIndex {
+	x := metricIndex{}
+	add := func(name string, side Side, money bool, doc string) int {
+		x.info = append(x.info, MetricInfo{Name: name, Side: side, Money: money, Doc: doc})
+		return len(x.info) - 1
+	}
+	sales := m.StageIndex(m.SalesStart)
+	for s, st := range m.Stages {
+		side, doc := Marketing, "entries into stage "+st.Name
+		if s >= sales {
+			side = Sales
+		}
+		if s == 0 {
+			doc = "new leads"
+		}
+		x.entry = append(x.entry, add(st.MetricName(), side, false, doc))
+	}
+	x.handoffs = add("handoffs", Marketing, false, "leads handed to sales (entering the queue for "+m.SalesStart+")")
+	x.spend = add("spend", Marketing, true, "marketing spend over the horizon")
+	x.costLead = add("cost_per_lead", Marketing, true, "spend per new lead")
+	x.costSQL = add("cost_per_sql", Marketing, true, "spend per entry into "+m.SQLStage)
+	x.costWin = add("cost_per_win", Marketing, true, "spend per won deal")
+	x.cold = add("cold", Sales, false, "handed-off leads that went cold waiting for a rep")
+	x.utilization = add("utilization", Sales, false, "hand-offs accepted per unit of rep capacity")
+	x.wins = add("wins", Sales, false, "won deals")
+	x.lostOpps = add("lost_opportunities", Sales, false, "deals lost from "+m.OpportunityStage+" or later")
+	x.winRate = add("win_rate", Sales, false, "wins / (wins + lost opportunities) closed in the horizon")
+	x.avgDeal = add("avg_deal", Sales, true, "revenue per won deal")
+	x.cycle = add("cycle_weeks", Sales, false, "expected weeks from lead to won for a new lead, under the trial's parameters")
+	x.revenue = add("revenue", Sales, true, "bookings from deals won in the horizon")
+	return x
+}

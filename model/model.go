@@ -1,0 +1,261 @@
+package model
+
+import (
+	"fmt"
+	"time"
+)
+
+// FormatVersion is the version of the model file that this package writes.
+const FormatVersion = 1
+
+// Model is a calibrated funnel. Its fields map one to one onto the model
+// file; Validate checks it, and Run compiles it before simulating.
+type Model struct {
+	Format       int    `yaml:"format"`
+	Name         string `yaml:"name"`
+	Currency     string `yaml:"currency"`
+	AsOf         Date   `yaml:"as_of"`
+	HorizonWeeks int    `yaml:"horizon_weeks"`
+
+	// Bands are the first week in stage of each age band, starting at 0 and
+	// increasing; the last band is open-ended. Exit hazards are constant
+	// within a band.
+	Bands []int `yaml:"bands"`
+
+	// SalesStart names the stage at which sales accepts a lead: the
+	// hand-off from the marketing funnel (the stages before it) to the
+	// sales funnel. Reps' capacity limits entries to it.
+	SalesStart string `yaml:"sales_start"`
+	// SQLStage and OpportunityStage name the stages whose entries count as
+	// SQLs (for cost per SQL) and opportunities (for the win rate).
+	SQLStage         string `yaml:"sql_stage"`
+	OpportunityStage string `yaml:"opportunity_stage"`
+
+	Stages   []Stage   `yaml:"stages"`
+	Channels []Channel `yaml:"channels"`
+
+	// ArrivalShockCV is the coefficient of variation of a Gamma(k, k)
+	// multiplier on every channel's arrivals, drawn once per trial and
+	// shared by all its weeks, so that quarterly totals are not too tight.
+	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
+
+	DealSize   DealSize   `yaml:"deal_size"`
+	Reps       Reps       `yaml:"reps"`
+	Pipeline   Pipeline   `yaml:"pipeline"`
+	Provenance Provenance `yaml:"provenance"`
+}
+
+// Stage is one open stage of the funnel. A lead in a stage advances (to the
+// next stage, or to a later one for the share in Skips), is lost, or stays;
+// the last stage advances to won.
+type Stage struct {
+	Name string `yaml:"name"`
+	// Metric names the count of entries into the stage in results; it
+	// defaults to Name.
+	Metric string `yaml:"metric,omitempty"`
+	// PoolWeeks is the strength, in lead-weeks of exposure, of the prior
+	// that pulls each channel's hazards toward the stage's pooled hazards
+	// (partial pooling); 0 means almost none.
+	PoolWeeks float64 `yaml:"pool_weeks"`
+	// Skips counts the advances that went past the next stage, by
+	// destination; the rest of the advances went to the next stage.
+	Skips []Skip `yaml:"skips,omitempty"`
+	// Exits holds, per channel, the exposure and exits in each age band.
+	Exits []ChannelExits `yaml:"exits"`
+}
+
+// Skip counts advances from a stage that landed directly in a later one.
+type Skip struct {
+	To    string  `yaml:"to"`
+	Count float64 `yaml:"count"`
+}
+
+// ChannelExits holds one channel's sufficient statistics in one stage.
+type ChannelExits struct {
+	Channel string `yaml:"channel"`
+	Bands   []Band `yaml:"bands"`
+}
+
+// Band holds the sufficient statistics of one age band: lead-weeks at risk
+// and the number of advances and losses, which may be fractional (weighted
+// or expected counts). The posterior of each cause's weekly hazard is
+// Gamma(prior shape + events, prior rate + exposure).
+type Band struct {
+	Weeks    int     `yaml:"weeks"`
+	Exposure float64 `yaml:"exposure"`
+	Advance  float64 `yaml:"advance"`
+	Lost     float64 `yaml:"lost"`
+}
+
+// Channel is a source of new leads. Weekly arrivals are negative binomial
+// with mean WeeklyLeads·exp(Trend·week) times the trial's shared shock.
+type Channel struct {
+	Name        string  `yaml:"name"`
+	WeeklyLeads float64 `yaml:"weekly_leads"`
+	// Dispersion is the negative binomial φ (variance μ + μ²/φ); .inf
+	// gives Poisson arrivals.
+	Dispersion float64 `yaml:"dispersion"`
+	// HistoryWeeks is the number of weeks behind WeeklyLeads; it sets the
+	// uncertainty of the mean, which each trial draws.
+	HistoryWeeks float64 `yaml:"history_weeks"`
+	// Trend is the log growth of the mean per week and TrendSE its
+	// standard error.
+	Trend   float64 `yaml:"trend"`
+	TrendSE float64 `yaml:"trend_se"`
+	// WeeklySpend is the channel's current spend per week, for the
+	// marketing cost metrics.
+	WeeklySpend float64 `yaml:"weekly_spend"`
+}
+
+// LogNormal holds the sufficient statistics of won deal amounts: the number
+// of deals and the mean and standard deviation of their natural logarithms.
+// Each trial draws (μ, σ²) from the Normal-Inverse-Gamma posterior.
+type LogNormal struct {
+	Deals   float64 `yaml:"deals"`
+	LogMean float64 `yaml:"log_mean"`
+	LogSD   float64 `yaml:"log_sd"`
+}
+
+// DealSize is the overall deal-size fit and optional per-channel fits.
+type DealSize struct {
+	LogNormal `yaml:",inline"`
+	Channels  []ChannelDealSize `yaml:"channels,omitempty"`
+}
+
+// ChannelDealSize is one channel's deal-size fit.
+type ChannelDealSize struct {
+	Channel   string `yaml:"channel"`
+	LogNormal `yaml:",inline"`
+}
+
+// Reps describes the sales team's capacity at the hand-off stage.
+type Reps struct {
+	Count int `yaml:"count"`
+	// WeeklyCapacity is the number of hand-offs a fully ramped rep accepts
+	// in a week.
+	WeeklyCapacity float64 `yaml:"weekly_capacity"`
+	// Unlimited turns the capacity limit off.
+	Unlimited bool `yaml:"unlimited,omitempty"`
+	// RampWeeks is how long a new hire takes to reach full capacity,
+	// linearly (capacity (w+1)/RampWeeks in the hire's week w).
+	RampWeeks int `yaml:"ramp_weeks"`
+	// ColdRate is the share of waiting leads that go cold each week.
+	ColdRate float64 `yaml:"cold_rate"`
+	// Hires are changes to the team during the forecast; a negative count
+	// is a departure.
+	Hires []Hire `yaml:"hires,omitempty"`
+}
+
+// Hire adds Count reps (or removes them, if negative) from forecast week
+// Week (0 is the first week).
+type Hire struct {
+	Week  int `yaml:"week"`
+	Count int `yaml:"count"`
+}
+
+// Pipeline is the open funnel at the as-of date.
+type Pipeline struct {
+	// Open counts open leads by stage, channel and whole weeks in stage.
+	Open []Cohort `yaml:"open"`
+	// Deals are open deals with a known amount, which they keep if won.
+	Deals []OpenDeal `yaml:"deals,omitempty"`
+	// Queue counts leads handed off to sales and waiting for a rep.
+	Queue []Waiting `yaml:"queue,omitempty"`
+}
+
+// Cohort is a number of open leads of one channel in one stage.
+type Cohort struct {
+	Stage   string `yaml:"stage"`
+	Channel string `yaml:"channel"`
+	Weeks   int    `yaml:"weeks"`
+	Count   int    `yaml:"count"`
+}
+
+// OpenDeal is one open deal with its amount.
+type OpenDeal struct {
+	ID      string  `yaml:"id"`
+	Stage   string  `yaml:"stage"`
+	Channel string  `yaml:"channel"`
+	Weeks   int     `yaml:"weeks"`
+	Amount  float64 `yaml:"amount"`
+}
+
+// Waiting counts a channel's leads in the hand-off queue.
+type Waiting struct {
+	Channel string `yaml:"channel"`
+	Count   int    `yaml:"count"`
+}
+
+// Provenance records where a model came from.
+type Provenance struct {
+	Source   string       `yaml:"source"`
+	Files    []SourceFile `yaml:"files,omitempty"`
+	Rejected []Reason     `yaml:"rejected,omitempty"`
+	Warnings []string     `yaml:"warnings,omitempty"`
+}
+
+// SourceFile is a history file used in calibration.
+type SourceFile struct {
+	Path     string `yaml:"path"`
+	Rows     int    `yaml:"rows"`
+	Used     int    `yaml:"used"`
+	Rejected int    `yaml:"rejected"`
+}
+
+// Reason counts the rows rejected or repaired for one reason.
+type Reason struct {
+	Reason string `yaml:"reason"`
+	Count  int    `yaml:"count"`
+}
+
+// Date is a calendar day, written as YYYY-MM-DD.
+type Date struct{ time.Time }
+
+// ParseDate parses a YYYY-MM-DD date.
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, fmt.Errorf("date %q is not YYYY-MM-DD", s)
+	}
+	return Date{t}, nil
+}
+
+func (d Date) String() string { return d.Format(time.DateOnly) }
+
+// MarshalText writes the date as YYYY-MM-DD.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a YYYY-MM-DD date.
+func (d *Date) UnmarshalText(b []byte) error {
+	p, err := ParseDate(string(b))
+	*d = p
+	return err
+}
+
+// StageIndex returns the position of the named stage, or -1.
+func (m *Model) StageIndex(name string) int {
+	for i, s := range m.Stages {
+		if s.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// ChannelIndex returns the position of the named channel, or -1.
+func (m *Model) ChannelIndex(name string) int {
+	for i, c := range m.Channels {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// MetricName is the results key for entries into stage i.
+func (s Stage) MetricName() string {
+	if s.Metric != "" {
+		return s.Metric
+	}
+	return s.Name
+}

@@ -1,0 +1,336 @@
+package model
+
+import (
+	"math"
+	"math/bits"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// worker simulates trials one at a time; it owns every buffer it uses, so
+// workers share nothing but the plan (read-only) and the output arrays
+// (each trial writes only its own elements).
+type worker struct {
+	p   *plan
+	q   *params
+	par *rng.Stream   // parameter draws
+	tr  []*rng.Stream // transitions, per stage
+	arr []*rng.Stream // arrivals, per channel
+	amt *rng.Stream   // amounts of won deals
+	cap *rng.Stream   // acceptance and going cold in the hand-off queue
+	dl  *rng.Stream   // open deals with known amounts
+
+	n       []int32  // open leads by cell(c, s, a)
+	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
+	nw      int
+	scratch []uint64
+	queue   []int
+	deals   []dealState
+	split   []int
+	tot     trialTotals
+	cumRev  []float64 // per week, this trial
+	cumWins []float64
+}
+
+type trialTotals struct {
+	entries                     []float64 // per stage
+	handoffs, cold, wins, lostO float64
+	revenue, accepted, capSum   float64
+}
+
+func newWorker(p *plan) *worker {
+	w := &worker{p: p, q: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
+	for range p.nS {
+		w.tr = append(w.tr, rng.NewStream())
+	}
+	for range p.nC {
+		w.arr = append(w.arr, rng.NewStream())
+	}
+	w.n = make([]int32, len(p.open))
+	w.nw = p.maxAge/64 + 1
+	w.occ = make([]uint64, p.nS*p.nC*w.nw)
+	w.scratch = make([]uint64, w.nw)
+	w.queue = make([]int, p.nC)
+	w.split = make([]int, p.nS+1)
+	w.tot.entries = make([]float64, p.nS)
+	return w
+}
+
+// trial simulates one trial over weeks and leaves its totals in w.tot and
+// its weekly cumulative revenue and wins in w.cumRev and w.cumWins.
+func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
+	p := w.p
+	w.q.draw(p, w.par, seed, trial, fixed)
+	for s := range p.nS {
+		w.tr[s].Reset(seed, trial, purposeTransitions, uint64(s))
+	}
+	for c := range p.nC {
+		w.arr[c].Reset(seed, trial, purposeArrivals, uint64(c))
+	}
+	w.amt.Reset(seed, trial, purposeAmounts)
+	w.cap.Reset(seed, trial, purposeCapacity)
+	w.dl.Reset(seed, trial, purposeOpenDeals)
+	w.reset(weeks)
+	for t := range weeks {
+		w.stepDeals(t)
+		for s := p.nS - 1; s >= 0; s-- {
+			for c := range p.nC {
+				w.stepCohort(s, c, t)
+			}
+		}
+		w.work(t)
+		w.arrive(t)
+		if t > 0 {
+			w.cumRev[t] += w.cumRev[t-1]
+			w.cumWins[t] += w.cumWins[t-1]
+		}
+	}
+}
+
+func (w *worker) reset(weeks int) {
+	p := w.p
+	copy(w.n, p.open)
+	clear(w.occ)
+	for s := range p.nS {
+		for c := range p.nC {
+			for a := 0; a <= p.maxAge; a++ {
+				if w.n[p.cell(c, s, a)] > 0 {
+					w.mark(s, c, a)
+				}
+			}
+		}
+	}
+	copy(w.queue, p.queue)
+	w.deals = append(w.deals[:0], p.deals...)
+	clear(w.tot.entries)
+	w.tot = trialTotals{entries: w.tot.entries}
+	if cap(w.cumRev) < weeks {
+		w.cumRev, w.cumWins = make([]float64, weeks), make([]float64, weeks)
+	}
+	w.cumRev, w.cumWins = w.cumRev[:weeks], w.cumWins[:weeks]
+	clear(w.cumRev)
+	clear(w.cumWins)
+}
+
+// mark records that age a of stage s and channel c is occupied.
+func (w *worker) mark(s, c, a int) {
+	w.occ[(s*w.p.nC+c)*w.nw+a/64] |= 1 << (a % 64)
+}
+
+// stepCohort moves one week of channel c's leads in stage s: in each
+// occupied age cell, L ~ Bin(n, P(leave)) leave, of whom Bin(L, P(advance |
+// leave)) advance and the rest are lost; the others age by a week. Cells
+// are visited oldest first, so survivors move into a cell already done; an
+// occupancy bitmask skips the empty ones.
+func (w *worker) stepCohort(s, c, t int) {
+	p := w.p
+	occ := w.occ[(s*p.nC+c)*w.nw : (s*p.nC+c+1)*w.nw]
+	next := w.scratch
+	clear(next)
+	base := p.cell(c, s, 0)
+	hz := p.hz(s, c, 0)
+	cells := w.n[base : base+p.maxAge+1]
+	advanced := 0
+	for wi := len(occ) - 1; wi >= 0; wi-- {
+		for x := occ[wi]; x != 0; {
+			bit := 63 - bits.LeadingZeros64(x)
+			x &^= 1 << bit
+			a := wi*64 + bit
+			n := int(cells[a])
+			cells[a] = 0
+			b := hz + p.bandOf[a]
+			leave, adv := exits(w.tr[s], n, w.q.pLeave[b], w.q.qAdv[b])
+			if s >= p.oppStage {
+				w.tot.lostO += float64(leave - adv)
+			}
+			advanced += adv
+			if stay := n - leave; stay > 0 {
+				to := min(a+1, p.maxAge)
+				cells[to] += int32(stay)
+				next[to/64] |= 1 << (to % 64)
+			}
+		}
+	}
+	copy(occ, next)
+	if advanced > 0 {
+		w.route(s, c, advanced, t)
+	}
+}
+
+// smallCell is the largest cell drawn lead by lead. Most occupied cells
+// are small (the old tail of each stage holds one or two leads), and there
+// a uniform per lead costs less than two binomial draws.
+const smallCell = 8
+
+// exits draws how many of n leads leave in a week and how many of those
+// advance: a multinomial over (advance, lost, stay), lead by lead for small
+// cells and as conditional binomials otherwise.
+func exits(st *rng.Stream, n int, pLeave, qAdv float64) (leave, adv int) {
+	if n <= smallCell {
+		pAdv := pLeave * qAdv
+		for range n {
+			if u := st.Uniform(); u < pLeave {
+				leave++
+				if u < pAdv {
+					adv++
+				}
+			}
+		}
+		return leave, adv
+	}
+	leave = rng.Binomial(st.Rand, n, pLeave)
+	if leave > 0 {
+		adv = rng.Binomial(st.Rand, leave, qAdv)
+	}
+	return leave, adv
+}
+
+// route sends n advances of channel c from stage s to their destinations.
+func (w *worker) route(s, c, n, t int) {
+	p := w.p
+	dest := p.dest[s]
+	if len(dest) == 1 {
+		w.enter(dest[0], c, n, t)
+		return
+	}
+	k := rng.Multinomial(w.tr[s].Rand, n, w.q.destP[s], w.split[:len(dest)])
+	for j, d := range dest {
+		if k[j] > 0 {
+			w.enter(d, c, k[j], t)
+		}
+	}
+}
+
+// enter adds n leads of channel c to stage d: the hand-off queue for the
+// sales start, the won deals past the last stage, else age 0 of d.
+func (w *worker) enter(d, c, n, t int) {
+	p := w.p
+	switch {
+	case d == p.nS:
+		w.win(c, n, t)
+	case d == p.salesStart:
+		w.queue[c] += n
+		w.tot.handoffs += float64(n)
+	default:
+		w.n[p.cell(c, d, 0)] += int32(n)
+		w.mark(d, c, 0)
+		w.tot.entries[d] += float64(n)
+	}
+}
+
+// win books n won deals of channel c in week t with lognormal amounts.
+func (w *worker) win(c, n, t int) {
+	r := w.amt.Rand
+	mu, sigma := w.q.dealMu[c], w.q.dealSigma[c]
+	sum := 0.0
+	for range n {
+		sum += math.Exp(mu + sigma*r.NormFloat64())
+	}
+	w.book(float64(n), sum, t)
+}
+
+func (w *worker) book(n, amount float64, t int) {
+	w.tot.wins += n
+	w.tot.revenue += amount
+	w.cumWins[t] += n
+	w.cumRev[t] += amount
+}
+
+// stepDeals moves each open deal with a known amount: one uniform per deal
+// and week decides advance, loss or stay, with the same weekly
+// probabilities as the cohorts.
+func (w *worker) stepDeals(t int) {
+	p := w.p
+	for i := range w.deals {
+		d := &w.deals[i]
+		if !d.open {
+			continue
+		}
+		b := p.hz(d.stage, d.ch, p.bandOf[d.age])
+		u := w.dl.Uniform()
+		pl := w.q.pLeave[b]
+		switch {
+		case u < pl*w.q.qAdv[b]:
+			to := w.pickDest(d.stage, w.dl.Uniform())
+			if to == p.nS {
+				d.open = false
+				w.book(1, d.amount, t)
+				continue
+			}
+			w.tot.entries[to]++
+			d.stage, d.age = to, 0
+		case u < pl:
+			d.open = false
+			if d.stage >= p.oppStage {
+				w.tot.lostO++
+			}
+		default:
+			d.age = min(d.age+1, p.maxAge)
+		}
+	}
+}
+
+func (w *worker) pickDest(s int, u float64) int {
+	dest := w.p.dest[s]
+	for j, share := range w.q.destP[s] {
+		if u < share {
+			return dest[j]
+		}
+		u -= share
+	}
+	return dest[len(dest)-1]
+}
+
+// work lets the reps accept hand-offs up to the week's capacity; each
+// waiting lead is accepted with probability capacity/queue, and those left
+// waiting go cold at the cold rate.
+func (w *worker) work(t int) {
+	p := w.p
+	total := 0
+	for _, q := range w.queue {
+		total += q
+	}
+	capacity := p.capacity(t)
+	if !p.m.Reps.Unlimited {
+		w.tot.capSum += capacity
+	}
+	if total == 0 {
+		return
+	}
+	f := 1.0
+	if !p.m.Reps.Unlimited && float64(total) > capacity {
+		f = capacity / float64(total)
+	}
+	r := w.cap.Rand
+	for c, q := range w.queue {
+		if q == 0 {
+			continue
+		}
+		acc := rng.Binomial(r, q, f)
+		if acc > 0 {
+			w.n[p.cell(c, p.salesStart, 0)] += int32(acc)
+			w.mark(p.salesStart, c, 0)
+			w.tot.entries[p.salesStart] += float64(acc)
+			w.tot.accepted += float64(acc)
+		}
+		left := q - acc
+		cold := rng.Binomial(r, left, p.m.Reps.ColdRate)
+		w.tot.cold += float64(cold)
+		w.queue[c] = left - cold
+	}
+}
+
+// arrive adds week t's new leads: negative binomial per channel around the
+// trial's mean, trend and shared shock.
+func (w *worker) arrive(t int) {
+	p := w.p
+	for c := range p.nC {
+		mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*float64(t))
+		y := rng.NegBinomial(w.arr[c].Rand, mu, p.phi[c])
+		if y > 0 {
+			w.n[p.cell(c, 0, 0)] += int32(y)
+			w.mark(0, c, 0)
+			w.tot.entries[0] += float64(y)
+		}
+	}
+}

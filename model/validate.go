@@ -1,0 +1,203 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// maxAgeWeeks bounds band starts and pipeline ages: ten years in stage.
+const maxAgeWeeks = 520
+
+// Validate reports every impossible value in m, each error naming its key
+// path in the model file (for example stages[sql].exits[webinar].bands[2].lost).
+func (m *Model) Validate() error {
+	v := &validator{}
+	v.check(m.Format == FormatVersion, "format", "is %d, want %d", m.Format, FormatVersion)
+	v.check(m.HorizonWeeks > 0 && m.HorizonWeeks <= maxAgeWeeks, "horizon_weeks", "must be in 1..%d (got %d)", maxAgeWeeks, m.HorizonWeeks)
+	v.bands(m.Bands)
+	stages := v.names("stages", len(m.Stages), func(i int) string { return m.Stages[i].Name })
+	channels := v.names("channels", len(m.Channels), func(i int) string { return m.Channels[i].Name })
+	v.check(len(m.Stages) >= 1, "stages", "must list at least one stage")
+	v.check(len(m.Channels) >= 1, "channels", "must list at least one channel")
+	v.stageRef("sales_start", m.SalesStart, stages)
+	v.stageRef("sql_stage", m.SQLStage, stages)
+	v.stageRef("opportunity_stage", m.OpportunityStage, stages)
+	if s := stages[m.SalesStart]; s == 0 && len(m.Stages) > 0 {
+		v.add("sales_start", "must not be the first stage, where leads arrive")
+	}
+	for i := range m.Stages {
+		v.stage(m, i, stages, channels)
+	}
+	for i, c := range m.Channels {
+		v.channel(fmt.Sprintf("channels[%s]", c.Name), i, c)
+	}
+	v.nonNeg("arrival_shock_cv", m.ArrivalShockCV)
+	v.logNormal("deal_size", m.DealSize.LogNormal)
+	for i, d := range m.DealSize.Channels {
+		p := fmt.Sprintf("deal_size.channels[%d]", i)
+		v.ref(p+".channel", d.Channel, channels)
+		v.logNormal(p, d.LogNormal)
+	}
+	v.reps(m.Reps)
+	v.pipeline(m, stages, channels)
+	return v.err()
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) add(path, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+}
+
+func (v *validator) check(ok bool, path, format string, args ...any) {
+	if !ok {
+		v.add(path, format, args...)
+	}
+}
+
+func (v *validator) err() error { return errors.Join(v.errs...) }
+
+func (v *validator) nonNeg(path string, x float64) {
+	v.check(x >= 0 && !math.IsInf(x, 1), path, "must be a finite number >= 0 (got %v)", x)
+}
+
+func (v *validator) positive(path string, x float64) {
+	v.check(x > 0 && !math.IsInf(x, 1), path, "must be a finite number > 0 (got %v)", x)
+}
+
+func (v *validator) bands(b []int) {
+	if len(b) == 0 || b[0] != 0 {
+		v.add("bands", "must start at week 0")
+		return
+	}
+	for i := 1; i < len(b); i++ {
+		v.check(b[i] > b[i-1] && b[i] <= maxAgeWeeks, fmt.Sprintf("bands[%d]", i), "must increase and be at most %d (got %d after %d)", maxAgeWeeks, b[i], b[i-1])
+	}
+}
+
+// names checks that names are present and unique, and returns their index.
+func (v *validator) names(path string, n int, name func(int) string) map[string]int {
+	idx := make(map[string]int, n)
+	for i := range n {
+		s := name(i)
+		switch _, dup := idx[s]; {
+		case s == "":
+			v.add(fmt.Sprintf("%s[%d].name", path, i), "is empty")
+		case dup:
+			v.add(fmt.Sprintf("%s[%d].name", path, i), "%q is listed twice", s)
+		default:
+			idx[s] = i
+		}
+	}
+	return idx
+}
+
+func (v *validator) ref(path, name string, known map[string]int) {
+	if _, ok := known[name]; !ok {
+		v.add(path, "unknown name %q", name)
+	}
+}
+
+func (v *validator) stageRef(path, name string, stages map[string]int) {
+	if name == "" {
+		v.add(path, "is missing")
+		return
+	}
+	v.ref(path, name, stages)
+}
+
+func (v *validator) stage(m *Model, i int, stages, channels map[string]int) {
+	s := m.Stages[i]
+	p := fmt.Sprintf("stages[%s]", s.Name)
+	v.nonNeg(p+".pool_weeks", s.PoolWeeks)
+	for j, sk := range s.Skips {
+		q := fmt.Sprintf("%s.skips[%d]", p, j)
+		if k, ok := stages[sk.To]; !ok {
+			v.add(q+".to", "unknown stage %q", sk.To)
+		} else {
+			v.check(k > i+1, q+".to", "%q is not a stage after the next one", sk.To)
+		}
+		v.nonNeg(q+".count", sk.Count)
+	}
+	seen := map[string]bool{}
+	exposure := 0.0
+	for _, e := range s.Exits {
+		q := fmt.Sprintf("%s.exits[%s]", p, e.Channel)
+		v.ref(q+".channel", e.Channel, channels)
+		v.check(!seen[e.Channel], q, "channel listed twice")
+		seen[e.Channel] = true
+		if len(e.Bands) != len(m.Bands) {
+			v.add(q+".bands", "has %d bands, want %d (one per entry of bands)", len(e.Bands), len(m.Bands))
+			continue
+		}
+		for k, b := range e.Bands {
+			r := fmt.Sprintf("%s.bands[%d]", q, k)
+			v.check(b.Weeks == m.Bands[k], r+".weeks", "is %d, want %d", b.Weeks, m.Bands[k])
+			v.nonNeg(r+".exposure", b.Exposure)
+			v.nonNeg(r+".advance", b.Advance)
+			v.nonNeg(r+".lost", b.Lost)
+			exposure += b.Exposure
+		}
+	}
+	for c := range m.Channels {
+		if !seen[m.Channels[c].Name] {
+			v.add(p+".exits", "has no entry for channel %q", m.Channels[c].Name)
+		}
+	}
+	v.check(exposure > 0, p+".exits", "has no exposure in any channel")
+}
+
+func (v *validator) channel(p string, _ int, c Channel) {
+	v.nonNeg(p+".weekly_leads", c.WeeklyLeads)
+	v.check(c.Dispersion > 0, p+".dispersion", "must be > 0, or .inf for Poisson arrivals (got %v)", c.Dispersion)
+	v.positive(p+".history_weeks", c.HistoryWeeks)
+	v.check(!math.IsNaN(c.Trend) && math.Abs(c.Trend) <= 0.2, p+".trend", "must be a log growth per week in [-0.2, 0.2] (got %v)", c.Trend)
+	v.check(c.TrendSE >= 0 && c.TrendSE <= 0.2, p+".trend_se", "must be in [0, 0.2] (got %v)", c.TrendSE)
+	v.nonNeg(p+".weekly_spend", c.WeeklySpend)
+}
+
+func (v *validator) logNormal(p string, d LogNormal) {
+	v.check(d.Deals >= 1 && !math.IsInf(d.Deals, 1), p+".deals", "must be at least 1 (got %v)", d.Deals)
+	v.check(!math.IsNaN(d.LogMean) && math.Abs(d.LogMean) < 50, p+".log_mean", "must be a finite log amount (got %v)", d.LogMean)
+	v.check(d.LogSD >= 0 && d.LogSD < 10, p+".log_sd", "must be in [0, 10) (got %v)", d.LogSD)
+}
+
+func (v *validator) reps(r Reps) {
+	v.check(r.Count >= 0, "reps.count", "must be >= 0 (got %d)", r.Count)
+	v.nonNeg("reps.weekly_capacity", r.WeeklyCapacity)
+	v.check(r.RampWeeks >= 0 && r.RampWeeks <= maxAgeWeeks, "reps.ramp_weeks", "must be in 0..%d (got %d)", maxAgeWeeks, r.RampWeeks)
+	v.check(r.ColdRate >= 0 && r.ColdRate <= 1, "reps.cold_rate", "must be a share in [0, 1] (got %v)", r.ColdRate)
+	team := r.Count
+	for i, h := range r.Hires {
+		p := fmt.Sprintf("reps.hires[%d]", i)
+		v.check(h.Week >= 0 && h.Week <= maxAgeWeeks, p+".week", "must be in 0..%d (got %d)", maxAgeWeeks, h.Week)
+		team += h.Count
+		v.check(team >= 0, p+".count", "leaves a team of %d reps", team)
+	}
+}
+
+func (v *validator) pipeline(m *Model, stages, channels map[string]int) {
+	for i, c := range m.Pipeline.Open {
+		p := fmt.Sprintf("pipeline.open[%d]", i)
+		v.ref(p+".stage", c.Stage, stages)
+		v.ref(p+".channel", c.Channel, channels)
+		v.check(c.Weeks >= 0 && c.Weeks <= maxAgeWeeks, p+".weeks", "must be in 0..%d (got %d)", maxAgeWeeks, c.Weeks)
+		v.check(c.Count >= 0, p+".count", "must be >= 0 (got %d)", c.Count)
+	}
+	ids := map[string]bool{}
+	for i, d := range m.Pipeline.Deals {
+		p := fmt.Sprintf("pipeline.deals[%d]", i)
+		v.check(d.ID != "" && !ids[d.ID], p+".id", "must be present and unique (got %q)", d.ID)
+		ids[d.ID] = true
+		v.ref(p+".stage", d.Stage, stages)
+		v.ref(p+".channel", d.Channel, channels)
+		v.check(d.Weeks >= 0 && d.Weeks <= maxAgeWeeks, p+".weeks", "must be in 0..%d (got %d)", maxAgeWeeks, d.Weeks)
+		v.nonNeg(p+".amount", d.Amount)
+	}
+	for i, q := range m.Pipeline.Queue {
+		p := fmt.Sprintf("pipeline.queue[%d]", i)
+		v.ref(p+".channel", q.Channel, channels)
+		v.check(q.Count >= 0, p+".count", "must be >= 0 (got %d)", q.Count)
+	}
+}

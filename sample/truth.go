@@ -1,0 +1,129 @@
+package sample
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Truth is a funnel's true parameters, stated as a planner thinks of them:
+// per stage the eventual conversion by channel and the median weeks in
+// stage, with age profiles that make old leads leave more slowly and
+// convert less.
+type Truth struct {
+	Name         string
+	Currency     string
+	AsOf         model.Date
+	HorizonWeeks int
+	Bands        []int
+
+	SalesStart, SQLStage, OpportunityStage string
+
+	Stages   []StageTruth
+	Channels []ChannelTruth
+
+	ArrivalShockCV float64
+	// DealLogSD is the spread of log deal amounts, common to all channels.
+	DealLogSD float64
+	Reps      model.Reps
+}
+
+// StageTruth is one stage's true behaviour.
+type StageTruth struct {
+	Name, Metric string
+	// Conversion is the eventual probability of advancing, by channel (in
+	// the order of Truth.Channels).
+	Conversion []float64
+	// MedianWeeks is the median time in stage before leaving either way.
+	MedianWeeks float64
+	// LeaveProfile scales the hazard of leaving in each age band, and
+	// AdvanceProfile the share of leavers who advance (both relative to
+	// the first band, one entry per band).
+	LeaveProfile, AdvanceProfile []float64
+}
+
+// ChannelTruth is one lead channel's true behaviour.
+type ChannelTruth struct {
+	Name        string
+	WeeklyLeads float64
+	Dispersion  float64
+	WeeklySpend float64
+	// DealMedian is the median amount of the channel's won deals.
+	DealMedian float64
+}
+
+// Hazards are the weekly cause-specific hazards of one stage and channel
+// per age band.
+type Hazards struct{ Advance, Lost []float64 }
+
+// Hazards solves for the hazards that give stage s and channel c its
+// conversion and median weeks: the leave hazard of band b is Λ0·LeaveProfile[b],
+// with Λ0 set by the median in closed form, and the advance share is
+// min(1, ρ0·AdvanceProfile[b]), with ρ0 found by bisection.
+func (t *Truth) Hazards(s, c int) (Hazards, error) {
+	st := t.Stages[s]
+	// Cumulative leave hazard up to the median is Λ0·Σ profile·overlap.
+	h := 0.0
+	for b, lo := range t.Bands {
+		hi := math.Inf(1)
+		if b+1 < len(t.Bands) {
+			hi = float64(t.Bands[b+1])
+		}
+		h += st.LeaveProfile[b] * math.Max(0, math.Min(hi, st.MedianWeeks)-float64(lo))
+	}
+	if !(h > 0) {
+		return Hazards{}, fmt.Errorf("stage %s: median weeks must be positive", st.Name)
+	}
+	lambda0 := math.Ln2 / h
+	leave := make([]float64, len(t.Bands))
+	for b := range leave {
+		leave[b] = lambda0 * st.LeaveProfile[b]
+	}
+	share := func(rho float64) []float64 {
+		out := make([]float64, len(t.Bands))
+		for b := range out {
+			out[b] = math.Min(1, rho*st.AdvanceProfile[b])
+		}
+		return out
+	}
+	target := st.Conversion[c]
+	lo, hi := 0.0, 1.0
+	for conversion(t.Bands, leave, share(hi)) < target {
+		hi *= 2
+		if hi > 1e6 {
+			return Hazards{}, errors.New("conversion unreachable with this advance profile")
+		}
+	}
+	for range 100 {
+		mid := (lo + hi) / 2
+		if conversion(t.Bands, leave, share(mid)) < target {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	rho := share((lo + hi) / 2)
+	out := Hazards{Advance: make([]float64, len(t.Bands)), Lost: make([]float64, len(t.Bands))}
+	for b := range leave {
+		out.Advance[b] = rho[b] * leave[b]
+		out.Lost[b] = (1 - rho[b]) * leave[b]
+	}
+	return out, nil
+}
+
+// conversion is the eventual advance probability in continuous time:
+// Σ_b share_b · S(lo_b) · (1 − exp(−Λ_b·width_b)).
+func conversion(bands []int, leave, share []float64) float64 {
+	surv, total := 1.0, 0.0
+	for b := range bands {
+		p := 1.0
+		if b+1 < len(bands) {
+			p = -math.Expm1(-leave[b] * float64(bands[b+1]-bands[b]))
+		}
+		total += share[b] * surv * p
+		surv *= 1 - p
+	}
+	return total
+}
