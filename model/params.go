@@ -157,10 +157,16 @@ func (q *params) cycleWeeks(p *plan) float64 {
 	return num / den
 }
 
+// cycleCapWeeks truncates the time in stage counted by cycle_weeks: a thin
+// last band can have a posterior draw near zero hazard, which would make
+// the mean time of the few leads that wait that long unbounded.
+const cycleCapWeeks = 104
+
 // advance returns the eventual probability of advancing from stage s and
-// E[weeks in stage | advances], where an advance in the week after age a
-// counts a+1 weeks. The tail past the last band start is summed in closed
-// form (a geometric series under constant hazards).
+// E[weeks in stage | advances within cycleCapWeeks], where an advance in
+// the week after age a counts a+1 weeks. Past the last band start the
+// hazards are constant, so that part is a truncated geometric series,
+// summed in closed form.
 func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 	surv, num, den := 1.0, 0.0, 0.0
 	for a := 0; a < p.maxAge; a++ {
@@ -171,13 +177,27 @@ func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 		surv *= 1 - q.pLeave[i]
 	}
 	i := p.hz(s, c, p.nB-1)
-	if pl := q.pLeave[i]; pl > 0 {
-		pa := surv * q.qAdv[i] // sum over k of surv·(1-pl)^k·pl·qAdv
-		num += pa * (float64(p.maxAge) + 1/pl)
-		den += pa
+	conv = den + surv*q.qAdv[i]
+	if k := cycleCapWeeks - p.maxAge; k > 0 {
+		s0, s1 := geometricSums(1-q.pLeave[i], k)
+		pa := surv * q.pLeave[i] * q.qAdv[i]
+		num += pa * (float64(p.maxAge+1)*s0 + s1)
+		den += pa * s0
 	}
 	if den == 0 {
-		return 0, 0
+		return conv, 0
 	}
-	return den, num / den
+	return conv, num / den
+}
+
+// geometricSums returns Σ_{j<k} r^j and Σ_{j<k} j·r^j.
+func geometricSums(r float64, k int) (s0, s1 float64) {
+	kf := float64(k)
+	if 1-r < 1e-9 {
+		return kf, kf * (kf - 1) / 2
+	}
+	rk := math.Pow(r, kf)
+	s0 = (1 - rk) / (1 - r)
+	s1 = r * (1 - kf*rk/r + (kf-1)*rk) / ((1 - r) * (1 - r))
+	return s0, s1
 }

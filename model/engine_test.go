@@ -1,0 +1,230 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+func run(t *testing.T, m *model.Model, o model.Options) *model.Result {
+	t.Helper()
+	r, err := model.Run(context.Background(), m, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func metric(t *testing.T, r *model.Result, name string) []float64 {
+	t.Helper()
+	v, ok := r.Metric(name)
+	if !ok {
+		t.Fatalf("no metric %q", name)
+	}
+	return v
+}
+
+// TestExpectOracle compares the simulated means of entries per stage, wins
+// and revenue, with fixed parameters and no capacity limit, against the
+// independent deterministic expected-value pass, within 4 MCSE.
+func TestExpectOracle(t *testing.T) {
+	m := sample.Model()
+	m.Reps.Unlimited = true
+	want, err := model.Expect(m, 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, m, model.Options{Trials: 20000, Seed: 7, FixedParams: true})
+	check := func(name string, expected float64) {
+		s := model.Summarize(name, metric(t, r, name))
+		if d := s.Mean - expected; math.Abs(d) > 4*s.MeanMCSE {
+			t.Errorf("%s: simulated mean %.3f, expected %.3f (difference %.2f MCSE)", name, s.Mean, expected, d/s.MeanMCSE)
+		}
+	}
+	for i, st := range m.Stages {
+		check(st.MetricName(), want.Entries[i])
+	}
+	check("wins", want.Wins)
+	check("revenue", want.Revenue)
+}
+
+// TestRevenueVarianceOracle checks Var(R) = E[N]Var(X) + Var(N)E[X]² for
+// a compound sum of iid lognormal amounts, batch by batch, where N is the
+// number of wins. The model has one deal size for every channel and no
+// known-amount deals, so every win draws X ~ LogNormal(μ, σ) with fixed
+// parameters. The per-batch differences have mean 0 under the oracle; their
+// spread gives the tolerance.
+func TestRevenueVarianceOracle(t *testing.T) {
+	m := sample.Model()
+	m.DealSize.Channels = nil
+	m.Pipeline.Deals = nil
+	r := run(t, m, model.Options{Trials: 32000, Seed: 11, FixedParams: true})
+	// Fixed parameters use the posterior means of μ and σ² (see Options).
+	mu, s2 := m.DealSize.LogMean, m.DealSize.LogSD*m.DealSize.LogSD
+	ex := math.Exp(mu + s2/2)
+	vx := (math.Exp(s2) - 1) * math.Exp(2*mu+s2)
+	wins, rev := metric(t, r, "wins"), metric(t, r, "revenue")
+	const batches = 32
+	size := len(wins) / batches
+	var d []float64
+	for b := range batches {
+		w, v := wins[b*size:(b+1)*size], rev[b*size:(b+1)*size]
+		en, vn := stat.MeanVariance(w, nil)
+		_, vr := stat.MeanVariance(v, nil)
+		d = append(d, vr-(en*vx+vn*ex*ex))
+	}
+	mean, sd := stat.MeanStdDev(d, nil)
+	_, vr := stat.MeanVariance(rev, nil)
+	if se := sd / math.Sqrt(batches); math.Abs(mean) > 4*se {
+		t.Errorf("Var(R) - (E[N]Var(X) + Var(N)E[X]²) = %.4g ± %.2g (Var(R) = %.4g)", mean, se, vr)
+	}
+}
+
+// TestMoreCapacityNeverLowersWins runs the sample company with 3 to 9 reps
+// on common random numbers: each step up must not lower mean wins beyond 4
+// MCSE of the paired difference, and where capacity binds (3 to 6 reps)
+// must raise them.
+func TestMoreCapacityNeverLowersWins(t *testing.T) {
+	var prev []float64
+	for reps := 3; reps <= 9; reps++ {
+		m := sample.Model()
+		m.Reps.Count = reps
+		r := run(t, m, model.Options{Trials: 4000, Seed: 5})
+		wins := metric(t, r, "wins")
+		if prev != nil {
+			diff := make([]float64, len(wins))
+			for i := range wins {
+				diff[i] = wins[i] - prev[i]
+			}
+			mean, sd := stat.MeanStdDev(diff, nil)
+			se := sd / math.Sqrt(float64(len(diff)))
+			if mean < -4*se {
+				t.Errorf("%d reps: mean wins fell by %.3f (MCSE %.3f) from %d reps", reps, -mean, se, reps-1)
+			}
+			if reps <= 6 && mean < 4*se {
+				t.Errorf("%d reps: mean wins rose by only %.3f (MCSE %.3f) where capacity binds", reps, mean, se)
+			}
+		}
+		prev = wins
+	}
+}
+
+// TestDemandLimitedGainsNothing gives the team far more capacity than the
+// funnel hands off: more reps must change no trial's wins or revenue (on
+// common random numbers they are identical, which is within any MCSE).
+func TestDemandLimitedGainsNothing(t *testing.T) {
+	m := sample.Model()
+	m.Reps.Count = 40
+	base := run(t, m, model.Options{Trials: 2000, Seed: 3})
+	m.Reps.Count = 60
+	more := run(t, m, model.Options{Trials: 2000, Seed: 3})
+	for _, name := range []string{"wins", "revenue", "sql"} {
+		a, b := metric(t, base, name), metric(t, more, name)
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("%s differs in trial %d: %v with 40 reps, %v with 60", name, i, a[i], b[i])
+			}
+		}
+	}
+	if c := model.Summarize("cold", metric(t, base, "cold")); c.Mean != 0 {
+		t.Errorf("a team of 40 lets %.2f leads go cold; the test needs a demand-limited funnel", c.Mean)
+	}
+}
+
+// TestWorkersInvariant checks that results are bit-identical for 1, 2 and
+// 3 workers.
+func TestWorkersInvariant(t *testing.T) {
+	m := sample.Model()
+	ref := run(t, m, model.Options{Trials: 1500, Seed: 42, Workers: 1})
+	for _, w := range []int{2, 3} {
+		r := run(t, m, model.Options{Trials: 1500, Seed: 42, Workers: w})
+		for k := range ref.Values {
+			for i := range ref.Values[k] {
+				if math.Float64bits(ref.Values[k][i]) != math.Float64bits(r.Values[k][i]) {
+					t.Fatalf("%d workers: %s of trial %d is %v, want %v", w, ref.Metrics[k].Name, i, r.Values[k][i], ref.Values[k][i])
+				}
+			}
+		}
+		for i := range ref.CumRevenue {
+			if ref.CumRevenue[i] != r.CumRevenue[i] || ref.CumWins[i] != r.CumWins[i] {
+				t.Fatalf("%d workers: weekly path differs at %d", w, i)
+			}
+		}
+	}
+}
+
+// TestCancel cancels a long run: Run must return the context's error within
+// 100 ms of the cancellation (workers check between trials, and a trial
+// takes well under a millisecond even under the race detector).
+func TestCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := make(chan time.Time, 1)
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		cancelled <- time.Now()
+		cancel()
+	}()
+	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: model.MaxTrials / 10, Seed: 1})
+	stopped := time.Now()
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if lag := stopped.Sub(<-cancelled); lag > 100*time.Millisecond {
+		t.Errorf("Run returned %v after cancellation, want at most 100ms", lag)
+	} else {
+		t.Logf("Run returned %v after cancellation", lag)
+	}
+}
+
+// TestProgress checks that progress rises to the total, once per chunk.
+func TestProgress(t *testing.T) {
+	var seen []int
+	run(t, sample.Model(), model.Options{Trials: 1000, Seed: 1, Workers: 2, Progress: func(done, total int) {
+		if total != 1000 {
+			t.Errorf("total = %d, want 1000", total)
+		}
+		seen = append(seen, done)
+	}})
+	if len(seen) != 4 || seen[len(seen)-1] != 1000 {
+		t.Fatalf("progress calls %v, want 4 rising to 1000", seen)
+	}
+	for i := 1; i < len(seen); i++ {
+		if seen[i] <= seen[i-1] {
+			t.Errorf("progress fell: %v", seen)
+		}
+	}
+}
+
+func TestOptionsRefused(t *testing.T) {
+	m := sample.Model()
+	for _, o := range []model.Options{{Trials: -1}, {Trials: model.MaxTrials + 1}, {Weeks: 10000}, {Workers: -2}, {Trials: 40_000_000, Weeks: 520}} {
+		if _, err := model.Run(context.Background(), m, &o); err == nil {
+			t.Errorf("Run(%+v) succeeded, want an error", o)
+		}
+	}
+}
+
+// TestGeometricSums checks the closed forms against direct sums.
+func TestGeometricSums(t *testing.T) {
+	for _, c := range []struct {
+		r float64
+		k int
+	}{{0.5, 10}, {0.99, 52}, {1 - 1e-12, 52}, {0, 5}} {
+		var s0, s1 float64
+		for j := range c.k {
+			s0 += math.Pow(c.r, float64(j))
+			s1 += float64(j) * math.Pow(c.r, float64(j))
+		}
+		g0, g1 := model.GeometricSums(c.r, c.k)
+		if math.Abs(g0-s0) > 1e-6*s0 || math.Abs(g1-s1) > 1e-6*math.Max(s1, 1) {
+			t.Errorf("r=%v k=%d: got (%v, %v), want (%v, %v)", c.r, c.k, g0, g1, s0, s1)
+		}
+	}
+}

@@ -1,0 +1,4 @@
+package model
+
+// GeometricSums exposes geometricSums to the external tests.
+var GeometricSums = geometricSums
