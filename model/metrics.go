@@ -15,13 +15,22 @@ func (s Side) String() string {
 	return "sales"
 }
 
+// Unit is what a metric counts.
+type Unit int
+
+const (
+	Count Unit = iota // leads or deals
+	Money             // an amount in the model's currency
+	Ratio             // a share in [0, 1]
+	Weeks
+)
+
 // MetricInfo describes one per-trial metric of a Result.
 type MetricInfo struct {
 	Name string
 	Side Side
-	// Money says the metric is an amount in the model's currency.
-	Money bool
-	Doc   string
+	Unit Unit
+	Doc  string
 }
 
 // metricIndex places the per-trial metrics in a Result.
@@ -35,8 +44,8 @@ type metricIndex struct {
 
 func newMetricIndex(m *Model) metricIndex {
 	x := metricIndex{}
-	add := func(name string, side Side, money bool, doc string) int {
-		x.info = append(x.info, MetricInfo{Name: name, Side: side, Money: money, Doc: doc})
+	add := func(name string, side Side, unit Unit, doc string) int {
+		x.info = append(x.info, MetricInfo{Name: name, Side: side, Unit: unit, Doc: doc})
 		return len(x.info) - 1
 	}
 	sales := m.StageIndex(m.SalesStart)
@@ -48,20 +57,20 @@ func newMetricIndex(m *Model) metricIndex {
 		if s == 0 {
 			doc = "new leads"
 		}
-		x.entry = append(x.entry, add(st.MetricName(), side, false, doc))
+		x.entry = append(x.entry, add(st.MetricName(), side, Count, doc))
 	}
-	x.handoffs = add("handoffs", Marketing, false, "leads handed to sales (entering the queue for "+m.SalesStart+")")
-	x.spend = add("spend", Marketing, true, "marketing spend over the horizon")
-	x.costLead = add("cost_per_lead", Marketing, true, "spend per new lead")
-	x.costSQL = add("cost_per_sql", Marketing, true, "spend per entry into "+m.SQLStage)
-	x.costWin = add("cost_per_win", Marketing, true, "spend per won deal")
-	x.cold = add("cold", Sales, false, "handed-off leads that went cold waiting for a rep")
-	x.utilization = add("utilization", Sales, false, "hand-offs accepted per unit of rep capacity")
-	x.wins = add("wins", Sales, false, "won deals")
-	x.lostOpps = add("lost_opportunities", Sales, false, "deals lost from "+m.OpportunityStage+" or later")
-	x.winRate = add("win_rate", Sales, false, "wins / (wins + lost opportunities) closed in the horizon")
-	x.avgDeal = add("avg_deal", Sales, true, "revenue per won deal")
-	x.cycle = add("cycle_weeks", Sales, false, "expected weeks from lead to won for a new lead, under the trial's parameters")
-	x.revenue = add("revenue", Sales, true, "bookings from deals won in the horizon")
+	x.handoffs = add("handoffs", Marketing, Count, "leads handed to sales (entering the queue for "+m.SalesStart+")")
+	x.spend = add("spend", Marketing, Money, "marketing spend over the horizon")
+	x.costLead = add("cost_per_lead", Marketing, Money, "spend per new lead")
+	x.costSQL = add("cost_per_sql", Marketing, Money, "spend per entry into "+m.SQLStage)
+	x.costWin = add("cost_per_win", Marketing, Money, "spend per won deal")
+	x.cold = add("cold", Sales, Count, "handed-off leads that went cold waiting for a rep")
+	x.utilization = add("utilization", Sales, Ratio, "hand-offs accepted per unit of rep capacity")
+	x.wins = add("wins", Sales, Count, "won deals")
+	x.lostOpps = add("lost_opportunities", Sales, Count, "deals lost from "+m.OpportunityStage+" or later")
+	x.winRate = add("win_rate", Sales, Ratio, "wins / (wins + lost opportunities) closed in the horizon")
+	x.avgDeal = add("avg_deal", Sales, Money, "revenue per won deal")
+	x.cycle = add("cycle_weeks", Sales, Weeks, "expected weeks from lead to won for a new lead, under the trial's parameters")
+	x.revenue = add("revenue", Sales, Money, "bookings from deals won in the horizon")
 	return x
 }

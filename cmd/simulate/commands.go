@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// command describes one subcommand, in the manner of cmd/go.
+type command struct {
+	Name      string
+	UsageLine string
+	Short     string
+	Long      string
+	// Flags declares the command's flags on fs and returns what Run needs.
+	Run func(ctx context.Context, env *env, args []string) error
+}
+
+// env is what a command may touch: its output streams and whether stderr
+// is a terminal (for the progress bar).
+type env struct {
+	stdout, stderr io.Writer
+	terminal       bool
+}
+
+// usageError marks an error in how the command was called (exit code 2).
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+var commands = []*command{forecastCmd}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr)}
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "--help":
+		if len(rest) == 0 {
+			usage(stdout)
+			return exitOK
+		}
+		if c := lookup(rest[0]); c != nil {
+			help(stdout, c)
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "simulate: unknown command %q\n", rest[0])
+		return exitUsage
+	}
+	c := lookup(name)
+	if c == nil {
+		fmt.Fprintf(stderr, "simulate: unknown command %q; run 'simulate help'\n", name)
+		return exitUsage
+	}
+	err := c.Run(ctx, e, rest)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, pflag.ErrHelp):
+		help(stdout, c)
+		return exitOK
+	case errors.As(err, new(usageError)):
+		fmt.Fprintf(stderr, "simulate %s: %v\nusage: %s\nrun 'simulate help %s' for details\n", c.Name, err, c.UsageLine, c.Name)
+		return exitUsage
+	default:
+		fmt.Fprintf(stderr, "simulate: %v\n", err)
+		return exitError
+	}
+}
+
+func lookup(name string) *command {
+	for _, c := range commands {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "simulate plans the combined marketing and sales funnel by Monte Carlo.\n\nUsage:\n\n\tsimulate <command> [flags]\n\nCommands:\n\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-10s %s\n", c.Name, c.Short)
+	}
+	fmt.Fprint(w, "\nRun 'simulate help <command>' for a command's flags and examples.\n")
+}
+
+func help(w io.Writer, c *command) {
+	fmt.Fprintf(w, "usage: %s\n\n%s\n", c.UsageLine, strings.TrimSpace(c.Long))
+	fs := pflag.NewFlagSet(c.Name, pflag.ContinueOnError)
+	if f := flagSets[c.Name]; f != nil {
+		f(fs)
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+	}
+}
+
+// flagSets declares each command's flags, for its help.
+var flagSets = map[string]func(*pflag.FlagSet){}
+
+// parse parses args into fs, turning pflag's errors into usage errors.
+func parse(fs *pflag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+// runFlags are the flags of every command that runs the simulation.
+type runFlags struct {
+	model       string
+	weeks       int
+	trials      int
+	seed        uint64
+	workers     int
+	fixedParams bool
+}
+
+func (r *runFlags) declare(fs *pflag.FlagSet) {
+	fs.StringVar(&r.model, "model", "", "model file (YAML); default: the embedded sample company")
+	fs.IntVar(&r.weeks, "weeks", 0, "horizon in weeks (default: the model's horizon_weeks)")
+	fs.IntVar(&r.trials, "trials", model.DefaultTrials, "Monte Carlo trials")
+	fs.Uint64Var(&r.seed, "seed", 1, "random seed; the same seed gives the same answer")
+	fs.IntVar(&r.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")
+	fs.BoolVar(&r.fixedParams, "fixed-params", false, "use posterior means instead of drawing parameters per trial")
+}
+
+// load returns the model named by --model, or the embedded sample.
+func (r *runFlags) load() (*model.Model, error) {
+	if r.model == "" {
+		return sample.Model(), nil
+	}
+	return model.ReadFile(r.model)
+}
+
+func (r *runFlags) options() *model.Options {
+	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams}
+}
+
+// simulate runs m, drawing a progress bar on stderr when it is a terminal.
+func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*model.Result, error) {
+	if e.terminal {
+		var bar *progressbar.ProgressBar
+		o.Progress = func(done, total int) {
+			if bar == nil {
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("trials"),
+					progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+			}
+			bar.Set(done)
+		}
+		defer func() {
+			if bar != nil {
+				bar.Finish()
+			}
+		}()
+	}
+	r, err := model.Run(ctx, m, o)
+	if err != nil {
+		return nil, fmt.Errorf("simulating %q: %w", m.Name, err)
+	}
+	return r, nil
+}
