@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Benchmarks of the engine: trials per second for the sample company over 13
+# weeks on 1 and 2 workers, ten times the lead volume on 1 worker, the
+# samplers against gonum's, and the peak memory of a 1M-trial forecast.
+# Figures are medians of COUNT runs (default 5) made in this one run, so
+# that ratios compare like with like on a noisy machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${COUNT:-5}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+go test -run '^$' -bench 'Run' -benchtime 3x -count "$count" ./model/ | tee "$out" >/dev/null
+go test -run '^$' -bench . -benchtime 200000x -count "$count" ./model/rng/ | tee -a "$out" >/dev/null
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+field() { # benchmark name, unit -> median value
+  grep -E "^$1-[0-9]+ " "$out" | awk -v u="$2" '{for (i=1;i<NF;i++) if ($(i+1)==u) print $i}' | median
+}
+
+one=$(field 'BenchmarkRun/workers=1' trials/s)
+two=$(field 'BenchmarkRun/workers=2' trials/s)
+ten=$(field 'BenchmarkRunTenfold' trials/s)
+echo "engine (sample company, 13 weeks, 20,000 trials a run; medians of $count runs)"
+printf '  1 worker:           %8.0f trials/s\n' "$one"
+printf '  2 workers:          %8.0f trials/s  (%.2fx 1 worker)\n' "$two" "$(echo "$two/$one" | bc -l)"
+printf '  10x leads, 1 worker: %7.0f trials/s  (time %.2fx the sample'"'"'s)\n' "$ten" "$(echo "$one/$ten" | bc -l)"
+echo
+echo "samplers (ns per draw, medians of $count runs)"
+for b in $(grep -oE '^Benchmark(Gonum)?(Binomial|Poisson|Gamma|NegBinomial)[^ ]*-[0-9]+' "$out" | sed 's/-[0-9]*$//' | sort -u); do
+  printf '  %-45s %8.1f\n' "$b" "$(field "$b" ns/op)"
+done
+echo
+go build -o bin/simulate ./cmd/simulate
+for trials in 100000 1000000; do
+  /usr/bin/time -f '%M %e' -o "$out" ./bin/simulate forecast --trials "$trials" --json >/dev/null
+  read -r kb secs <"$out"
+  printf 'forecast --trials %-8d peak RSS %5.0f MiB, %5.1f s\n' "$trials" "$(echo "$kb/1024" | bc -l)" "$secs"
+done
