@@ -171,7 +171,7 @@ func TestCancel(t *testing.T) {
 		cancelled <- time.Now()
 		cancel()
 	}()
-	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: model.MaxTrials / 10, Seed: 1})
+	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: 1_000_000, Seed: 1})
 	stopped := time.Now()
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
