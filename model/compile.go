@@ -25,6 +25,7 @@ type plan struct {
 
 	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
 	phi, trend, trendSE, spend []float64
+	weeklySpend                float64 // all channels
 	shockK                     float64 // Gamma(k, k) shock; 0 means none
 
 	deal []nig // per channel
@@ -190,6 +191,7 @@ func (p *plan) compileArrivals() {
 			p.arrShape[c], p.arrRate[c] = k, k/ch.WeeklyLeads
 		}
 		p.phi[c], p.trend[c], p.trendSE[c], p.spend[c] = ch.Dispersion, ch.Trend, ch.TrendSE, ch.WeeklySpend
+		p.weeklySpend += ch.WeeklySpend
 	}
 	if cv := p.m.ArrivalShockCV; cv > 0 {
 		p.shockK = 1 / (cv * cv)

@@ -160,23 +160,25 @@ func TestWorkersInvariant(t *testing.T) {
 	}
 }
 
-// TestCancel cancels a long run: Run must return the context's error within
-// 100 ms of the cancellation (workers check between trials, and a trial
-// takes well under a millisecond even under the race detector).
+// TestCancel cancels a long run once its first chunk is done: Run must
+// return the context's error within 100 ms of the cancellation (workers
+// check between trials, and a trial takes well under a millisecond even
+// under the race detector).
 func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	cancelled := make(chan time.Time, 1)
-	go func() {
-		time.Sleep(50 * time.Millisecond)
-		cancelled <- time.Now()
-		cancel()
-	}()
-	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: 1_000_000, Seed: 1})
+	var cancelled time.Time
+	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: 1_000_000, Seed: 1,
+		Progress: func(done, total int) {
+			if cancelled.IsZero() {
+				cancelled = time.Now()
+				cancel()
+			}
+		}})
 	stopped := time.Now()
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
-	if lag := stopped.Sub(<-cancelled); lag > 100*time.Millisecond {
+	if lag := stopped.Sub(cancelled); lag > 100*time.Millisecond {
 		t.Errorf("Run returned %v after cancellation, want at most 100ms", lag)
 	} else {
 		t.Logf("Run returned %v after cancellation", lag)

@@ -30,12 +30,14 @@ type params struct {
 	dealMu       []float64   // per channel
 	dealSigma    []float64
 	shock        float64
+	reach, win   []float64 // cycleWeeks' buffers, per stage and won
 }
 
 func newParams(p *plan) *params {
 	n := p.nS * p.nC * p.nB
 	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), destP: make([][]float64, p.nS),
-		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC)}
+		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
+		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1)}
 	for s := range p.nS {
 		q.destP[s] = make([]float64, len(p.dest[s]))
 	}
@@ -130,8 +132,8 @@ func (g nig) draw(st *rng.Stream, fixed bool) (mu, sigma float64) {
 // skips are weighted by their shares). Channels are weighted by their
 // expected wins. Waiting for a rep is not included.
 func (q *params) cycleWeeks(p *plan) float64 {
-	reach := make([]float64, p.nS+1) // P(reach s | advance at every stage)
-	win := make([]float64, p.nS+1)   // P(a new lead reaches s)
+	reach := q.reach // P(reach s | advance at every stage)
+	win := q.win     // P(a new lead reaches s)
 	var num, den float64
 	for c := range p.nC {
 		clear(reach)

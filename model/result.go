@@ -53,10 +53,7 @@ func (r *Result) store(p *plan, w *worker, i int) {
 	set(x.revenue, t.revenue)
 	set(x.avgDeal, ratio(t.revenue, t.wins))
 	set(x.cycle, w.q.cycleWeeks(p))
-	spend := 0.0
-	for _, s := range p.spend {
-		spend += s * float64(r.Weeks)
-	}
+	spend := p.weeklySpend * float64(r.Weeks)
 	set(x.spend, spend)
 	set(x.costLead, ratio(spend, t.entries[0]))
 	set(x.costSQL, ratio(spend, t.entries[p.sqlStage]))

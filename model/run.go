@@ -99,8 +99,6 @@ func runTrials(ctx context.Context, p *plan, o *Options, res *Result) error {
 	workers := min(o.Workers, chunks)
 	var next atomic.Int64
 	done := make(chan int, chunks)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
