@@ -55,8 +55,8 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 				i := p.hz(s, c, b)
 				la, ll := p.advShape[i]/p.rate[i], p.lostShape[i]/p.rate[i]
 				if !fixed {
-					la = rng.Gamma(st.Rand, p.advShape[i], p.rate[i])
-					ll = rng.Gamma(st.Rand, p.lostShape[i], p.rate[i])
+					la = rng.Gamma(st, p.advShape[i], p.rate[i])
+					ll = rng.Gamma(st, p.lostShape[i], p.rate[i])
 				}
 				q.pLeave[i], q.qAdv[i] = weekly(la, ll)
 			}
@@ -69,7 +69,7 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 		if p.arrShape[c] > 0 {
 			q.mean[c] = p.arrShape[c] / p.arrRate[c]
 			if !fixed {
-				q.mean[c] = rng.Gamma(st.Rand, p.arrShape[c], p.arrRate[c])
+				q.mean[c] = rng.Gamma(st, p.arrShape[c], p.arrRate[c])
 				q.trend[c] += p.trendSE[c] * st.NormFloat64()
 			}
 		}
@@ -79,7 +79,7 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 	q.shock = 1
 	if p.shockK > 0 {
 		st.Reset(seed, trial, purposeShock)
-		q.shock = rng.Gamma(st.Rand, p.shockK, p.shockK)
+		q.shock = rng.Gamma(st, p.shockK, p.shockK)
 	}
 }
 
@@ -104,7 +104,7 @@ func (q *params) drawDest(p *plan, st *rng.Stream, s int, fixed bool) {
 	for j, a := range p.destAlpha[s] {
 		d[j] = a
 		if !fixed {
-			d[j] = rng.Gamma(st.Rand, a, 1)
+			d[j] = rng.Gamma(st, a, 1)
 		}
 		sum += d[j]
 	}
@@ -121,7 +121,7 @@ func (g nig) draw(st *rng.Stream, fixed bool) (mu, sigma float64) {
 	}
 	s2 := 0.0
 	if g.beta > 0 {
-		s2 = g.beta / rng.Gamma(st.Rand, g.alpha, 1)
+		s2 = g.beta / rng.Gamma(st, g.alpha, 1)
 	}
 	return g.mu + math.Sqrt(s2/g.kappa)*st.NormFloat64(), math.Sqrt(s2)
 }

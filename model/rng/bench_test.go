@@ -18,7 +18,7 @@ var benchBinomial = []struct {
 func BenchmarkBinomial(b *testing.B) {
 	for _, c := range benchBinomial {
 		b.Run(fmt.Sprintf("n=%d,p=%g", c.n, c.p), func(b *testing.B) {
-			r := rand.New(rand.NewPCG(1, 1))
+			r := seeded(1, 1)
 			for b.Loop() {
 				sink += Binomial(r, c.n, c.p)
 			}
@@ -40,7 +40,7 @@ func BenchmarkGonumBinomial(b *testing.B) {
 func BenchmarkPoisson(b *testing.B) {
 	for _, l := range []float64{3, 30, 300} {
 		b.Run(fmt.Sprintf("lambda=%g", l), func(b *testing.B) {
-			r := rand.New(rand.NewPCG(1, 1))
+			r := seeded(1, 1)
 			for b.Loop() {
 				sink += Poisson(r, l)
 			}
@@ -60,7 +60,7 @@ func BenchmarkGonumPoisson(b *testing.B) {
 }
 
 func BenchmarkGamma(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 1))
+	r := seeded(1, 1)
 	for b.Loop() {
 		sink += int(Gamma(r, 3.5, 1))
 	}
@@ -74,7 +74,7 @@ func BenchmarkGonumGamma(b *testing.B) {
 }
 
 func BenchmarkNegBinomial(b *testing.B) {
-	r := rand.New(rand.NewPCG(1, 1))
+	r := seeded(1, 1)
 	for b.Loop() {
 		sink += NegBinomial(r, 30, 10)
 	}

@@ -2,7 +2,6 @@ package rng
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // Binomial returns a draw from the binomial distribution with n trials and
@@ -14,7 +13,7 @@ import (
 // Hörmann's BTRD (W. Hörmann, "The generation of binomial random variates",
 // J. Stat. Comput. Simul. 46, 1993), whose expected cost does not grow with n.
 // p outside [0, 1] is clamped; n <= 0 gives 0.
-func Binomial(r *rand.Rand, n int, p float64) int {
+func Binomial(r *Stream, n int, p float64) int {
 	if n <= 0 || !(p > 0) {
 		return 0
 	}
@@ -28,7 +27,7 @@ func Binomial(r *rand.Rand, n int, p float64) int {
 }
 
 // binomialLow handles p <= 0.5.
-func binomialLow(r *rand.Rand, n int, p float64) int {
+func binomialLow(r *Stream, n int, p float64) int {
 	if float64(n)*p < 10 {
 		return binomialInversion(r, n, p)
 	}
@@ -39,10 +38,10 @@ func binomialLow(r *rand.Rand, n int, p float64) int {
 // recursion f(k+1) = f(k)·(n-k)/(k+1)·p/q. For n·p < 10, q^n >= e^-20, so
 // the start value cannot underflow. The recursion reaches 0 past k = n, so
 // if rounding leaves u above the summed mass the search starts over.
-func binomialInversion(r *rand.Rand, n int, p float64) int {
+func binomialInversion(r *Stream, n int, p float64) int {
 	q := 1 - p
 	if n == 1 {
-		if Uniform(r) < p {
+		if r.Uniform() < p {
 			return 1
 		}
 		return 0
@@ -51,7 +50,7 @@ func binomialInversion(r *rand.Rand, n int, p float64) int {
 	a := float64(n+1) * s
 	f0 := powInt(q, n)
 	for {
-		u := Uniform(r)
+		u := r.Uniform()
 		f := f0
 		for k := 0; k <= n; k++ {
 			if u < f {
@@ -68,8 +67,8 @@ func binomialInversion(r *rand.Rand, n int, p float64) int {
 }
 
 // recip[k] is 1/(k+1): a multiply is several times faster than a divide in
-// the inversion loop, which rarely goes past k = 30.
-var recip = func() (t [64]float64) {
+// the inversion loop and in BTRD's pmf ratios, whose k rarely pass 1,000.
+var recip = func() (t [1024]float64) {
 	for k := range t {
 		t[k] = 1 / float64(k+1)
 	}
@@ -91,6 +90,24 @@ func powInt(x float64, n int) float64 {
 		n >>= 1
 	}
 	return out
+}
+
+// inv is 1/i for i >= 1, from the table where it can.
+func inv(i int) float64 {
+	if i <= len(recip) {
+		return recip[i-1]
+	}
+	return 1 / float64(i)
+}
+
+// floor is math.Floor for |x| < 2^63 without the call: the BTRD hot path
+// takes one per draw.
+func floor(x float64) float64 {
+	t := float64(int64(x))
+	if t > x {
+		t--
+	}
+	return t
 }
 
 // fcTable holds fc(k) = ln k! - [ln √(2π) + (k+½)ln(k+1) - (k+1)], the
@@ -119,9 +136,9 @@ func fc(k int) float64 {
 
 // btrd is Hörmann's transformed rejection with decomposition for p <= 0.5
 // and n·p >= 10, following the pseudo-code in METHODS.md §8.
-func btrd(r *rand.Rand, n int, p float64) int {
+func btrd(r *Stream, n int, p float64) int {
 	nf := float64(n)
-	m := math.Floor((nf + 1) * p)
+	m := floor((nf + 1) * p)
 	q := 1 - p
 	rr := p / q
 	nr := (nf + 1) * rr
@@ -130,26 +147,28 @@ func btrd(r *rand.Rand, n int, p float64) int {
 	b := 1.15 + 2.53*sq
 	a := -0.0873 + 0.0248*b + 0.01*p
 	c := nf*p + 0.5
-	alpha := (2.83 + 5.1/b) * sq
-	vr := 0.92 - 4.2/b
+	ib := 1 / b
+	alpha := (2.83 + 5.1*ib) * sq
+	vr := 0.92 - 4.2*ib
+	ivr := 1 / vr
 	urvr := 0.86 * vr
 	mi := int(m)
 	for {
-		v := Uniform(r)
+		v := r.Uniform()
 		var u float64
 		if v <= urvr {
-			u = v/vr - 0.43
-			return int(math.Floor((2*a/(0.5-math.Abs(u))+b)*u + c))
+			u = v*ivr - 0.43
+			return int(floor((2*a/(0.5-math.Abs(u))+b)*u + c))
 		}
 		if v >= vr {
-			u = Uniform(r) - 0.5
+			u = r.Uniform() - 0.5
 		} else {
-			u = v/vr - 0.93
+			u = v*ivr - 0.93
 			u = math.Copysign(0.5, u) - u
-			v = vr * Uniform(r)
+			v = vr * r.Uniform()
 		}
 		us := 0.5 - math.Abs(u)
-		kf := math.Floor((2*a/us+b)*u + c)
+		kf := floor((2*a/us+b)*u + c)
 		if kf < 0 || kf > nf {
 			continue
 		}
@@ -163,11 +182,11 @@ func btrd(r *rand.Rand, n int, p float64) int {
 			f := 1.0
 			if mi < k {
 				for i := mi + 1; i <= k; i++ {
-					f *= nr/float64(i) - rr
+					f *= nr*inv(i) - rr
 				}
 			} else if mi > k {
 				for i := k + 1; i <= mi; i++ {
-					v *= nr/float64(i) - rr
+					v *= nr*inv(i) - rr
 				}
 			}
 			if v <= f {

@@ -2,7 +2,6 @@ package rng
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // Gamma returns a draw from the gamma distribution with the given shape and
@@ -13,7 +12,7 @@ import (
 // It allocates nothing, which gonum's distuv.Gamma.Rand does not promise, and
 // it is on the engine's per-trial parameter path. It panics if shape or rate
 // is not positive.
-func Gamma(r *rand.Rand, shape, rate float64) float64 {
+func Gamma(r *Stream, shape, rate float64) float64 {
 	if !(shape > 0) || !(rate > 0) {
 		panic("rng: gamma shape and rate must be positive")
 	}
@@ -22,7 +21,7 @@ func Gamma(r *rand.Rand, shape, rate float64) float64 {
 	}
 	boost := 1.0
 	if shape < 1 {
-		boost = math.Pow(Uniform(r), 1/shape)
+		boost = math.Pow(r.Uniform(), 1/shape)
 		shape++
 	}
 	d := shape - 1.0/3
@@ -37,7 +36,7 @@ func Gamma(r *rand.Rand, shape, rate float64) float64 {
 			}
 		}
 		v = v * v * v
-		u := Uniform(r)
+		u := r.Uniform()
 		x2 := x * x
 		if u < 1-0.0331*x2*x2 || math.Log(u) < 0.5*x2+d*(1-v+math.Log(v)) {
 			return boost * d * v / rate
@@ -48,7 +47,7 @@ func Gamma(r *rand.Rand, shape, rate float64) float64 {
 // NegBinomial returns a draw from the negative binomial distribution with
 // mean mu and dispersion phi (NB2: variance mu + mu²/phi), as a Poisson whose
 // mean is Gamma(phi, rate phi/mu). phi = +Inf gives a Poisson draw.
-func NegBinomial(r *rand.Rand, mu, phi float64) int {
+func NegBinomial(r *Stream, mu, phi float64) int {
 	if !(mu > 0) {
 		return 0
 	}
@@ -61,7 +60,7 @@ func NegBinomial(r *rand.Rand, mu, phi float64) int {
 // Multinomial distributes n trials over the categories of p (weights that
 // need not sum to one) by conditional binomials, and writes the counts to
 // dst, which must have len(p) elements. It returns dst.
-func Multinomial(r *rand.Rand, n int, p []float64, dst []int) []int {
+func Multinomial(r *Stream, n int, p []float64, dst []int) []int {
 	if len(dst) != len(p) {
 		panic("rng: multinomial dst and p lengths differ")
 	}

@@ -2,7 +2,6 @@ package rng
 
 import (
 	"math"
-	"math/rand/v2"
 )
 
 // Poisson returns a draw from the Poisson distribution with mean lambda.
@@ -13,7 +12,7 @@ import (
 // Insurance: Math. Econ. 12, 1993). Unlike gonum's PTRS, whose rejection test
 // is k <= 0, it rejects only k < 0, so it can return 0 (METHODS.md §8).
 // lambda <= 0 or NaN gives 0.
-func Poisson(r *rand.Rand, lambda float64) int {
+func Poisson(r *Stream, lambda float64) int {
 	if !(lambda > 0) {
 		return 0
 	}
@@ -23,11 +22,11 @@ func Poisson(r *rand.Rand, lambda float64) int {
 	return ptrs(r, lambda)
 }
 
-func poissonInversion(r *rand.Rand, lambda float64) int {
+func poissonInversion(r *Stream, lambda float64) int {
 	f0 := math.Exp(-lambda)
 	bound := int(lambda + 12*math.Sqrt(lambda) + 20)
 	for {
-		u := Uniform(r)
+		u := r.Uniform()
 		f := f0
 		for k := 0; k <= bound; k++ {
 			if u < f {
@@ -39,7 +38,7 @@ func poissonInversion(r *rand.Rand, lambda float64) int {
 	}
 }
 
-func ptrs(r *rand.Rand, lambda float64) int {
+func ptrs(r *Stream, lambda float64) int {
 	slam := math.Sqrt(lambda)
 	loglam := math.Log(lambda)
 	b := 0.931 + 2.53*slam
@@ -47,8 +46,8 @@ func ptrs(r *rand.Rand, lambda float64) int {
 	invAlpha := 1.1239 + 1.1328/(b-3.4)
 	vr := 0.9277 - 3.6224/(b-2)
 	for {
-		u := Uniform(r) - 0.5
-		v := Uniform(r)
+		u := r.Uniform() - 0.5
+		v := r.Uniform()
 		us := 0.5 - math.Abs(u)
 		kf := math.Floor((2*a/us+b)*u + lambda + 0.43)
 		if us >= 0.07 && v <= vr {

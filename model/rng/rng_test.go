@@ -3,7 +3,6 @@ package rng
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/stat/distuv"
@@ -114,7 +113,7 @@ func TestBinomial(t *testing.T) {
 	}
 	for i, g := range grid {
 		t.Run(fmt.Sprintf("n=%d,p=%g", g.n, g.p), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(1, uint64(i)))
+			r := seeded(1, uint64(i))
 			draws := make([]int, 200000)
 			for j := range draws {
 				draws[j] = Binomial(r, g.n, g.p)
@@ -134,7 +133,7 @@ func TestBinomial(t *testing.T) {
 }
 
 func TestBinomialEdges(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
+	r := seeded(1, 2)
 	for _, c := range []struct {
 		n    int
 		p    float64
@@ -150,7 +149,7 @@ func TestPoisson(t *testing.T) {
 	// Crosses the switch from inversion to PTRS at λ = 10.
 	for i, lambda := range []float64{0.05, 1, 3.5, 9.99, 10, 10.5, 25, 140, 5000} {
 		t.Run(fmt.Sprintf("lambda=%g", lambda), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(2, uint64(i)))
+			r := seeded(2, uint64(i))
 			draws := make([]int, 200000)
 			for j := range draws {
 				draws[j] = Poisson(r, lambda)
@@ -169,7 +168,7 @@ func TestPoisson(t *testing.T) {
 // TestPoissonZeroAboveTen checks that PTRS can return 0, which gonum's
 // cannot for λ >= 10: at λ = 10, P(0) = e^-10, so 4e6 draws expect 182 zeros.
 func TestPoissonZeroAboveTen(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 3))
+	r := seeded(3, 3)
 	zeros := 0
 	const n = 4000000
 	for range n {
@@ -186,7 +185,7 @@ func TestPoissonZeroAboveTen(t *testing.T) {
 func TestNegBinomial(t *testing.T) {
 	for i, c := range []struct{ mu, phi float64 }{{0.5, 2}, {5, 0.8}, {30, 10}, {140, 25}, {12, math.Inf(1)}} {
 		t.Run(fmt.Sprintf("mu=%g,phi=%g", c.mu, c.phi), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(4, uint64(i)))
+			r := seeded(4, uint64(i))
 			draws := make([]int, 200000)
 			for j := range draws {
 				draws[j] = NegBinomial(r, c.mu, c.phi)
@@ -217,7 +216,7 @@ func TestGamma(t *testing.T) {
 	// on both sides of the shape < 1 boost.
 	for i, c := range []struct{ shape, rate float64 }{{0.1, 1}, {0.7, 2}, {1, 1}, {3.5, 0.2}, {250, 10}} {
 		t.Run(fmt.Sprintf("shape=%g", c.shape), func(t *testing.T) {
-			r := rand.New(rand.NewPCG(5, uint64(i)))
+			r := seeded(5, uint64(i))
 			const n = 100000
 			xs := make([]float64, n)
 			for j := range xs {
@@ -248,7 +247,7 @@ func ksStat(xs []float64, cdf func(float64) float64) float64 {
 }
 
 func TestMultinomial(t *testing.T) {
-	r := rand.New(rand.NewPCG(6, 6))
+	r := seeded(6, 6)
 	p := []float64{0.5, 0, 2, 1.5} // weights, not normalised
 	const n, reps = 40, 100000
 	sum := make([]float64, len(p))
@@ -306,7 +305,7 @@ func TestStreamGolden(t *testing.T) {
 // rejects a sampler that is slightly wrong: Binomial(200, 0.31) judged as
 // Binomial(200, 0.30).
 func TestChiSquareHasPower(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 7))
+	r := seeded(7, 7)
 	draws := make([]int, 200000)
 	for j := range draws {
 		draws[j] = Binomial(r, 200, 0.31)

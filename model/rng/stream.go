@@ -27,7 +27,7 @@ func Derive(words ...uint64) (hi, lo uint64) {
 // Stream is a reusable random stream whose state is set from a key. Reusing
 // one Stream per goroutine avoids an allocation per trial.
 type Stream struct {
-	pcg rand.PCG
+	pcg pcg
 	*rand.Rand
 }
 
