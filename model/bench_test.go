@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -18,10 +19,15 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-// BenchmarkRunTenfold runs the sample company with ten times the lead
-// volume and open pipeline, on one worker, to compare with workers=1 above.
+// BenchmarkRunTenfold runs the sample company with ten and a hundred times
+// the lead volume, open pipeline and reps, on one worker, to compare with
+// workers=1 above.
 func BenchmarkRunTenfold(b *testing.B) {
-	benchRun(b, scaled(sample.Model(), 10), 1)
+	for _, k := range []int{10, 100} {
+		b.Run(fmt.Sprintf("leads=%dx", k), func(b *testing.B) {
+			benchRun(b, scaled(sample.Model(), k), 1)
+		})
+	}
 }
 
 const benchTrials = 20000

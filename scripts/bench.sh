@@ -20,11 +20,13 @@ field() { # benchmark name, unit -> median value
 
 one=$(field 'BenchmarkRun/workers=1' trials/s)
 two=$(field 'BenchmarkRun/workers=2' trials/s)
-ten=$(field 'BenchmarkRunTenfold' trials/s)
+ten=$(field 'BenchmarkRunTenfold/leads=10x' trials/s)
+hundred=$(field 'BenchmarkRunTenfold/leads=100x' trials/s)
 echo "engine (sample company, 13 weeks, 20,000 trials a run; medians of $count runs)"
 printf '  1 worker:           %8.0f trials/s\n' "$one"
 printf '  2 workers:          %8.0f trials/s  (%.2fx 1 worker)\n' "$two" "$(echo "$two/$one" | bc -l)"
 printf '  10x leads, 1 worker: %7.0f trials/s  (time %.2fx the sample'"'"'s)\n' "$ten" "$(echo "$one/$ten" | bc -l)"
+printf '  100x leads, 1 worker: %6.0f trials/s  (time %.2fx the sample'"'"'s)\n' "$hundred" "$(echo "$one/$hundred" | bc -l)"
 echo
 echo "samplers (ns per draw, medians of $count runs)"
 for b in $(grep -oE '^Benchmark(Gonum)?(Binomial|Poisson|Gamma|NegBinomial)[^ ]*-[0-9]+' "$out" | sed 's/-[0-9]*$//' | sort -u); do

@@ -1,0 +1,36 @@
+package calibrate
+
+import (
+	"fmt"
+	"time"
+)
+
+// isoLayouts are the ISO 8601 dates and date-times recognised without a
+// --date-format.
+var isoLayouts = []string{
+	time.DateOnly,
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	time.DateTime,
+	"2006-01-02 15:04",
+	"2006-01-02 15:04:05.999999999",
+}
+
+// ParseTime parses an ISO 8601 date or date-time, or, when layout is not
+// empty, a value in that Go time layout. Times without a zone are UTC.
+func ParseTime(s, layout string) (time.Time, error) {
+	if layout != "" {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%q does not match --date-format %q", s, layout)
+		}
+		return t.UTC(), nil
+	}
+	for _, l := range isoLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format", s)
+}

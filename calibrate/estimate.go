@@ -1,0 +1,460 @@
+package calibrate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Options say how to turn a history into a model.
+type Options struct {
+	// AsOf is the cut-off: the history is taken as it was known at its
+	// start (nothing on or after it is seen). Zero means the day after the
+	// latest date in the history.
+	AsOf time.Time
+	// StaleAfter turns a lead open that long in its stage with no later
+	// event into a loss at entry+StaleAfter; zero never does.
+	StaleAfter time.Duration
+	// Bands are the starts of the age bands in weeks (default 0, 1, 2, 4,
+	// 8, 13, 26, 52).
+	Bands        []int
+	HorizonWeeks int // default 13
+	// SalesStart, SQLStage and OpportunityStage name the hand-off, SQL
+	// and opportunity stages (defaults sal, sql and opportunity, or the
+	// nearest stage the funnel has).
+	SalesStart, SQLStage, OpportunityStage string
+	// PoolWeeks is the strength, in lead-weeks of exposure, with which
+	// each channel's hazards are pulled toward the stage's (default 4).
+	PoolWeeks float64
+	// ArrivalWeeks is how many recent weeks estimate each channel's
+	// arrivals: level, dispersion and trend (default 26).
+	ArrivalWeeks   int
+	Name, Currency string
+	Source         string // for the model's provenance
+}
+
+const week = 7 * 24 * time.Hour
+
+func (o *Options) defaults(h *History) {
+	if len(o.Bands) == 0 {
+		o.Bands = []int{0, 1, 2, 4, 8, 13, 26, 52}
+	}
+	if o.HorizonWeeks == 0 {
+		o.HorizonWeeks = 13
+	}
+	if o.PoolWeeks == 0 {
+		o.PoolWeeks = 4
+	}
+	if o.ArrivalWeeks == 0 {
+		o.ArrivalWeeks = 26
+	}
+	if o.Name == "" {
+		o.Name = "Calibrated funnel"
+	}
+	if o.Currency == "" {
+		o.Currency = "USD"
+	}
+	pick := func(v *string, want string, fallback int) {
+		if *v != "" {
+			return
+		}
+		if slices.Contains(h.Stages, want) {
+			*v = want
+			return
+		}
+		*v = h.Stages[min(fallback, len(h.Stages)-1)]
+	}
+	pick(&o.SalesStart, "sal", 0)
+	pick(&o.SQLStage, "sql", slices.Index(h.Stages, o.SalesStart))
+	pick(&o.OpportunityStage, "opportunity", slices.Index(h.Stages, o.SQLStage))
+	if o.AsOf.IsZero() {
+		var last time.Time
+		for i := range h.Leads {
+			l := &h.Leads[i]
+			for _, t := range append(l.Reached, l.Won, l.Lost) {
+				if t.After(last) {
+					last = t
+				}
+			}
+		}
+		o.AsOf = last.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	}
+}
+
+// Estimate calibrates a model from the history as known at o.AsOf.
+func Estimate(h *History, o Options) (*model.Model, error) {
+	if len(h.Leads) == 0 {
+		return nil, errors.New("calibrate: no usable leads in the history")
+	}
+	o.defaults(h)
+	e := newEstimator(h, &o)
+	for i := range h.Leads {
+		e.lead(&h.Leads[i])
+	}
+	if e.used == 0 {
+		return nil, fmt.Errorf("calibrate: no lead was created before the as-of date %s", o.AsOf.Format(time.DateOnly))
+	}
+	m, err := e.model()
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("calibrate: the estimated model is not valid: %w", err)
+	}
+	return m, nil
+}
+
+// estimator accumulates the sufficient statistics of one history.
+type estimator struct {
+	h        *History
+	o        *Options
+	nS, nB   int
+	channels []string
+	chIndex  map[string]int
+
+	bands [][][]model.Band // [stage][channel][band]
+	skips [][]float64      // [stage][destination stage]
+	// open pipeline at the as-of date
+	open  map[model.Cohort]int
+	deals []model.OpenDeal
+	// arrivals per channel and week back from the as-of date
+	arrivals [][]float64
+	window   int
+	amounts  [][]float64 // log amounts of won deals, per channel
+	zeroWon  int
+	reps     map[string]bool
+	handoffs []float64 // hand-offs per recent week (for capacity)
+
+	used, after, stale, wonSkip int
+}
+
+func newEstimator(h *History, o *Options) *estimator {
+	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
+	first := o.AsOf
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		if c := l.Created(); c.Before(first) {
+			first = c
+		}
+		if _, ok := e.chIndex[l.Channel]; !ok {
+			e.chIndex[l.Channel] = 0
+			e.channels = append(e.channels, l.Channel)
+		}
+	}
+	slices.Sort(e.channels)
+	for i, c := range e.channels {
+		e.chIndex[c] = i
+	}
+	nC := len(e.channels)
+	e.bands = make([][][]model.Band, e.nS)
+	e.skips = make([][]float64, e.nS)
+	for s := range e.nS {
+		e.bands[s] = make([][]model.Band, nC)
+		for c := range nC {
+			e.bands[s][c] = make([]model.Band, e.nB)
+			for b, w := range o.Bands {
+				e.bands[s][c][b].Weeks = w
+			}
+		}
+		e.skips[s] = make([]float64, e.nS)
+	}
+	e.window = min(o.ArrivalWeeks, int(o.AsOf.Sub(first)/week))
+	e.arrivals = make([][]float64, nC)
+	e.amounts = make([][]float64, nC)
+	for c := range nC {
+		e.arrivals[c] = make([]float64, e.window)
+	}
+	e.handoffs = make([]float64, 13)
+	return e
+}
+
+// known returns t if it happened before the as-of date, else zero.
+func (e *estimator) known(t time.Time) time.Time {
+	if t.Before(e.o.AsOf) {
+		return t
+	}
+	return time.Time{}
+}
+
+// lead adds one lead's stage episodes: each stage it entered, from entry
+// to the next stage it reached (an advance), to its loss, or, still open
+// at the as-of date, censored there.
+func (e *estimator) lead(l *Lead) {
+	created := l.Created()
+	if !created.Before(e.o.AsOf) {
+		e.after++
+		return
+	}
+	e.used++
+	c := e.chIndex[l.Channel]
+	if wk := int(e.o.AsOf.Sub(created) / week); wk < e.window {
+		e.arrivals[c][wk]++
+	}
+	won, lost := e.known(l.Won), e.known(l.Lost)
+	var path []int // stages entered, in order
+	for k, t := range l.Reached {
+		if !e.known(t).IsZero() {
+			path = append(path, k)
+		}
+	}
+	if !won.IsZero() && path[len(path)-1] != e.nS-1 {
+		// Won from an earlier stage: it passed the later ones on the day.
+		e.wonSkip++
+	}
+	for i, s := range path {
+		entry := l.Reached[s]
+		if s == slices.Index(e.h.Stages, e.o.SalesStart) {
+			if wk := int(e.o.AsOf.Sub(entry) / week); wk < len(e.handoffs) {
+				e.handoffs[wk]++
+				if l.Rep != "" {
+					e.reps[l.Rep] = true
+				}
+			}
+		}
+		switch {
+		case i+1 < len(path):
+			next := path[i+1]
+			e.episode(s, c, entry, l.Reached[next], adv)
+			e.skips[s][next]++
+		case !won.IsZero():
+			e.episode(s, c, entry, won, adv)
+			for k := s + 1; k < e.nS; k++ {
+				e.episode(k, c, won, won, adv)
+			}
+			if s+1 < e.nS {
+				e.skips[s][s+1]++
+			}
+		case !lost.IsZero():
+			e.episode(s, c, entry, lost, drop)
+		case e.o.StaleAfter > 0 && e.o.AsOf.Sub(entry) > e.o.StaleAfter:
+			e.stale++
+			e.episode(s, c, entry, entry.Add(e.o.StaleAfter), drop)
+		default:
+			e.episode(s, c, entry, e.o.AsOf, censored)
+			e.addOpen(l, s, c, entry)
+		}
+	}
+	if !won.IsZero() {
+		if l.HasAmount() && l.Amount > 0 {
+			e.amounts[c] = append(e.amounts[c], math.Log(l.Amount))
+		} else {
+			e.zeroWon++
+		}
+	}
+}
+
+type exit int
+
+const (
+	censored exit = iota
+	adv
+	drop
+)
+
+// episode adds the exposure of one stay in stage s from entry to exit, in
+// weeks split over the age bands (band b covers ages in (lo, hi]), and its
+// exit in the band where it falls. An exit recorded by date only is taken
+// at mid-day, so that a same-day advance has half a day of exposure, not
+// none.
+func (e *estimator) episode(s, c int, entry, exitAt time.Time, how exit) {
+	t := exitAt.Sub(entry).Hours() / 168
+	if how != censored && isDate(entry) && isDate(exitAt) {
+		t += 0.5 / 7
+	}
+	bands := e.bands[s][c]
+	for b, lo := range e.o.Bands {
+		hi := math.Inf(1)
+		if b+1 < e.nB {
+			hi = float64(e.o.Bands[b+1])
+		}
+		bands[b].Exposure += math.Min(t, hi) - float64(lo)
+		if t <= hi {
+			switch how {
+			case adv:
+				bands[b].Advance++
+			case drop:
+				bands[b].Lost++
+			}
+			return
+		}
+	}
+}
+
+func isDate(t time.Time) bool {
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
+func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
+	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
+	stage, channel := e.h.Stages[s], e.channels[c]
+	if s >= slices.Index(e.h.Stages, e.o.SalesStart) && l.HasAmount() && l.Amount > 0 {
+		e.deals = append(e.deals, model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Amount: l.Amount})
+		return
+	}
+	e.open[model.Cohort{Stage: stage, Channel: channel, Weeks: weeks}]++
+}
+
+var metricNames = map[string]string{"lead": "leads", "opportunity": "opportunities", "proposal": "proposals"}
+
+func (e *estimator) model() (*model.Model, error) {
+	o := e.o
+	rep := e.h.Report
+	m := &model.Model{
+		Format: model.FormatVersion, Name: o.Name, Currency: o.Currency,
+		AsOf: model.Date{Time: o.AsOf.Truncate(24 * time.Hour)}, HorizonWeeks: o.HorizonWeeks, Bands: o.Bands,
+		SalesStart: o.SalesStart, SQLStage: o.SQLStage, OpportunityStage: o.OpportunityStage,
+		ArrivalShockCV: defaultShockCV,
+	}
+	for s, name := range e.h.Stages {
+		st := model.Stage{Name: name, Metric: metricNames[name], PoolWeeks: o.PoolWeeks}
+		exits := 0.0
+		for c, ch := range e.channels {
+			st.Exits = append(st.Exits, model.ChannelExits{Channel: ch, Bands: e.bands[s][c]})
+			for _, b := range e.bands[s][c] {
+				exits += b.Advance + b.Lost
+			}
+		}
+		for d := s + 2; d < e.nS; d++ {
+			if n := e.skips[s][d]; n > 0 {
+				st.Skips = append(st.Skips, model.Skip{To: e.h.Stages[d], Count: n})
+			}
+		}
+		if exits < 30 {
+			rep.warn("stage %s: only %.0f recorded exits; its conversion is uncertain", name, exits)
+		}
+		m.Stages = append(m.Stages, st)
+	}
+	if err := e.arrivalsInto(m); err != nil {
+		return nil, err
+	}
+	if err := e.dealsInto(m); err != nil {
+		return nil, err
+	}
+	e.repsInto(m)
+	for k, n := range e.open {
+		m.Pipeline.Open = append(m.Pipeline.Open, model.Cohort{Stage: k.Stage, Channel: k.Channel, Weeks: k.Weeks, Count: n})
+	}
+	slices.SortFunc(m.Pipeline.Open, func(a, b model.Cohort) int {
+		if d := slices.Index(e.h.Stages, a.Stage) - slices.Index(e.h.Stages, b.Stage); d != 0 {
+			return d
+		}
+		if d := e.chIndex[a.Channel] - e.chIndex[b.Channel]; d != 0 {
+			return d
+		}
+		return a.Weeks - b.Weeks
+	})
+	m.Pipeline.Deals = e.deals
+	if e.after > 0 {
+		rep.warn("%d leads created on or after the as-of date %s are not used", e.after, o.AsOf.Format(time.DateOnly))
+	}
+	if e.stale > 0 {
+		rep.warn("%d leads open more than %s in a stage counted as lost (--stale-after)", e.stale, o.StaleAfter)
+	}
+	if e.wonSkip > 0 {
+		rep.warn("%d won leads skipped stages before winning; they are taken to pass the skipped stages on the day they won", e.wonSkip)
+	}
+	m.Provenance = rep.Provenance(o.Source)
+	return m, nil
+}
+
+// defaultShockCV is the arrival shock shared by all channels for a trial:
+// history of a single company rarely pins it down, so a modest default.
+const defaultShockCV = 0.05
+
+// arrivalsInto sets each channel's arrivals from its weekly counts over the
+// window: a least-squares line gives the level at the as-of date and the
+// relative trend with its standard error; the residual variance gives the
+// negative binomial dispersion (Poisson when there is no excess).
+func (e *estimator) arrivalsInto(m *model.Model) error {
+	w := e.window
+	if w < 4 {
+		return fmt.Errorf("calibrate: only %d whole weeks of history before the as-of date; arrivals need at least 4", w)
+	}
+	x := make([]float64, w)
+	for i := range x {
+		x[i] = -float64(i) // week i back from the as-of date
+	}
+	for c, name := range e.channels {
+		y := e.arrivals[c]
+		mean := stat.Mean(y, nil)
+		ch := model.Channel{Name: name, HistoryWeeks: float64(w), Dispersion: math.Inf(1)}
+		if mean > 0 {
+			alpha, beta := stat.LinearRegression(x, y, nil, false)
+			ss := 0.0
+			for i := range y {
+				r := y[i] - alpha - beta*x[i]
+				ss += r * r
+			}
+			resVar := ss / float64(max(w-2, 1))
+			sxx := 0.0
+			xm := stat.Mean(x, nil)
+			for _, v := range x {
+				sxx += (v - xm) * (v - xm)
+			}
+			level := math.Max(alpha+beta, 0.1*mean) // first forecast week
+			ch.WeeklyLeads = level
+			ch.Trend = clamp(beta/level, 0.2)
+			ch.TrendSE = math.Min(math.Sqrt(resVar/sxx)/level, 0.2)
+			if resVar > mean*1.05 {
+				ch.Dispersion = mean * mean / (resVar - mean)
+			}
+		}
+		if mean < 1 {
+			e.h.Report.warn("channel %s: %.2f leads a week; its funnel rates lean on the other channels", name, mean)
+		}
+		m.Channels = append(m.Channels, ch)
+	}
+	return nil
+}
+
+func clamp(v, limit float64) float64 { return math.Max(-limit, math.Min(limit, v)) }
+
+// dealsInto fits the lognormal of won amounts, overall and for each channel
+// with at least minChannelDeals.
+func (e *estimator) dealsInto(m *model.Model) error {
+	var all []float64
+	for _, a := range e.amounts {
+		all = append(all, a...)
+	}
+	if e.zeroWon > 0 {
+		e.h.Report.warn("%d won leads without a positive amount are left out of deal sizes", e.zeroWon)
+	}
+	if len(all) < 2 {
+		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2", len(all))
+	}
+	m.DealSize.LogNormal = logNormal(all)
+	for c, a := range e.amounts {
+		if len(a) >= minChannelDeals {
+			m.DealSize.Channels = append(m.DealSize.Channels, model.ChannelDealSize{Channel: e.channels[c], LogNormal: logNormal(a)})
+		}
+	}
+	return nil
+}
+
+const minChannelDeals = 10
+
+func logNormal(x []float64) model.LogNormal {
+	mean, sd := stat.MeanStdDev(x, nil)
+	return model.LogNormal{Deals: float64(len(x)), LogMean: mean, LogSD: sd}
+}
+
+// repsInto sets the team: with a rep column, the reps who took hand-offs
+// in the last 13 weeks, each able to take the busiest week's hand-offs
+// per rep; without one, capacity is unlimited, with a warning.
+func (e *estimator) repsInto(m *model.Model) {
+	m.Reps = model.Reps{RampWeeks: 8}
+	if len(e.reps) == 0 {
+		m.Reps.Unlimited = true
+		e.h.Report.warn("no rep column: rep capacity is taken as unlimited")
+		return
+	}
+	m.Reps.Count = len(e.reps)
+	m.Reps.WeeklyCapacity = slices.Max(e.handoffs) / float64(len(e.reps))
+	e.h.Report.warn("rep capacity is the busiest of the last 13 weeks: %.1f hand-offs per rep a week", m.Reps.WeeklyCapacity)
+}

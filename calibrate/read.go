@@ -1,0 +1,471 @@
+package calibrate
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// ReadOptions say how to read history files.
+type ReadOptions struct {
+	// Stages is the funnel, in order (default DefaultStages). A wide file
+	// has a <stage>_at column per stage after the first.
+	Stages []string
+	// Map renames columns: canonical name (lead_id, created_at, channel,
+	// rep, amount, stage, at, won_at, lost_at, <stage>_at) to the file's.
+	Map map[string]string
+	// StageMap renames stage values of an event log to stage names, "won"
+	// or "lost".
+	StageMap map[string]string
+	// DateFormat is a Go time layout for dates that are not ISO 8601.
+	DateFormat string
+}
+
+// File is one named history input.
+type File struct {
+	Name string
+	R    io.Reader
+}
+
+// Shape is the layout of a history file, detected from its header.
+type Shape int
+
+const (
+	Wide  Shape = iota + 1 // one row per lead
+	Event                  // one row per stage change
+)
+
+// ReadFiles opens and reads history files; see Read.
+func ReadFiles(paths []string, o ReadOptions) (*History, error) {
+	var files []File
+	for _, p := range paths {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		files = append(files, File{Name: p, R: f})
+	}
+	return Read(files, o)
+}
+
+// Read reads history files and joins them on the lead id. The first file
+// that has a created_at column (or is an event log) defines the leads; a
+// later wide file without created_at adds columns to leads already read.
+// Rows that cannot be used are counted in the report, never dropped
+// silently. An error means a file cannot be read at all.
+func Read(files []File, o ReadOptions) (*History, error) {
+	if len(o.Stages) == 0 {
+		o.Stages = DefaultStages
+	}
+	rd := &reader{o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}}
+	for _, f := range files {
+		if err := rd.file(f); err != nil {
+			return nil, err
+		}
+	}
+	rd.finish()
+	return rd.h, nil
+}
+
+type reader struct {
+	o    ReadOptions
+	h    *History
+	byID map[string]int // lead id → index in h.Leads
+	// event logs: ids whose creation was not among their events
+	noCreation map[string]bool
+}
+
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// columns maps canonical column names to their index in the header.
+type columns map[string]int
+
+func (c columns) get(rec []string, name string) string {
+	if i, ok := c[name]; ok {
+		return strings.TrimSpace(rec[i])
+	}
+	return ""
+}
+
+func (rd *reader) file(f File) error {
+	br := bufio.NewReaderSize(f.R, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	first, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	cr := csv.NewReader(br)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	if bytes.Count(first, []byte{';'}) > bytes.Count(first, []byte{','}) {
+		cr.Comma = ';'
+	}
+	header, err := cr.Read()
+	if err == io.EOF {
+		return fmt.Errorf("%s: empty file: no header", f.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: header: %w", f.Name, err)
+	}
+	header = slices.Clone(header)
+	cols, err := rd.columns(f.Name, header)
+	if err != nil {
+		return err
+	}
+	shape, err := rd.shape(f.Name, cols)
+	if err != nil {
+		return err
+	}
+	src := model.SourceFile{Path: f.Name}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		src.Rows++
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			rd.h.Report.reject(&src, pe.Line, "row", "malformed CSV", pe.Err.Error())
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		if len(rec) != len(header) {
+			rd.h.Report.reject(&src, line, "row", "ragged row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
+			continue
+		}
+		if shape == Event {
+			rd.event(&src, line, cols, rec)
+		} else {
+			rd.wide(&src, line, cols, rec)
+		}
+	}
+	if src.Rows == 0 {
+		rd.h.Report.warn("%s: header only, no rows", f.Name)
+	}
+	src.Used = src.Rows - src.Rejected
+	rd.h.Report.Files = append(rd.h.Report.Files, src)
+	return nil
+}
+
+func (rd *reader) columns(name string, header []string) (columns, error) {
+	index := map[string]int{}
+	for i, h := range header {
+		index[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	cols := columns{}
+	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at"}
+	for _, s := range rd.o.Stages[1:] {
+		canon = append(canon, s+"_at")
+	}
+	for _, c := range canon {
+		col := c
+		if m, ok := rd.o.Map[c]; ok {
+			col = strings.ToLower(m)
+			if _, ok := index[col]; !ok {
+				return nil, fmt.Errorf("%s: header: --map %s=%s: no column %q", name, c, m, m)
+			}
+		}
+		if i, ok := index[col]; ok {
+			cols[c] = i
+		}
+	}
+	return cols, nil
+}
+
+func (rd *reader) shape(name string, cols columns) (Shape, error) {
+	_, id := cols["lead_id"]
+	_, created := cols["created_at"]
+	_, stage := cols["stage"]
+	_, at := cols["at"]
+	switch {
+	case !id:
+		return 0, fmt.Errorf("%s: header: no lead_id column (use --map lead_id=COLUMN)", name)
+	case stage && at:
+		return Event, nil
+	case created || len(rd.h.Leads) > 0:
+		return Wide, nil
+	}
+	return 0, fmt.Errorf("%s: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at", name)
+}
+
+// rowErr is a row's first problem.
+type rowErr struct{ field, reason, detail string }
+
+func (rd *reader) date(cols columns, rec []string, field string) (time.Time, *rowErr) {
+	s := cols.get(rec, field)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := ParseTime(s, rd.o.DateFormat)
+	if err != nil {
+		return time.Time{}, &rowErr{field, "unparsable date", err.Error()}
+	}
+	return t, nil
+}
+
+func (rd *reader) wide(src *model.SourceFile, line int, cols columns, rec []string) {
+	rep := rd.h.Report
+	id := cols.get(rec, "lead_id")
+	if id == "" {
+		rep.reject(src, line, "lead_id", "missing lead_id", "empty")
+		return
+	}
+	_, primary := cols["created_at"]
+	l := Lead{ID: id, File: src.Path, Line: line, Amount: math.NaN(), Reached: make([]time.Time, len(rd.o.Stages))}
+	e := rd.parseWide(cols, rec, &l, primary)
+	if e != nil {
+		rep.reject(src, line, e.field, e.reason, e.detail)
+		return
+	}
+	i, seen := rd.byID[id]
+	switch {
+	case primary && seen && rd.h.Leads[i].File == src.Path:
+		rep.reject(src, line, "lead_id", "duplicate lead_id", fmt.Sprintf("%q first on line %d", id, rd.h.Leads[i].Line))
+	case primary && !seen:
+		rd.byID[id] = len(rd.h.Leads)
+		rd.h.Leads = append(rd.h.Leads, l)
+	case !seen:
+		rep.reject(src, line, "lead_id", "lead_id not in the leads file", fmt.Sprintf("%q", id))
+	default:
+		merge(&rd.h.Leads[i], &l)
+	}
+}
+
+func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *rowErr {
+	var e *rowErr
+	if primary {
+		if cols.get(rec, "created_at") == "" {
+			return &rowErr{"created_at", "missing created_at", "empty"}
+		}
+		if l.Reached[0], e = rd.date(cols, rec, "created_at"); e != nil {
+			return e
+		}
+	}
+	for k, s := range rd.o.Stages[1:] {
+		if l.Reached[k+1], e = rd.date(cols, rec, s+"_at"); e != nil {
+			return e
+		}
+	}
+	if l.Won, e = rd.date(cols, rec, "won_at"); e != nil {
+		return e
+	}
+	if l.Lost, e = rd.date(cols, rec, "lost_at"); e != nil {
+		return e
+	}
+	l.Channel, l.Rep = cols.get(rec, "channel"), cols.get(rec, "rep")
+	if a := cols.get(rec, "amount"); a != "" {
+		v, err := strconv.ParseFloat(a, 64)
+		switch {
+		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+			return &rowErr{"amount", "unparsable amount", fmt.Sprintf("%q is not a number", a)}
+		case v < 0:
+			return &rowErr{"amount", "negative amount", a}
+		}
+		l.Amount = v
+	}
+	return nil
+}
+
+// merge fills the fields of a that b has and a does not.
+func merge(a, b *Lead) {
+	for k, t := range b.Reached {
+		if a.Reached[k].IsZero() {
+			a.Reached[k] = t
+		}
+	}
+	if a.Won.IsZero() {
+		a.Won = b.Won
+	}
+	if a.Lost.IsZero() {
+		a.Lost = b.Lost
+	}
+	if !a.HasAmount() {
+		a.Amount = b.Amount
+	}
+	if a.Channel == "" {
+		a.Channel = b.Channel
+	}
+	if a.Rep == "" {
+		a.Rep = b.Rep
+	}
+}
+
+func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []string) {
+	rep := rd.h.Report
+	id := cols.get(rec, "lead_id")
+	if id == "" {
+		rep.reject(src, line, "lead_id", "missing lead_id", "empty")
+		return
+	}
+	name := cols.get(rec, "stage")
+	if m, ok := rd.o.StageMap[name]; ok {
+		name = m
+	}
+	k := slices.Index(rd.o.Stages, strings.ToLower(name))
+	if name == "created" {
+		k = 0
+	}
+	if k < 0 && name != "won" && name != "lost" {
+		rep.reject(src, line, "stage", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use --stage-map)", name, strings.Join(rd.o.Stages, ", ")))
+		return
+	}
+	if cols.get(rec, "at") == "" {
+		rep.reject(src, line, "at", "missing date", "empty")
+		return
+	}
+	at, e := rd.date(cols, rec, "at")
+	if e != nil {
+		rep.reject(src, line, e.field, e.reason, e.detail)
+		return
+	}
+	var amount = math.NaN()
+	if a := cols.get(rec, "amount"); a != "" {
+		v, err := strconv.ParseFloat(a, 64)
+		switch {
+		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+			rep.reject(src, line, "amount", "unparsable amount", fmt.Sprintf("%q is not a number", a))
+			return
+		case v < 0:
+			rep.reject(src, line, "amount", "negative amount", a)
+			return
+		}
+		amount = v
+	}
+	i, seen := rd.byID[id]
+	if !seen {
+		i = len(rd.h.Leads)
+		rd.byID[id] = i
+		rd.h.Leads = append(rd.h.Leads, Lead{ID: id, File: src.Path, Line: line, Amount: math.NaN(), Reached: make([]time.Time, len(rd.o.Stages))})
+	}
+	l := &rd.h.Leads[i]
+	earliest := func(t *time.Time) {
+		if t.IsZero() || at.Before(*t) {
+			*t = at
+		}
+	}
+	switch {
+	case name == "won":
+		earliest(&l.Won)
+	case name == "lost":
+		earliest(&l.Lost)
+	default:
+		earliest(&l.Reached[k])
+	}
+	if !math.IsNaN(amount) {
+		l.Amount = amount
+	}
+	if c := cols.get(rec, "channel"); c != "" && l.Channel == "" {
+		l.Channel = c
+	}
+	if r := cols.get(rec, "rep"); r != "" && l.Rep == "" {
+		l.Rep = r
+	}
+}
+
+// finish checks each joined lead: an event-log lead without a creation
+// event is created at its first event, stages recorded out of order are
+// set to the earliest later stage ("reached stage k or later"), and a lead
+// with a stage before its creation or both won and lost is rejected.
+func (rd *reader) finish() {
+	rep := rd.h.Report
+	file := map[string]*model.SourceFile{}
+	for i := range rep.Files {
+		file[rep.Files[i].Path] = &rep.Files[i]
+	}
+	kept := rd.h.Leads[:0]
+	for _, l := range rd.h.Leads {
+		if e := rd.check(&l); e != nil {
+			f := file[l.File]
+			rep.reject(f, l.Line, e.field, e.reason, e.detail)
+			f.Used--
+			continue
+		}
+		kept = append(kept, l)
+	}
+	clear(rd.h.Leads[len(kept):])
+	rd.h.Leads = kept
+	rd.byID = nil
+}
+
+func (rd *reader) check(l *Lead) *rowErr {
+	rep := rd.h.Report
+	stages := rd.o.Stages
+	if l.Reached[0].IsZero() {
+		first := time.Time{}
+		for _, t := range append(slices.Clone(l.Reached[1:]), l.Won, l.Lost) {
+			if !t.IsZero() && (first.IsZero() || t.Before(first)) {
+				first = t
+			}
+		}
+		if first.IsZero() {
+			return &rowErr{"created_at", "missing created_at", fmt.Sprintf("lead %q has no dates", l.ID)}
+		}
+		l.Reached[0] = first
+		rep.repair(l.File, l.Line, "created_at", "no creation event: created at the first event", l.ID)
+	}
+	created := l.Reached[0]
+	named := func(k int) string { return stages[k] + "_at" }
+	for k := 1; k < len(stages); k++ {
+		if t := l.Reached[k]; !t.IsZero() && t.Before(created) {
+			return &rowErr{named(k), "stage before creation", fmt.Sprintf("%s is before created_at %s", stamp(t), stamp(created))}
+		}
+	}
+	for _, x := range []struct {
+		name string
+		t    time.Time
+	}{{"won_at", l.Won}, {"lost_at", l.Lost}} {
+		if !x.t.IsZero() && x.t.Before(created) {
+			return &rowErr{x.name, "stage before creation", fmt.Sprintf("%s is before created_at %s", stamp(x.t), stamp(created))}
+		}
+	}
+	if !l.Won.IsZero() && !l.Lost.IsZero() {
+		return &rowErr{"lost_at", "both won and lost", fmt.Sprintf("won %s, lost %s", stamp(l.Won), stamp(l.Lost))}
+	}
+	// Reached stage k or later: no stage later than a later stage, nor
+	// than the outcome.
+	later := l.Won
+	if later.IsZero() {
+		later = l.Lost
+	}
+	for k := len(stages) - 1; k >= 1; k-- {
+		t := l.Reached[k]
+		if t.IsZero() {
+			continue
+		}
+		if !later.IsZero() && t.After(later) {
+			rep.repair(l.File, l.Line, named(k), "stages out of order: set to the next stage's date", fmt.Sprintf("%s is after %s", stamp(t), stamp(later)))
+			l.Reached[k] = later
+			t = later
+		}
+		later = t
+	}
+	if l.Channel == "" {
+		l.Channel = "unknown"
+		rep.repair(l.File, l.Line, "channel", "empty channel: set to unknown", l.ID)
+	}
+	return nil
+}
+
+func stamp(t time.Time) string {
+	if t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format("2006-01-02 15:04")
+}

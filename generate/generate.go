@@ -1,0 +1,236 @@
+package generate
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+// Options say what history to generate.
+type Options struct {
+	// Weeks of history before the truth's as-of date (default 104).
+	Weeks int
+	// After is how many weeks past the as-of date to simulate as well, for
+	// checking forecasts against what then happens (default 0).
+	After int
+	Seed  uint64
+	// UnrecordedLoss is the share of losses never recorded: the lead just
+	// stays open (default 0.3; negative for none).
+	UnrecordedLoss float64
+	// Dirty is the share of rows spoiled as CRM exports are: a duplicate
+	// id, an unparsable date or a negative amount (default 0.002;
+	// negative for none).
+	Dirty float64
+}
+
+// Lead is one generated lead: its true path, with zero times for stages
+// not reached and an outcome that may lie past the history's end.
+type Lead struct {
+	ID        string
+	Channel   string
+	Reached   []time.Time // per stage; Reached[0] is creation
+	Won, Lost time.Time
+	// LossRecorded is false for a loss the CRM never shows.
+	LossRecorded bool
+	Amount       float64 // the deal amount, known from the opportunity stage on
+}
+
+// History is a generated history and the truth behind it.
+type History struct {
+	Truth *sample.Truth
+	Start time.Time // first day of the history
+	End   time.Time // the day after the last simulated day
+	Leads []Lead
+	Dirty float64
+}
+
+// Purposes key the generator's random streams.
+const (
+	purposeArrivals uint64 = iota + 101
+	purposeLeads
+	purposeShock
+	purposeObserve
+)
+
+// Generate simulates every lead created from Weeks before the truth's
+// as-of date to After weeks past it.
+func Generate(t *sample.Truth, o Options) (*History, error) {
+	if o.Weeks == 0 {
+		o.Weeks = 104
+	}
+	if o.UnrecordedLoss == 0 {
+		o.UnrecordedLoss = 0.3
+	}
+	if o.Dirty == 0 {
+		o.Dirty = 0.002
+	}
+	hz := make([][]sample.Hazards, len(t.Stages))
+	for s := range t.Stages {
+		for c := range t.Channels {
+			h, err := t.Hazards(s, c)
+			if err != nil {
+				return nil, fmt.Errorf("generate: stage %s, channel %s: %w", t.Stages[s].Name, t.Channels[c].Name, err)
+			}
+			hz[s] = append(hz[s], h)
+		}
+	}
+	h := &History{Truth: t, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0)}
+	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
+	shock.Reset(o.Seed, purposeShock)
+	weeks := o.Weeks + o.After
+	// A shared arrival level per quarter, as the engine's per-trial shock.
+	level := make([]float64, weeks/13+1)
+	for i := range level {
+		level[i] = 1
+		if cv := t.ArrivalShockCV; cv > 0 {
+			k := 1 / (cv * cv)
+			level[i] = rng.Gamma(shock, k, k)
+		}
+	}
+	for w := range weeks {
+		for c, ch := range t.Channels {
+			arr.Reset(o.Seed, purposeArrivals, uint64(w), uint64(c))
+			n := rng.NegBinomial(arr, ch.WeeklyLeads*level[w/13], ch.Dispersion)
+			for range n {
+				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))
+				created := h.Start.Add(time.Duration((float64(w) + lead.Uniform()) * float64(week)))
+				h.Leads = append(h.Leads, simulate(t, hz, lead, c, created, fmt.Sprintf("L%07d", len(h.Leads)+1), o.UnrecordedLoss))
+			}
+		}
+	}
+	return h, nil
+}
+
+const week = 7 * 24 * time.Hour
+
+// simulate draws one lead's path: in each stage, an exit time from the
+// piecewise-constant total hazard (by inversion of the cumulative hazard
+// against an exponential), advancing or lost in proportion to the two
+// hazards of the band it exits in.
+func simulate(t *sample.Truth, hz [][]sample.Hazards, st *rng.Stream, c int, created time.Time, id string, unrecorded float64) Lead {
+	l := Lead{ID: id, Channel: t.Channels[c].Name, Reached: make([]time.Time, len(t.Stages)), LossRecorded: true}
+	l.Reached[0] = created
+	ch := t.Channels[c]
+	l.Amount = math.Round(ch.DealMedian * math.Exp(t.DealLogSD*st.NormFloat64()))
+	at := created
+	for s := range t.Stages {
+		weeks, advanced, ok := exitTime(t.Bands, hz[s][c], st)
+		if !ok {
+			return l // never leaves: open for ever
+		}
+		at = at.Add(time.Duration(weeks * float64(week)))
+		if !advanced {
+			l.Lost = at
+			l.LossRecorded = st.Uniform() >= unrecorded
+			return l
+		}
+		if s+1 < len(t.Stages) {
+			l.Reached[s+1] = at
+		}
+	}
+	l.Won = at
+	return l
+}
+
+func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, advanced, ok bool) {
+	e := -math.Log(st.Uniform())
+	for b, lo := range bands {
+		rate := h.Advance[b] + h.Lost[b]
+		width := math.Inf(1)
+		if b+1 < len(bands) {
+			width = float64(bands[b+1] - lo)
+		}
+		if rate*width >= e {
+			return float64(lo) + e/rate, st.Uniform()*rate < h.Advance[b], true
+		}
+		e -= rate * width
+	}
+	return 0, false, false
+}
+
+// WriteCSV writes the history as a CRM export known at the as-of date
+// asOf: one row per lead created before it, with the stage dates before
+// it (later ones are not known yet), unrecorded losses left open, and the
+// amount from the opportunity stage on. Columns: lead_id, created_at,
+// channel, one <stage>_at per stage after the first, won_at, lost_at and
+// amount. A share of rows (Dirty) is spoiled as described in Options.
+func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
+	t := h.Truth
+	cw := csv.NewWriter(w)
+	header := []string{"lead_id", "created_at", "channel"}
+	for _, s := range t.Stages[1:] {
+		header = append(header, s.Name+"_at")
+	}
+	header = append(header, "won_at", "lost_at", "amount")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	opp := -1
+	for s, st := range t.Stages {
+		if st.Name == t.OpportunityStage {
+			opp = s
+		}
+	}
+	st := rng.NewStream()
+	st.Reset(uint64(asOf.Unix()), purposeObserve)
+	known := func(x time.Time) string {
+		if x.IsZero() || !x.Before(asOf) {
+			return ""
+		}
+		return x.Format(layout)
+	}
+	var prev []string
+	for _, l := range h.Leads {
+		if !l.Reached[0].Before(asOf) {
+			continue
+		}
+		row := []string{l.ID, known(l.Reached[0]), l.Channel}
+		for s := 1; s < len(t.Stages); s++ {
+			row = append(row, known(l.Reached[s]))
+		}
+		lost := ""
+		if l.LossRecorded {
+			lost = known(l.Lost)
+		}
+		amount := ""
+		if opp >= 0 && known(l.Reached[opp]) != "" || known(l.Won) != "" {
+			amount = strconv.FormatFloat(l.Amount, 'f', -1, 64)
+		}
+		row = append(row, known(l.Won), lost, amount)
+		if u := st.Uniform(); u < h.Dirty {
+			row = spoil(row, prev, int(3*u/h.Dirty))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+		prev = row
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+const layout = "2006-01-02T15:04"
+
+// spoil makes a row dirty in one of three ways: it repeats the previous
+// row's id, its creation date is not a date, or its amount is negative.
+func spoil(row, prev []string, kind int) []string {
+	row = append([]string(nil), row...)
+	switch {
+	case kind == 0 && prev != nil:
+		row[0] = prev[0]
+	case kind == 1:
+		row[1] = "31/02/" + row[1][:4]
+	default:
+		row[len(row)-1] = "-" + row[len(row)-1]
+		if row[len(row)-1] == "-" {
+			row[len(row)-1] = "-1"
+		}
+	}
+	return row
+}
