@@ -354,7 +354,7 @@ func (e *estimator) model() (*model.Model, error) {
 		rep.warn("%d leads created on or after the as-of date %s are not used", e.after, o.AsOf.Format(time.DateOnly))
 	}
 	if e.stale > 0 {
-		rep.warn("%d leads open more than %s in a stage counted as lost (--stale-after)", e.stale, o.StaleAfter)
+		rep.warn("%d leads open more than %.0f weeks in a stage counted as lost (stale)", e.stale, o.StaleAfter.Hours()/168)
 	}
 	if e.wonSkip > 0 {
 		rep.warn("%d won leads skipped stages before winning; they are taken to pass the skipped stages on the day they won", e.wonSkip)
@@ -368,9 +368,9 @@ func (e *estimator) model() (*model.Model, error) {
 const defaultShockCV = 0.05
 
 // arrivalsInto sets each channel's arrivals from its weekly counts over the
-// window: a least-squares line gives the level at the as-of date and the
-// relative trend with its standard error; the residual variance gives the
-// negative binomial dispersion (Poisson when there is no excess).
+// window: their mean is the level, a least-squares line gives the relative
+// trend and its standard error, and the residual variance the negative
+// binomial dispersion (Poisson when there is no excess).
 func (e *estimator) arrivalsInto(m *model.Model) error {
 	w := e.window
 	if w < 4 {
@@ -392,15 +392,20 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 				ss += r * r
 			}
 			resVar := ss / float64(max(w-2, 1))
-			sxx := 0.0
-			xm := stat.Mean(x, nil)
+			sxx, xm := 0.0, stat.Mean(x, nil)
 			for _, v := range x {
 				sxx += (v - xm) * (v - xm)
 			}
-			level := math.Max(alpha+beta, 0.1*mean) // first forecast week
-			ch.WeeklyLeads = level
-			ch.Trend = clamp(beta/level, 0.2)
-			ch.TrendSE = math.Min(math.Sqrt(resVar/sxx)/level, 0.2)
+			se := math.Sqrt(resVar / sxx)
+			// A line's end is a noisy level: keep the window's mean, and
+			// move it to the as-of date only for a trend clear of its
+			// standard error. The trend's uncertainty is kept either way.
+			ch.WeeklyLeads = mean
+			if math.Abs(beta) > 2*se {
+				ch.WeeklyLeads = math.Max(mean+beta*(xm+1), 0.1*mean)
+				ch.Trend = clamp(beta/ch.WeeklyLeads, 0.2)
+			}
+			ch.TrendSE = math.Min(se/ch.WeeklyLeads, 0.2)
 			if resVar > mean*1.05 {
 				ch.Dispersion = mean * mean / (resVar - mean)
 			}

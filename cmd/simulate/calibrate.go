@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
+)
+
+var calibrateCmd = &command{
+	Name:      "calibrate",
+	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] -o model.yaml",
+	Short:     "estimate a model from CRM history",
+	Long: `
+Calibrate reads CRM history (one row per lead with a <stage>_at date per
+stage, or one row per stage change with lead_id, stage and at) and writes
+the model file: per stage, channel and weeks in stage the exposure and exits
+(leads still open are censored, never counted as lost), arrivals per
+channel, deal sizes, and the open pipeline at the as-of date.
+
+Every row is used, repaired or rejected; the report counts each reason and
+shows the first examples as file:line: field: problem, and is kept in the
+model's provenance. The summary shows, per channel, weekly leads and, per
+stage, the eventual conversion with its 90% interval and the median weeks
+in stage.
+
+Several --history files are joined on lead_id: the first defines the
+leads, and a later file without created_at adds columns to them.
+
+Examples:
+
+	simulate calibrate --history leads.csv -o model.yaml
+	simulate calibrate --history leads.csv --as-of 2026-07-01 --stale-after 26 -o model.yaml
+	simulate calibrate --history mqls.csv --history deals.csv \
+		--map lead_id=mql_id,created_at=first_contact_date,channel=origin,won_at=won_date \
+		--stages mql -o model.yaml
+
+Exit status is 0 on success, 1 on an error, 2 on a usage error.
+`,
+}
+
+type calibrateFlags struct {
+	history    []string
+	out        string
+	asOf       string
+	staleAfter int
+	maps       map[string]string
+	stageMap   map[string]string
+	dateFormat string
+	stages     []string
+	name       string
+	currency   string
+}
+
+func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
+	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML)")
+	fs.StringVar(&f.asOf, "as-of", "", "cut-off date YYYY-MM-DD: the history as known then (default: the day after its last date)")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost (default: never)")
+	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at)")
+	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log: value=stage,...")
+	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006")
+	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order (default lead,mql,sal,sql,opportunity,proposal)")
+	fs.StringVar(&f.name, "name", "", "model name")
+	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
+}
+
+func init() {
+	calibrateCmd.Run = runCalibrate
+	flagSets["calibrate"] = func(fs *pflag.FlagSet) { new(calibrateFlags).declare(fs) }
+}
+
+func runCalibrate(ctx context.Context, e *env, args []string) error {
+	var f calibrateFlags
+	fs := pflag.NewFlagSet("calibrate", pflag.ContinueOnError)
+	f.declare(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if len(f.history) == 0 {
+		return usagef("--history is required")
+	}
+	if f.out == "" {
+		return usagef("-o (the model file to write) is required")
+	}
+	if f.staleAfter < 0 {
+		return usagef("--stale-after must be >= 0 weeks")
+	}
+	var asOf time.Time
+	if f.asOf != "" {
+		d, err := model.ParseDate(f.asOf)
+		if err != nil {
+			return usagef("--as-of: %v", err)
+		}
+		asOf = d.Time
+	}
+	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	if err != nil {
+		return err
+	}
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * 7 * 24 * time.Hour,
+		Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
+	if rerr := h.Report.Write(e.stderr); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := m.Encode(&buf); err != nil {
+		return err
+	}
+	if err := model.WriteFileAtomic(f.out, buf.Bytes()); err != nil {
+		return err
+	}
+	return writeCalibrationSummary(e.stdout, m, f.out)
+}
+
+// writeCalibrationSummary prints weekly leads per channel and, per stage,
+// the eventual conversion with its 90% interval and median weeks in stage.
+func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
+	conv, err := model.Conversions(m, 1000, 1)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s: %s, as of %s\n\n", path, m.Name, m.AsOf)
+	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\t\n")
+	for _, c := range m.Channels {
+		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend)
+	}
+	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\t\n")
+	for _, k := range conv {
+		if k.Channel != "" {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%.1f\t\n", k.Stage, k.Mean, k.P5, k.P95, k.MedianWeeks)
+	}
+	open := 0
+	for _, c := range m.Pipeline.Open {
+		open += c.Count
+	}
+	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; deal size median %.0f %s (%.0f won deals)\n",
+		open, len(m.Pipeline.Deals), math.Exp(m.DealSize.LogMean), m.Currency, m.DealSize.Deals)
+	return tw.Flush()
+}
