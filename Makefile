@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check
+.PHONY: build test demo bench check validate
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -18,6 +18,10 @@ demo:
 # Engine, sampler and memory benchmarks, reported as medians.
 bench:
 	./scripts/bench.sh
+
+# Parameter recovery over 50 generated histories (docs/VALIDATION.md).
+validate:
+	$(GO) test -run 'TestRecovery|TestNaiveIsBiased' -v -count 1 ./calibrate/ -replicates 50
 
 check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

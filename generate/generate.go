@@ -48,6 +48,7 @@ type History struct {
 	End   time.Time // the day after the last simulated day
 	Leads []Lead
 	Dirty float64
+	seed  uint64
 }
 
 // Purposes key the generator's random streams.
@@ -80,7 +81,7 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 			hz[s] = append(hz[s], h)
 		}
 	}
-	h := &History{Truth: t, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0)}
+	h := &History{Truth: t, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0), seed: o.Seed}
 	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
 	shock.Reset(o.Seed, purposeShock)
 	weeks := o.Weeks + o.After
@@ -178,7 +179,7 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		}
 	}
 	st := rng.NewStream()
-	st.Reset(uint64(asOf.Unix()), purposeObserve)
+	st.Reset(h.seed, uint64(asOf.Unix()), purposeObserve)
 	known := func(x time.Time) string {
 		if x.IsZero() || !x.Before(asOf) {
 			return ""

@@ -1,0 +1,120 @@
+package calibrate_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+)
+
+func read(t *testing.T, text string, o calibrate.ReadOptions) *calibrate.History {
+	t.Helper()
+	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// TestRejections checks each class of bad row: it is rejected with its
+// reason and an example naming file, line and field, and every row is
+// accounted for.
+func TestRejections(t *testing.T) {
+	const header = "lead_id,created_at,channel,mql_at,won_at,lost_at,amount\n"
+	for _, c := range []struct {
+		name, rows, reason, example string
+	}{
+		{"duplicate id", "a,2025-01-01,x,,,,\na,2025-01-02,x,,,,\n", "duplicate lead_id", `in.csv:3: lead_id: "a" first on line 2`},
+		{"bad created date", "a,2025-13-01,x,,,,\n", "unparsable date", `in.csv:2: created_at: "2025-13-01" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
+		{"bad stage date", "a,2025-01-01,x,soon,,,\n", "unparsable date", `in.csv:2: mql_at: "soon" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
+		{"stage before creation", "a,2025-01-05,x,2025-01-01,,,\n", "stage before creation", "in.csv:2: mql_at: 2025-01-01 is before created_at 2025-01-05"},
+		{"negative amount", "a,2025-01-01,x,,,,-5\n", "negative amount", "in.csv:2: amount: -5"},
+		{"amount not a number", "a,2025-01-01,x,,,,12k\n", "unparsable amount", `in.csv:2: amount: "12k" is not a number`},
+		{"ragged row", "a,2025-01-01,x\n", "ragged row", "in.csv:2: row: 3 fields, the header has 7"},
+		{"missing id", ",2025-01-01,x,,,,\n", "missing lead_id", "in.csv:2: lead_id: empty"},
+		{"missing created", "a,,x,,,,\n", "missing created_at", "in.csv:2: created_at: empty"},
+		{"won and lost", "a,2025-01-01,x,,2025-02-01,2025-02-02,\n", "both won and lost", "in.csv:2: lost_at: won 2025-02-01, lost 2025-02-02"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := read(t, header+c.rows, calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
+			r := h.Report
+			if len(r.Rejected) != 1 || r.Rejected[0].Reason != c.reason || r.Rejected[0].Examples[0] != c.example {
+				t.Fatalf("rejected %+v, want %q with %q", r.Rejected, c.reason, c.example)
+			}
+			f := r.Files[0]
+			if f.Used+f.Rejected != f.Rows || f.Used != len(h.Leads) {
+				t.Errorf("rows %d = used %d + rejected %d, leads %d", f.Rows, f.Used, f.Rejected, len(h.Leads))
+			}
+		})
+	}
+}
+
+func TestUnknownStage(t *testing.T) {
+	h := read(t, "lead_id,stage,at\na,created,2025-01-01\na,demo,2025-01-03\n", calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
+	want := `in.csv:3: stage: "demo" is not one of lead, mql, won, lost (use --stage-map)`
+	if r := h.Report.Rejected; len(r) != 1 || r[0].Examples[0] != want {
+		t.Fatalf("rejected %+v, want %q", r, want)
+	}
+	h = read(t, "lead_id,stage,at\na,created,2025-01-01\na,demo,2025-01-03\n", calibrate.ReadOptions{Stages: []string{"lead", "mql"}, StageMap: map[string]string{"demo": "mql"}})
+	if len(h.Report.Rejected) != 0 || h.Leads[0].Reached[1].IsZero() {
+		t.Fatalf("--stage-map demo=mql: rejected %+v, lead %+v", h.Report.Rejected, h.Leads[0])
+	}
+}
+
+// TestFormats reads the same lead as a wide file with a byte-order mark
+// and semicolons, as an event log, and with mapped columns and a date
+// layout.
+func TestFormats(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		o          calibrate.ReadOptions
+	}{
+		{"wide, BOM, semicolons", "\ufefflead_id;created_at;channel;mql_at;won_at\na;2025-01-01;x;2025-01-03T10:00;2025-02-01\n", calibrate.ReadOptions{}},
+		{"event log", "lead_id,stage,at,channel\na,created,2025-01-01,x\na,mql,2025-01-03 10:00,\na,won,2025-02-01,\n", calibrate.ReadOptions{}},
+		{"mapped", "id,first_contact,origin,mql_date,won_date\na,01/01/2025,x,03/01/2025,01/02/2025\n", calibrate.ReadOptions{
+			Map: map[string]string{"lead_id": "id", "created_at": "first_contact", "channel": "origin", "mql_at": "mql_date", "won_at": "won_date"}, DateFormat: "02/01/2006"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.o.Stages = []string{"lead", "mql"}
+			h := read(t, c.text, c.o)
+			if len(h.Leads) != 1 || len(h.Report.Rejected) != 0 {
+				t.Fatalf("leads %d, rejected %+v", len(h.Leads), h.Report.Rejected)
+			}
+			l := h.Leads[0]
+			if l.ID != "a" || l.Channel != "x" || l.Created().Day() != 1 || l.Reached[1].Day() != 3 || l.Won.Month() != 2 {
+				t.Errorf("lead %+v", l)
+			}
+		})
+	}
+}
+
+func TestShapeErrors(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"", "in.csv: empty file: no header"},
+		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use --map lead_id=COLUMN)"},
+		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at"},
+	} {
+		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{})
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: error %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+// TestJoin joins a deals file onto a leads file on lead_id; a deal for an
+// unknown lead is rejected.
+func TestJoin(t *testing.T) {
+	leads := "lead_id,created_at,channel\na,2025-01-01,x\nb,2025-01-02,y\n"
+	deals := "lead_id,won_at,amount\na,2025-03-01,1000\nz,2025-03-02,5\n"
+	h, err := calibrate.Read([]calibrate.File{{Name: "leads.csv", R: strings.NewReader(leads)}, {Name: "deals.csv", R: strings.NewReader(deals)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Leads) != 2 || h.Leads[0].Won.IsZero() || h.Leads[0].Amount != 1000 {
+		t.Fatalf("leads %+v", h.Leads)
+	}
+	want := `deals.csv:3: lead_id: "z"`
+	if r := h.Report.Rejected; len(r) != 1 || r[0].Reason != "lead_id not in the leads file" || r[0].Examples[0] != want {
+		t.Fatalf("rejected %+v", r)
+	}
+}
