@@ -43,14 +43,9 @@ func (s *Stream) Reset(words ...uint64) {
 	s.pcg.Seed(Derive(words...))
 }
 
-// Uniform is rng.Uniform on the stream's own PCG, without the indirect
-// call through rand.Source: the cheapest uniform in a hot loop.
+// Uniform returns a uniform variate on the open interval (0, 1), safe to
+// pass to math.Log (rand.Float64 can return 0), drawn straight from the
+// stream's PCG: the cheapest uniform in a hot loop.
 func (s *Stream) Uniform() float64 {
 	return (float64(s.pcg.Uint64()>>11) + 0.5) / (1 << 53)
-}
-
-// Uniform returns a uniform variate on the open interval (0, 1), safe to pass
-// to math.Log. rand.Float64 can return 0.
-func Uniform(r *rand.Rand) float64 {
-	return (float64(r.Uint64()>>11) + 0.5) / (1 << 53)
 }
