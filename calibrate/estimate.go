@@ -115,6 +115,7 @@ type estimator struct {
 	h        *History
 	o        *Options
 	nS, nB   int
+	sales    int // index of the hand-off stage
 	channels []string
 	chIndex  map[string]int
 
@@ -135,7 +136,7 @@ type estimator struct {
 }
 
 func newEstimator(h *History, o *Options) *estimator {
-	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
+	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
 	first := o.AsOf
 	for i := range h.Leads {
 		l := &h.Leads[i]
@@ -209,7 +210,7 @@ func (e *estimator) lead(l *Lead) {
 	}
 	for i, s := range path {
 		entry := l.Reached[s]
-		if s == slices.Index(e.h.Stages, e.o.SalesStart) {
+		if s == e.sales {
 			if wk := int(e.o.AsOf.Sub(entry) / week); wk < len(e.handoffs) {
 				e.handoffs[wk]++
 				if l.Rep != "" {
@@ -226,9 +227,6 @@ func (e *estimator) lead(l *Lead) {
 			e.episode(s, c, entry, won, adv)
 			for k := s + 1; k < e.nS; k++ {
 				e.episode(k, c, won, won, adv)
-			}
-			if s+1 < e.nS {
-				e.skips[s][s+1]++
 			}
 		case !lost.IsZero():
 			e.episode(s, c, entry, lost, drop)
@@ -293,7 +291,7 @@ func isDate(t time.Time) bool {
 func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
-	if s >= slices.Index(e.h.Stages, e.o.SalesStart) && l.HasAmount() && l.Amount > 0 {
+	if s >= e.sales && l.HasAmount() && l.Amount > 0 {
 		e.deals = append(e.deals, model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Amount: l.Amount})
 		return
 	}

@@ -270,17 +270,25 @@ func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *
 		return e
 	}
 	l.Channel, l.Rep = cols.get(rec, "channel"), cols.get(rec, "rep")
-	if a := cols.get(rec, "amount"); a != "" {
-		v, err := strconv.ParseFloat(a, 64)
-		switch {
-		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
-			return &rowErr{"amount", "unparsable amount", fmt.Sprintf("%q is not a number", a)}
-		case v < 0:
-			return &rowErr{"amount", "negative amount", a}
-		}
-		l.Amount = v
+	l.Amount, e = amount(cols, rec)
+	return e
+}
+
+// amount parses the row's amount: NaN when empty, an error when it is not
+// a finite number or is negative.
+func amount(cols columns, rec []string) (float64, *rowErr) {
+	a := cols.get(rec, "amount")
+	if a == "" {
+		return math.NaN(), nil
 	}
-	return nil
+	v, err := strconv.ParseFloat(a, 64)
+	switch {
+	case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
+		return 0, &rowErr{"amount", "unparsable amount", fmt.Sprintf("%q is not a number", a)}
+	case v < 0:
+		return 0, &rowErr{"amount", "negative amount", a}
+	}
+	return v, nil
 }
 
 // merge fills the fields of a that b has and a does not.
@@ -335,18 +343,10 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 		rep.reject(src, line, e.field, e.reason, e.detail)
 		return
 	}
-	var amount = math.NaN()
-	if a := cols.get(rec, "amount"); a != "" {
-		v, err := strconv.ParseFloat(a, 64)
-		switch {
-		case err != nil || math.IsNaN(v) || math.IsInf(v, 0):
-			rep.reject(src, line, "amount", "unparsable amount", fmt.Sprintf("%q is not a number", a))
-			return
-		case v < 0:
-			rep.reject(src, line, "amount", "negative amount", a)
-			return
-		}
-		amount = v
+	amt, e := amount(cols, rec)
+	if e != nil {
+		rep.reject(src, line, e.field, e.reason, e.detail)
+		return
 	}
 	i, seen := rd.byID[id]
 	if !seen {
@@ -368,8 +368,8 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 	default:
 		earliest(&l.Reached[k])
 	}
-	if !math.IsNaN(amount) {
-		l.Amount = amount
+	if !math.IsNaN(amt) {
+		l.Amount = amt
 	}
 	if c := cols.get(rec, "channel"); c != "" && l.Channel == "" {
 		l.Channel = c

@@ -13,10 +13,12 @@ import (
 	"github.com/funnelsim/funnelsim/sample"
 )
 
-func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Duration) (*model.Model, *sample.Truth) {
+// generated reads a history of the sample company generated with o, as
+// exported on its as-of date.
+func generated(t *testing.T, o generate.Options) (*calibrate.History, *sample.Truth) {
 	t.Helper()
 	truth := sample.Company()
-	h, err := generate.Generate(truth, generate.Options{Seed: seed, UnrecordedLoss: unrecorded})
+	h, err := generate.Generate(truth, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,6 +30,12 @@ func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Durati
 	if err != nil {
 		t.Fatal(err)
 	}
+	return hist, truth
+}
+
+func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Duration) (*model.Model, *sample.Truth) {
+	t.Helper()
+	hist, truth := generated(t, generate.Options{Seed: seed, UnrecordedLoss: unrecorded})
 	m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: stale})
 	if err != nil {
 		t.Fatal(err)
@@ -129,19 +137,7 @@ func channelIndex(t *sample.Truth, name string) int {
 // lead-to-won rate, because most of those leads have not finished, while
 // the calibrated model's rate is close to it.
 func TestNaiveIsBiased(t *testing.T) {
-	truth := sample.Company()
-	h, err := generate.Generate(truth, generate.Options{Seed: 11, UnrecordedLoss: -1, Dirty: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := h.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	hist, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	hist, truth := generated(t, generate.Options{Seed: 11, UnrecordedLoss: -1, Dirty: -1})
 	since := truth.AsOf.Add(-26 * 7 * 24 * time.Hour)
 	created, won := 0.0, 0.0
 	for _, l := range hist.Leads {
