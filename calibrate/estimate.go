@@ -383,29 +383,31 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		mean := stat.Mean(y, nil)
 		ch := model.Channel{Name: name, HistoryWeeks: float64(w), Dispersion: math.Inf(1)}
 		if mean > 0 {
-			alpha, beta := stat.LinearRegression(x, y, nil, false)
-			ss := 0.0
-			for i := range y {
-				r := y[i] - alpha - beta*x[i]
-				ss += r * r
-			}
-			resVar := ss / float64(max(w-2, 1))
-			sxx, xm := 0.0, stat.Mean(x, nil)
-			for _, v := range x {
-				sxx += (v - xm) * (v - xm)
-			}
-			se := math.Sqrt(resVar / sxx)
-			// A line's end is a noisy level: keep the window's mean, and
-			// move it to the as-of date only for a trend clear of its
-			// standard error. The trend's uncertainty is kept either way.
+			// A fitted line's end is a noisy level: keep the window's
+			// mean, and move it to the first forecast week (x = 1) along
+			// the log-linear trend only when the trend is clear of twice
+			// its standard error. The trend's uncertainty is kept either way.
 			ch.WeeklyLeads = mean
-			if math.Abs(beta) > 2*se {
-				ch.WeeklyLeads = math.Max(mean+beta*(xm+1), 0.1*mean)
-				ch.Trend = clamp(beta/ch.WeeklyLeads, 0.2)
+			a, b, se, ok := logTrend(x, y)
+			trend := ok && math.Abs(b) > 2*se
+			if trend {
+				ch.WeeklyLeads = math.Exp(a + b)
+				ch.Trend = clamp(b, 0.2)
 			}
-			ch.TrendSE = math.Min(se/ch.WeeklyLeads, 0.2)
-			if resVar > mean*1.05 {
-				ch.Dispersion = mean * mean / (resVar - mean)
+			ch.TrendSE = math.Min(se, 0.2)
+			// Negative binomial dispersion by moments about the mean
+			// (the trend's, where there is one): Var = μ + μ²/φ.
+			var excess, mu2 float64
+			for i, v := range y {
+				mu := mean
+				if trend {
+					mu = math.Exp(a + b*x[i])
+				}
+				excess += (v-mu)*(v-mu) - mu
+				mu2 += mu * mu
+			}
+			if excess > 0.05*mean*float64(w) {
+				ch.Dispersion = mu2 / excess
 			}
 		}
 		if mean < 1 {

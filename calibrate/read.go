@@ -23,10 +23,11 @@ type ReadOptions struct {
 	// has a <stage>_at column per stage after the first.
 	Stages []string
 	// Map renames columns: canonical name (lead_id, created_at, channel,
-	// rep, amount, stage, at, won_at, lost_at, <stage>_at) to the file's.
+	// rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome,
+	// closed_at) to the file's.
 	Map map[string]string
-	// StageMap renames stage values of an event log to stage names, "won"
-	// or "lost".
+	// StageMap renames the stage values of an event log or the outcome
+	// values of a deal export to stage names, "won" or "lost".
 	StageMap map[string]string
 	// DateFormat is a Go time layout for dates that are not ISO 8601.
 	DateFormat string
@@ -42,8 +43,9 @@ type File struct {
 type Shape int
 
 const (
-	Wide  Shape = iota + 1 // one row per lead
-	Event                  // one row per stage change
+	Wide    Shape = iota + 1 // one row per lead
+	Event                    // one row per stage change
+	Outcome                  // one row per deal: its current stage or outcome and close date
 )
 
 // ReadFiles opens and reads history files; see Read.
@@ -156,6 +158,11 @@ func (rd *reader) file(f File) error {
 			rd.wide(&src, line, cols, rec)
 		}
 	}
+	_, channel := cols["channel"]
+	_, primary := cols["created_at"]
+	if shape != Event && primary && !channel && src.Rows > 0 {
+		rd.h.Report.warn("%s: no channel column: all leads are in channel %q (use --map channel=COLUMN)", f.Name, allChannels)
+	}
 	if src.Rows == 0 {
 		rd.h.Report.warn("%s: header only, no rows", f.Name)
 	}
@@ -170,7 +177,7 @@ func (rd *reader) columns(name string, header []string) (columns, error) {
 		index[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	cols := columns{}
-	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at"}
+	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at", "outcome", "closed_at"}
 	for _, s := range rd.o.Stages[1:] {
 		canon = append(canon, s+"_at")
 	}
@@ -194,15 +201,21 @@ func (rd *reader) shape(name string, cols columns) (Shape, error) {
 	_, created := cols["created_at"]
 	_, stage := cols["stage"]
 	_, at := cols["at"]
+	_, outcome := cols["outcome"]
+	_, closed := cols["closed_at"]
 	switch {
 	case !id:
 		return 0, fmt.Errorf("%s: header: no lead_id column (use --map lead_id=COLUMN)", name)
 	case stage && at:
 		return Event, nil
+	case outcome && !closed:
+		return 0, fmt.Errorf("%s: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)", name)
+	case outcome && (created || len(rd.h.Leads) > 0):
+		return Outcome, nil
 	case created || len(rd.h.Leads) > 0:
 		return Wide, nil
 	}
-	return 0, fmt.Errorf("%s: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at", name)
+	return 0, fmt.Errorf("%s: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at", name)
 }
 
 // rowErr is a row's first problem.
@@ -269,9 +282,55 @@ func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *
 	if l.Lost, e = rd.date(cols, rec, "lost_at"); e != nil {
 		return e
 	}
+	if _, ok := cols["outcome"]; ok {
+		if e = rd.outcome(cols, rec, l); e != nil {
+			return e
+		}
+	}
 	l.Channel, l.Rep = cols.get(rec, "channel"), cols.get(rec, "rep")
+	if _, ok := cols["channel"]; primary && !ok {
+		l.Channel = allChannels
+	}
 	l.Amount, e = amount(cols, rec)
 	return e
+}
+
+// allChannels is the channel of leads from a file without a channel column.
+const allChannels = "all"
+
+// outcome reads a deal export's current stage or outcome: won or lost on
+// its close date, or open in a stage (whose close date, an expected one
+// in many CRMs, is ignored).
+func (rd *reader) outcome(cols columns, rec []string, l *Lead) *rowErr {
+	v := cols.get(rec, "outcome")
+	if m, ok := rd.o.StageMap[v]; ok {
+		v = m
+	}
+	v = strings.ToLower(v)
+	k := slices.Index(rd.o.Stages, v)
+	if v != "won" && v != "lost" {
+		switch {
+		case k < 0:
+			return &rowErr{"outcome", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use --stage-map)", cols.get(rec, "outcome"), strings.Join(rd.o.Stages, ", "))}
+		case k > 0 && l.Reached[k].IsZero():
+			return &rowErr{"outcome", "current stage without its date", fmt.Sprintf("%q has no %s_at column or value", v, rd.o.Stages[k])}
+		}
+		return nil
+	}
+	if cols.get(rec, "closed_at") == "" {
+		return &rowErr{"closed_at", "missing close date", fmt.Sprintf("%s with no close date", v)}
+	}
+	at, e := rd.date(cols, rec, "closed_at")
+	if e != nil {
+		return e
+	}
+	if v == "won" && l.Won.IsZero() {
+		l.Won = at
+	}
+	if v == "lost" && l.Lost.IsZero() {
+		l.Lost = at
+	}
+	return nil
 }
 
 // amount parses the row's amount: NaN when empty, an error when it is not

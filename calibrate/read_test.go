@@ -3,6 +3,7 @@ package calibrate_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
 )
@@ -92,7 +93,8 @@ func TestShapeErrors(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"", "in.csv: empty file: no header"},
 		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use --map lead_id=COLUMN)"},
-		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at"},
+		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at"},
+		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)"},
 	} {
 		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{})
 		if err == nil || err.Error() != c.want {
@@ -116,5 +118,50 @@ func TestJoin(t *testing.T) {
 	want := `deals.csv:3: lead_id: "z"`
 	if r := h.Report.Rejected; len(r) != 1 || r[0].Reason != "lead_id not in the leads file" || r[0].Examples[0] != want {
 		t.Fatalf("rejected %+v", r)
+	}
+}
+
+// TestOutcome reads a deal export: one row per deal with its current
+// stage or outcome and a close date, with mapped names as in a CRM.
+func TestOutcome(t *testing.T) {
+	const text = "id,agent,deal_stage,engage_date,close_date,value\n" +
+		"a,ann,Won,2025-01-01,2025-02-01,500\n" +
+		"b,bob,Lost,2025-01-02,2025-02-03,0\n" +
+		"c,ann,Engaging,2025-01-03,,\n" +
+		"d,bob,Engaging,2025-01-04,2025-06-30,\n" + // an expected close date: ignored
+		"e,ann,Won,2025-01-05,,900\n" +
+		"f,bob,Paused,2025-01-06,,\n"
+	h := read(t, text, calibrate.ReadOptions{
+		Stages:   []string{"engaging"},
+		Map:      map[string]string{"lead_id": "id", "rep": "agent", "outcome": "deal_stage", "created_at": "engage_date", "closed_at": "close_date", "amount": "value"},
+		StageMap: map[string]string{"Won": "won", "Lost": "lost", "Engaging": "engaging"},
+	})
+	if len(h.Leads) != 4 {
+		t.Fatalf("%d leads, want 4: %+v", len(h.Leads), h.Leads)
+	}
+	a, b, c, d := h.Leads[0], h.Leads[1], h.Leads[2], h.Leads[3]
+	if a.Won.Format(time.DateOnly) != "2025-02-01" || a.Amount != 500 || a.Rep != "ann" || a.Channel != "all" {
+		t.Errorf("won deal %+v", a)
+	}
+	if b.Lost.Format(time.DateOnly) != "2025-02-03" || !b.Won.IsZero() {
+		t.Errorf("lost deal %+v", b)
+	}
+	if !c.Won.IsZero() || !c.Lost.IsZero() || !d.Won.IsZero() || !d.Lost.IsZero() {
+		t.Errorf("open deals %+v %+v", c, d)
+	}
+	want := map[string]string{
+		"missing close date": "in.csv:6: closed_at: won with no close date",
+		"unknown stage":      `in.csv:7: outcome: "Paused" is not one of engaging, won, lost (use --stage-map)`,
+	}
+	if len(h.Report.Rejected) != len(want) {
+		t.Fatalf("rejected %+v", h.Report.Rejected)
+	}
+	for _, r := range h.Report.Rejected {
+		if r.Examples[0] != want[r.Reason] {
+			t.Errorf("%s: %q, want %q", r.Reason, r.Examples[0], want[r.Reason])
+		}
+	}
+	if w := h.Report.Warnings; len(w) != 1 || w[0] != `in.csv: no channel column: all leads are in channel "all" (use --map channel=COLUMN)` {
+		t.Errorf("warnings %q", w)
 	}
 }

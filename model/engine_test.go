@@ -33,26 +33,37 @@ func metric(t *testing.T, r *model.Result, name string) []float64 {
 
 // TestExpectOracle compares the simulated means of entries per stage, wins
 // and revenue, with fixed parameters and no capacity limit, against the
-// independent deterministic expected-value pass, within 4 MCSE.
+// independent deterministic expected-value pass, within 4 MCSE: for the
+// sample company and for it as a sales-only funnel, whose arrivals wait in
+// the reps' queue.
 func TestExpectOracle(t *testing.T) {
-	m := sample.Model()
-	m.Reps.Unlimited = true
-	want, err := model.Expect(m, 13)
-	if err != nil {
-		t.Fatal(err)
+	salesOnly := sample.Model()
+	salesOnly.SalesStart = salesOnly.Stages[0].Name
+	for _, c := range []struct {
+		name string
+		m    *model.Model
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}} {
+		t.Run(c.name, func(t *testing.T) {
+			m := c.m
+			m.Reps.Unlimited = true
+			want, err := model.Expect(m, 13)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := run(t, m, model.Options{Trials: 20000, Seed: 7, FixedParams: true})
+			check := func(name string, expected float64) {
+				s := model.Summarize(name, metric(t, r, name))
+				if d := s.Mean - expected; math.Abs(d) > 4*s.MeanMCSE {
+					t.Errorf("%s: simulated mean %.3f, expected %.3f (difference %.2f MCSE)", name, s.Mean, expected, d/s.MeanMCSE)
+				}
+			}
+			for i, st := range m.Stages {
+				check(st.MetricName(), want.Entries[i])
+			}
+			check("wins", want.Wins)
+			check("revenue", want.Revenue)
+		})
 	}
-	r := run(t, m, model.Options{Trials: 20000, Seed: 7, FixedParams: true})
-	check := func(name string, expected float64) {
-		s := model.Summarize(name, metric(t, r, name))
-		if d := s.Mean - expected; math.Abs(d) > 4*s.MeanMCSE {
-			t.Errorf("%s: simulated mean %.3f, expected %.3f (difference %.2f MCSE)", name, s.Mean, expected, d/s.MeanMCSE)
-		}
-	}
-	for i, st := range m.Stages {
-		check(st.MetricName(), want.Entries[i])
-	}
-	check("wins", want.Wins)
-	check("revenue", want.Revenue)
 }
 
 // TestRevenueVarianceOracle checks Var(R) = E[N]Var(X) + Var(N)E[X]² for

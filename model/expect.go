@@ -88,12 +88,18 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		}
 		for c := range p.nC {
 			x[c][p.salesStart][0] += queued[c]
-			e.Entries[p.salesStart] += queued[c]
+			if p.salesStart > 0 {
+				e.Entries[p.salesStart] += queued[c]
+			}
 			queued[c] = 0
 			// E[shock] = 1, so the mean arrivals are the channel's mean with trend.
 			a := q.mean[c] * math.Exp(q.trend[c]*float64(t))
-			x[c][0][0] += a
 			e.Entries[0] += a
+			if p.salesStart == 0 {
+				queued[c] += a // a sales-only funnel: arrivals wait for a rep
+			} else {
+				x[c][0][0] += a
+			}
 		}
 	}
 	return e, nil

@@ -24,7 +24,8 @@ type Model struct {
 
 	// SalesStart names the stage at which sales accepts a lead: the
 	// hand-off from the marketing funnel (the stages before it) to the
-	// sales funnel. Reps' capacity limits entries to it.
+	// sales funnel. Reps' capacity limits entries to it. It may be the
+	// first stage: a sales-only funnel whose arrivals wait for a rep.
 	SalesStart string `yaml:"sales_start"`
 	// SQLStage and OpportunityStage name the stages whose entries count as
 	// SQLs (for cost per SQL) and opportunities (for the win rate).

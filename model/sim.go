@@ -316,7 +316,9 @@ func (w *worker) work(t int) {
 		if acc > 0 {
 			w.n[p.cell(c, p.salesStart, 0)] += int32(acc)
 			w.mark(p.salesStart, c, 0)
-			w.tot.entries[p.salesStart] += float64(acc)
+			if p.salesStart > 0 { // the first stage's entries are arrivals
+				w.tot.entries[p.salesStart] += float64(acc)
+			}
 			w.tot.accepted += float64(acc)
 		}
 		left := q - acc
@@ -333,7 +335,14 @@ func (w *worker) arrive(t int) {
 	for c := range p.nC {
 		mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*float64(t))
 		y := rng.NegBinomial(w.arr[c], mu, p.phi[c])
-		if y > 0 {
+		switch {
+		case y == 0:
+		case p.salesStart == 0:
+			// A sales-only funnel: leads arrive in the reps' queue.
+			w.queue[c] += y
+			w.tot.handoffs += float64(y)
+			w.tot.entries[0] += float64(y)
+		default:
 			w.n[p.cell(c, 0, 0)] += int32(y)
 			w.mark(0, c, 0)
 			w.tot.entries[0] += float64(y)

@@ -23,9 +23,6 @@ func (m *Model) Validate() error {
 	v.stageRef("sales_start", m.SalesStart, stages)
 	v.stageRef("sql_stage", m.SQLStage, stages)
 	v.stageRef("opportunity_stage", m.OpportunityStage, stages)
-	if s := stages[m.SalesStart]; s == 0 && len(m.Stages) > 0 {
-		v.add("sales_start", "must not be the first stage, where leads arrive")
-	}
 	for i := range m.Stages {
 		v.stage(m, i, stages, channels)
 	}

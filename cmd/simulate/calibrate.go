@@ -22,7 +22,8 @@ var calibrateCmd = &command{
 	Short:     "estimate a model from CRM history",
 	Long: `
 Calibrate reads CRM history (one row per lead with a <stage>_at date per
-stage, or one row per stage change with lead_id, stage and at) and writes
+stage; one row per stage change with lead_id, stage and at; or one row per
+deal with created_at, its current stage or outcome and a close date) and writes
 the model file: per stage, channel and weeks in stage the exposure and exits
 (leads still open are censored, never counted as lost), arrivals per
 channel, deal sizes, and the open pipeline at the as-of date.
@@ -43,6 +44,9 @@ Examples:
 	simulate calibrate --history mqls.csv --history deals.csv \
 		--map lead_id=mql_id,created_at=first_contact_date,channel=origin,won_at=won_date \
 		--stages mql -o model.yaml
+	simulate calibrate --history sales_pipeline.csv \
+		--map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent \
+		--stages engaging -o model.yaml
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
@@ -66,8 +70,8 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML)")
 	fs.StringVar(&f.asOf, "as-of", "", "cut-off date YYYY-MM-DD: the history as known then (default: the day after its last date)")
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost (default: never)")
-	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at)")
-	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log: value=stage,...")
+	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
+	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log's stage or a deal export's outcome: value=stage,...")
 	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order (default lead,mql,sal,sql,opportunity,proposal)")
 	fs.StringVar(&f.name, "name", "", "model name")
