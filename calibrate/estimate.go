@@ -34,7 +34,11 @@ type Options struct {
 	PoolWeeks float64
 	// ArrivalWeeks is how many recent weeks estimate each channel's
 	// arrivals: level, dispersion and trend (default 26).
-	ArrivalWeeks   int
+	ArrivalWeeks int
+	// DealSize, when positive, is the amount assumed for every won deal
+	// of a history that records no amounts (such a history is otherwise
+	// an error). It is an assumption, reported as one, not an estimate.
+	DealSize       float64
 	Name, Currency string
 	Source         string // for the model's provenance
 }
@@ -133,6 +137,7 @@ type estimator struct {
 	handoffs []float64 // hand-offs per recent week (for capacity)
 
 	used, after, stale, wonSkip int
+	lastCreated                 time.Time
 }
 
 func newEstimator(h *History, o *Options) *estimator {
@@ -193,6 +198,9 @@ func (e *estimator) lead(l *Lead) {
 		return
 	}
 	e.used++
+	if created.After(e.lastCreated) {
+		e.lastCreated = created
+	}
 	c := e.chIndex[l.Channel]
 	if wk := int(e.o.AsOf.Sub(created) / week); wk < e.window {
 		e.arrivals[c][wk]++
@@ -328,6 +336,10 @@ func (e *estimator) model() (*model.Model, error) {
 		}
 		m.Stages = append(m.Stages, st)
 	}
+	if gap := o.AsOf.Sub(e.lastCreated); gap > 4*week {
+		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the weeks since count as weeks with no leads (if the leads file ends there, give --as-of %s)",
+			stamp(e.lastCreated), int(gap/week), e.lastCreated.Truncate(24*time.Hour).Add(24*time.Hour).Format(time.DateOnly))
+	}
 	if err := e.arrivalsInto(m); err != nil {
 		return nil, err
 	}
@@ -427,11 +439,16 @@ func (e *estimator) dealsInto(m *model.Model) error {
 	for _, a := range e.amounts {
 		all = append(all, a...)
 	}
-	if e.zeroWon > 0 {
+	if e.zeroWon > 0 && e.o.DealSize == 0 {
 		e.h.Report.warn("%d won leads without a positive amount are left out of deal sizes", e.zeroWon)
 	}
+	if len(all) < 2 && e.o.DealSize > 0 {
+		e.h.Report.warn("deal sizes: %d won deals with an amount; every deal is assumed to be %g (--deal-size)", len(all), e.o.DealSize)
+		m.DealSize.LogNormal = model.LogNormal{Deals: 1, LogMean: math.Log(e.o.DealSize)}
+		return nil
+	}
 	if len(all) < 2 {
-		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2", len(all))
+		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2 (or an assumed size, --deal-size)", len(all))
 	}
 	m.DealSize.LogNormal = logNormal(all)
 	for c, a := range e.amounts {

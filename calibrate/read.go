@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
@@ -71,10 +72,19 @@ func Read(files []File, o ReadOptions) (*History, error) {
 	if len(o.Stages) == 0 {
 		o.Stages = DefaultStages
 	}
-	rd := &reader{o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}}
+	rd := &reader{o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
 	for _, f := range files {
 		if err := rd.file(f); err != nil {
 			return nil, err
+		}
+	}
+	// A mapped column need only be in one of the files.
+	for _, c := range slices.Sorted(maps.Keys(o.Map)) {
+		if canon := rd.canonical(); !slices.Contains(canon, c) {
+			return nil, fmt.Errorf("--map %s=%s: %q is not a column name funnelsim knows (%s)", c, o.Map[c], c, strings.Join(canon, ", "))
+		}
+		if !rd.mapped[c] {
+			return nil, fmt.Errorf("--map %s=%s: no file has a column %q", c, o.Map[c], o.Map[c])
 		}
 	}
 	rd.finish()
@@ -85,6 +95,8 @@ type reader struct {
 	o    ReadOptions
 	h    *History
 	byID map[string]int // lead id → index in h.Leads
+	// mapped holds the canonical columns found in some file
+	mapped map[string]bool
 	// event logs: ids whose creation was not among their events
 	noCreation map[string]bool
 }
@@ -171,26 +183,29 @@ func (rd *reader) file(f File) error {
 	return nil
 }
 
+// canonical lists the column names the reader knows.
+func (rd *reader) canonical() []string {
+	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at", "outcome", "closed_at"}
+	for _, s := range rd.o.Stages[1:] {
+		canon = append(canon, s+"_at")
+	}
+	return canon
+}
+
 func (rd *reader) columns(name string, header []string) (columns, error) {
 	index := map[string]int{}
 	for i, h := range header {
 		index[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	cols := columns{}
-	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at", "outcome", "closed_at"}
-	for _, s := range rd.o.Stages[1:] {
-		canon = append(canon, s+"_at")
-	}
-	for _, c := range canon {
+	for _, c := range rd.canonical() {
 		col := c
 		if m, ok := rd.o.Map[c]; ok {
 			col = strings.ToLower(m)
-			if _, ok := index[col]; !ok {
-				return nil, fmt.Errorf("%s: header: --map %s=%s: no column %q", name, c, m, m)
-			}
 		}
 		if i, ok := index[col]; ok {
 			cols[c] = i
+			rd.mapped[c] = true
 		}
 	}
 	return cols, nil

@@ -90,13 +90,18 @@ func TestFormats(t *testing.T) {
 }
 
 func TestShapeErrors(t *testing.T) {
-	for _, c := range []struct{ text, want string }{
-		{"", "in.csv: empty file: no header"},
-		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use --map lead_id=COLUMN)"},
-		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at"},
-		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)"},
+	for _, c := range []struct {
+		text, want string
+		m          map[string]string
+	}{
+		{"", "in.csv: empty file: no header", nil},
+		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use --map lead_id=COLUMN)", nil},
+		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at", nil},
+		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)", nil},
+		{"lead_id,created_at\nx,2025-01-01\n", `--map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
+		{"lead_id,created_at\nx,2025-01-01\n", `--map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
 	} {
-		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{})
+		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{Map: c.m})
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%q: error %v, want %q", c.text, err, c.want)
 		}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 
 	"gonum.org/v1/gonum/stat"
@@ -84,4 +85,14 @@ func Conversions(m *Model, draws int, seed uint64) ([]Conversion, error) {
 		}
 	}
 	return out, nil
+}
+
+// FormatWeeks formats a median time in stage: weeks with one decimal, or
+// "over 2 years" when most leads stay longer than that (as when few ever
+// leave the stage and the median lies far beyond the data).
+func FormatWeeks(w float64) string {
+	if w > 104 {
+		return "over 2 years"
+	}
+	return fmt.Sprintf("%.1f", w)
 }

@@ -213,7 +213,7 @@ func annotate(doc *yaml.Node, p *plan) {
 		for _, en := range mapValue(sn, "exits").Content {
 			c := p.m.ChannelIndex(mapValue(en, "channel").Value)
 			conv, _ := q.advance(p, s, c)
-			mapValue(en, "channel").LineComment = fmt.Sprintf("converts %.1f%%, median %.1f weeks in stage", 100*conv, p.medianWeeks(s, c))
+			mapValue(en, "channel").LineComment = fmt.Sprintf("converts %.1f%%, median %s in stage", 100*conv, weeksText(p.medianWeeks(s, c)))
 			for b, bn := range mapValue(en, "bands").Content {
 				bn.Style = yaml.FlowStyle
 				i := p.hz(s, c, b)
@@ -249,6 +249,13 @@ func annotate(doc *yaml.Node, p *plan) {
 
 func dealComment(d LogNormal) string {
 	return fmt.Sprintf("median %.0f, mean %.0f", math.Exp(d.LogMean), math.Exp(d.LogMean+d.LogSD*d.LogSD/2))
+}
+
+func weeksText(w float64) string {
+	if w > 104 {
+		return FormatWeeks(w)
+	}
+	return FormatWeeks(w) + " weeks"
 }
 
 // medianWeeks is the continuous-time median time in stage s for channel c

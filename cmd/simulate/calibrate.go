@@ -18,7 +18,7 @@ import (
 
 var calibrateCmd = &command{
 	Name:      "calibrate",
-	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] -o model.yaml",
+	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] -o model.yaml",
 	Short:     "estimate a model from CRM history",
 	Long: `
 Calibrate reads CRM history (one row per lead with a <stage>_at date per
@@ -43,7 +43,7 @@ Examples:
 	simulate calibrate --history leads.csv --as-of 2026-07-01 --stale-after 26 -o model.yaml
 	simulate calibrate --history mqls.csv --history deals.csv \
 		--map lead_id=mql_id,created_at=first_contact_date,channel=origin,won_at=won_date \
-		--stages mql -o model.yaml
+		--stages mql --deal-size 1000 -o model.yaml
 	simulate calibrate --history sales_pipeline.csv \
 		--map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent \
 		--stages engaging -o model.yaml
@@ -63,6 +63,7 @@ type calibrateFlags struct {
 	stages     []string
 	name       string
 	currency   string
+	dealSize   float64
 }
 
 func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
@@ -76,6 +77,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order (default lead,mql,sal,sql,opportunity,proposal)")
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
+	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
 }
 
 func init() {
@@ -99,6 +101,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if f.staleAfter < 0 {
 		return usagef("--stale-after must be >= 0 weeks")
 	}
+	if f.dealSize < 0 || math.IsNaN(f.dealSize) || math.IsInf(f.dealSize, 0) {
+		return usagef("--deal-size must be a positive amount")
+	}
 	var asOf time.Time
 	if f.asOf != "" {
 		d, err := model.ParseDate(f.asOf)
@@ -112,7 +117,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * 7 * 24 * time.Hour,
-		Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
+		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
 	}
@@ -147,13 +152,17 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 		if k.Channel != "" {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%.1f\t\n", k.Stage, k.Mean, k.P5, k.P95, k.MedianWeeks)
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%s\t\n", k.Stage, k.Mean, k.P5, k.P95, model.FormatWeeks(k.MedianWeeks))
 	}
 	open := 0
 	for _, c := range m.Pipeline.Open {
 		open += c.Count
 	}
-	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; deal size median %.0f %s (%.0f won deals)\n",
-		open, len(m.Pipeline.Deals), math.Exp(m.DealSize.LogMean), m.Currency, m.DealSize.Deals)
+	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
+	if d := m.DealSize; d.Deals == 1 && d.LogSD == 0 {
+		fmt.Fprintf(tw, "deal size %.0f %s, assumed\n", math.Exp(d.LogMean), m.Currency)
+	} else {
+		fmt.Fprintf(tw, "deal size median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
+	}
 	return tw.Flush()
 }

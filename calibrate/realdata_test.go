@@ -1,0 +1,121 @@
+package calibrate_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// sharedData returns the folder of public CRM exports beside the
+// repository, or skips the test where it is absent.
+func sharedData(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "data", dir)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("no %s: the public exports are not beside the repository", p)
+	}
+	return p
+}
+
+func overall(t *testing.T, m *model.Model, stage string) model.Conversion {
+	t.Helper()
+	conv, err := model.Conversions(m, 1000, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range conv {
+		if k.Stage == stage && k.Channel == "" {
+			return k
+		}
+	}
+	t.Fatalf("no conversion for stage %s", stage)
+	return model.Conversion{}
+}
+
+// TestOlist calibrates Olist's MQLs joined with its closed deals, as of the
+// end of the MQL sample, as docs/REAL-DATA.md shows. Olist records no
+// losses, so open MQLs go stale after 26 weeks. The conversion's interval
+// must cover the share of those MQLs that the later data shows won.
+func TestOlist(t *testing.T) {
+	dir := sharedData(t, "olist-marketing-funnel")
+	mqls := filepath.Join(dir, "olist_marketing_qualified_leads_dataset.csv")
+	deals := filepath.Join(dir, "olist_closed_deals_dataset.csv")
+	ro := calibrate.ReadOptions{Stages: []string{"mql"}, Map: map[string]string{
+		"lead_id": "mql_id", "created_at": "first_contact_date", "channel": "origin", "won_at": "won_date"}}
+	h, err := calibrate.ReadFiles([]string{mqls, deals}, ro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := h.Report.Files
+	if f[0].Rows != 8000 || f[0].Used != 7999 || f[1].Rows != 842 || f[1].Used != 842 {
+		t.Fatalf("files %+v", f)
+	}
+	if r := h.Report.Rejected; len(r) != 1 || r[0].Reason != "stage before creation" || r[0].Examples[0] != mqls+":6359: won_at: 2018-03-06 19:38 is before created_at 2018-03-08" {
+		t.Fatalf("rejected %+v", r)
+	}
+	asOf := time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)
+	won := 0
+	for _, l := range h.Leads {
+		if !l.Won.IsZero() {
+			won++
+		}
+	}
+	realised := float64(won) / float64(len(h.Leads))
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour, DealSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := overall(t, m, "mql")
+	t.Logf("conversion %.3f (90%%: %.3f–%.3f); won by the end of the data %.3f", k.Mean, k.P5, k.P95, realised)
+	if realised < k.P5 || realised > k.P95 {
+		t.Errorf("MQL to won %.3f (90%%: %.3f–%.3f) does not cover the realised %.3f", k.Mean, k.P5, k.P95, realised)
+	}
+}
+
+// TestMaven calibrates Maven's opportunity export, a sales-only funnel with
+// an outcome column. The censoring-aware conversion must lie between the
+// naive bounds: open deals all lost (won/all) and open deals ignored
+// (won/closed).
+func TestMaven(t *testing.T) {
+	dir := sharedData(t, "maven-crm-sales-opportunities")
+	path := filepath.Join(dir, "sales_pipeline.csv")
+	h, err := calibrate.ReadFiles([]string{path}, calibrate.ReadOptions{Stages: []string{"engaging"}, Map: map[string]string{
+		"lead_id": "opportunity_id", "created_at": "engage_date", "outcome": "deal_stage",
+		"closed_at": "close_date", "amount": "close_value", "rep": "sales_agent"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := h.Report.Files[0]
+	if f.Rows != 8800 || f.Used != 8300 {
+		t.Fatalf("file %+v", f)
+	}
+	if r := h.Report.Rejected; len(r) != 1 || r[0].Reason != "missing created_at" || r[0].Count != 500 {
+		t.Fatalf("rejected %+v", r)
+	}
+	var won, lost int
+	for _, l := range h.Leads {
+		switch {
+		case !l.Won.IsZero():
+			won++
+		case !l.Lost.IsZero():
+			lost++
+		}
+	}
+	m, err := calibrate.Estimate(h, calibrate.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := overall(t, m, "engaging")
+	lo, hi := float64(won)/float64(len(h.Leads)), float64(won)/float64(won+lost)
+	t.Logf("conversion %.3f (90%%: %.3f–%.3f); won/all %.3f, won/closed %.3f; %d reps", k.Mean, k.P5, k.P95, lo, hi, m.Reps.Count)
+	if k.Mean <= lo || k.Mean >= hi {
+		t.Errorf("conversion %.3f is not between won/all %.3f and won/closed %.3f", k.Mean, lo, hi)
+	}
+	if m.Reps.Count != 30 {
+		t.Errorf("%d reps, want the 30 agents active in the last 13 weeks", m.Reps.Count)
+	}
+}
