@@ -3,6 +3,7 @@ package calibrate
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -101,7 +102,10 @@ type reader struct {
 	noCreation map[string]bool
 }
 
-var bom = []byte{0xEF, 0xBB, 0xBF}
+var (
+	bom       = []byte{0xEF, 0xBB, 0xBF}
+	gzipMagic = []byte{0x1f, 0x8b}
+)
 
 // columns maps canonical column names to their index in the header.
 type columns map[string]int
@@ -115,6 +119,14 @@ func (c columns) get(rec []string, name string) string {
 
 func (rd *reader) file(f File) error {
 	br := bufio.NewReaderSize(f.R, 64<<10)
+	if b, _ := br.Peek(2); bytes.Equal(b, gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
 	}

@@ -1,6 +1,8 @@
 package calibrate_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"strings"
 	"testing"
 	"time"
@@ -168,5 +170,25 @@ func TestOutcome(t *testing.T) {
 	}
 	if w := h.Report.Warnings; len(w) != 1 || w[0] != `in.csv: no channel column: all leads are in channel "all" (use --map channel=COLUMN)` {
 		t.Errorf("warnings %q", w)
+	}
+}
+
+// TestGzip reads a gzipped history as the plain one.
+func TestGzip(t *testing.T) {
+	const text = "lead_id,created_at,channel,mql_at\na,2025-01-01,x,2025-01-02\n"
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(text))
+	zw.Close()
+	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv.gz", R: &buf}}, calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Leads) != 1 || h.Leads[0].Reached[1].IsZero() {
+		t.Fatalf("leads %+v", h.Leads)
+	}
+	_, err = calibrate.Read([]calibrate.File{{Name: "bad.gz", R: strings.NewReader("\x1f\x8bnot gzip")}}, calibrate.ReadOptions{})
+	if err == nil || !strings.HasPrefix(err.Error(), "bad.gz: ") {
+		t.Fatalf("corrupt gzip: error %v", err)
 	}
 }

@@ -39,16 +39,20 @@ type Lead struct {
 	// LossRecorded is false for a loss the CRM never shows.
 	LossRecorded bool
 	Amount       float64 // the deal amount, known from the opportunity stage on
+	// Profile indexes the truth's Profiles: the lead's attribute levels.
+	Profile int
+	Score   int // lead score 0–100, when the truth has ScoreNoise
 }
 
 // History is a generated history and the truth behind it.
 type History struct {
-	Truth *sample.Truth
-	Start time.Time // first day of the history
-	End   time.Time // the day after the last simulated day
-	Leads []Lead
-	Dirty float64
-	seed  uint64
+	Truth    *sample.Truth
+	Profiles []sample.Profile
+	Start    time.Time // first day of the history
+	End      time.Time // the day after the last simulated day
+	Leads    []Lead
+	Dirty    float64
+	seed     uint64
 }
 
 // Purposes key the generator's random streams.
@@ -71,17 +75,12 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 	if o.Dirty == 0 {
 		o.Dirty = 0.002
 	}
-	hz := make([][]sample.Hazards, len(t.Stages))
-	for s := range t.Stages {
-		for c := range t.Channels {
-			h, err := t.Hazards(s, c)
-			if err != nil {
-				return nil, fmt.Errorf("generate: stage %s, channel %s: %w", t.Stages[s].Name, t.Channels[c].Name, err)
-			}
-			hz[s] = append(hz[s], h)
-		}
+	hz, profiles, err := t.ProfileHazards()
+	if err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
 	}
-	h := &History{Truth: t, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0), seed: o.Seed}
+	g := &gen{t: t, hz: hz, profiles: profiles, unrecorded: o.UnrecordedLoss}
+	h := &History{Truth: t, Profiles: profiles, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0), seed: o.Seed}
 	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
 	shock.Reset(o.Seed, purposeShock)
 	weeks := o.Weeks + o.After
@@ -101,7 +100,7 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 			for range n {
 				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))
 				created := h.Start.Add(time.Duration((float64(w) + lead.Uniform()) * float64(week)))
-				h.Leads = append(h.Leads, simulate(t, hz, lead, c, created, fmt.Sprintf("L%07d", len(h.Leads)+1), o.UnrecordedLoss))
+				h.Leads = append(h.Leads, g.simulate(lead, c, created, fmt.Sprintf("L%07d", len(h.Leads)+1)))
 			}
 		}
 	}
@@ -110,25 +109,44 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 
 const week = 7 * 24 * time.Hour
 
-// simulate draws one lead's path: in each stage, an exit time from the
-// piecewise-constant total hazard (by inversion of the cumulative hazard
-// against an exponential), advancing or lost in proportion to the two
-// hazards of the band it exits in.
-func simulate(t *sample.Truth, hz [][]sample.Hazards, st *rng.Stream, c int, created time.Time, id string, unrecorded float64) Lead {
+// gen holds what simulating a lead needs.
+type gen struct {
+	t          *sample.Truth
+	hz         [][][]sample.Hazards // [stage][channel][profile]
+	profiles   []sample.Profile
+	unrecorded float64
+}
+
+// simulate draws one lead's profile (its attribute levels and score) and
+// path: in each stage, an exit time from the piecewise-constant total
+// hazard (by inversion of the cumulative hazard against an exponential),
+// advancing or lost in proportion to the two hazards of the band it exits
+// in.
+func (g *gen) simulate(st *rng.Stream, c int, created time.Time, id string) Lead {
+	t := g.t
 	l := Lead{ID: id, Channel: t.Channels[c].Name, Reached: make([]time.Time, len(t.Stages)), LossRecorded: true}
 	l.Reached[0] = created
+	u := st.Uniform()
+	for l.Profile < len(g.profiles)-1 && u >= g.profiles[l.Profile].Share {
+		u -= g.profiles[l.Profile].Share
+		l.Profile++
+	}
+	if t.ScoreNoise > 0 {
+		q := g.profiles[l.Profile].Quality + t.ScoreNoise*st.NormFloat64()
+		l.Score = int(math.Round(100 / (1 + math.Exp(-q))))
+	}
 	ch := t.Channels[c]
 	l.Amount = math.Round(ch.DealMedian * math.Exp(t.DealLogSD*st.NormFloat64()))
 	at := created
 	for s := range t.Stages {
-		weeks, advanced, ok := exitTime(t.Bands, hz[s][c], st)
+		weeks, advanced, ok := exitTime(t.Bands, g.hz[s][c][l.Profile], st)
 		if !ok {
 			return l // never leaves: open for ever
 		}
 		at = at.Add(time.Duration(weeks * float64(week)))
 		if !advanced {
 			l.Lost = at
-			l.LossRecorded = st.Uniform() >= unrecorded
+			l.LossRecorded = st.Uniform() >= g.unrecorded
 			return l
 		}
 		if s+1 < len(t.Stages) {
@@ -159,8 +177,9 @@ func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, adv
 // asOf: one row per lead created before it, with the stage dates before
 // it (later ones are not known yet), unrecorded losses left open, and the
 // amount from the opportunity stage on. Columns: lead_id, created_at,
-// channel, one <stage>_at per stage after the first, won_at, lost_at and
-// amount. A share of rows (Dirty) is spoiled as described in Options.
+// channel, one <stage>_at per stage after the first, won_at, lost_at,
+// amount, then one column per attribute and lead_score. A share of rows
+// (Dirty) is spoiled as described in Options.
 func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 	t := h.Truth
 	cw := csv.NewWriter(w)
@@ -169,6 +188,12 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		header = append(header, s.Name+"_at")
 	}
 	header = append(header, "won_at", "lost_at", "amount")
+	for _, a := range t.Attributes {
+		header = append(header, a.Name)
+	}
+	if t.ScoreNoise > 0 {
+		header = append(header, "lead_score")
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -204,6 +229,12 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 			amount = strconv.FormatFloat(l.Amount, 'f', -1, 64)
 		}
 		row = append(row, known(l.Won), lost, amount)
+		for a, k := range h.Profiles[l.Profile].Levels {
+			row = append(row, t.Attributes[a].Levels[k])
+		}
+		if t.ScoreNoise > 0 {
+			row = append(row, strconv.Itoa(l.Score))
+		}
 		if u := st.Uniform(); u < h.Dirty {
 			row = spoil(row, prev, int(3*u/h.Dirty))
 		}

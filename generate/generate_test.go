@@ -3,6 +3,8 @@ package generate_test
 import (
 	"bytes"
 	"encoding/csv"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/calibrate"
@@ -33,17 +35,18 @@ func TestCutOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	header := rows[0]
 	for i, row := range rows[1:] {
-		for j, v := range row[1 : len(row)-1] {
-			if v == "" || j == 1 { // channel
+		for j, v := range row {
+			if v == "" || !strings.HasSuffix(header[j], "_at") {
 				continue
 			}
 			at, err := calibrate.ParseTime(v, "")
 			if err != nil {
-				t.Fatalf("line %d, %s: %v", i+2, rows[0][j+1], err)
+				t.Fatalf("line %d, %s: %v", i+2, header[j], err)
 			}
 			if !at.Before(truth.AsOf.Time) {
-				t.Fatalf("line %d, %s: %s is not before the as-of date", i+2, rows[0][j+1], v)
+				t.Fatalf("line %d, %s: %s is not before the as-of date", i+2, header[j], v)
 			}
 		}
 	}
@@ -75,4 +78,72 @@ func TestConversion(t *testing.T) {
 			t.Errorf("%s: %.0f of %.0f reached mql (%.3f), truth %.3f", ch.Name, k, n, k/n, p)
 		}
 	}
+}
+
+// TestAttributesChangeConversion checks that a lead's attributes change
+// its conversion as the truth says: among finished leads, the share of
+// each job level that reached MQL is its profiles' conversion (weighted
+// by their shares and channels' volumes) within 4 binomial standard
+// errors, and executives convert better than individual contributors.
+func TestAttributesChangeConversion(t *testing.T) {
+	truth := sample.Company()
+	h, err := generate.Generate(truth, generate.Options{Seed: 6, Weeks: 104})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hz, profiles, err := truth.ProfileHazards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := truth.AsOf.AddDate(0, 0, -7*60)
+	levels := truth.Attributes[0].Levels
+	rate := make([]float64, len(levels))
+	for k := range levels {
+		// Expected: Σ over channels and profiles with this level.
+		var want, weight float64
+		for c, ch := range truth.Channels {
+			for i, p := range profiles {
+				if p.Levels[0] != k {
+					continue
+				}
+				w := ch.WeeklyLeads * p.Share
+				want += w * eventual(truth.Bands, hz[0][c][i])
+				weight += w
+			}
+		}
+		want /= weight
+		n, got := 0.0, 0.0
+		for _, l := range h.Leads {
+			if h.Profiles[l.Profile].Levels[0] == k && l.Reached[0].Before(old) {
+				n++
+				if !l.Reached[1].IsZero() {
+					got++
+				}
+			}
+		}
+		rate[k] = got / n
+		se := math.Sqrt(want * (1 - want) / n)
+		if math.Abs(rate[k]-want) > 4*se {
+			t.Errorf("%s: %.0f of %.0f reached mql (%.3f), truth %.3f ± %.3f", levels[k], got, n, rate[k], want, se)
+		}
+	}
+	if rate[len(rate)-1] <= rate[0] {
+		t.Errorf("MQL rate of %s %.3f is not above %s %.3f", levels[len(rate)-1], rate[len(rate)-1], levels[0], rate[0])
+	}
+}
+
+// eventual is the probability of advancing under piecewise-constant
+// hazards, in closed form.
+func eventual(bands []int, h sample.Hazards) float64 {
+	surv, total := 1.0, 0.0
+	for b := range bands {
+		leave := h.Advance[b] + h.Lost[b]
+		p := 1.0
+		if b+1 < len(bands) {
+			p = -math.Expm1(-leave * float64(bands[b+1]-bands[b]))
+		}
+		total += h.Advance[b] / leave * surv * p
+		surv *= 1 - p
+	}
+	return total
 }

@@ -32,26 +32,33 @@ func ReadFile(path string) (*Model, error) {
 // wrong type or an impossible value is an error naming its key path (and
 // line, where the YAML has one).
 func Decode(b []byte) (*Model, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return nil, fmt.Errorf("empty model file")
-	}
-	if err := checkKeys(doc.Content[0], reflect.TypeFor[Model](), ""); err != nil {
-		return nil, err
-	}
 	m := &Model{}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(m); err != nil {
+	if err := DecodeYAML(b, m); err != nil {
 		return nil, err
 	}
 	if _, err := compile(m); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// DecodeYAML decodes a human-edited YAML file into v, a pointer to a struct,
+// strictly: an unknown key or a value of the wrong type is an error naming
+// its key path and line. It checks no values; that is the caller's part.
+func DecodeYAML(b []byte, v any) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return fmt.Errorf("empty file")
+	}
+	if err := checkKeys(doc.Content[0], reflect.TypeOf(v), ""); err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	return dec.Decode(v)
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -178,6 +185,9 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644) // as os.WriteFile would, not CreateTemp's 0600
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

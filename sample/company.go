@@ -44,6 +44,15 @@ func Company() *Truth {
 			{Name: "organic", WeeklyLeads: 28, Dispersion: 20, WeeklySpend: 3000, DealMedian: 16000},
 			{Name: "referral", WeeklyLeads: 12, Dispersion: 10, WeeklySpend: 1500, DealMedian: 22000},
 		},
+		// Senior buyers at bigger firms convert better at every stage; the
+		// lead score is a noisy read of that.
+		Attributes: []Attribute{
+			{Name: "job_level", Levels: []string{"individual", "manager", "director", "executive"},
+				Shares: []float64{0.45, 0.30, 0.17, 0.08}, Effects: []float64{-0.3, 0, 0.3, 0.5}},
+			{Name: "company_size", Levels: []string{"1-50", "51-200", "201-1000", "1000+"},
+				Shares: []float64{0.35, 0.30, 0.22, 0.13}, Effects: []float64{-0.4, 0, 0.25, 0.4}},
+		},
+		ScoreNoise:     0.5,
 		ArrivalShockCV: 0.08,
 		DealLogSD:      0.9,
 		Reps:           model.Reps{Count: 6, WeeklyCapacity: 6.5, RampWeeks: 8, ColdRate: 0.3},

@@ -13,45 +13,68 @@ import (
 // stage, with age profiles that make old leads leave more slowly and
 // convert less.
 type Truth struct {
-	Name         string
-	Currency     string
-	AsOf         model.Date
-	HorizonWeeks int
-	Bands        []int
+	Name         string     `yaml:"name"`
+	Currency     string     `yaml:"currency"`
+	AsOf         model.Date `yaml:"as_of"`
+	HorizonWeeks int        `yaml:"horizon_weeks"`
+	Bands        []int      `yaml:"bands,flow"`
 
-	SalesStart, SQLStage, OpportunityStage string
+	SalesStart       string `yaml:"sales_start"`
+	SQLStage         string `yaml:"sql_stage"`
+	OpportunityStage string `yaml:"opportunity_stage"`
 
-	Stages   []StageTruth
-	Channels []ChannelTruth
+	Stages   []StageTruth   `yaml:"stages"`
+	Channels []ChannelTruth `yaml:"channels"`
 
-	ArrivalShockCV float64
+	// Attributes are recorded on each lead and change its conversion.
+	Attributes []Attribute `yaml:"attributes,omitempty"`
+	// ScoreNoise is the noise of the lead score, a 0–100 measure of a
+	// lead's quality (the sum of its attributes' effects):
+	// 100·logistic(quality + ScoreNoise·N(0, 1)). Zero: no score.
+	ScoreNoise float64 `yaml:"score_noise,omitempty"`
+
+	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
 	// DealLogSD is the spread of log deal amounts, common to all channels.
-	DealLogSD float64
-	Reps      model.Reps
+	DealLogSD float64    `yaml:"deal_log_sd"`
+	Reps      model.Reps `yaml:"reps"`
 }
 
 // StageTruth is one stage's true behaviour.
 type StageTruth struct {
-	Name, Metric string
+	Name   string `yaml:"name"`
+	Metric string `yaml:"metric,omitempty"`
 	// Conversion is the eventual probability of advancing, by channel (in
 	// the order of Truth.Channels).
-	Conversion []float64
+	Conversion []float64 `yaml:"conversion,flow"`
 	// MedianWeeks is the median time in stage before leaving either way.
-	MedianWeeks float64
+	MedianWeeks float64 `yaml:"median_weeks"`
 	// LeaveProfile scales the hazard of leaving in each age band, and
 	// AdvanceProfile the share of leavers who advance (both relative to
 	// the first band, one entry per band).
-	LeaveProfile, AdvanceProfile []float64
+	LeaveProfile   []float64 `yaml:"leave_profile,flow"`
+	AdvanceProfile []float64 `yaml:"advance_profile,flow"`
+}
+
+// Attribute is a lead attribute such as job level or company size: each
+// lead has one of its levels, drawn with the level's share, and each level
+// shifts the log-odds of advancing at every stage by its effect. The
+// stated conversions stay those of all leads entering a stage: see
+// Profiles.
+type Attribute struct {
+	Name    string    `yaml:"name"`
+	Levels  []string  `yaml:"levels,flow"`
+	Shares  []float64 `yaml:"shares,flow"`
+	Effects []float64 `yaml:"effects,flow"`
 }
 
 // ChannelTruth is one lead channel's true behaviour.
 type ChannelTruth struct {
-	Name        string
-	WeeklyLeads float64
-	Dispersion  float64
-	WeeklySpend float64
+	Name        string  `yaml:"name"`
+	WeeklyLeads float64 `yaml:"weekly_leads"`
+	Dispersion  float64 `yaml:"dispersion"`
+	WeeklySpend float64 `yaml:"weekly_spend"`
 	// DealMedian is the median amount of the channel's won deals.
-	DealMedian float64
+	DealMedian float64 `yaml:"deal_median"`
 }
 
 // Hazards are the weekly cause-specific hazards of one stage and channel
@@ -63,6 +86,11 @@ type Hazards struct{ Advance, Lost []float64 }
 // with Λ0 set by the median in closed form, and the advance share is
 // min(1, ρ0·AdvanceProfile[b]), with ρ0 found by bisection.
 func (t *Truth) Hazards(s, c int) (Hazards, error) {
+	return t.hazards(s, t.Stages[s].Conversion[c])
+}
+
+// hazards solves stage s's hazards for an eventual conversion target.
+func (t *Truth) hazards(s int, target float64) (Hazards, error) {
 	st := t.Stages[s]
 	// Cumulative leave hazard up to the median is Λ0·Σ profile·overlap.
 	h := 0.0
@@ -88,7 +116,6 @@ func (t *Truth) Hazards(s, c int) (Hazards, error) {
 		}
 		return out
 	}
-	target := st.Conversion[c]
 	lo, hi := 0.0, 1.0
 	for conversion(t.Bands, leave, share(hi)) < target {
 		hi *= 2

@@ -64,3 +64,49 @@ func TestSampleCompanyFigures(t *testing.T) {
 		t.Errorf("lead-to-won %.4f, want near 0.02", r)
 	}
 }
+
+// TestProfilesKeepStatedConversion checks the claim of ProfileHazards: at
+// every stage and channel, the profiles' conversions averaged over the
+// leads entering the stage give the stated conversion, while the best
+// profile converts better than the worst.
+func TestProfilesKeepStatedConversion(t *testing.T) {
+	tr := Company()
+	hz, ps, err := tr.ProfileHazards()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 16 {
+		t.Fatalf("%d profiles, want 16", len(ps))
+	}
+	for c := range tr.Channels {
+		w := make([]float64, len(ps))
+		for i, p := range ps {
+			w[i] = p.Share
+		}
+		for s, st := range tr.Stages {
+			mean, sum := 0.0, 0.0
+			conv := make([]float64, len(ps))
+			for i := range ps {
+				h := hz[s][c][i]
+				leave := make([]float64, len(h.Advance))
+				share := make([]float64, len(h.Advance))
+				for b := range leave {
+					leave[b] = h.Advance[b] + h.Lost[b]
+					share[b] = h.Advance[b] / leave[b]
+				}
+				conv[i] = conversion(tr.Bands, leave, share)
+				mean += w[i] * conv[i]
+				sum += w[i]
+			}
+			if got := mean / sum; math.Abs(got-st.Conversion[c]) > 1e-9 {
+				t.Errorf("%s/%s: entrants convert at %v, want %v", st.Name, tr.Channels[c].Name, got, st.Conversion[c])
+			}
+			if conv[len(ps)-1] <= conv[0] {
+				t.Errorf("%s/%s: best profile %v does not beat worst %v", st.Name, tr.Channels[c].Name, conv[len(ps)-1], conv[0])
+			}
+			for i := range w {
+				w[i] *= conv[i]
+			}
+		}
+	}
+}

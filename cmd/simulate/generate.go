@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -14,21 +17,26 @@ import (
 
 var generateCmd = &command{
 	Name:      "generate",
-	UsageLine: "simulate generate [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] -o history.csv",
+	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--write-truth FILE] -o history.csv[.gz]",
 	Short:     "write a synthetic CRM history whose truth is known",
 	Long: `
-Generate simulates the sample company lead by lead, in continuous time and
-independently of the forecasting engine, over --weeks before its as-of date,
-and writes the history a CRM export would show on that date: one row per
-lead with its stage dates, leads still open, a share of losses never
-recorded (--unrecorded-loss) and a share of dirty rows (--dirty: duplicate
-ids, unparsable dates, negative amounts). Calibrating the file should give
-back the truth; that is how calibration is tested.
+Generate simulates a truth (by default the sample company; --truth reads
+one from a YAML file, and --write-truth writes the one used) lead by lead,
+in continuous time and independently of the forecasting engine, over
+--weeks before its as-of date. Each lead has attributes (job level, company
+size) and a lead score that change its conversion. It writes the history a
+CRM export would show on that date: one row per lead with its stage dates
+and attributes, leads still open, a share of losses never recorded
+(--unrecorded-loss) and a share of dirty rows (--dirty: duplicate ids,
+unparsable dates, negative amounts). A file name ending in .gz is written
+gzipped. Calibrating the file should give back the truth; that is how
+calibration is tested.
 
 Examples:
 
 	simulate generate --seed 7 -o history.csv
-	simulate generate --weeks 156 --unrecorded-loss 0 --dirty 0 -o clean.csv
+	simulate generate --write-truth truth.yaml -o history.csv.gz
+	simulate generate --truth truth.yaml --weeks 156 --unrecorded-loss 0 --dirty 0 -o clean.csv
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
@@ -40,6 +48,8 @@ type generateFlags struct {
 	seed       uint64
 	unrecorded float64
 	dirty      float64
+	truth      string
+	writeTruth string
 }
 
 func (f *generateFlags) declare(fs *pflag.FlagSet) {
@@ -48,6 +58,8 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.Float64Var(&f.unrecorded, "unrecorded-loss", 0.3, "share of losses never recorded")
 	fs.Float64Var(&f.dirty, "dirty", 0.002, "share of dirty rows")
+	fs.StringVar(&f.truth, "truth", "", "truth file (YAML); default: the sample company")
+	fs.StringVar(&f.writeTruth, "write-truth", "", "also write the truth used to this file (YAML)")
 }
 
 func init() {
@@ -74,6 +86,13 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return usagef("--dirty must be a share in [0, 1]")
 	}
 	truth := sample.Company()
+	if f.truth != "" {
+		t, err := sample.ReadTruth(f.truth)
+		if err != nil {
+			return err
+		}
+		truth = t
+	}
 	o := generate.Options{Weeks: f.weeks, Seed: f.seed, UnrecordedLoss: f.unrecorded, Dirty: f.dirty}
 	if f.unrecorded == 0 {
 		o.UnrecordedLoss = -1
@@ -86,8 +105,28 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := h.WriteCSV(&buf, truth.AsOf.Time); err != nil {
+	var w io.Writer = &buf
+	var zw *gzip.Writer
+	if strings.HasSuffix(f.out, ".gz") {
+		zw = gzip.NewWriter(&buf)
+		w = zw
+	}
+	if err := h.WriteCSV(w, truth.AsOf.Time); err != nil {
 		return err
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			return err
+		}
+	}
+	if f.writeTruth != "" {
+		var tb bytes.Buffer
+		if err := truth.Encode(&tb); err != nil {
+			return err
+		}
+		if err := model.WriteFileAtomic(f.writeTruth, tb.Bytes()); err != nil {
+			return err
+		}
 	}
 	if err := model.WriteFileAtomic(f.out, buf.Bytes()); err != nil {
 		return err
