@@ -10,18 +10,19 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race ./...
 
-# The main job on the embedded sample company: next quarter's forecast
-# against a 800k revenue target.
+# The main job on the embedded sample: calibrate its two-year CRM history,
+# then forecast next quarter against a 800k revenue target.
 demo:
-	$(GO) run ./cmd/simulate forecast --target 800000
+	$(GO) run ./cmd/simulate demo --out out/demo
 
 # Engine, sampler and memory benchmarks, reported as medians.
 bench:
 	./scripts/bench.sh
 
-# Parameter recovery over 50 generated histories (docs/VALIDATION.md).
+# Parameter recovery over 50 generated histories and forecast calibration
+# (PIT) over 100 generated futures (docs/VALIDATION.md).
 validate:
-	$(GO) test -run 'TestRecovery|TestNaiveIsBiased' -v -count 1 ./calibrate/ -replicates 50
+	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100
 
 check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -12,6 +12,10 @@ type plan struct {
 	nS, nC, nB int
 	maxAge     int   // ages at or above the last band start share one cell
 	bandOf     []int // band of each age 0..maxAge
+	// slotOf is each age cell's weekly-probability slot: 2b for a week
+	// inside band b, 2b+1 for a week that ends in band b+1 (see cellRates).
+	slotOf []int
+	nSlot  int
 
 	salesStart, sqlStage, oppStage int
 
@@ -55,6 +59,9 @@ type dealState struct {
 
 func (p *plan) hz(s, c, b int) int { return (s*p.nC+c)*p.nB + b }
 
+// hs indexes the weekly probabilities of slot k of stage s and channel c.
+func (p *plan) hs(s, c, k int) int { return (s*p.nC+c)*p.nSlot + k }
+
 func (p *plan) cell(c, s, a int) int { return (c*p.nS+s)*(p.maxAge+1) + a }
 
 // minPrior keeps every Gamma prior proper when a band has no data at all.
@@ -73,6 +80,14 @@ func compile(m *Model) (*plan, error) {
 				p.bandOf[a] = b
 				break
 			}
+		}
+	}
+	p.nSlot = 2*p.nB - 1
+	p.slotOf = make([]int, p.maxAge+1)
+	for a, b := range p.bandOf {
+		p.slotOf[a] = 2 * b
+		if b+1 < p.nB && a+1 == m.Bands[b+1] {
+			p.slotOf[a]++
 		}
 	}
 	p.salesStart = m.StageIndex(m.SalesStart)

@@ -241,3 +241,30 @@ func TestGeometricSums(t *testing.T) {
 		}
 	}
 }
+
+// TestEntryWeek checks the chances of leaving in the week of entry against
+// their closed forms: 1 − (1 − e^{−λ})/λ for a uniform entry, and for a
+// lead that crossed a stage of hazard ls first
+// [1 − A(ls) − A(ld) + (e^{−ls} − e^{−ld})/(ld − ls)] / (1 − A(ls)), with
+// A(λ) = (1 − e^{−λ})/λ; and that a stage left at once (ls → ∞) is as if
+// it were not there.
+func TestEntryWeek(t *testing.T) {
+	a := func(l float64) float64 { return -math.Expm1(-l) / l }
+	for _, l := range []float64{0.05, 0.3, 1, 2.5, 6} {
+		if got, want := model.EntryWeek(l), 1-a(l); math.Abs(got-want) > 1e-12 {
+			t.Errorf("EntryWeek(%v) = %v, want %v", l, got, want)
+		}
+		for _, ld := range []float64{0.07, 0.4, 1.3, 4} {
+			want := (1 - a(l) - a(ld) + (math.Exp(-l)-math.Exp(-ld))/(ld-l)) / (1 - a(l))
+			if got := model.CascadeWeek(l, ld); math.Abs(got-want) > 1e-9 {
+				t.Errorf("CascadeWeek(%v, %v) = %v, want %v", l, ld, got, want)
+			}
+			if got := model.CascadeWeek(l, ld); got >= model.EntryWeek(ld) {
+				t.Errorf("CascadeWeek(%v, %v) = %v: a lead that crossed a stage first has less of the week left than %v", l, ld, got, model.EntryWeek(ld))
+			}
+		}
+	}
+	if got, want := model.CascadeWeek(1e4, 1), model.EntryWeek(1); math.Abs(got-want) > 1e-3 {
+		t.Errorf("CascadeWeek(1e4, 1) = %v, want about EntryWeek(1) = %v", got, want)
+	}
+}

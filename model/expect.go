@@ -54,6 +54,34 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 	for i, d := range p.deals {
 		deals[i] = newDealDist(p, d)
 	}
+	// settle adds k expected leads of channel c entering stage d mid-week:
+	// the share pEntry leaves in the rest of the week, its advances going
+	// on at once.
+	var settle func(d, c, from int, k float64)
+	advance := func(s, c int, adv float64, cascaded bool) {
+		from := -1
+		if cascaded {
+			from = s
+		}
+		for j, d := range p.dest[s] {
+			k := adv * q.destP[s][j]
+			switch {
+			case d == p.nS:
+				e.Wins += k
+				e.Revenue += k * mean[c]
+			case d == p.salesStart:
+				queued[c] += k
+			default:
+				e.Entries[d] += k
+				settle(d, c, from, k)
+			}
+		}
+	}
+	settle = func(d, c, from int, k float64) {
+		pe := q.entry(p, from, d, c)
+		x[c][d][0] += k * (1 - pe)
+		advance(d, c, k*pe*q.qAdv[p.hz(d, c, 0)], true)
+	}
 	for t := range weeks {
 		for i := range deals {
 			won := deals[i].step(p, q, e)
@@ -66,40 +94,30 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 				row := x[c][s]
 				next := make([]float64, len(row))
 				for a, n := range row {
-					i := p.hz(s, c, p.bandOf[a])
-					adv += n * q.pLeave[i] * q.qAdv[i]
-					next[min(a+1, p.maxAge)] += n * (1 - q.pLeave[i])
+					i := p.hs(s, c, p.slotOf[a])
+					adv += n * q.cLeave[i] * q.cAdv[i]
+					next[min(a+1, p.maxAge)] += n * (1 - q.cLeave[i])
 				}
 				copy(row, next)
-				for j, d := range p.dest[s] {
-					k := adv * q.destP[s][j]
-					switch {
-					case d == p.nS:
-						e.Wins += k
-						e.Revenue += k * mean[c]
-					case d == p.salesStart:
-						queued[c] += k
-					default:
-						x[c][d][0] += k
-						e.Entries[d] += k
-					}
-				}
+				advance(s, c, adv, false)
 			}
 		}
 		for c := range p.nC {
-			x[c][p.salesStart][0] += queued[c]
-			if p.salesStart > 0 {
-				e.Entries[p.salesStart] += queued[c]
-			}
-			queued[c] = 0
 			// E[shock] = 1, so the mean arrivals are the channel's mean with trend.
 			a := q.mean[c] * math.Exp(q.trend[c]*float64(t))
 			e.Entries[0] += a
 			if p.salesStart == 0 {
 				queued[c] += a // a sales-only funnel: arrivals wait for a rep
 			} else {
-				x[c][0][0] += a
+				settle(0, c, -1, a)
 			}
+			// Without a limit, every queued lead is accepted in the week.
+			k := queued[c]
+			queued[c] = 0
+			if p.salesStart > 0 {
+				e.Entries[p.salesStart] += k
+			}
+			settle(p.salesStart, c, -1, k)
 		}
 	}
 	return e, nil
@@ -128,20 +146,35 @@ func (d *dealDist) step(p *plan, q *params, e *Expected) float64 {
 		next := make([]float64, len(row))
 		adv := 0.0
 		for a, pr := range row {
-			i := p.hz(s, d.ch, p.bandOf[a])
-			adv += pr * q.pLeave[i] * q.qAdv[i]
-			next[min(a+1, p.maxAge)] += pr * (1 - q.pLeave[i])
+			i := p.hs(s, d.ch, p.slotOf[a])
+			adv += pr * q.cLeave[i] * q.cAdv[i]
+			next[min(a+1, p.maxAge)] += pr * (1 - q.cLeave[i])
 		}
 		copy(row, next)
-		for j, to := range p.dest[s] {
-			k := adv * q.destP[s][j]
-			if to == p.nS {
-				won += k
-				continue
-			}
-			d.pr[to][0] += k
-			e.Entries[to] += k
+		won += d.advance(p, q, e, s, false, adv)
+	}
+	return won
+}
+
+// advance moves probability adv of advancing from stage s on (entered
+// this week if cascaded), settling it mid-week as settleDeal does, and
+// returns the part won.
+func (d *dealDist) advance(p *plan, q *params, e *Expected, s int, cascaded bool, adv float64) float64 {
+	from := -1
+	if cascaded {
+		from = s
+	}
+	won := 0.0
+	for j, to := range p.dest[s] {
+		k := adv * q.destP[s][j]
+		if to == p.nS {
+			won += k
+			continue
 		}
+		e.Entries[to] += k
+		pe := q.entry(p, from, to, d.ch)
+		d.pr[to][0] += k * (1 - pe)
+		won += d.advance(p, q, e, to, true, k*pe*q.qAdv[p.hz(to, d.ch, 0)])
 	}
 	return won
 }

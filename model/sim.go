@@ -78,8 +78,8 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
 				w.stepCohort(s, c, t)
 			}
 		}
-		w.work(t)
 		w.arrive(t)
+		w.work(t)
 		if t > 0 {
 			w.cumRev[t] += w.cumRev[t-1]
 			w.cumWins[t] += w.cumWins[t-1]
@@ -128,7 +128,7 @@ func (w *worker) stepCohort(s, c, t int) {
 	next := w.scratch
 	clear(next)
 	base := p.cell(c, s, 0)
-	hz := p.hz(s, c, 0)
+	hs := p.hs(s, c, 0)
 	cells := w.n[base : base+p.maxAge+1]
 	advanced := 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
@@ -138,8 +138,8 @@ func (w *worker) stepCohort(s, c, t int) {
 			a := wi*64 + bit
 			n := int(cells[a])
 			cells[a] = 0
-			b := hz + p.bandOf[a]
-			leave, adv := exits(w.tr[s], n, w.q.pLeave[b], w.q.qAdv[b])
+			k := hs + p.slotOf[a]
+			leave, adv := exits(w.tr[s], n, w.q.cLeave[k], w.q.cAdv[k])
 			if s >= p.oppStage {
 				w.tot.lostO += float64(leave - adv)
 			}
@@ -153,7 +153,7 @@ func (w *worker) stepCohort(s, c, t int) {
 	}
 	copy(occ, next)
 	if advanced > 0 {
-		w.route(s, c, advanced, t)
+		w.route(s, c, advanced, t, false)
 	}
 }
 
@@ -191,25 +191,30 @@ func b2i(b bool) int {
 	return 0
 }
 
-// route sends n advances of channel c from stage s to their destinations.
-func (w *worker) route(s, c, n, t int) {
+// route sends n advances of channel c from stage s to their destinations;
+// cascaded says they entered s in this same week.
+func (w *worker) route(s, c, n, t int, cascaded bool) {
+	from := -1
+	if cascaded {
+		from = s
+	}
 	p := w.p
 	dest := p.dest[s]
 	if len(dest) == 1 {
-		w.enter(dest[0], c, n, t)
+		w.enter(dest[0], c, n, t, from)
 		return
 	}
 	k := rng.Multinomial(w.tr[s], n, w.q.destP[s], w.split[:len(dest)])
 	for j, d := range dest {
 		if k[j] > 0 {
-			w.enter(d, c, k[j], t)
+			w.enter(d, c, k[j], t, from)
 		}
 	}
 }
 
 // enter adds n leads of channel c to stage d: the hand-off queue for the
-// sales start, the won deals past the last stage, else age 0 of d.
-func (w *worker) enter(d, c, n, t int) {
+// sales start, the won deals past the last stage, else stage d (settle).
+func (w *worker) enter(d, c, n, t, from int) {
 	p := w.p
 	switch {
 	case d == p.nS:
@@ -218,9 +223,30 @@ func (w *worker) enter(d, c, n, t int) {
 		w.queue[c] += n
 		w.tot.handoffs += float64(n)
 	default:
-		w.n[p.cell(c, d, 0)] += int32(n)
-		w.mark(d, c, 0)
 		w.tot.entries[d] += float64(n)
+		w.settle(d, c, n, t, from)
+	}
+}
+
+// settle places n leads of channel c that entered stage d during week t,
+// from stage from in the same week (or -1: at a time uniform over the
+// week). Before their first whole week at age 0, each may leave in the rest
+// of the week it entered (pEntry, or pCascade for the shorter rest of a
+// lead that crossed from in the week); those who advance go on at once, so
+// a lead can cross several short stages in a week, as in continuous time.
+func (w *worker) settle(d, c, n, t, from int) {
+	p := w.p
+	b := p.hz(d, c, 0)
+	leave, adv := exits(w.tr[d], n, w.q.entry(p, from, d, c), w.q.qAdv[b])
+	if d >= p.oppStage {
+		w.tot.lostO += float64(leave - adv)
+	}
+	if stay := n - leave; stay > 0 {
+		w.n[p.cell(c, d, 0)] += int32(stay)
+		w.mark(d, c, 0)
+	}
+	if adv > 0 {
+		w.route(d, c, adv, t, true)
 	}
 }
 
@@ -252,11 +278,11 @@ func (w *worker) stepDeals(t int) {
 		if !d.open {
 			continue
 		}
-		b := p.hz(d.stage, d.ch, p.bandOf[d.age])
+		k := p.hs(d.stage, d.ch, p.slotOf[d.age])
 		u := w.dl.Uniform()
-		pl := w.q.pLeave[b]
+		pl := w.q.cLeave[k]
 		switch {
-		case u < pl*w.q.qAdv[b]:
+		case u < pl*w.q.cAdv[k]:
 			to := w.pickDest(d.stage, w.dl.Uniform())
 			if to == p.nS {
 				d.open = false
@@ -264,7 +290,7 @@ func (w *worker) stepDeals(t int) {
 				continue
 			}
 			w.tot.entries[to]++
-			d.stage, d.age = to, 0
+			w.settleDeal(d, to, t, -1)
 		case u < pl:
 			d.open = false
 			if d.stage >= p.oppStage {
@@ -273,6 +299,37 @@ func (w *worker) stepDeals(t int) {
 		default:
 			d.age = min(d.age+1, p.maxAge)
 		}
+	}
+}
+
+// settleDeal moves deal d into stage s in week t; as settle does for
+// cohorts, it may leave in the rest of that week, and advance again.
+func (w *worker) settleDeal(d *dealState, s, t, from int) {
+	p := w.p
+	for {
+		b := p.hz(s, d.ch, 0)
+		u := w.dl.Uniform()
+		pl := w.q.entry(p, from, s, d.ch)
+		switch {
+		case u < pl*w.q.qAdv[b]:
+			to := w.pickDest(s, w.dl.Uniform())
+			if to == p.nS {
+				d.open = false
+				w.book(1, d.amount, t)
+				return
+			}
+			w.tot.entries[to]++
+			from, s = s, to
+			continue
+		case u < pl:
+			d.open = false
+			if s >= p.oppStage {
+				w.tot.lostO++
+			}
+		default:
+			d.stage, d.age = s, 0
+		}
+		return
 	}
 }
 
@@ -314,12 +371,11 @@ func (w *worker) work(t int) {
 		}
 		acc := rng.Binomial(r, q, f)
 		if acc > 0 {
-			w.n[p.cell(c, p.salesStart, 0)] += int32(acc)
-			w.mark(p.salesStart, c, 0)
 			if p.salesStart > 0 { // the first stage's entries are arrivals
 				w.tot.entries[p.salesStart] += float64(acc)
 			}
 			w.tot.accepted += float64(acc)
+			w.settle(p.salesStart, c, acc, t, -1)
 		}
 		left := q - acc
 		cold := rng.Binomial(r, left, p.m.Reps.ColdRate)
@@ -343,9 +399,8 @@ func (w *worker) arrive(t int) {
 			w.tot.handoffs += float64(y)
 			w.tot.entries[0] += float64(y)
 		default:
-			w.n[p.cell(c, 0, 0)] += int32(y)
-			w.mark(0, c, 0)
 			w.tot.entries[0] += float64(y)
+			w.settle(0, c, y, t, -1)
 		}
 	}
 }

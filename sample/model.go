@@ -92,16 +92,19 @@ func expectedBands(bands []int, hz Hazards, n float64) []model.Band {
 func (t *Truth) addPipeline(m *model.Model, s, c int, hz Hazards, weekly float64, asDeals bool) {
 	last := t.Bands[len(t.Bands)-1]
 	expected := make([]float64, last+1)
+	// In continuous time, with entries spread evenly at weekly a week,
+	// those aged a to a+1 weeks number weekly·∫S(u)du over [a, a+1), and
+	// the survival S falls at the band's constant hazard λ inside it.
 	surv := 1.0
 	for a := 0; a <= last; a++ {
 		b := sort.SearchInts(t.Bands, a+1) - 1
-		pl := -math.Expm1(-(hz.Advance[b] + hz.Lost[b]))
-		if a == last { // everyone at least this old: a geometric tail
-			expected[a] = weekly * surv / pl
+		lambda := hz.Advance[b] + hz.Lost[b]
+		if a == last { // everyone at least this old
+			expected[a] = weekly * surv / lambda
 			break
 		}
-		expected[a] = weekly * surv
-		surv *= 1 - pl
+		expected[a] = weekly * surv * -math.Expm1(-lambda) / lambda
+		surv *= math.Exp(-lambda)
 	}
 	st, ch := t.Stages[s].Name, t.Channels[c]
 	for a, n := range roundKeepingTotal(expected) {

@@ -116,7 +116,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * 7 * 24 * time.Hour,
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr

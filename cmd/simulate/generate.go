@@ -65,7 +65,6 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 func init() {
 	generateCmd.Run = runGenerate
 	flagSets["generate"] = func(fs *pflag.FlagSet) { new(generateFlags).declare(fs) }
-	commands = append(commands, calibrateCmd, generateCmd)
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {

@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/examples"
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+var demoCmd = &command{
+	Name:      "demo",
+	UsageLine: "simulate demo [--target X] [--trials N] [--seed N] [--workers N] [--out DIR]",
+	Short:     "calibrate the embedded sample history and forecast next quarter",
+	Long: `
+Demo runs the whole job on the embedded sample: a two-year CRM history of
+the sample company (examples/sample-history.csv.gz, generated from
+examples/sample-truth.yaml). It calibrates a model from the history as of
+its last day, treating leads open for more than 26 weeks as lost, prints
+the calibration report and summary, then forecasts the next quarter with
+the chance of reaching --target.
+
+With --out DIR it also writes there the calibrated model (model.yaml), the
+forecast (forecast.json) and the calibration report (calibration.txt).
+
+Examples:
+
+	simulate demo
+	simulate demo --target 1000000 --out out/
+
+Exit status is 0 on success, 1 on an error, 2 on a usage error.
+`,
+}
+
+type demoFlags struct {
+	target  float64
+	trials  int
+	seed    uint64
+	workers int
+	out     string
+}
+
+func (f *demoFlags) declare(fs *pflag.FlagSet) {
+	fs.Float64Var(&f.target, "target", 800000, "revenue target: report P(revenue >= target)")
+	fs.IntVar(&f.trials, "trials", model.DefaultTrials, "Monte Carlo trials")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed; the same seed gives the same answer")
+	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")
+	fs.StringVar(&f.out, "out", "", "directory to write model.yaml, forecast.json and calibration.txt")
+}
+
+func init() {
+	demoCmd.Run = runDemo
+	flagSets["demo"] = func(fs *pflag.FlagSet) { new(demoFlags).declare(fs) }
+}
+
+// demoStale is how long the demo lets a lead sit in a stage before
+// counting it lost: the sample history leaves 30% of losses unrecorded.
+const demoStale = 26
+
+const week = 7 * 24 * time.Hour
+
+func runDemo(ctx context.Context, e *env, args []string) error {
+	var f demoFlags
+	fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
+	f.declare(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if f.target < 0 || f.target != f.target {
+		return usagef("--target must be a number >= 0")
+	}
+	if f.trials < 1 {
+		return usagef("--trials must be >= 1")
+	}
+	truth, err := sample.DecodeTruth(examples.TruthYAML())
+	if err != nil {
+		return fmt.Errorf("the embedded sample truth: %w", err)
+	}
+	const name = "examples/sample-history.csv.gz"
+	h, err := calibrate.Read([]calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	if err != nil {
+		return err
+	}
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week,
+		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name})
+	var report bytes.Buffer
+	if rerr := h.Report.Write(&report); rerr != nil {
+		return rerr
+	}
+	e.stdout.Write(report.Bytes())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\ncalibrated as of %s, leads open more than %d weeks in a stage counted as lost\n", m.AsOf, demoStale)
+	var summary bytes.Buffer
+	if err := writeCalibrationSummary(&summary, m, "model"); err != nil {
+		return err
+	}
+	e.stdout.Write(summary.Bytes())
+	fmt.Fprintln(e.stdout)
+	r, err := simulate(ctx, e, m, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	if err != nil {
+		return err
+	}
+	fc := newForecastJSON(r, f.target)
+	if err := writeForecastTable(e.stdout, r, fc); err != nil {
+		return err
+	}
+	if f.out == "" {
+		return nil
+	}
+	return writeDemoOut(f.out, m, fc, append(report.Bytes(), summary.Bytes()...))
+}
+
+// writeDemoOut writes the demo's files into dir, each whole or not at all.
+func writeDemoOut(dir string, m *model.Model, fc *forecastJSON, report []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var mb bytes.Buffer
+	if err := m.Encode(&mb); err != nil {
+		return err
+	}
+	fb, err := json.MarshalIndent(fc, "", "  ")
+	if err != nil {
+		return err
+	}
+	for _, file := range []struct {
+		name string
+		data []byte
+	}{{"model.yaml", mb.Bytes()}, {"forecast.json", append(fb, '\n')}, {"calibration.txt", report}} {
+		if err := model.WriteFileAtomic(filepath.Join(dir, file.name), file.data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
