@@ -26,7 +26,7 @@ const (
 
 // params is one trial's draw of every parameter.
 type params struct {
-	pLeave, qAdv []float64   // per hz(s, c, b): P(leave in a week), P(advance | leave)
+	pLeave, qAdv []float64 // per hz(s, c, b): P(leave in a week), P(advance | leave)
 	// pEntry is, per hz(s, c, 0), the chance of leaving in the rest of
 	// the week of entry, for an entry time uniform over the week; lambda0
 	// is the total hazard it comes from; pCascade, per (from, to, channel),
@@ -35,7 +35,7 @@ type params struct {
 	// cLeave and cAdv are P(leave) and P(advance | leave) in the week of
 	// an age cell, per hs(s, c, slot): see cellRates.
 	cLeave, cAdv []float64
-	la, ll       []float64 // one stage and channel's band hazards, drawn
+	la, ll       []float64   // one stage and channel's band hazards, drawn
 	destP        [][]float64 // per stage, shares of advances by destination
 	mean, trend  []float64   // per channel
 	dealMu       []float64   // per channel
