@@ -81,14 +81,20 @@ func (o *Options) defaults(h *History) {
 		var last time.Time
 		for i := range h.Leads {
 			l := &h.Leads[i]
-			for _, t := range append(l.Reached, l.Won, l.Lost) {
-				if t.After(last) {
-					last = t
-				}
+			for _, t := range l.Reached {
+				last = later(last, t)
 			}
+			last = later(later(last, l.Won), l.Lost)
 		}
 		o.AsOf = last.Truncate(24 * time.Hour).Add(24 * time.Hour)
 	}
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 // Estimate calibrates a model from the history as known at o.AsOf.
@@ -136,6 +142,7 @@ type estimator struct {
 	reps     map[string]bool
 	handoffs []float64 // hand-offs per recent week (for capacity)
 
+	path                        []int // lead's buffer
 	used, after, stale, wonSkip int
 	lastCreated                 time.Time
 }
@@ -206,7 +213,8 @@ func (e *estimator) lead(l *Lead) {
 		e.arrivals[c][wk]++
 	}
 	won, lost := e.known(l.Won), e.known(l.Lost)
-	var path []int // stages entered, in order
+	path := e.path[:0] // stages entered, in order
+	defer func() { e.path = path }()
 	for k, t := range l.Reached {
 		if !e.known(t).IsZero() {
 			path = append(path, k)

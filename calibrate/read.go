@@ -39,6 +39,9 @@ type ReadOptions struct {
 type File struct {
 	Name string
 	R    io.Reader
+	// Size is the file's size in bytes, if known: it lets the reader size
+	// its tables once instead of growing them.
+	Size int64
 }
 
 // Shape is the layout of a history file, detected from its header.
@@ -59,7 +62,11 @@ func ReadFiles(paths []string, o ReadOptions) (*History, error) {
 			return nil, err
 		}
 		defer f.Close()
-		files = append(files, File{Name: p, R: f})
+		file := File{Name: p, R: f}
+		if fi, err := f.Stat(); err == nil {
+			file.Size = fi.Size()
+		}
+		files = append(files, file)
 	}
 	return Read(files, o)
 }
@@ -98,6 +105,10 @@ type reader struct {
 	byID map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
 	mapped map[string]bool
+	// names interns channel and rep names; block is the spare part of
+	// the block that leads' stage times are cut from.
+	names map[string]string
+	block []time.Time
 	// event logs: ids whose creation was not among their events
 	noCreation map[string]bool
 }
@@ -131,6 +142,7 @@ func (rd *reader) file(f File) error {
 		br.Discard(3)
 	}
 	first, _ := br.Peek(64 << 10)
+	rd.reserve(f, first)
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
@@ -193,6 +205,56 @@ func (rd *reader) file(f File) error {
 	src.Used = src.Rows - src.Rejected
 	rd.h.Report.Files = append(rd.h.Report.Files, src)
 	return nil
+}
+
+// reserve makes room for the rows of a file of known size, estimated from
+// the mean length of the lines in its first bytes (a gzipped file is taken
+// to hold eight times its size).
+func (rd *reader) reserve(f File, start []byte) {
+	lines := bytes.Count(start, []byte{'\n'})
+	if f.Size <= 0 || lines < 2 {
+		return
+	}
+	size := f.Size
+	if strings.HasSuffix(f.Name, ".gz") {
+		size *= 8
+	}
+	rows := int(size * int64(lines) / int64(len(start)) * 21 / 20)
+	if rows > 50_000_000 {
+		return
+	}
+	rd.h.Leads = slices.Grow(rd.h.Leads, rows)
+	if len(rd.byID) == 0 {
+		rd.byID = make(map[string]int, rows)
+	}
+}
+
+// intern returns one shared copy of each name, so that a lead does not
+// keep its whole CSV record alive through a substring.
+func (rd *reader) intern(v string) string {
+	if v == "" {
+		return ""
+	}
+	if s, ok := rd.names[v]; ok {
+		return s
+	}
+	if rd.names == nil {
+		rd.names = map[string]string{}
+	}
+	v = strings.Clone(v)
+	rd.names[v] = v
+	return v
+}
+
+// times returns a lead's zeroed stage times, cut from a shared block.
+func (rd *reader) times() []time.Time {
+	n := len(rd.o.Stages)
+	if len(rd.block) < n {
+		rd.block = make([]time.Time, 4096*n)
+	}
+	t := rd.block[:n:n]
+	rd.block = rd.block[n:]
+	return t
 }
 
 // canonical lists the column names the reader knows.
@@ -268,7 +330,7 @@ func (rd *reader) wide(src *model.SourceFile, line int, cols columns, rec []stri
 		return
 	}
 	_, primary := cols["created_at"]
-	l := Lead{ID: id, File: src.Path, Line: line, Amount: math.NaN(), Reached: make([]time.Time, len(rd.o.Stages))}
+	l := Lead{ID: strings.Clone(id), File: src.Path, Line: line, Amount: math.NaN(), Reached: rd.times()}
 	e := rd.parseWide(cols, rec, &l, primary)
 	if e != nil {
 		rep.reject(src, line, e.field, e.reason, e.detail)
@@ -314,7 +376,7 @@ func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *
 			return e
 		}
 	}
-	l.Channel, l.Rep = cols.get(rec, "channel"), cols.get(rec, "rep")
+	l.Channel, l.Rep = rd.intern(cols.get(rec, "channel")), rd.intern(cols.get(rec, "rep"))
 	if _, ok := cols["channel"]; primary && !ok {
 		l.Channel = allChannels
 	}
@@ -438,7 +500,7 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 	if !seen {
 		i = len(rd.h.Leads)
 		rd.byID[id] = i
-		rd.h.Leads = append(rd.h.Leads, Lead{ID: id, File: src.Path, Line: line, Amount: math.NaN(), Reached: make([]time.Time, len(rd.o.Stages))})
+		rd.h.Leads = append(rd.h.Leads, Lead{ID: strings.Clone(id), File: src.Path, Line: line, Amount: math.NaN(), Reached: rd.times()})
 	}
 	l := &rd.h.Leads[i]
 	earliest := func(t *time.Time) {
@@ -458,10 +520,10 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 		l.Amount = amt
 	}
 	if c := cols.get(rec, "channel"); c != "" && l.Channel == "" {
-		l.Channel = c
+		l.Channel = rd.intern(c)
 	}
 	if r := cols.get(rec, "rep"); r != "" && l.Rep == "" {
-		l.Rep = r
+		l.Rep = rd.intern(r)
 	}
 }
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks of the engine: trials per second for the sample company over 13
 # weeks on 1 and 2 workers, ten times the lead volume on 1 worker, the
-# samplers against gonum's, and the peak memory of a 1M-trial forecast.
+# samplers against gonum's, and the peak memory of a 1M-trial forecast; and
+# of calibration: leads per second, and the time and peak memory of
+# calibrating a generated history of a million leads.
 # Figures are medians of COUNT runs (default 5) made in this one run, so
 # that ratios compare like with like on a noisy machine.
 set -euo pipefail
@@ -12,6 +14,7 @@ trap 'rm -f "$out"' EXIT
 
 go test -run '^$' -bench 'Run' -benchtime 3x -count "$count" ./model/ | tee "$out" >/dev/null
 go test -run '^$' -bench . -benchtime 200000x -count "$count" ./model/rng/ | tee -a "$out" >/dev/null
+go test -run '^$' -bench Calibrate -benchtime 3x -count "$count" ./calibrate/ | tee -a "$out" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { # benchmark name, unit -> median value
@@ -39,3 +42,15 @@ for trials in 100000 1000000; do
   read -r kb secs <"$out"
   printf 'forecast --trials %-8d peak RSS %5.0f MiB, %5.1f s\n' "$trials" "$(echo "$kb/1024" | bc -l)" "$secs"
 done
+echo
+printf 'calibrate (10x the sample, about 150,000 leads): %.0f leads/s (median of %d runs)\n' "$(field BenchmarkCalibrate leads/s)" "$count"
+big=$(mktemp -d)
+trap 'rm -f "$out"; rm -rf "$big"' EXIT
+./bin/simulate generate --lead-scale 70 -o "$big/history.csv" >/dev/null
+rows=$(($(wc -l <"$big/history.csv") - 1))
+for i in $(seq "$count"); do
+  /usr/bin/time -f '%M %e' -o "$big/time.$i" ./bin/simulate calibrate --history "$big/history.csv" --stale-after 26 -o "$big/model.yaml" >/dev/null 2>&1
+done
+kb=$(cat "$big"/time.* | awk '{print $1}' | median)
+secs=$(cat "$big"/time.* | awk '{print $2}' | median)
+printf 'calibrate --history (%d leads, %.0f MB): peak RSS %.0f MiB, %.1f s (medians of %d runs)\n' "$rows" "$(echo "$(stat -c %s "$big/history.csv")/1000000" | bc -l)" "$(echo "$kb/1024" | bc -l)" "$secs" "$count"

@@ -17,7 +17,7 @@ import (
 
 var generateCmd = &command{
 	Name:      "generate",
-	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--write-truth FILE] -o history.csv[.gz]",
+	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] -o history.csv[.gz]",
 	Short:     "write a synthetic CRM history whose truth is known",
 	Long: `
 Generate simulates a truth (by default the sample company; --truth reads
@@ -50,6 +50,7 @@ type generateFlags struct {
 	dirty      float64
 	truth      string
 	writeTruth string
+	leadScale  float64
 }
 
 func (f *generateFlags) declare(fs *pflag.FlagSet) {
@@ -60,6 +61,7 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.dirty, "dirty", 0.002, "share of dirty rows")
 	fs.StringVar(&f.truth, "truth", "", "truth file (YAML); default: the sample company")
 	fs.StringVar(&f.writeTruth, "write-truth", "", "also write the truth used to this file (YAML)")
+	fs.Float64Var(&f.leadScale, "lead-scale", 1, "multiply every channel's weekly leads (for volume tests)")
 }
 
 func init() {
@@ -83,6 +85,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return usagef("--unrecorded-loss must be a share in [0, 1]")
 	case !(f.dirty >= 0 && f.dirty <= 1):
 		return usagef("--dirty must be a share in [0, 1]")
+	case !(f.leadScale > 0 && f.leadScale <= 1000):
+		return usagef("--lead-scale must be in (0, 1000]")
 	}
 	truth := sample.Company()
 	if f.truth != "" {
@@ -91,6 +95,9 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		truth = t
+	}
+	for i := range truth.Channels {
+		truth.Channels[i].WeeklyLeads *= f.leadScale
 	}
 	o := generate.Options{Weeks: f.weeks, Seed: f.seed, UnrecordedLoss: f.unrecorded, Dirty: f.dirty}
 	if f.unrecorded == 0 {
