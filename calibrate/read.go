@@ -174,16 +174,21 @@ func (rd *reader) file(f File) error {
 		if err == io.EOF {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		src.Rows++
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			rd.h.Report.reject(&src, pe.Line, "row", "malformed CSV", pe.Err.Error())
+			detail := pe.Err.Error()
+			if pe.StartLine != pe.Line {
+				// An open quote runs on: say how many lines it took.
+				detail = fmt.Sprintf("%s; lines %d to %d read as one row", detail, pe.StartLine, pe.Line)
+			}
+			rd.h.Report.reject(&src, pe.StartLine, "row", "malformed CSV", detail)
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			rd.h.Report.reject(&src, line, "row", "ragged row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
 			continue

@@ -37,6 +37,8 @@ func TestRejections(t *testing.T) {
 		{"missing id", ",2025-01-01,x,,,,\n", "missing lead_id", "in.csv:2: lead_id: empty"},
 		{"missing created", "a,,x,,,,\n", "missing created_at", "in.csv:2: created_at: empty"},
 		{"won and lost", "a,2025-01-01,x,,2025-02-01,2025-02-02,\n", "both won and lost", "in.csv:2: lost_at: won 2025-02-01, lost 2025-02-02"},
+		{"bare quote", "a,2025-01-01,x\"y,,,,\n", "malformed CSV", `in.csv:2: row: bare " in non-quoted-field`},
+		{"open quote", "a,2025-01-01,\"x,,,,\nb,2025-01-02,x,,,,\n", "malformed CSV", `in.csv:2: row: extraneous or missing " in quoted-field; lines 2 to 3 read as one row`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := read(t, header+c.rows, calibrate.ReadOptions{Stages: []string{"lead", "mql"}})

@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+// history writes a generated clean history of weeks weeks with extra rows
+// appended, and returns its path.
+func history(t *testing.T, weeks string, extra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "history.csv")
+	if _, errOut, code := simulateCmd("generate", "--weeks", weeks, "--dirty", "0", "--seed", "4", "-o", path); code != 0 {
+		t.Fatalf("generate: %s", errOut)
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(extra); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestCalibrateReportsBadRows appends one row of each bad class to a
+// generated history: calibration still succeeds, and the report on stderr
+// shows each with its exact message, naming the file, line and field.
+func TestCalibrateReportsBadRows(t *testing.T) {
+	bad := "L0000001,2026-01-01T10:00,organic,,,,,,,,,manager,1-50,50\n" + // duplicate id
+		"X1,2026-13-01,organic,,,,,,,,,manager,1-50,50\n" +
+		"X2,2026-02-01T10:00,organic,2026-01-01T10:00,,,,,,,,manager,1-50,50\n" +
+		"X3,2026-02-01T10:00,organic,,,,,,,,-20,manager,1-50,50\n" +
+		"X4,2026-02-01T10:00,organic\n" +
+		"X5,2026-02-01T10:00,organic,,,,,,2026-03-01T10:00,2026-03-02T10:00,,manager,1-50,50\n" +
+		",2026-02-01T10:00,organic,,,,,,,,,manager,1-50,50\n"
+	path := history(t, "30", bad)
+	n := strings.Count(readFile(t, path), "\n")
+	out := filepath.Join(filepath.Dir(path), "model.yaml")
+	stdout, stderr, code := simulateCmd("calibrate", "--history", path, "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	first := n - strings.Count(bad, "\n") + 1 // line number of the first bad row
+	line := func(k int) string { return path + ":" + strconv.Itoa(first+k) }
+	for _, want := range []string{
+		line(0) + `: lead_id: "L0000001" first on line 2`,
+		line(1) + `: created_at: "2026-13-01" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`,
+		line(2) + `: mql_at: 2026-01-01 10:00 is before created_at 2026-02-01 10:00`,
+		line(3) + `: amount: -20`,
+		line(4) + `: row: 3 fields, the header has 14`,
+		line(5) + `: lost_at: won 2026-03-01 10:00, lost 2026-03-02 10:00`,
+		line(6) + `: lead_id: empty`,
+		"rejected 1: duplicate lead_id",
+		"rejected 1: ragged row",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("report lacks %q:\n%s", want, stderr)
+		}
+	}
+	if !strings.Contains(stderr, "7 rejected") || !strings.Contains(stdout, "conversion") {
+		t.Errorf("stdout %q\nstderr %q", stdout, stderr)
+	}
+	m, err := model.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Provenance.Files[0].Rejected; got != 7 {
+		t.Errorf("provenance: %d rows rejected, want 7", got)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestCalibrateErrors checks the messages and exit codes of histories that
+// cannot be used at all (the error is the last line, after the report) and
+// of bad flags (the first line), and that no model file is left behind.
+func TestCalibrateErrors(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	empty := write("empty.csv", "")
+	noID := write("noid.csv", "name,email\nx,y\n")
+	few := write("few.csv", "lead_id,created_at\na,2026-01-01\n")
+	binary := write("binary.csv", "\x00\x01\x02\xff\xfe")
+	out := filepath.Join(dir, "model.yaml")
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"calibrate", "-o", out}, 2, "simulate calibrate: --history is required"},
+		{[]string{"calibrate", "--history", empty}, 2, "simulate calibrate: -o (the model file to write) is required"},
+		{[]string{"calibrate", "--history", empty, "-o", out}, 1, "simulate: " + empty + ": empty file: no header"},
+		{[]string{"calibrate", "--history", noID, "-o", out}, 1, "simulate: " + noID + ": header: no lead_id column (use --map lead_id=COLUMN)"},
+		{[]string{"calibrate", "--history", few, "-o", out}, 1, "simulate: calibrate: only 0 whole weeks of history before the as-of date; arrivals need at least 4"},
+		{[]string{"calibrate", "--history", binary, "-o", out}, 1, "simulate: " + binary + ": header: no lead_id column"},
+		{[]string{"calibrate", "--history", filepath.Join(dir, "nope.csv"), "-o", out}, 1, "simulate: open " + filepath.Join(dir, "nope.csv") + ": no such file or directory"},
+		{[]string{"calibrate", "--history", few, "--as-of", "yesterday", "-o", out}, 2, "simulate calibrate: --as-of:"},
+		{[]string{"calibrate", "--history", few, "--stale-after", "-1", "-o", out}, 2, "simulate calibrate: --stale-after must be >= 0 weeks"},
+		{[]string{"calibrate", "--history", few, "--map", "source=origin", "-o", out}, 1, `simulate: --map source=origin: "source" is not a column name funnelsim knows`},
+		{[]string{"generate", "--weeks", "2", "-o", out}, 2, "simulate generate: --weeks must be in 4..520"},
+		{[]string{"generate", "--truth", empty, "-o", out}, 1, "simulate: " + empty + ": empty file"},
+	} {
+		_, stderr, code := simulateCmd(c.args...)
+		// The report, where there is one, comes first; the error is last.
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		last := lines[len(lines)-1]
+		if c.code == 2 {
+			last = lines[0]
+		}
+		if code != c.code || !strings.HasPrefix(last, c.want) {
+			t.Errorf("simulate %v: exit %d, %q; want exit %d and %q", c.args, code, stderr, c.code, c.want)
+		}
+		if _, err := os.Stat(out); err == nil {
+			t.Fatalf("simulate %v left %s behind", c.args, out)
+		}
+	}
+}
+
+// TestGenerateTruthRoundTrip writes the truth a history came from, and
+// generates the same history again from that file.
+func TestGenerateTruthRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	a, b, truth := filepath.Join(dir, "a.csv.gz"), filepath.Join(dir, "b.csv.gz"), filepath.Join(dir, "truth.yaml")
+	if _, e, code := simulateCmd("generate", "--weeks", "20", "--write-truth", truth, "-o", a); code != 0 {
+		t.Fatal(e)
+	}
+	if _, e, code := simulateCmd("generate", "--weeks", "20", "--truth", truth, "-o", b); code != 0 {
+		t.Fatal(e)
+	}
+	if !bytes.Equal([]byte(readFile(t, a)), []byte(readFile(t, b))) {
+		t.Fatal("the history from the written truth differs")
+	}
+	if _, err := sample.ReadTruth(truth); err != nil {
+		t.Fatal(err)
+	}
+	if _, e, code := simulateCmd("calibrate", "--history", a, "-o", filepath.Join(dir, "m.yaml")); code != 0 {
+		t.Fatalf("calibrating the gzipped history: %s", e)
+	}
+}
+
+// TestDemo runs the whole job on the embedded sample and checks what it
+// writes to --out.
+func TestDemo(t *testing.T) {
+	dir := t.TempDir()
+	stdout, stderr, code := simulateCmd("demo", "--trials", "500", "--out", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"examples/sample-history.csv.gz: 15124 rows", "conversion", "SALES", "P(revenue >= 800,000) = "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if _, err := model.ReadFile(filepath.Join(dir, "model.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	var fc map[string]any
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "forecast.json"))), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if fc["trials"] != 500.0 || fc["p_target"] == nil {
+		t.Errorf("forecast.json: trials %v, p_target %v", fc["trials"], fc["p_target"])
+	}
+	if r := readFile(t, filepath.Join(dir, "calibration.txt")); !strings.Contains(r, "rejected 12: unparsable date") {
+		t.Errorf("calibration.txt:\n%s", r)
+	}
+}
