@@ -38,7 +38,10 @@ type Options struct {
 	// DealSize, when positive, is the amount assumed for every won deal
 	// of a history that records no amounts (such a history is otherwise
 	// an error). It is an assumption, reported as one, not an estimate.
-	DealSize       float64
+	DealSize float64
+	// Spend is the weekly spend per channel (ReadSpend); nil leaves every
+	// channel's spend at zero.
+	Spend          *Spend
 	Name, Currency string
 	Source         string // for the model's provenance
 }
@@ -433,6 +436,7 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		if mean < 1 {
 			e.h.Report.warn("channel %s: %.2f leads a week; its funnel rates lean on the other channels", name, mean)
 		}
+		e.spendInto(&ch, c, y, trendFactor(ch.Trend, w))
 		m.Channels = append(m.Channels, ch)
 	}
 	return nil
@@ -487,4 +491,53 @@ func (e *estimator) repsInto(m *model.Model) {
 	m.Reps.Count = len(e.reps)
 	m.Reps.WeeklyCapacity = slices.Max(e.handoffs) / float64(len(e.reps))
 	e.h.Report.warn("rep capacity is the busiest of the last 13 weeks: %.1f hand-offs per rep a week", m.Reps.WeeklyCapacity)
+}
+
+// trendFactor is exp(trend·x) at each week k back (x = −k), relative to
+// the last week.
+func trendFactor(trend float64, w int) []float64 {
+	f := make([]float64, w)
+	for k := range f {
+		f[k] = math.Exp(-trend * float64(k))
+	}
+	return f
+}
+
+// spendInto sets the channel's current weekly spend (the mean of its last
+// 13 weeks with spend) and its response to spend: fitted where the spend
+// data identify it, else the default curve, with a warning.
+func (e *estimator) spendInto(ch *model.Channel, c int, y, f []float64) {
+	x, has := e.weeklySpend(c)
+	var xs, ys, fs []float64
+	recent, n := 0.0, 0
+	for k := range x {
+		if !has[k] {
+			continue
+		}
+		xs, ys, fs = append(xs, x[k]), append(ys, y[k]), append(fs, f[k])
+		if k < 13 {
+			recent += x[k]
+			n++
+		}
+	}
+	if n == 0 || recent == 0 {
+		if len(xs) > 0 {
+			e.h.Report.warn("channel %s: no spend in the last 13 weeks; its spend is taken as zero", ch.Name)
+		}
+		return
+	}
+	ch.WeeklySpend = recent / float64(n)
+	mean, sd := stat.MeanStdDev(xs, nil)
+	if len(xs) < minSpendWeeks || sd < minSpendCV*mean {
+		e.h.Report.warn("channel %s: %d weeks of spend varying by %.0f%% do not identify its response to spend; the default curve (half of saturation at twice the current spend) stands in", ch.Name, len(xs), 100*sd/mean)
+		ch.Response = defaultResponse(ch.WeeklyLeads, ch.WeeklySpend)
+		return
+	}
+	r, err := fitResponse(ys, xs, fs, ch.Dispersion)
+	if err != nil {
+		e.h.Report.warn("channel %s: response to spend not fitted (%v); the default curve stands in", ch.Name, err)
+		ch.Response = defaultResponse(ch.WeeklyLeads, ch.WeeklySpend)
+		return
+	}
+	ch.Response = r
 }

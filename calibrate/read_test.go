@@ -194,3 +194,35 @@ func TestGzip(t *testing.T) {
 		t.Fatalf("corrupt gzip: error %v", err)
 	}
 }
+
+// TestSpendRejections checks each class of bad spend row: rejected with
+// its reason and an example naming file, line and field.
+func TestSpendRejections(t *testing.T) {
+	const header = "week,channel,spend\n"
+	for _, c := range []struct{ name, rows, reason, example string }{
+		{"bad week", "2025-02-30,x,100\n", "unparsable date", `spend.csv:2: week: "2025-02-30" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
+		{"no channel", "2025-01-06,,100\n", "missing channel", "spend.csv:2: channel: empty"},
+		{"not a number", "2025-01-06,x,1k\n", "unparsable amount", `spend.csv:2: spend: "1k" is not a number`},
+		{"negative", "2025-01-06,x,-3\n", "negative amount", "spend.csv:2: spend: -3"},
+		{"duplicate", "2025-01-06,x,1\n2025-01-06,x,2\n", "duplicate week and channel", "spend.csv:3: week: 2025-01-06 x first on line 2"},
+		{"ragged", "2025-01-06,x\n", "ragged row", "spend.csv:2: row: 2 fields, the header has 3"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := &calibrate.Report{}
+			s, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader(header + c.rows)}, "", rep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Rejected) != 1 || rep.Rejected[0].Reason != c.reason || rep.Rejected[0].Examples[0] != c.example {
+				t.Fatalf("rejected %+v, want %q with %q", rep.Rejected, c.reason, c.example)
+			}
+			if f := rep.Files[0]; f.Used+f.Rejected != f.Rows || f.Used != len(s.Rows) {
+				t.Errorf("rows %d = used %d + rejected %d, kept %d", f.Rows, f.Used, f.Rejected, len(s.Rows))
+			}
+		})
+	}
+	_, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader("week,source,spend\n")}, "", &calibrate.Report{})
+	if want := "spend.csv: header: no channel column (a spend file has week, channel, spend)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

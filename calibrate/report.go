@@ -52,6 +52,9 @@ func (r *Report) repair(path string, line int, field, reason, detail string) {
 	add(&r.Repaired, reason, fmt.Sprintf("%s:%d: %s: %s", path, line, field, detail))
 }
 
+// Warn adds a warning to the report.
+func (r *Report) Warn(format string, a ...any) { r.warn(format, a...) }
+
 func (r *Report) warn(format string, a ...any) {
 	r.Warnings = append(r.Warnings, fmt.Sprintf(format, a...))
 }

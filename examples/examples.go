@@ -1,18 +1,18 @@
 // Package examples embeds the sample files that ship with funnelsim: the
-// sample company's truth and a two-year CRM history generated from it,
-// from which `simulate demo` calibrates and forecasts.
+// sample company's truth, and a two-year CRM history and weekly spend
+// generated from it, from which `simulate demo` calibrates and forecasts.
 package examples
 
 import (
 	_ "embed"
 )
 
-// The sample history is what
+// The sample history and spend are what
 //
-//	simulate generate --seed 1 --write-truth examples/sample-truth.yaml -o examples/sample-history.csv.gz
+//	simulate generate --seed 1 --write-truth examples/sample-truth.yaml --spend-out examples/sample-spend.csv -o examples/sample-history.csv.gz
 //
-// writes: HistoryWeeks weeks of leads to the truth's as-of date, with the
-// default share of unrecorded losses and dirty rows.
+// writes: HistoryWeeks weeks of leads and weekly spend to the truth's as-of
+// date, with the default share of unrecorded losses and dirty rows.
 const (
 	HistorySeed  = 1
 	HistoryWeeks = 104
@@ -23,6 +23,8 @@ var (
 	historyGz []byte
 	//go:embed sample-truth.yaml
 	truthYAML []byte
+	//go:embed sample-spend.csv
+	spendCSV []byte
 )
 
 // HistoryGz returns the gzipped sample history (CSV).
@@ -30,3 +32,6 @@ func HistoryGz() []byte { return historyGz }
 
 // TruthYAML returns the sample truth file.
 func TruthYAML() []byte { return truthYAML }
+
+// SpendCSV returns the sample weekly spend per channel (CSV).
+func SpendCSV() []byte { return spendCSV }

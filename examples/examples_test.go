@@ -52,4 +52,11 @@ func TestHistoryIsGenerated(t *testing.T) {
 	if !bytes.Equal(got, want.Bytes()) {
 		t.Fatal("examples/sample-history.csv.gz is not what the generator writes; rewrite it with the command in examples.go")
 	}
+	var spend bytes.Buffer
+	if err := h.WriteSpendCSV(&spend, truth.AsOf.Time); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(spend.Bytes(), examples.SpendCSV()) {
+		t.Fatal("examples/sample-spend.csv is not what the generator writes; rewrite it with the command in examples.go")
+	}
 }

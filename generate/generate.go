@@ -27,6 +27,11 @@ type Options struct {
 	// id, an unparsable date or a negative amount (default 0.002;
 	// negative for none).
 	Dirty float64
+	// SpendCV is the spread of each channel's weekly spend around its
+	// current level (lognormal, default 0.25; negative for a flat
+	// spend): campaigns come and go, and leads follow the truth's response
+	// to spend.
+	SpendCV float64
 }
 
 // Lead is one generated lead: its true path, with zero times for stages
@@ -51,8 +56,11 @@ type History struct {
 	Start    time.Time // first day of the history
 	End      time.Time // the day after the last simulated day
 	Leads    []Lead
-	Dirty    float64
-	seed     uint64
+	// Spend is each week's spend per channel (zero for a channel with no
+	// spend), from Start.
+	Spend [][]float64
+	Dirty float64
+	seed  uint64
 }
 
 // Purposes key the generator's random streams.
@@ -61,6 +69,7 @@ const (
 	purposeLeads
 	purposeShock
 	purposeObserve
+	purposeSpend
 )
 
 // Generate simulates every lead created from Weeks before the truth's
@@ -74,6 +83,9 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 	}
 	if o.Dirty == 0 {
 		o.Dirty = 0.002
+	}
+	if o.SpendCV == 0 {
+		o.SpendCV = 0.25
 	}
 	hz, profiles, err := t.ProfileHazards()
 	if err != nil {
@@ -93,10 +105,26 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 			level[i] = rng.Gamma(shock, k, k)
 		}
 	}
+	h.Spend = make([][]float64, weeks)
+	spend := rng.NewStream()
 	for w := range weeks {
+		h.Spend[w] = make([]float64, len(t.Channels))
 		for c, ch := range t.Channels {
+			mean := ch.WeeklyLeads
+			if r := ch.Response(); r != nil {
+				// Weekly spend varies lognormally around the current level
+				// (mean preserved); the leads follow the response.
+				spend.Reset(o.Seed, purposeSpend, uint64(w), uint64(c))
+				x := ch.WeeklySpend
+				if cv := o.SpendCV; cv > 0 {
+					sd := math.Sqrt(math.Log1p(cv * cv))
+					x *= math.Exp(sd*spend.NormFloat64() - sd*sd/2)
+				}
+				h.Spend[w][c] = math.Round(x)
+				mean = r.Leads(h.Spend[w][c])
+			}
 			arr.Reset(o.Seed, purposeArrivals, uint64(w), uint64(c))
-			n := rng.NegBinomial(arr, ch.WeeklyLeads*level[w/13], ch.Dispersion)
+			n := rng.NegBinomial(arr, mean*level[w/13], ch.Dispersion)
 			for range n {
 				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))
 				created := h.Start.Add(time.Duration((float64(w) + lead.Uniform()) * float64(week)))
@@ -265,4 +293,30 @@ func spoil(row, prev []string, kind int) []string {
 		}
 	}
 	return row
+}
+
+// WriteSpendCSV writes the weekly spend known at asOf: one row per whole
+// week before it (the date the week starts) and channel with spend, in
+// columns week, channel and spend.
+func (h *History) WriteSpendCSV(w io.Writer, asOf time.Time) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"week", "channel", "spend"}); err != nil {
+		return err
+	}
+	for wk, row := range h.Spend {
+		start := h.Start.Add(time.Duration(wk) * week)
+		if start.Add(week).After(asOf) {
+			break
+		}
+		for c, x := range row {
+			if h.Truth.Channels[c].Response() == nil {
+				continue
+			}
+			if err := cw.Write([]string{start.Format(time.DateOnly), h.Truth.Channels[c].Name, strconv.FormatFloat(x, 'f', -1, 64)}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

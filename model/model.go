@@ -106,6 +106,41 @@ type Channel struct {
 	// WeeklySpend is the channel's current spend per week, for the
 	// marketing cost metrics.
 	WeeklySpend float64 `yaml:"weekly_spend"`
+	// Response is how the channel's weekly leads answer its spend; absent
+	// for a channel with no spend.
+	Response *Response `yaml:"response,omitempty"`
+}
+
+// Response is a channel's saturating response of weekly leads to weekly
+// spend x: Base + Max·x/(x + HalfSpend), a Hill curve of shape 1
+// (diminishing returns from the first dollar). It says what a change of
+// spend does; at the current spend the channel's WeeklyLeads stand.
+type Response struct {
+	Base      float64 `yaml:"base"`       // leads a week with no spend
+	Max       float64 `yaml:"max"`        // leads a week that spend adds at saturation
+	HalfSpend float64 `yaml:"half_spend"` // spend a week that buys half of Max
+	// Cov is the covariance of (log Base, log Max, log HalfSpend) from the
+	// fit (Laplace approximation); empty for the default curve.
+	Cov [][]float64 `yaml:"cov,flow,omitempty"`
+	// Source is "fitted" (from a spend file), "default" (spend data that
+	// do not identify a curve: every lead bought, the current spend a third
+	// of the way to saturation, HalfSpend = 2 × WeeklySpend) or "given"
+	// (stated by a person, or a truth).
+	Source string `yaml:"source"`
+}
+
+// Leads returns the mean weekly leads at spend x.
+func (r *Response) Leads(x float64) float64 {
+	if x <= 0 {
+		return r.Base
+	}
+	return r.Base + r.Max*x/(x+r.HalfSpend)
+}
+
+// Marginal returns the extra weekly leads per unit of extra spend at x.
+func (r *Response) Marginal(x float64) float64 {
+	d := x + r.HalfSpend
+	return r.Max * r.HalfSpend / (d * d)
 }
 
 // LogNormal holds the sufficient statistics of won deal amounts: the number

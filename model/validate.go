@@ -152,6 +152,13 @@ func (v *validator) channel(p string, _ int, c Channel) {
 	v.check(!math.IsNaN(c.Trend) && math.Abs(c.Trend) <= 0.2, p+".trend", "must be a log growth per week in [-0.2, 0.2] (got %v)", c.Trend)
 	v.check(c.TrendSE >= 0 && c.TrendSE <= 0.2, p+".trend_se", "must be in [0, 0.2] (got %v)", c.TrendSE)
 	v.nonNeg(p+".weekly_spend", c.WeeklySpend)
+	if r := c.Response; r != nil {
+		v.nonNeg(p+".response.base", r.Base)
+		v.nonNeg(p+".response.max", r.Max)
+		v.positive(p+".response.half_spend", r.HalfSpend)
+		v.check(r.Source == "fitted" || r.Source == "default" || r.Source == "given", p+".response.source", "must be fitted, default or given (got %q)", r.Source)
+		v.check(len(r.Cov) == 0 || len(r.Cov) == 3 && len(r.Cov[0]) == 3 && len(r.Cov[1]) == 3 && len(r.Cov[2]) == 3, p+".response.cov", "must be empty or 3×3")
+	}
 }
 
 func (v *validator) logNormal(p string, d LogNormal) {

@@ -10,8 +10,9 @@ import (
 // 140 leads a week over five channels, a lead-to-won rate near 2%, about 30
 // wins and 0.8M in bookings a quarter (median deal near 18k, lognormal with
 // σ = 0.9, so a heavy right tail), and 6 reps running close to capacity.
-// Paid social brings many cheap, low-quality leads (ebook downloads);
-// referrals are few, convert well and buy bigger.
+// Paid social brings many cheap, low-quality leads (ebook downloads) and is
+// near saturation; paid search has room to grow; referrals are few, convert
+// well and buy bigger.
 func Company() *Truth {
 	// Leaving slows with age; old leads that do leave are mostly lost.
 	leave := []float64{1, 1, 0.9, 0.7, 0.5, 0.35, 0.25, 0.2}
@@ -38,11 +39,11 @@ func Company() *Truth {
 			stage("proposal", "proposals", 3.5, 0.35, 0.32, 0.35, 0.35, 0.40),
 		},
 		Channels: []ChannelTruth{
-			{Name: "paid_search", WeeklyLeads: 35, Dispersion: 15, WeeklySpend: 14000, DealMedian: 16000},
-			{Name: "paid_social", WeeklyLeads: 45, Dispersion: 6, WeeklySpend: 9000, DealMedian: 11000},
-			{Name: "webinar", WeeklyLeads: 20, Dispersion: 3, WeeklySpend: 5000, DealMedian: 16000},
-			{Name: "organic", WeeklyLeads: 28, Dispersion: 20, WeeklySpend: 3000, DealMedian: 16000},
-			{Name: "referral", WeeklyLeads: 12, Dispersion: 10, WeeklySpend: 1500, DealMedian: 22000},
+			{Name: "paid_search", WeeklyLeads: 35, Dispersion: 15, WeeklySpend: 14000, SpendShare: 0.9, HalfSpend: 20000, DealMedian: 16000},
+			{Name: "paid_social", WeeklyLeads: 45, Dispersion: 6, WeeklySpend: 9000, SpendShare: 0.9, HalfSpend: 6000, DealMedian: 11000},
+			{Name: "webinar", WeeklyLeads: 20, Dispersion: 3, WeeklySpend: 5000, SpendShare: 0.8, HalfSpend: 6000, DealMedian: 16000},
+			{Name: "organic", WeeklyLeads: 28, Dispersion: 20, WeeklySpend: 3000, SpendShare: 0.3, HalfSpend: 4000, DealMedian: 16000},
+			{Name: "referral", WeeklyLeads: 12, Dispersion: 10, WeeklySpend: 1500, SpendShare: 0.2, HalfSpend: 2000, DealMedian: 22000},
 		},
 		// Senior buyers at bigger firms convert better at every stage; the
 		// lead score is a noisy read of that.

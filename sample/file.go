@@ -80,6 +80,10 @@ func (t *Truth) Check() error {
 			return fmt.Errorf("%s.deal_median: must be > 0 (got %v)", p, ch.DealMedian)
 		case ch.WeeklySpend < 0:
 			return fmt.Errorf("%s.weekly_spend: must be >= 0 (got %v)", p, ch.WeeklySpend)
+		case !(ch.SpendShare >= 0 && ch.SpendShare <= 1):
+			return fmt.Errorf("%s.spend_share: must be in [0, 1] (got %v)", p, ch.SpendShare)
+		case ch.SpendShare > 0 && !(ch.WeeklySpend > 0 && pos(ch.HalfSpend)):
+			return fmt.Errorf("%s: a spend_share needs weekly_spend and half_spend > 0", p)
 		}
 	}
 	for _, a := range t.Attributes {

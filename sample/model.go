@@ -40,7 +40,7 @@ func (t *Truth) Model(weeks float64) (*model.Model, error) {
 	for c, ch := range t.Channels {
 		entries[c] = ch.WeeklyLeads
 		m.Channels = append(m.Channels, model.Channel{Name: ch.Name, WeeklyLeads: ch.WeeklyLeads, Dispersion: ch.Dispersion,
-			HistoryWeeks: weeks, TrendSE: 0.002, WeeklySpend: ch.WeeklySpend})
+			HistoryWeeks: weeks, TrendSE: 0.002, WeeklySpend: ch.WeeklySpend, Response: ch.Response()})
 	}
 	oppStage := -1
 	for s, st := range t.Stages {

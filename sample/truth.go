@@ -73,8 +73,24 @@ type ChannelTruth struct {
 	WeeklyLeads float64 `yaml:"weekly_leads"`
 	Dispersion  float64 `yaml:"dispersion"`
 	WeeklySpend float64 `yaml:"weekly_spend"`
+	// SpendShare is the share of WeeklyLeads that the spend buys at
+	// WeeklySpend, and HalfSpend the weekly spend that buys half of what
+	// spend can buy at most (see Response).
+	SpendShare float64 `yaml:"spend_share"`
+	HalfSpend  float64 `yaml:"half_spend"`
 	// DealMedian is the median amount of the channel's won deals.
 	DealMedian float64 `yaml:"deal_median"`
+}
+
+// Response is the channel's true response of weekly leads to spend, which
+// gives WeeklyLeads at WeeklySpend; nil for a channel with no spend.
+func (ch ChannelTruth) Response() *model.Response {
+	if ch.WeeklySpend <= 0 || ch.SpendShare <= 0 {
+		return nil
+	}
+	paid := ch.SpendShare * ch.WeeklyLeads
+	return &model.Response{Base: ch.WeeklyLeads - paid, Max: paid * (ch.WeeklySpend + ch.HalfSpend) / ch.WeeklySpend,
+		HalfSpend: ch.HalfSpend, Source: "given"}
 }
 
 // Hazards are the weekly cause-specific hazards of one stage and channel

@@ -15,11 +15,12 @@ import (
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/model/rng"
 )
 
 var calibrateCmd = &command{
 	Name:      "calibrate",
-	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] -o model.yaml",
+	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] [--spend FILE] -o model.yaml",
 	Short:     "estimate a model from CRM history",
 	Long: `
 Calibrate reads CRM history (one row per lead with a <stage>_at date per
@@ -65,6 +66,7 @@ type calibrateFlags struct {
 	name       string
 	currency   string
 	dealSize   float64
+	spend      string
 }
 
 func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
@@ -79,6 +81,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
+	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
 }
 
 func init() {
@@ -121,7 +124,15 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
+	var spend *calibrate.Spend
+	if f.spend != "" {
+		if spend, err = calibrate.ReadSpendFile(f.spend, f.dateFormat, h.Report); err != nil {
+			return err
+		}
+	} else {
+		h.Report.Warn("no spend file: every channel's spend is zero, so costs are too (give --spend)")
+	}
+	m, err := calibrate.Estimate(h, calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
@@ -148,9 +159,22 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s: %s, as of %s\n\n", path, m.Name, m.AsOf)
-	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\t\n")
-	for _, c := range m.Channels {
-		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend)
+	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\tspend/week\tcost/lead\tnext lead costs (90%)\t\n")
+	st := rng.NewStream()
+	for i, c := range m.Channels {
+		spend, cost, next := "-", "-", "-"
+		if c.WeeklySpend > 0 {
+			spend = fmt.Sprintf("%.0f", c.WeeklySpend)
+			cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
+		}
+		st.Reset(1, uint64(i))
+		if v, lo, hi, ok := calibrate.MarginalCost(c, 2000, st); ok {
+			next = fmt.Sprintf("%.0f (%.0f–%.0f)", v, lo, hi)
+			if c.Response.Source == "default" {
+				next = fmt.Sprintf("%.0f (default curve)", v)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, spend, cost, next)
 	}
 	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\t\n")
 	for _, k := range conv {

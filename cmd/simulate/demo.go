@@ -23,8 +23,9 @@ var demoCmd = &command{
 	Short:     "calibrate the embedded sample history and forecast next quarter",
 	Long: `
 Demo runs the whole job on the embedded sample: a two-year CRM history of
-the sample company (examples/sample-history.csv.gz, generated from
-examples/sample-truth.yaml). It calibrates a model from the history as of
+the sample company and its weekly spend (examples/sample-history.csv.gz and
+examples/sample-spend.csv, generated from examples/sample-truth.yaml). It
+calibrates a model from the history as of
 its last day, treating leads open for more than 26 weeks as lost, prints
 the calibration report and summary, then forecasts the next quarter with
 the chance of reaching --target.
@@ -90,7 +91,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week,
+	spend, err := calibrate.ReadSpend(calibrate.File{Name: "examples/sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, "", h.Report)
+	if err != nil {
+		return err
+	}
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name})
 	var report bytes.Buffer
 	if rerr := h.Report.Write(&report); rerr != nil {

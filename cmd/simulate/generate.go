@@ -17,7 +17,7 @@ import (
 
 var generateCmd = &command{
 	Name:      "generate",
-	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] -o history.csv[.gz]",
+	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] [--spend-out FILE] -o history.csv[.gz]",
 	Short:     "write a synthetic CRM history whose truth is known",
 	Long: `
 Generate simulates a truth (by default the sample company; --truth reads
@@ -28,14 +28,16 @@ size) and a lead score that change its conversion. It writes the history a
 CRM export would show on that date: one row per lead with its stage dates
 and attributes, leads still open, a share of losses never recorded
 (--unrecorded-loss) and a share of dirty rows (--dirty: duplicate ids,
-unparsable dates, negative amounts). A file name ending in .gz is written
+unparsable dates, negative amounts). Weekly spend varies around each
+channel's current level and its leads follow the truth's response to spend;
+--spend-out writes that spend. A file name ending in .gz is written
 gzipped. Calibrating the file should give back the truth; that is how
 calibration is tested.
 
 Examples:
 
 	simulate generate --seed 7 -o history.csv
-	simulate generate --write-truth truth.yaml -o history.csv.gz
+	simulate generate --write-truth truth.yaml --spend-out spend.csv -o history.csv.gz
 	simulate generate --truth truth.yaml --weeks 156 --unrecorded-loss 0 --dirty 0 -o clean.csv
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
@@ -51,6 +53,7 @@ type generateFlags struct {
 	truth      string
 	writeTruth string
 	leadScale  float64
+	spendOut   string
 }
 
 func (f *generateFlags) declare(fs *pflag.FlagSet) {
@@ -62,6 +65,7 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.truth, "truth", "", "truth file (YAML); default: the sample company")
 	fs.StringVar(&f.writeTruth, "write-truth", "", "also write the truth used to this file (YAML)")
 	fs.Float64Var(&f.leadScale, "lead-scale", 1, "multiply every channel's weekly leads (for volume tests)")
+	fs.StringVar(&f.spendOut, "spend-out", "", "also write the weekly spend per channel to this file (CSV: week, channel, spend)")
 }
 
 func init() {
@@ -122,6 +126,15 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	}
 	if zw != nil {
 		if err := zw.Close(); err != nil {
+			return err
+		}
+	}
+	if f.spendOut != "" {
+		var sb bytes.Buffer
+		if err := h.WriteSpendCSV(&sb, truth.AsOf.Time); err != nil {
+			return err
+		}
+		if err := model.WriteFileAtomic(f.spendOut, sb.Bytes()); err != nil {
 			return err
 		}
 	}
