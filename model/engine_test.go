@@ -264,6 +264,10 @@ func TestEntryWeek(t *testing.T) {
 			}
 		}
 	}
+	// Equal hazards: the difference quotient becomes e^{−λ}.
+	if got, want := model.CascadeWeek(1, 1), (1-2*a(1)+math.Exp(-1))/(1-a(1)); math.Abs(got-want) > 1e-9 {
+		t.Errorf("CascadeWeek(1, 1) = %v, want %v", got, want)
+	}
 	if got, want := model.CascadeWeek(1e4, 1), model.EntryWeek(1); math.Abs(got-want) > 1e-3 {
 		t.Errorf("CascadeWeek(1e4, 1) = %v, want about EntryWeek(1) = %v", got, want)
 	}

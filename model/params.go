@@ -133,15 +133,22 @@ func entryWeek(lambda float64) float64 {
 }
 
 // cellRates sets the weekly probabilities of each age slot of stage s and
-// channel c from the band hazards in q.la and q.ll. A lead in age cell a
-// entered, on average, mid-week, so its week runs over ages a+½ to a+1½:
-// a week that ends in a new band takes half of each band's hazards.
+// channel c from the band hazards in q.la and q.ll and their weekly
+// probabilities in q.pLeave and q.qAdv. A lead in age cell a entered, on
+// average, mid-week, so its week runs over ages a+½ to a+1½: a week that
+// ends in a new band takes half of each band's hazards, whose chance of
+// staying is the geometric mean of the two bands'.
 func (q *params) cellRates(p *plan, s, c int) {
 	for b := range p.nB {
-		i := p.hs(s, c, 2*b)
-		q.cLeave[i], q.cAdv[i] = weekly(q.la[b], q.ll[b])
+		i, h := p.hs(s, c, 2*b), p.hz(s, c, b)
+		q.cLeave[i], q.cAdv[i] = q.pLeave[h], q.qAdv[h]
 		if b+1 < p.nB {
-			q.cLeave[i+1], q.cAdv[i+1] = weekly((q.la[b]+q.la[b+1])/2, (q.ll[b]+q.ll[b+1])/2)
+			la, ll := q.la[b]+q.la[b+1], q.ll[b]+q.ll[b+1]
+			q.cLeave[i+1] = 1 - math.Sqrt((1-q.pLeave[h])*(1-q.pLeave[h+1]))
+			q.cAdv[i+1] = 0
+			if la+ll > 0 {
+				q.cAdv[i+1] = la / (la + ll)
+			}
 		}
 	}
 }
@@ -167,11 +174,17 @@ var glX, glW = func() ([]float64, []float64) {
 // ld, before the end of the week in which it entered stage s (at a
 // uniform time) and left it for d (at total hazard ls). The time it
 // leaves s has density 1 − e^{−ls·t} on [0, 1] (unnormalised), so the
-// chance is ∫(1 − e^{−ls·t})(1 − e^{−ld·(1−t)})dt / ∫(1 − e^{−ls·t})dt,
-// both by 8-point Gauss–Legendre (within 1e-9 of the closed form for
-// hazards up to 6 a week, tested; the closed form cancels badly for small
-// hazards, the quadrature does not).
+// chance is ∫(1 − e^{−ls·t})(1 − e^{−ld·(1−t)})dt / ∫(1 − e^{−ls·t})dt:
+// in closed form, [1 − A(ls) − A(ld) + (e^{−ls} − e^{−ld})/(ld − ls)] /
+// (1 − A(ls)) with A(λ) = (1 − e^{−λ})/λ. The closed form cancels badly
+// for small or nearly equal hazards; there 8-point Gauss–Legendre takes
+// over (within 1e-9 of it for hazards up to 6 a week, tested).
 func cascadeWeek(ls, ld float64) float64 {
+	if ls > 0.05 && ld > 0.05 && math.Abs(ld-ls) > 1e-3*(ls+ld) {
+		es, ed := math.Exp(-ls), math.Exp(-ld)
+		as, ad := (1-es)/ls, (1-ed)/ld
+		return (1 - as - ad + (es-ed)/(ld-ls)) / (1 - as)
+	}
 	var num, den float64
 	for i, t := range glX {
 		g := -math.Expm1(-ls * t)

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${COUNT:-5}
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+trap 'rm -f "$out" "$out.time"' EXIT
 
 go test -run '^$' -bench 'Run' -benchtime 3x -count "$count" ./model/ | tee "$out" >/dev/null
 go test -run '^$' -bench . -benchtime 200000x -count "$count" ./model/rng/ | tee -a "$out" >/dev/null
@@ -38,14 +38,14 @@ done
 echo
 go build -o bin/simulate ./cmd/simulate
 for trials in 100000 1000000; do
-  /usr/bin/time -f '%M %e' -o "$out" ./bin/simulate forecast --trials "$trials" --json >/dev/null
-  read -r kb secs <"$out"
+  /usr/bin/time -f '%M %e' -o "$out.time" ./bin/simulate forecast --trials "$trials" --json >/dev/null
+  read -r kb secs <"$out.time"
   printf 'forecast --trials %-8d peak RSS %5.0f MiB, %5.1f s\n' "$trials" "$(echo "$kb/1024" | bc -l)" "$secs"
 done
 echo
 printf 'calibrate (10x the sample, about 150,000 leads): %.0f leads/s (median of %d runs)\n' "$(field BenchmarkCalibrate leads/s)" "$count"
 big=$(mktemp -d)
-trap 'rm -f "$out"; rm -rf "$big"' EXIT
+trap 'rm -f "$out" "$out.time"; rm -rf "$big"' EXIT
 ./bin/simulate generate --lead-scale 70 -o "$big/history.csv" >/dev/null
 rows=$(($(wc -l <"$big/history.csv") - 1))
 for i in $(seq "$count"); do

@@ -79,7 +79,7 @@ var recip = func() (t [1024]float64) {
 // where it is several times faster than math.Pow.
 func powInt(x float64, n int) float64 {
 	if n > 64 {
-		return math.Pow(x, float64(n))
+		return math.Exp(float64(n) * math.Log(x)) // half the time of math.Pow
 	}
 	out := 1.0
 	for n > 0 {

@@ -21,7 +21,8 @@ func Gamma(r *Stream, shape, rate float64) float64 {
 	}
 	boost := 1.0
 	if shape < 1 {
-		boost = math.Pow(r.Uniform(), 1/shape)
+		// U^(1/shape), as exp(log U / shape): half the time of math.Pow.
+		boost = math.Exp(math.Log(r.Uniform()) / shape)
 		shape++
 	}
 	d := shape - 1.0/3
