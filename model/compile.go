@@ -29,7 +29,6 @@ type plan struct {
 
 	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
 	phi, trend, trendSE, spend []float64
-	weeklySpend                float64 // all channels
 	shockK                     float64 // Gamma(k, k) shock; 0 means none
 
 	deal []nig // per channel
@@ -37,6 +36,8 @@ type plan struct {
 	open  []int32 // initial counts, indexed by cell(c, s, a)
 	deals []dealState
 	queue []int
+
+	epochs []epoch // what the model's changes make of it, by week
 
 	metrics metricIndex
 }
@@ -98,6 +99,7 @@ func compile(m *Model) (*plan, error) {
 		return nil, err
 	}
 	p.compileArrivals()
+	p.compileChanges()
 	p.compileDeals()
 	if err := p.compilePipeline(); err != nil {
 		return nil, err
@@ -206,7 +208,6 @@ func (p *plan) compileArrivals() {
 			p.arrShape[c], p.arrRate[c] = k, k/ch.WeeklyLeads
 		}
 		p.phi[c], p.trend[c], p.trendSE[c], p.spend[c] = ch.Dispersion, ch.Trend, ch.TrendSE, ch.WeeklySpend
-		p.weeklySpend += ch.WeeklySpend
 	}
 	if cv := p.m.ArrivalShockCV; cv > 0 {
 		p.shockK = 1 / (cv * cv)

@@ -35,14 +35,22 @@ func metric(t *testing.T, r *model.Result, name string) []float64 {
 // and revenue, with fixed parameters and no capacity limit, against the
 // independent deterministic expected-value pass, within 4 MCSE: for the
 // sample company and for it as a sales-only funnel, whose arrivals wait in
-// the reps' queue.
+// the reps' queue; and with changes from given weeks (a scenario).
 func TestExpectOracle(t *testing.T) {
 	salesOnly := sample.Model()
 	salesOnly.SalesStart = salesOnly.Stages[0].Name
+	changed := sample.Model()
+	f := func(x float64) *float64 { return &x }
+	changed.Changes = []model.Change{
+		{Week: 0, Stage: "sql", Conversion: f(0.8)},
+		{Week: 4, Channel: "paid_search", Leads: f(1.3)},
+		{Week: 6, DealSize: f(1.2), Stage: "", Channel: "referral"},
+		{Week: 6, Stage: "proposal", Conversion: f(1.25)},
+	}
 	for _, c := range []struct {
 		name string
 		m    *model.Model
-	}{{"sample", sample.Model()}, {"sales only", salesOnly}} {
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}} {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
 			m.Reps.Unlimited = true
@@ -62,6 +70,15 @@ func TestExpectOracle(t *testing.T) {
 			}
 			check("wins", want.Wins)
 			check("revenue", want.Revenue)
+			if len(m.Changes) > 0 {
+				// The changes must matter, or the case proves nothing.
+				plain := sample.Model()
+				plain.Reps.Unlimited = true
+				e0, _ := model.Expect(plain, 13)
+				if math.Abs(want.Revenue/e0.Revenue-1) < 0.05 {
+					t.Errorf("the changes move expected revenue only from %.0f to %.0f", e0.Revenue, want.Revenue)
+				}
+			}
 		})
 	}
 }

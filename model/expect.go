@@ -27,8 +27,15 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 	if !m.Reps.Unlimited {
 		return nil, errors.New("model: Expect needs reps.unlimited: the expectation of a capacity limit is not the limit of the expectation")
 	}
-	q := newParams(p)
-	q.draw(p, rng.NewStream(), 0, 0, true)
+	base := newParams(p)
+	base.draw(p, rng.NewStream(), 0, 0, true)
+	// Each epoch of the model's changes has its own parameters.
+	qs := make([]*params, len(p.epochs))
+	for i := range qs {
+		qs[i] = newParams(p)
+		qs[i].applyEpoch(base, p, &p.epochs[i])
+	}
+	q, epoch := qs[0], 0
 	e := &Expected{Entries: make([]float64, p.nS)}
 	// x[c][s][a] expected open leads; deals as a probability over states.
 	x := make([][][]float64, p.nC)
@@ -83,6 +90,13 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		advance(d, c, k*pe*q.qAdv[p.hz(d, c, 0)], true)
 	}
 	for t := range weeks {
+		if epoch+1 < len(p.epochs) && p.epochs[epoch+1].week == t {
+			epoch++
+			q = qs[epoch]
+			for c := range mean {
+				mean[c] = math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
+			}
+		}
 		for i := range deals {
 			won := deals[i].step(p, q, e)
 			e.Wins += won

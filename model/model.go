@@ -40,8 +40,10 @@ type Model struct {
 	// shared by all its weeks, so that quarterly totals are not too tight.
 	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
 
-	DealSize   DealSize   `yaml:"deal_size"`
-	Reps       Reps       `yaml:"reps"`
+	DealSize DealSize `yaml:"deal_size"`
+	Reps     Reps     `yaml:"reps"`
+	// Changes alter the funnel from given forecast weeks (scenarios).
+	Changes    []Change   `yaml:"changes,omitempty"`
 	Pipeline   Pipeline   `yaml:"pipeline"`
 	Provenance Provenance `yaml:"provenance"`
 }
@@ -180,6 +182,31 @@ type Reps struct {
 	// Hires are changes to the team during the forecast; a negative count
 	// is a departure.
 	Hires []Hire `yaml:"hires,omitempty"`
+}
+
+// Change alters the funnel from forecast week Week on (0 is the first
+// week): what a scenario does to a model. Changes at later weeks add to
+// earlier ones (factors multiply); an absent field leaves its part alone.
+type Change struct {
+	Week int `yaml:"week"`
+	// Channel limits the change to one channel, and Stage its conversion
+	// factor to one stage; empty means all.
+	Channel string `yaml:"channel,omitempty"`
+	Stage   string `yaml:"stage,omitempty"`
+	// Leads multiplies the weekly arrivals.
+	Leads *float64 `yaml:"leads,omitempty"`
+	// Conversion multiplies the share of leavers who advance, in every age
+	// band, keeping the time in stage: the stage's eventual conversion is
+	// multiplied by it (up to a share of 1).
+	Conversion *float64 `yaml:"conversion,omitempty"`
+	// DealSize multiplies the amounts of deals won from now on.
+	DealSize *float64 `yaml:"deal_size,omitempty"`
+	// Spend is the new weekly spend of Channel, for the cost metrics.
+	Spend *float64 `yaml:"spend,omitempty"`
+	// ColdRate is the new share of waiting leads that go cold each week.
+	ColdRate *float64 `yaml:"cold_rate,omitempty"`
+	// Note says where the change came from (a scenario's intervention).
+	Note string `yaml:"note,omitempty"`
 }
 
 // Hire adds Count reps (or removes them, if negative) from forecast week

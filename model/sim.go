@@ -11,14 +11,17 @@ import (
 // workers share nothing but the plan (read-only) and the output arrays
 // (each trial writes only its own elements).
 type worker struct {
-	p   *plan
-	q   *params
-	par *rng.Stream   // parameter draws
-	tr  []*rng.Stream // transitions, per stage
-	arr []*rng.Stream // arrivals, per channel
-	amt *rng.Stream   // amounts of won deals
-	cap *rng.Stream   // acceptance and going cold in the hand-off queue
-	dl  *rng.Stream   // open deals with known amounts
+	p    *plan
+	q    *params       // this week's parameters: base, or an epoch's
+	base *params       // the trial's draws
+	qs   []*params     // per epoch, when the model has changes
+	e    int           // this week's epoch
+	par  *rng.Stream   // parameter draws
+	tr   []*rng.Stream // transitions, per stage
+	arr  []*rng.Stream // arrivals, per channel
+	amt  *rng.Stream   // amounts of won deals
+	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
+	dl   *rng.Stream   // open deals with known amounts
 
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
@@ -39,7 +42,13 @@ type trialTotals struct {
 }
 
 func newWorker(p *plan) *worker {
-	w := &worker{p: p, q: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
+	w := &worker{p: p, base: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
+	w.q = w.base
+	if p.changed() {
+		for range p.epochs {
+			w.qs = append(w.qs, newParams(p))
+		}
+	}
 	for range p.nS {
 		w.tr = append(w.tr, rng.NewStream())
 	}
@@ -60,7 +69,14 @@ func newWorker(p *plan) *worker {
 // its weekly cumulative revenue and wins in w.cumRev and w.cumWins.
 func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
 	p := w.p
-	w.q.draw(p, w.par, seed, trial, fixed)
+	w.base.draw(p, w.par, seed, trial, fixed)
+	w.q, w.e = w.base, 0
+	if w.qs != nil {
+		for e := range p.epochs {
+			w.qs[e].applyEpoch(w.base, p, &p.epochs[e])
+		}
+		w.q = w.qs[0]
+	}
 	for s := range p.nS {
 		w.tr[s].Reset(seed, trial, purposeTransitions, uint64(s))
 	}
@@ -72,6 +88,10 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
 	w.dl.Reset(seed, trial, purposeOpenDeals)
 	w.reset(weeks)
 	for t := range weeks {
+		if w.qs != nil && w.e+1 < len(p.epochs) && p.epochs[w.e+1].week == t {
+			w.e++
+			w.q = w.qs[w.e]
+		}
 		w.stepDeals(t)
 		for s := p.nS - 1; s >= 0; s-- {
 			for c := range p.nC {
@@ -380,7 +400,7 @@ func (w *worker) work(t int) {
 			w.settle(p.salesStart, c, acc, t, -1)
 		}
 		left := q - acc
-		cold := rng.Binomial(r, left, p.m.Reps.ColdRate)
+		cold := rng.Binomial(r, left, p.epochs[w.e].coldRate)
 		w.tot.cold += float64(cold)
 		w.queue[c] = left - cold
 	}

@@ -30,6 +30,9 @@ func (m *Model) Validate() error {
 		v.channel(fmt.Sprintf("channels[%s]", c.Name), i, c)
 	}
 	v.nonNeg("arrival_shock_cv", m.ArrivalShockCV)
+	for i, c := range m.Changes {
+		v.change(fmt.Sprintf("changes[%d]", i), c, stages, channels)
+	}
 	v.logNormal("deal_size", m.DealSize.LogNormal)
 	for i, d := range m.DealSize.Channels {
 		p := fmt.Sprintf("deal_size.channels[%d]", i)
@@ -203,5 +206,33 @@ func (v *validator) pipeline(m *Model, stages, channels map[string]int) {
 		p := fmt.Sprintf("pipeline.queue[%d]", i)
 		v.ref(p+".channel", q.Channel, channels)
 		v.check(q.Count >= 0, p+".count", "must be >= 0 (got %d)", q.Count)
+	}
+}
+
+func (v *validator) change(p string, c Change, stages, channels map[string]int) {
+	v.check(c.Week >= 0 && c.Week <= maxAgeWeeks, p+".week", "must be in 0..%d (got %d)", maxAgeWeeks, c.Week)
+	if c.Channel != "" {
+		v.ref(p+".channel", c.Channel, channels)
+	}
+	if c.Stage != "" {
+		v.ref(p+".stage", c.Stage, stages)
+	}
+	for _, f := range []struct {
+		name string
+		x    *float64
+	}{{"leads", c.Leads}, {"conversion", c.Conversion}, {"deal_size", c.DealSize}} {
+		if f.x != nil {
+			v.check(*f.x >= 0 && !math.IsInf(*f.x, 0), p+"."+f.name, "must be a factor >= 0 (got %v)", *f.x)
+		}
+	}
+	if c.DealSize != nil {
+		v.check(*c.DealSize > 0, p+".deal_size", "must be a factor > 0 (got %v)", *c.DealSize)
+	}
+	if c.Spend != nil {
+		v.check(*c.Spend >= 0 && !math.IsInf(*c.Spend, 0), p+".spend", "must be >= 0 (got %v)", *c.Spend)
+		v.check(c.Channel != "", p+".spend", "needs a channel")
+	}
+	if c.ColdRate != nil {
+		v.check(*c.ColdRate >= 0 && *c.ColdRate <= 1, p+".cold_rate", "must be a share in [0, 1] (got %v)", *c.ColdRate)
 	}
 }
