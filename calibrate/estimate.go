@@ -540,4 +540,5 @@ func (e *estimator) spendInto(ch *model.Channel, c int, y, f []float64) {
 		return
 	}
 	ch.Response = r
+	ch.Response.Range = []float64{slices.Min(xs), slices.Max(xs)}
 }

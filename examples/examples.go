@@ -25,6 +25,8 @@ var (
 	truthYAML []byte
 	//go:embed sample-spend.csv
 	spendCSV []byte
+	//go:embed sample-scenarios.yaml
+	scenariosYAML []byte
 )
 
 // HistoryGz returns the gzipped sample history (CSV).
@@ -35,3 +37,6 @@ func TruthYAML() []byte { return truthYAML }
 
 // SpendCSV returns the sample weekly spend per channel (CSV).
 func SpendCSV() []byte { return spendCSV }
+
+// ScenariosYAML returns the sample what-if scenarios.
+func ScenariosYAML() []byte { return scenariosYAML }

@@ -47,6 +47,9 @@ type Lead struct {
 	// Profile indexes the truth's Profiles: the lead's attribute levels.
 	Profile int
 	Score   int // lead score 0–100, when the truth has ScoreNoise
+	// Rep is the rep the lead is handed to if it reaches the hand-off
+	// stage, one of the truth's reps at random.
+	Rep string
 }
 
 // History is a generated history and the truth behind it.
@@ -163,6 +166,9 @@ func (g *gen) simulate(st *rng.Stream, c int, created time.Time, id string) Lead
 		q := g.profiles[l.Profile].Quality + t.ScoreNoise*st.NormFloat64()
 		l.Score = int(math.Round(100 / (1 + math.Exp(-q))))
 	}
+	if n := t.Reps.Count; n > 0 {
+		l.Rep = fmt.Sprintf("rep_%02d", 1+int(st.Uniform()*float64(n)))
+	}
 	ch := t.Channels[c]
 	l.Amount = math.Round(ch.DealMedian * math.Exp(t.DealLogSD*st.NormFloat64()))
 	at := created
@@ -206,7 +212,8 @@ func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, adv
 // it (later ones are not known yet), unrecorded losses left open, and the
 // amount from the opportunity stage on. Columns: lead_id, created_at,
 // channel, one <stage>_at per stage after the first, won_at, lost_at,
-// amount, then one column per attribute and lead_score. A share of rows
+// amount, rep (once handed to sales), then one column per attribute and
+// lead_score. A share of rows
 // (Dirty) is spoiled as described in Options.
 func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 	t := h.Truth
@@ -215,7 +222,7 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 	for _, s := range t.Stages[1:] {
 		header = append(header, s.Name+"_at")
 	}
-	header = append(header, "won_at", "lost_at", "amount")
+	header = append(header, "won_at", "lost_at", "amount", "rep")
 	for _, a := range t.Attributes {
 		header = append(header, a.Name)
 	}
@@ -225,10 +232,13 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	opp := -1
+	opp, sales := -1, -1
 	for s, st := range t.Stages {
 		if st.Name == t.OpportunityStage {
 			opp = s
+		}
+		if st.Name == t.SalesStart {
+			sales = s
 		}
 	}
 	st := rng.NewStream()
@@ -256,7 +266,11 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		if opp >= 0 && known(l.Reached[opp]) != "" || known(l.Won) != "" {
 			amount = strconv.FormatFloat(l.Amount, 'f', -1, 64)
 		}
-		row = append(row, known(l.Won), lost, amount)
+		rep := ""
+		if sales >= 0 && known(l.Reached[sales]) != "" {
+			rep = l.Rep
+		}
+		row = append(row, known(l.Won), lost, amount, rep)
 		for a, k := range h.Profiles[l.Profile].Levels {
 			row = append(row, t.Attributes[a].Levels[k])
 		}

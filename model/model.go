@@ -124,11 +124,22 @@ type Response struct {
 	// Cov is the covariance of (log Base, log Max, log HalfSpend) from the
 	// fit (Laplace approximation); empty for the default curve.
 	Cov [][]float64 `yaml:"cov,flow,omitempty"`
+	// Range is the lowest and highest weekly spend the fit saw; outside
+	// it the curve is extrapolated.
+	Range []float64 `yaml:"range,flow,omitempty"`
 	// Source is "fitted" (from a spend file), "default" (spend data that
 	// do not identify a curve: every lead bought, the current spend a third
 	// of the way to saturation, HalfSpend = 2 × WeeklySpend) or "given"
 	// (stated by a person, or a truth).
 	Source string `yaml:"source"`
+}
+
+// SpendRange returns the range of weekly spend the curve was fitted on.
+func (r *Response) SpendRange() (lo, hi float64, ok bool) {
+	if len(r.Range) != 2 {
+		return 0, 0, false
+	}
+	return r.Range[0], r.Range[1], true
 }
 
 // Leads returns the mean weekly leads at spend x.

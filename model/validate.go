@@ -160,6 +160,7 @@ func (v *validator) channel(p string, _ int, c Channel) {
 		v.nonNeg(p+".response.max", r.Max)
 		v.positive(p+".response.half_spend", r.HalfSpend)
 		v.check(r.Source == "fitted" || r.Source == "default" || r.Source == "given", p+".response.source", "must be fitted, default or given (got %q)", r.Source)
+		v.check(len(r.Range) == 0 || len(r.Range) == 2 && r.Range[0] <= r.Range[1], p+".response.range", "must be empty or [low, high]")
 		v.check(len(r.Cov) == 0 || len(r.Cov) == 3 && len(r.Cov[0]) == 3 && len(r.Cov[1]) == 3 && len(r.Cov[2]) == 3, p+".response.cov", "must be empty or 3×3")
 	}
 }

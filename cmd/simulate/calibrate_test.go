@@ -37,13 +37,13 @@ func history(t *testing.T, weeks string, extra string) string {
 // generated history: calibration still succeeds, and the report on stderr
 // shows each with its exact message, naming the file, line and field.
 func TestCalibrateReportsBadRows(t *testing.T) {
-	bad := "L0000001,2026-01-01T10:00,organic,,,,,,,,,manager,1-50,50\n" + // duplicate id
-		"X1,2026-13-01,organic,,,,,,,,,manager,1-50,50\n" +
-		"X2,2026-02-01T10:00,organic,2026-01-01T10:00,,,,,,,,manager,1-50,50\n" +
-		"X3,2026-02-01T10:00,organic,,,,,,,,-20,manager,1-50,50\n" +
+	bad := "L0000001,2026-01-01T10:00,organic,,,,,,,,,,manager,1-50,50\n" + // duplicate id
+		"X1,2026-13-01,organic,,,,,,,,,,manager,1-50,50\n" +
+		"X2,2026-02-01T10:00,organic,2026-01-01T10:00,,,,,,,,,manager,1-50,50\n" +
+		"X3,2026-02-01T10:00,organic,,,,,,,,-20,,manager,1-50,50\n" +
 		"X4,2026-02-01T10:00,organic\n" +
-		"X5,2026-02-01T10:00,organic,,,,,,2026-03-01T10:00,2026-03-02T10:00,,manager,1-50,50\n" +
-		",2026-02-01T10:00,organic,,,,,,,,,manager,1-50,50\n"
+		"X5,2026-02-01T10:00,organic,,,,,,2026-03-01T10:00,2026-03-02T10:00,,,manager,1-50,50\n" +
+		",2026-02-01T10:00,organic,,,,,,,,,,manager,1-50,50\n"
 	path := history(t, "30", bad)
 	n := strings.Count(readFile(t, path), "\n")
 	out := filepath.Join(filepath.Dir(path), "model.yaml")
@@ -58,7 +58,7 @@ func TestCalibrateReportsBadRows(t *testing.T) {
 		line(1) + `: created_at: "2026-13-01" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`,
 		line(2) + `: mql_at: 2026-01-01 10:00 is before created_at 2026-02-01 10:00`,
 		line(3) + `: amount: -20`,
-		line(4) + `: row: 3 fields, the header has 14`,
+		line(4) + `: row: 3 fields, the header has 15`,
 		line(5) + `: lost_at: won 2026-03-01 10:00, lost 2026-03-02 10:00`,
 		line(6) + `: lead_id: empty`,
 		"rejected 1: duplicate lead_id",

@@ -15,6 +15,7 @@ import (
 	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/scenarios"
 )
 
 var demoCmd = &command{
@@ -28,10 +29,13 @@ examples/sample-spend.csv, generated from examples/sample-truth.yaml). It
 calibrates a model from the history as of
 its last day, treating leads open for more than 26 weeks as lost, prints
 the calibration report and summary, then forecasts the next quarter with
-the chance of reaching --target.
+the chance of reaching --target, and compares the sample what-if
+scenarios (examples/sample-scenarios.yaml) with it on common random
+numbers.
 
 With --out DIR it also writes there the calibrated model (model.yaml), the
-forecast (forecast.json) and the calibration report (calibration.txt).
+forecast (forecast.json), the comparison (compare.json) and the
+calibration report (calibration.txt).
 
 Examples:
 
@@ -55,7 +59,7 @@ func (f *demoFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.trials, "trials", model.DefaultTrials, "Monte Carlo trials")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed; the same seed gives the same answer")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")
-	fs.StringVar(&f.out, "out", "", "directory to write model.yaml, forecast.json and calibration.txt")
+	fs.StringVar(&f.out, "out", "", "directory to write model.yaml, forecast.json, compare.json and calibration.txt")
 }
 
 func init() {
@@ -120,14 +124,27 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := writeForecastTable(e.stdout, r, fc); err != nil {
 		return err
 	}
+	file, err := scenarios.Decode(examples.ScenariosYAML())
+	if err != nil {
+		return fmt.Errorf("the embedded sample scenarios: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "\nWHAT IF (examples/sample-scenarios.yaml)\n")
+	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	if err != nil {
+		return err
+	}
+	cmp := newCompareJSON(c, f.target)
+	if err := writeCompareTable(e.stdout, c, cmp); err != nil {
+		return err
+	}
 	if f.out == "" {
 		return nil
 	}
-	return writeDemoOut(f.out, m, fc, append(report.Bytes(), summary.Bytes()...))
+	return writeDemoOut(f.out, m, fc, cmp, append(report.Bytes(), summary.Bytes()...))
 }
 
 // writeDemoOut writes the demo's files into dir, each whole or not at all.
-func writeDemoOut(dir string, m *model.Model, fc *forecastJSON, report []byte) error {
+func writeDemoOut(dir string, m *model.Model, fc *forecastJSON, cmp *compareJSON, report []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -139,10 +156,14 @@ func writeDemoOut(dir string, m *model.Model, fc *forecastJSON, report []byte) e
 	if err != nil {
 		return err
 	}
+	cb, err := json.MarshalIndent(cmp, "", "  ")
+	if err != nil {
+		return err
+	}
 	for _, file := range []struct {
 		name string
 		data []byte
-	}{{"model.yaml", mb.Bytes()}, {"forecast.json", append(fb, '\n')}, {"calibration.txt", report}} {
+	}{{"model.yaml", mb.Bytes()}, {"forecast.json", append(fb, '\n')}, {"compare.json", append(cb, '\n')}, {"calibration.txt", report}} {
 		if err := model.WriteFileAtomic(filepath.Join(dir, file.name), file.data); err != nil {
 			return err
 		}

@@ -1,0 +1,242 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/scenarios"
+)
+
+var compareCmd = &command{
+	Name:      "compare",
+	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json]",
+	Short:     "compare what-if scenarios with the baseline on common random numbers",
+	Long: `
+Compare applies each scenario of a scenario file to the model (the
+embedded sample company without --model) and runs the baseline and every
+scenario on the same trials: trial i of each run shares its parameter
+draws and random numbers, so the differences are the scenario's effect,
+not luck. For each scenario it prints the median revenue and, against the
+baseline, the mean paired difference in revenue, wins, win rate, SQLs and
+cost per win with their standard errors, and the share of trials in which
+the scenario does better. --json writes every metric and difference with
+quantiles and Monte Carlo standard errors.
+
+A scenario file names a baseline and lists scenarios, each a list of
+interventions from a week: budget (spend per channel, or a move of an
+amount or share between channels, through each channel's response to
+spend), campaign (volume and quality multipliers for a channel),
+sql_criteria (multipliers on the hand-off into SQL and on the stages from
+SQL on), reps (hires or departures, with ramp), sla (the weekly cold rate
+of leads waiting for a rep), deal_size and conversion (multipliers). See
+examples/sample-scenarios.yaml.
+
+Examples:
+
+	simulate compare --scenarios examples/sample-scenarios.yaml
+	simulate compare --model model.yaml --scenarios plans.yaml --target 800000 --json > compare.json
+
+Exit status is 0 on success, 1 on an error, 2 on a usage error.
+`,
+}
+
+type compareFlags struct {
+	runFlags
+	scenarios string
+	target    float64
+	json      bool
+}
+
+func (f *compareFlags) declare(fs *pflag.FlagSet) {
+	f.runFlags.declare(fs)
+	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
+	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target) for each run")
+	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+}
+
+func init() {
+	compareCmd.Run = runCompare
+	flagSets["compare"] = func(fs *pflag.FlagSet) { new(compareFlags).declare(fs) }
+}
+
+func runCompare(ctx context.Context, e *env, args []string) error {
+	var f compareFlags
+	fs := pflag.NewFlagSet("compare", pflag.ContinueOnError)
+	f.declare(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if f.scenarios == "" {
+		return usagef("--scenarios is required")
+	}
+	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
+		return usagef("--target must be a number >= 0")
+	}
+	m, err := f.load()
+	if err != nil {
+		return err
+	}
+	file, err := scenarios.ReadFile(f.scenarios)
+	if err != nil {
+		return err
+	}
+	c, err := compareScenarios(ctx, e, m, file, f.options())
+	if err != nil {
+		return err
+	}
+	doc := newCompareJSON(c, f.target)
+	if f.json {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(doc)
+	}
+	return writeCompareTable(e.stdout, c, doc)
+}
+
+// compareScenarios runs the comparison with a progress bar per run on a
+// terminal.
+func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options) (*scenarios.Comparison, error) {
+	o.Progress = nil
+	if e.terminal {
+		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)
+	}
+	return scenarios.Compare(ctx, m, file, *o)
+}
+
+type compareJSON struct {
+	Baseline  *forecastJSON  `json:"baseline"`
+	Scenarios []scenarioJSON `json:"scenarios"`
+}
+
+type scenarioJSON struct {
+	Name     string               `json:"name"`
+	Warnings []string             `json:"warnings"`
+	Forecast *forecastJSON        `json:"forecast"`
+	Delta    map[string]deltaJSON `json:"delta"`
+}
+
+// deltaJSON is a metric's paired difference: its summary, P(better) and
+// the paired and unpaired standard errors of its mean.
+type deltaJSON struct {
+	summaryJSON
+	PBetter     *float64 `json:"p_better"`
+	PBetterMCSE *float64 `json:"p_better_mcse"`
+	PairedSE    *float64 `json:"paired_se"`
+	UnpairedSE  *float64 `json:"unpaired_se"`
+}
+
+func (d deltaJSON) MarshalJSON() ([]byte, error) {
+	out := map[string]*float64{}
+	for k, v := range d.summaryJSON {
+		out[k] = v
+	}
+	out["p_better"], out["p_better_mcse"], out["paired_se"], out["unpaired_se"] = d.PBetter, d.PBetterMCSE, d.PairedSE, d.UnpairedSE
+	return json.Marshal(out)
+}
+
+func newCompareJSON(c *scenarios.Comparison, target float64) *compareJSON {
+	doc := &compareJSON{Baseline: newForecastJSON(c.Baseline, target)}
+	for _, o := range c.Scenarios {
+		s := scenarioJSON{Name: o.Name, Warnings: o.Warnings, Forecast: newForecastJSON(o.Result, target), Delta: map[string]deltaJSON{}}
+		if s.Warnings == nil {
+			s.Warnings = []string{}
+		}
+		for _, d := range o.Deltas {
+			s.Delta[d.Metric] = deltaJSON{summaryJSON: summaryOf(d.Summary), PBetter: num(d.PBetter), PBetterMCSE: num(d.PBetterMCSE),
+				PairedSE: num(d.PairedSE), UnpairedSE: num(d.UnpairedSE)}
+		}
+		doc.Scenarios = append(doc.Scenarios, s)
+	}
+	return doc
+}
+
+func writeCompareTable(w io.Writer, c *scenarios.Comparison, doc *compareJSON) error {
+	r := c.Baseline
+	fmt.Fprintf(w, "%d weeks from %s, %d trials, seed %d; differences are scenario minus baseline, paired trial by trial\n\n", r.Weeks, doc.Baseline.Start, r.Trials, r.Seed)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	head := "scenario\trevenue P50\tΔ revenue\tP(better)\tΔ wins\tΔ win rate\tΔ SQLs\tΔ cost/win\t"
+	if doc.Baseline.PTarget != nil {
+		head += "P(target)\t"
+	}
+	fmt.Fprintln(tw, head)
+	row := func(name string, f *forecastJSON, d map[string]deltaJSON) {
+		p50 := "-"
+		if v := f.Metrics["revenue"]["p50"]; v != nil {
+			p50 = thousands(*v)
+		}
+		cells := []string{name, p50}
+		for _, k := range []string{"revenue", "wins", "win_rate", "sql", "cost_per_win"} {
+			if d == nil {
+				cells = append(cells, "")
+				if k == "revenue" {
+					cells = append(cells, "")
+				}
+				continue
+			}
+			x := d[k]
+			cells = append(cells, signed(x.summaryJSON["mean"], k)+" ± "+plainSE(x.PairedSE, k))
+			if k == "revenue" {
+				cells = append(cells, fmt3(x.PBetter))
+			}
+		}
+		if f.PTarget != nil {
+			cells = append(cells, fmt.Sprintf("%.3f", *f.PTarget))
+		}
+		for _, c := range cells {
+			fmt.Fprintf(tw, "%s\t", c)
+		}
+		fmt.Fprintln(tw)
+	}
+	row(c.Baseline.Model, doc.Baseline, nil)
+	for i := range doc.Scenarios {
+		row(doc.Scenarios[i].Name, doc.Scenarios[i].Forecast, doc.Scenarios[i].Delta)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, s := range doc.Scenarios {
+		for _, warn := range s.Warnings {
+			fmt.Fprintf(w, "warning: %s: %s\n", s.Name, warn)
+		}
+	}
+	return nil
+}
+
+func signed(x *float64, metric string) string {
+	if x == nil {
+		return "-"
+	}
+	switch metric {
+	case "win_rate":
+		return fmt.Sprintf("%+.3f", *x)
+	case "revenue", "cost_per_win":
+		if *x >= 0 {
+			return "+" + thousands(*x)
+		}
+		return thousands(*x)
+	}
+	return fmt.Sprintf("%+.1f", *x)
+}
+
+// plainSE prints a standard error to two significant digits.
+func plainSE(x *float64, metric string) string {
+	if x != nil && metric == "win_rate" && *x < 0.001 {
+		return strconv.FormatFloat(*x, 'g', 2, 64)
+	}
+	return formatSE(x)
+}
+
+func fmt3(x *float64) string {
+	if x == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", *x)
+}

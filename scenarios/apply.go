@@ -1,0 +1,257 @@
+package scenarios
+
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Apply returns the model as scenario s changes it, with warnings (spend
+// taken outside the range seen in history, say). m is not changed: the
+// result shares m's data except its changes and hires, which are new.
+func Apply(m *model.Model, s Scenario) (*model.Model, []string, error) {
+	out := *m
+	out.Changes = slices.Clone(m.Changes)
+	out.Reps.Hires = slices.Clone(m.Reps.Hires)
+	out.Name = m.Name + ": " + s.Name
+	var warnings []string
+	for j, iv := range s.Interventions {
+		w, err := apply(&out, m, iv)
+		if err != nil {
+			return nil, nil, fmt.Errorf("scenario %q: interventions[%d]: %w", s.Name, j, err)
+		}
+		warnings = append(warnings, w...)
+	}
+	if err := out.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+	}
+	return &out, warnings, nil
+}
+
+func ptr(x float64) *float64 { return &x }
+
+func channel(m *model.Model, name string) (*model.Channel, error) {
+	for i := range m.Channels {
+		if m.Channels[i].Name == name {
+			return &m.Channels[i], nil
+		}
+	}
+	return nil, fmt.Errorf("no channel %q in the model", name)
+}
+
+func stageIndex(m *model.Model, name string) (int, error) {
+	if i := m.StageIndex(name); i >= 0 {
+		return i, nil
+	}
+	return 0, fmt.Errorf("no stage %q in the model", name)
+}
+
+func positive(what string, x float64) error {
+	if !(x > 0) || math.IsInf(x, 0) {
+		return fmt.Errorf("%s: must be > 0 (got %v)", what, x)
+	}
+	return nil
+}
+
+func week(w int) error {
+	if w < 0 || w > 520 {
+		return fmt.Errorf("week: must be in 0..520 (got %d)", w)
+	}
+	return nil
+}
+
+func apply(out, m *model.Model, iv Intervention) ([]string, error) {
+	switch {
+	case iv.Budget != nil:
+		return budget(out, m, iv.Budget)
+	case iv.Campaign != nil:
+		return nil, campaign(out, m, iv.Campaign)
+	case iv.SQLCriteria != nil:
+		return nil, sqlCriteria(out, m, iv.SQLCriteria)
+	case iv.Reps != nil:
+		if err := week(iv.Reps.Week); err != nil {
+			return nil, err
+		}
+		if iv.Reps.Hires == 0 {
+			return nil, fmt.Errorf("reps.hires: must not be 0")
+		}
+		out.Reps.Hires = append(out.Reps.Hires, model.Hire{Week: iv.Reps.Week, Count: iv.Reps.Hires})
+		return nil, nil
+	case iv.SLA != nil:
+		if err := week(iv.SLA.Week); err != nil {
+			return nil, err
+		}
+		if r := iv.SLA.ColdRate; !(r >= 0 && r <= 1) {
+			return nil, fmt.Errorf("sla.cold_rate: must be a share in [0, 1] (got %v)", r)
+		}
+		out.Changes = append(out.Changes, model.Change{Week: iv.SLA.Week, ColdRate: ptr(iv.SLA.ColdRate), Note: "sla"})
+		return nil, nil
+	case iv.DealSize != nil:
+		f := iv.DealSize
+		if err := factor(m, f, false); err != nil {
+			return nil, fmt.Errorf("deal_size.%w", err)
+		}
+		out.Changes = append(out.Changes, model.Change{Week: f.Week, Channel: f.Channel, DealSize: ptr(f.Factor), Note: "deal_size"})
+		return nil, nil
+	default:
+		f := iv.Conversion
+		if err := factor(m, f, true); err != nil {
+			return nil, fmt.Errorf("conversion.%w", err)
+		}
+		out.Changes = append(out.Changes, model.Change{Week: f.Week, Channel: f.Channel, Stage: f.Stage, Conversion: ptr(f.Factor), Note: "conversion"})
+		return nil, nil
+	}
+}
+
+func factor(m *model.Model, f *Factor, stages bool) error {
+	if err := week(f.Week); err != nil {
+		return err
+	}
+	if err := positive("factor", f.Factor); err != nil {
+		return err
+	}
+	if f.Channel != "" {
+		if _, err := channel(m, f.Channel); err != nil {
+			return fmt.Errorf("channel: %w", err)
+		}
+	}
+	if f.Stage != "" {
+		if !stages {
+			return fmt.Errorf("stage: deal sizes are per channel, not per stage")
+		}
+		if _, err := stageIndex(m, f.Stage); err != nil {
+			return fmt.Errorf("stage: %w", err)
+		}
+	}
+	return nil
+}
+
+// budget turns new weekly spends into changes of spend and of leads, the
+// latter by the ratio of each channel's response at the new spend to its
+// response at the current one.
+func budget(out, m *model.Model, b *Budget) ([]string, error) {
+	if err := week(b.Week); err != nil {
+		return nil, fmt.Errorf("budget.%w", err)
+	}
+	spend := map[string]float64{}
+	switch {
+	case b.Move != nil && len(b.Spend) > 0:
+		return nil, fmt.Errorf("budget: give spend or move, not both")
+	case b.Move != nil:
+		mv := b.Move
+		from, err := channel(m, mv.From)
+		if err != nil {
+			return nil, fmt.Errorf("budget.move.from: %w", err)
+		}
+		to, err := channel(m, mv.To)
+		if err != nil {
+			return nil, fmt.Errorf("budget.move.to: %w", err)
+		}
+		amount := mv.Amount
+		switch {
+		case (mv.Amount > 0) == (mv.Share > 0):
+			return nil, fmt.Errorf("budget.move: give an amount or a share (> 0), not both")
+		case mv.Share > 1:
+			return nil, fmt.Errorf("budget.move.share: must be in (0, 1] (got %v)", mv.Share)
+		case mv.Share > 0:
+			amount = mv.Share * from.WeeklySpend
+		}
+		if amount > from.WeeklySpend {
+			return nil, fmt.Errorf("budget.move.amount: %v is more than %s's weekly spend %v", amount, from.Name, from.WeeklySpend)
+		}
+		spend[from.Name] = from.WeeklySpend - amount
+		spend[to.Name] = to.WeeklySpend + amount
+	case len(b.Spend) > 0:
+		for name, x := range b.Spend {
+			if _, err := channel(m, name); err != nil {
+				return nil, fmt.Errorf("budget.spend: %w", err)
+			}
+			if !(x >= 0) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("budget.spend.%s: must be >= 0 (got %v)", name, x)
+			}
+			spend[name] = x
+		}
+	default:
+		return nil, fmt.Errorf("budget: give spend (per channel) or move")
+	}
+	var warnings []string
+	for _, name := range slices.Sorted(maps.Keys(spend)) {
+		ch, _ := channel(m, name)
+		x := spend[name]
+		r := ch.Response
+		if r == nil {
+			return nil, fmt.Errorf("budget: channel %s has no response to spend in the model (calibrate with --spend)", name)
+		}
+		now := r.Leads(ch.WeeklySpend)
+		if !(now > 0) {
+			return nil, fmt.Errorf("budget: channel %s's response gives no leads at its current spend", name)
+		}
+		if lo, hi, ok := r.SpendRange(); ok && (x < lo || x > hi) {
+			warnings = append(warnings, fmt.Sprintf("budget: %s at %.0f a week is outside the spend seen in history (%.0f to %.0f): its response is extrapolated", name, x, lo, hi))
+		}
+		if r.Source == "default" {
+			warnings = append(warnings, fmt.Sprintf("budget: %s's response is the default curve, not fitted to its spend", name))
+		}
+		out.Changes = append(out.Changes, model.Change{Week: b.Week, Channel: name, Leads: ptr(r.Leads(x) / now), Spend: ptr(x), Note: "budget"})
+	}
+	return warnings, nil
+}
+
+func campaign(out, m *model.Model, c *Campaign) error {
+	if err := week(c.Week); err != nil {
+		return fmt.Errorf("campaign.%w", err)
+	}
+	if _, err := channel(m, c.Channel); err != nil {
+		return fmt.Errorf("campaign.channel: %w", err)
+	}
+	if c.Volume == 0 && c.Quality == 0 && c.SalesQuality == 0 {
+		return fmt.Errorf("campaign: give volume, quality or sales_quality")
+	}
+	if c.Volume != 0 {
+		if err := positive("campaign.volume", c.Volume); err != nil {
+			return err
+		}
+		out.Changes = append(out.Changes, model.Change{Week: c.Week, Channel: c.Channel, Leads: ptr(c.Volume), Note: "campaign"})
+	}
+	sales := m.StageIndex(m.SalesStart)
+	for _, q := range []struct {
+		name   string
+		f      float64
+		lo, hi int
+	}{{"quality", c.Quality, 0, sales}, {"sales_quality", c.SalesQuality, sales, len(m.Stages)}} {
+		if q.f == 0 {
+			continue
+		}
+		if err := positive("campaign."+q.name, q.f); err != nil {
+			return err
+		}
+		for s := q.lo; s < q.hi; s++ {
+			out.Changes = append(out.Changes, model.Change{Week: c.Week, Channel: c.Channel, Stage: m.Stages[s].Name, Conversion: ptr(q.f), Note: "campaign"})
+		}
+	}
+	return nil
+}
+
+func sqlCriteria(out, m *model.Model, c *SQLCriteria) error {
+	if err := week(c.Week); err != nil {
+		return fmt.Errorf("sql_criteria.%w", err)
+	}
+	if err := positive("sql_criteria.handoff", c.Handoff); err != nil {
+		return err
+	}
+	if err := positive("sql_criteria.downstream", c.Downstream); err != nil {
+		return err
+	}
+	sql := m.StageIndex(m.SQLStage)
+	if sql < 1 {
+		return fmt.Errorf("sql_criteria: the SQL stage %q has no stage before it to qualify leads", m.SQLStage)
+	}
+	out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[sql-1].Name, Conversion: ptr(c.Handoff), Note: "sql_criteria"})
+	for s := sql; s < len(m.Stages); s++ {
+		out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[s].Name, Conversion: ptr(c.Downstream), Note: "sql_criteria"})
+	}
+	return nil
+}

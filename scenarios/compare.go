@@ -1,0 +1,121 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/stat"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Comparison is the baseline and every scenario run on the same trials.
+type Comparison struct {
+	Baseline  *model.Result
+	Scenarios []Outcome
+}
+
+// Outcome is one scenario's result and its paired differences from the
+// baseline, metric by metric.
+type Outcome struct {
+	Name     string
+	Warnings []string
+	Result   *model.Result
+	Deltas   []Delta
+}
+
+// Delta is a metric's per-trial difference, scenario minus baseline, on
+// common random numbers: its summary (mean, quantiles, each with its
+// MCSE), the share of trials in which the scenario is better, and the
+// standard error of the mean difference paired and, for contrast, as if
+// the two runs were independent.
+type Delta struct {
+	Metric      string
+	Summary     model.Summary
+	PBetter     float64
+	PBetterMCSE float64
+	PairedSE    float64
+	UnpairedSE  float64
+}
+
+// lowerIsBetter lists the metrics a scenario improves by lowering.
+var lowerIsBetter = map[string]bool{
+	"cold": true, "lost_opportunities": true, "spend": true, "cost_per_lead": true,
+	"cost_per_sql": true, "cost_per_win": true, "cycle_weeks": true,
+}
+
+// Compare runs the baseline model and each scenario of f applied to it
+// with the same options, so that trial i of every run shares its parameter
+// draws and random streams (common random numbers), and reports each
+// scenario's paired differences.
+func Compare(ctx context.Context, m *model.Model, f *File, o model.Options) (*Comparison, error) {
+	models := make([]*model.Model, len(f.Scenarios))
+	warnings := make([][]string, len(f.Scenarios))
+	for i, s := range f.Scenarios {
+		var err error
+		if models[i], warnings[i], err = Apply(m, s); err != nil {
+			return nil, err
+		}
+	}
+	base, err := model.Run(ctx, m, ptrOptions(o))
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	base.Model = f.Baseline
+	c := &Comparison{Baseline: base}
+	for i, s := range f.Scenarios {
+		r, err := model.Run(ctx, models[i], ptrOptions(o))
+		if err != nil {
+			return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+		}
+		r.Model = s.Name
+		c.Scenarios = append(c.Scenarios, Outcome{Name: s.Name, Warnings: warnings[i], Result: r, Deltas: deltas(base, r)})
+	}
+	return c, nil
+}
+
+// ptrOptions gives each run its own copy of the options (Run fills in
+// defaults).
+func ptrOptions(o model.Options) *model.Options { return &o }
+
+func deltas(base, r *model.Result) []Delta {
+	var out []Delta
+	for k, info := range r.Metrics {
+		a, b := base.Values[k], r.Values[k]
+		d := make([]float64, len(a))
+		var better, n float64
+		var aa, bb []float64
+		for i := range a {
+			d[i] = b[i] - a[i]
+			if math.IsNaN(d[i]) || math.IsInf(d[i], 0) {
+				continue
+			}
+			aa, bb = append(aa, a[i]), append(bb, b[i])
+			n++
+			if lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0 {
+				better++
+			}
+		}
+		x := Delta{Metric: info.Name, Summary: model.Summarize("delta."+info.Name, d), PBetter: math.NaN(), PBetterMCSE: math.NaN(),
+			PairedSE: math.NaN(), UnpairedSE: math.NaN()}
+		if n > 1 {
+			x.PBetter = better / n
+			x.PBetterMCSE = math.Sqrt(x.PBetter * (1 - x.PBetter) / n)
+			x.PairedSE = x.Summary.SD / math.Sqrt(n)
+			x.UnpairedSE = math.Sqrt((stat.Variance(aa, nil) + stat.Variance(bb, nil)) / n)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// Delta returns the outcome's difference in the named metric.
+func (o *Outcome) Delta(metric string) (Delta, bool) {
+	for _, d := range o.Deltas {
+		if d.Metric == metric {
+			return d, true
+		}
+	}
+	return Delta{}, false
+}

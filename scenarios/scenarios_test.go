@@ -1,0 +1,174 @@
+package scenarios_test
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/scenarios"
+)
+
+func decode(t *testing.T, text string) *scenarios.File {
+	t.Helper()
+	f, err := scenarios.Decode([]byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func compare(t *testing.T, m *model.Model, text string, trials int) *scenarios.Comparison {
+	t.Helper()
+	c, err := scenarios.Compare(context.Background(), m, decode(t, text), model.Options{Trials: trials, Seed: 11})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func delta(t *testing.T, o scenarios.Outcome, metric string) scenarios.Delta {
+	t.Helper()
+	d, ok := o.Delta(metric)
+	if !ok {
+		t.Fatalf("no delta for %s", metric)
+	}
+	return d
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, c := range []struct{ text, want string }{
+		{"scenarios:\n  - name: a\n    interventions:\n      - reps: {week: 1, hires: 2}\n        sla: {cold_rate: 0.1}\n", "scenarios[0].interventions[0]: has 2 kinds, want exactly one of budget, campaign, sql_criteria, reps, sla, deal_size, conversion"},
+		{"scenarios:\n  - name: a\n    interventions:\n      - reps: {week: 1, hirez: 2}\n", "line 4: scenarios[0].interventions[0].reps.hirez: unknown key"},
+		{"scenarios:\n  - interventions:\n      - reps: {hires: 2}\n", "scenarios[0].name: is missing"},
+		{"scenarios:\n  - name: a\n    interventions: [{reps: {hires: 1}}]\n  - name: a\n    interventions: [{reps: {hires: 1}}]\n", `scenarios[1].name: "a" is used twice`},
+		{"baseline: x\n", "scenarios: none given"},
+	} {
+		_, err := scenarios.Decode([]byte(c.text))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: error %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+func TestApplyErrors(t *testing.T) {
+	m := sample.Model()
+	for _, c := range []struct{ text, want string }{
+		{"budget: {move: {from: tv, to: webinar, share: 0.3}}", `scenario "s": interventions[0]: budget.move.from: no channel "tv" in the model`},
+		{"budget: {move: {from: paid_social, to: webinar, share: 1.5}}", `scenario "s": interventions[0]: budget.move.share: must be in (0, 1] (got 1.5)`},
+		{"budget: {move: {from: paid_social, to: webinar, amount: 99000}}", `scenario "s": interventions[0]: budget.move.amount: 99000 is more than paid_social's weekly spend 9000`},
+		{"campaign: {channel: paid_social}", `scenario "s": interventions[0]: campaign: give volume, quality or sales_quality`},
+		{"conversion: {stage: demo, factor: 1.2}", `scenario "s": interventions[0]: conversion.stage: no stage "demo" in the model`},
+		{"sla: {cold_rate: 2}", `scenario "s": interventions[0]: sla.cold_rate: must be a share in [0, 1] (got 2)`},
+		{"reps: {week: -1, hires: 2}", `scenario "s": interventions[0]: week: must be in 0..520 (got -1)`},
+	} {
+		f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - "+c.text+"\n")
+		_, _, err := scenarios.Apply(m, f.Scenarios[0])
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %q", c.text, err, c.want)
+		}
+	}
+}
+
+// TestApplyIsPure checks that applying a scenario leaves the baseline
+// model exactly as it was.
+func TestApplyIsPure(t *testing.T) {
+	m := sample.Model()
+	var before, after bytes.Buffer
+	m.Encode(&before)
+	f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - reps: {week: 3, hires: 2}\n      - budget: {move: {from: paid_social, to: webinar, share: 0.3}}\n      - sla: {cold_rate: 0.05}\n")
+	s, _, err := scenarios.Apply(m, f.Scenarios[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Encode(&after)
+	if !bytes.Equal(before.Bytes(), after.Bytes()) {
+		t.Fatal("Apply changed the baseline model")
+	}
+	if len(s.Reps.Hires) != 1 || len(s.Changes) != 3 {
+		t.Fatalf("scenario model: hires %v, changes %v", s.Reps.Hires, s.Changes)
+	}
+}
+
+// TestMoreRepsWhereCapacityBinds: the sample company's six reps run close
+// to capacity, so two more from week 0 raise wins; with capacity to spare
+// they change nothing beyond the Monte Carlo error.
+func TestMoreReps(t *testing.T) {
+	const text = "scenarios:\n  - name: two more reps\n    interventions:\n      - reps: {week: 0, hires: 2}\n"
+	m := sample.Model()
+	m.Reps.RampWeeks = 0
+	c := compare(t, m, text, 4000)
+	d := delta(t, c.Scenarios[0], "wins")
+	t.Logf("binding: wins %+.2f ± %.2f (paired SE), p_better %.3f; cold %+.1f", d.Summary.Mean, d.PairedSE, d.PBetter, delta(t, c.Scenarios[0], "cold").Summary.Mean)
+	if d.Summary.Mean < 4*d.PairedSE {
+		t.Errorf("two more reps where capacity binds: wins %+.2f ± %.2f, want a clear gain", d.Summary.Mean, d.PairedSE)
+	}
+	free := sample.Model()
+	free.Reps.WeeklyCapacity = 1000
+	c = compare(t, free, text, 4000)
+	d = delta(t, c.Scenarios[0], "wins")
+	t.Logf("demand-limited: wins %+.3f ± %.3f", d.Summary.Mean, d.PairedSE)
+	if math.Abs(d.Summary.Mean) > 4*d.PairedSE+1e-12 {
+		t.Errorf("two more reps with capacity to spare: wins %+.3f ± %.3f, want no change", d.Summary.Mean, d.PairedSE)
+	}
+}
+
+// TestCommonRandomNumbers shows why scenarios share trials: the standard
+// error of the paired difference in revenue is far below that of two
+// independent runs.
+func TestCommonRandomNumbers(t *testing.T) {
+	c := compare(t, sample.Model(), "scenarios:\n  - name: SLA\n    interventions:\n      - sla: {cold_rate: 0.1}\n", 4000)
+	d := delta(t, c.Scenarios[0], "revenue")
+	ratio := d.PairedSE / d.UnpairedSE
+	t.Logf("revenue: paired SE %.0f, unpaired SE %.0f, ratio %.3f", d.PairedSE, d.UnpairedSE, ratio)
+	if !(ratio < 0.5) {
+		t.Errorf("paired SE %.0f is not far below the unpaired %.0f (ratio %.2f)", d.PairedSE, d.UnpairedSE, ratio)
+	}
+}
+
+// TestBudgetFollowsResponse moves 30% of paid social's spend to webinars:
+// the change in leads must be what the two response curves say, within
+// 4 paired standard errors.
+func TestBudgetFollowsResponse(t *testing.T) {
+	m := sample.Model()
+	c := compare(t, m, "scenarios:\n  - name: move\n    interventions:\n      - budget: {move: {from: paid_social, to: webinar, share: 0.3}}\n", 4000)
+	want := 0.0
+	for _, name := range []string{"paid_social", "webinar"} {
+		for _, ch := range m.Channels {
+			if ch.Name != name {
+				continue
+			}
+			x := ch.WeeklySpend + 0.3*9000
+			if name == "paid_social" {
+				x = ch.WeeklySpend - 0.3*9000
+			}
+			want += ch.WeeklyLeads * (ch.Response.Leads(x)/ch.Response.Leads(ch.WeeklySpend) - 1) * 13
+		}
+	}
+	d := delta(t, c.Scenarios[0], "leads")
+	t.Logf("leads: %+.1f ± %.1f, the curves say %+.1f", d.Summary.Mean, d.PairedSE, want)
+	if math.Abs(d.Summary.Mean-want) > 4*d.PairedSE {
+		t.Errorf("leads %+.1f ± %.1f, want %+.1f", d.Summary.Mean, d.PairedSE, want)
+	}
+	if sp := delta(t, c.Scenarios[0], "spend").Summary.Mean; math.Abs(sp) > 1e-6 {
+		t.Errorf("a move changed total spend by %v", sp)
+	}
+	for _, w := range c.Scenarios[0].Warnings {
+		if !strings.Contains(w, "budget") {
+			t.Errorf("warning %q", w)
+		}
+	}
+}
+
+// TestSQLCriteria: a stricter hand-off lowers SQLs and raises the win rate.
+func TestSQLCriteria(t *testing.T) {
+	c := compare(t, sample.Model(), "scenarios:\n  - name: strict\n    interventions:\n      - sql_criteria: {handoff: 0.7, downstream: 1.3}\n", 4000)
+	sql, wr := delta(t, c.Scenarios[0], "sql"), delta(t, c.Scenarios[0], "win_rate")
+	t.Logf("sql %+.1f ± %.1f; win rate %+.4f ± %.4f", sql.Summary.Mean, sql.PairedSE, wr.Summary.Mean, wr.PairedSE)
+	if sql.Summary.Mean > -4*sql.PairedSE || wr.Summary.Mean < 4*wr.PairedSE {
+		t.Errorf("sql %+.1f ± %.1f, win rate %+.4f ± %.4f: want fewer SQLs and a higher win rate", sql.Summary.Mean, sql.PairedSE, wr.Summary.Mean, wr.PairedSE)
+	}
+}
