@@ -17,7 +17,7 @@ type worker struct {
 	qs   []*params     // per epoch, when the model has changes
 	e    int           // this week's epoch
 	par  *rng.Stream   // parameter draws
-	tr   []*rng.Stream // transitions, per stage
+	tr   []*rng.Stream // transitions, per stage and channel
 	arr  []*rng.Stream // arrivals, per channel
 	amt  *rng.Stream   // amounts of won deals
 	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
@@ -49,7 +49,7 @@ func newWorker(p *plan) *worker {
 			w.qs = append(w.qs, newParams(p))
 		}
 	}
-	for range p.nS {
+	for range p.nS * p.nC {
 		w.tr = append(w.tr, rng.NewStream())
 	}
 	for range p.nC {
@@ -78,7 +78,9 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
 		w.q = w.qs[0]
 	}
 	for s := range p.nS {
-		w.tr[s].Reset(seed, trial, purposeTransitions, uint64(s))
+		for c := range p.nC {
+			w.tr[s*p.nC+c].Reset(seed, trial, purposeTransitions, uint64(s), uint64(c))
+		}
 	}
 	for c := range p.nC {
 		w.arr[c].Reset(seed, trial, purposeArrivals, uint64(c))
@@ -159,7 +161,7 @@ func (w *worker) stepCohort(s, c, t int) {
 			n := int(cells[a])
 			cells[a] = 0
 			k := hs + p.slotOf[a]
-			leave, adv := exits(w.tr[s], n, w.q.cLeave[k], w.q.cAdv[k])
+			leave, adv := exits(w.tr[s*p.nC+c], n, w.q.cLeave[k], w.q.cAdv[k])
 			if s >= p.oppStage {
 				w.tot.lostO += float64(leave - adv)
 			}
@@ -226,7 +228,7 @@ func (w *worker) route(s, c, n, t int, cascaded bool) {
 		w.enter(dest[0], c, n, t, from)
 		return
 	}
-	k := rng.Multinomial(w.tr[s], n, w.q.destP[s], w.split[:len(dest)])
+	k := rng.Multinomial(w.tr[s*p.nC+c], n, w.q.destP[s], w.split[:len(dest)])
 	for j, d := range dest {
 		if k[j] > 0 {
 			w.enter(d, c, k[j], t, from)
@@ -259,7 +261,7 @@ func (w *worker) enter(d, c, n, t, from int) {
 func (w *worker) settle(d, c, n, t, from int) {
 	p := w.p
 	b := p.hz(d, c, 0)
-	leave, adv := exits(w.tr[d], n, w.q.entry(p, from, d, c), w.q.qAdv[b])
+	leave, adv := exits(w.tr[d*p.nC+c], n, w.q.entry(p, from, d, c), w.q.qAdv[b])
 	if d >= p.oppStage {
 		w.tot.lostO += float64(leave - adv)
 	}

@@ -62,3 +62,36 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepAndGoal runs both commands on the embedded sample and checks
+// their output and flag errors.
+func TestSweepAndGoal(t *testing.T) {
+	out, errOut, code := simulateCmd("sweep", "--lever", "reps", "--range", "2:6:2", "--trials", "300", "--target", "800000")
+	if code != 0 {
+		t.Fatalf("sweep: exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 6 || !strings.Contains(out, "P(revenue >= 800,000)") {
+		t.Errorf("sweep table:\n%s", out)
+	}
+	out, _, code = simulateCmd("goal", "--lever", "reps", "--target", "1e9", "--trials", "300")
+	if code != 0 || !strings.HasPrefix(out, "reps cannot reach P(revenue >= 1,000,000,000) >= 0.80 in its range: at 12 it is 0.000") {
+		t.Errorf("goal out of reach: exit %d, %q", code, out)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep"}, "simulate sweep: --lever is required"},
+		{[]string{"sweep", "--lever", "tv"}, `simulate sweep: unknown lever "tv"`},
+		{[]string{"sweep", "--lever", "reps", "--range", "5:1"}, `simulate sweep: --range "5:1": want A <= B and STEP > 0`},
+		{[]string{"goal", "--lever", "reps"}, "simulate goal: --target is required"},
+		{[]string{"goal", "--lever", "cold_rate", "--target", "1"}, "simulate goal: goal needs a lever where more never lowers revenue"},
+		{[]string{"goal", "--lever", "reps", "--target", "1", "--confidence", "1.5"}, "simulate goal: --confidence must be in (0, 1)"},
+	} {
+		_, errOut, code := simulateCmd(c.args...)
+		if code != 2 || !strings.HasPrefix(errOut, c.want) {
+			t.Errorf("simulate %v: exit %d, %q; want 2 and %q", c.args, code, errOut, c.want)
+		}
+	}
+}

@@ -1,0 +1,177 @@
+package scenarios
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Lever is one planning lever a sweep varies or a goal seeks: it makes a
+// model with the lever at a value.
+type Lever struct {
+	Name string
+	// Integer levers take whole values (reps).
+	Integer bool
+	set     func(m *model.Model, v float64) (*model.Model, []string, error)
+}
+
+// Levers lists the lever names ParseLever knows.
+const Levers = "reps (team size), spend:CHANNEL (that channel's weekly spend), budget (total weekly spend at the current mix), cold_rate (weekly share of waiting leads that go cold)"
+
+// ParseLever returns the named lever for model m.
+func ParseLever(m *model.Model, name string) (*Lever, error) {
+	switch {
+	case name == "reps":
+		return &Lever{Name: name, Integer: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+			if v < 0 || v != math.Trunc(v) {
+				return nil, nil, fmt.Errorf("reps: %v is not a whole number of reps >= 0", v)
+			}
+			out := *m
+			out.Reps.Count = int(v)
+			return &out, nil, nil
+		}}, nil
+	case strings.HasPrefix(name, "spend:"):
+		ch := strings.TrimPrefix(name, "spend:")
+		if _, err := channel(m, ch); err != nil {
+			return nil, fmt.Errorf("lever %s: %w", name, err)
+		}
+		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+			return Apply(m, Scenario{Name: fmt.Sprintf("%s = %g", name, v), Interventions: []Intervention{{Budget: &Budget{Spend: map[string]float64{ch: v}}}}})
+		}}, nil
+	case name == "budget":
+		total := 0.0
+		for _, c := range m.Channels {
+			total += c.WeeklySpend
+		}
+		if total <= 0 {
+			return nil, fmt.Errorf("lever budget: the model has no spend")
+		}
+		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+			spend := map[string]float64{}
+			for _, c := range m.Channels {
+				if c.WeeklySpend > 0 {
+					spend[c.Name] = c.WeeklySpend * v / total
+				}
+			}
+			return Apply(m, Scenario{Name: fmt.Sprintf("budget = %g", v), Interventions: []Intervention{{Budget: &Budget{Spend: spend}}}})
+		}}, nil
+	case name == "cold_rate":
+		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+			return Apply(m, Scenario{Name: fmt.Sprintf("cold_rate = %g", v), Interventions: []Intervention{{SLA: &SLA{ColdRate: v}}}})
+		}}, nil
+	}
+	return nil, fmt.Errorf("unknown lever %q; levers are %s", name, Levers)
+}
+
+// Point is a sweep's result at one lever value.
+type Point struct {
+	Value       float64
+	Revenue     model.Summary
+	Wins        model.Summary
+	PTarget     float64 // NaN without a target
+	PTargetMCSE float64
+	Warnings    []string
+}
+
+// Eval runs the model with the lever at v on options o (the same seed at
+// every value, so that points differ by the lever, not by luck).
+func (l *Lever) Eval(ctx context.Context, m *model.Model, v, target float64, o model.Options) (*Point, error) {
+	mv, warnings, err := l.set(m, v)
+	if err != nil {
+		return nil, err
+	}
+	r, err := model.Run(ctx, mv, &o)
+	if err != nil {
+		return nil, fmt.Errorf("%s = %g: %w", l.Name, v, err)
+	}
+	rev, _ := r.Metric("revenue")
+	wins, _ := r.Metric("wins")
+	pt := &Point{Value: v, Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN(), Warnings: warnings}
+	if !math.IsNaN(target) {
+		pt.PTarget, pt.PTargetMCSE, _ = r.PTarget("revenue", target)
+	}
+	return pt, nil
+}
+
+// Sweep evaluates the lever at each value.
+func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, target float64, o model.Options) ([]Point, error) {
+	var out []Point
+	for _, v := range values {
+		pt, err := l.Eval(ctx, m, v, target, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *pt)
+	}
+	return out, nil
+}
+
+// Goal is a goal seek's answer.
+type Goal struct {
+	// Reached says whether some value in the range reaches the confidence;
+	// Value is the smallest such value found (to Step), and At its point.
+	Reached bool
+	Value   float64
+	At      *Point
+	// Below is the point just under Value (one step), or, when the range
+	// cannot reach the target, the point at the top of the range.
+	Below *Point
+	Evals int
+}
+
+// Seek finds the smallest lever value in [lo, hi] whose P(revenue >=
+// target) reaches confidence, by bisection to step (1 for whole-number
+// levers), assuming more of the lever never lowers revenue (reps, spend,
+// budget). With common random numbers that holds trial by trial up to the
+// lever's effect on the random streams, so the answer is the one an
+// exhaustive sweep at that step with the same seed would give wherever
+// P(target) rises with the lever.
+func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
+	if l.Integer {
+		lo, hi, step = math.Ceil(lo), math.Floor(hi), math.Max(1, math.Round(step))
+	}
+	if !(lo <= hi) || !(step > 0) {
+		return nil, fmt.Errorf("goal: empty range %g..%g", lo, hi)
+	}
+	g := &Goal{}
+	eval := func(v float64) (*Point, error) {
+		g.Evals++
+		return l.Eval(ctx, m, v, target, o)
+	}
+	top, err := eval(hi)
+	if err != nil {
+		return nil, err
+	}
+	if top.PTarget < confidence {
+		g.Below = top
+		return g, nil
+	}
+	bottom, err := eval(lo)
+	if err != nil {
+		return nil, err
+	}
+	if bottom.PTarget >= confidence {
+		g.Reached, g.Value, g.At = true, lo, bottom
+		return g, nil
+	}
+	// Invariant: P(lo) < confidence <= P(hi); values on the grid lo + k·step.
+	below, at := bottom, top
+	for hi-lo > step*(1+1e-9) {
+		k := math.Floor((hi - lo) / step / 2)
+		mid := lo + k*step
+		pt, err := eval(mid)
+		if err != nil {
+			return nil, err
+		}
+		if pt.PTarget >= confidence {
+			hi, at = mid, pt
+		} else {
+			lo, below = mid, pt
+		}
+	}
+	g.Reached, g.Value, g.At, g.Below = true, hi, at, below
+	return g, nil
+}

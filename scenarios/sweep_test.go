@@ -1,0 +1,88 @@
+package scenarios_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/scenarios"
+)
+
+// TestSeekMatchesSweep checks goal seek against brute force: on the team
+// size, where capacity binds, an exhaustive sweep with the same seed finds
+// the smallest team whose P(revenue >= target) reaches the confidence, and
+// the bisection must return that team, in fewer runs.
+func TestSeekMatchesSweep(t *testing.T) {
+	m := sample.Model()
+	m.Reps.ColdRate = 0.5
+	ctx := context.Background()
+	o := model.Options{Trials: 2000, Seed: 5}
+	lever, err := scenarios.ParseLever(m, "reps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const target, confidence = 700000, 0.5
+	var values []float64
+	for v := 1.0; v <= 8; v++ {
+		values = append(values, v)
+	}
+	pts, err := lever.Sweep(ctx, m, values, target, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.NaN()
+	for i, p := range pts {
+		t.Logf("reps %v: P(revenue >= %v) = %.3f ± %.3f", p.Value, target, p.PTarget, p.PTargetMCSE)
+		if i > 0 && p.PTarget+4*p.PTargetMCSE < pts[i-1].PTarget {
+			t.Errorf("P(target) falls from %.3f to %.3f as reps rise", pts[i-1].PTarget, p.PTarget)
+		}
+		if math.IsNaN(want) && p.PTarget >= confidence {
+			want = p.Value
+		}
+	}
+	if math.IsNaN(want) || want == 1 || want == 8 {
+		t.Fatalf("the threshold %v is not inside the range; the test needs one", want)
+	}
+	g, err := lever.Seek(ctx, m, 1, 8, 1, target, confidence, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Reached || g.Value != want || g.At.PTarget < confidence || g.Below.PTarget >= confidence {
+		t.Fatalf("goal: %+v; the sweep says %v reps", g, want)
+	}
+	if g.Evals >= len(values) {
+		t.Errorf("goal took %d runs, the sweep %d", g.Evals, len(values))
+	}
+}
+
+// TestSeekOutOfReach: a target no team in the range reaches gets a clear
+// no, with the best the range does.
+func TestSeekOutOfReach(t *testing.T) {
+	m := sample.Model()
+	lever, _ := scenarios.ParseLever(m, "reps")
+	g, err := lever.Seek(context.Background(), m, 1, 12, 1, 1e9, 0.8, model.Options{Trials: 500, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Reached || g.Below == nil || g.Below.Value != 12 || g.Below.PTarget != 0 {
+		t.Fatalf("goal %+v, want not reached with the top of the range", g)
+	}
+}
+
+func TestLeverErrors(t *testing.T) {
+	m := sample.Model()
+	for _, c := range []struct{ name, want string }{
+		{"tv", `unknown lever "tv"; levers are ` + scenarios.Levers},
+		{"spend:tv", `lever spend:tv: no channel "tv" in the model`},
+	} {
+		if _, err := scenarios.ParseLever(m, c.name); err == nil || err.Error() != c.want {
+			t.Errorf("%s: error %v, want %q", c.name, err, c.want)
+		}
+	}
+	lever, _ := scenarios.ParseLever(m, "reps")
+	if _, err := lever.Eval(context.Background(), m, 2.5, math.NaN(), model.Options{Trials: 10}); err == nil || err.Error() != "reps: 2.5 is not a whole number of reps >= 0" {
+		t.Errorf("reps 2.5: error %v", err)
+	}
+}
