@@ -3,6 +3,7 @@ module github.com/funnelsim/funnelsim
 go 1.26.8
 
 require (
+	github.com/expr-lang/expr v1.17.8
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/pflag v1.1.0
 	go.yaml.in/yaml/v3 v3.0.6

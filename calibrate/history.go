@@ -12,8 +12,24 @@ var DefaultStages = []string{"lead", "mql", "sal", "sql", "opportunity", "propos
 // History is a set of leads read from one or more files.
 type History struct {
 	Stages []string // in funnel order; Stages[0] is entered on creation
-	Leads  []Lead
-	Report *Report
+	// Attributes names the leads file's other columns (job level, company
+	// size, lead score...), as identifiers: lower case, with any character
+	// other than a letter, digit or underscore made an underscore.
+	Attributes []string
+	Leads      []Lead
+	Report     *Report
+}
+
+// Filter returns the history of the leads for which keep is true, sharing
+// their data and the report.
+func (h *History) Filter(keep func(*Lead) bool) *History {
+	out := &History{Stages: h.Stages, Attributes: h.Attributes, Report: h.Report}
+	for i := range h.Leads {
+		if keep(&h.Leads[i]) {
+			out.Leads = append(out.Leads, h.Leads[i])
+		}
+	}
+	return out
 }
 
 // Lead is one lead's recorded history.
@@ -26,8 +42,10 @@ type Lead struct {
 	Reached   []time.Time
 	Won, Lost time.Time
 	Amount    float64 // NaN when not recorded
-	File      string
-	Line      int
+	// Attrs holds the lead's values of the history's Attributes.
+	Attrs []string
+	File  string
+	Line  int
 }
 
 // Created is when the lead entered the funnel.

@@ -105,10 +105,14 @@ type reader struct {
 	byID map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
 	mapped map[string]bool
-	// names interns channel and rep names; block is the spare part of
-	// the block that leads' stage times are cut from.
-	names map[string]string
-	block []time.Time
+	// names interns channel, rep and attribute values; block and
+	// attrBlock are the spare parts of the blocks that leads' stage times
+	// and attribute values are cut from.
+	names     map[string]string
+	block     []time.Time
+	attrBlock []string
+	// attrCols are the leads file's attribute columns.
+	attrCols []int
 	// event logs: ids whose creation was not among their events
 	noCreation map[string]bool
 }
@@ -167,6 +171,9 @@ func (rd *reader) file(f File) error {
 	shape, err := rd.shape(f.Name, cols)
 	if err != nil {
 		return err
+	}
+	if _, primary := cols["created_at"]; primary && shape != Event && rd.attrCols == nil {
+		rd.attributes(header, cols)
 	}
 	src := model.SourceFile{Path: f.Name}
 	for {
@@ -262,6 +269,51 @@ func (rd *reader) times() []time.Time {
 	return t
 }
 
+// attributes takes the leads file's columns that are not canonical as the
+// history's attributes.
+func (rd *reader) attributes(header []string, cols columns) {
+	used := map[int]bool{}
+	for _, i := range cols {
+		used[i] = true
+	}
+	rd.attrCols = []int{}
+	for i, h := range header {
+		if used[i] {
+			continue
+		}
+		rd.attrCols = append(rd.attrCols, i)
+		rd.h.Attributes = append(rd.h.Attributes, identifier(h))
+	}
+}
+
+// identifier makes a column name a variable name for attribute rules.
+func identifier(h string) string {
+	b := []byte(strings.ToLower(strings.TrimSpace(h)))
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && i > 0 || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}
+
+// attrs returns a lead's attribute values from its row.
+func (rd *reader) attrs(rec []string) []string {
+	n := len(rd.attrCols)
+	if n == 0 {
+		return nil
+	}
+	if len(rd.attrBlock) < n {
+		rd.attrBlock = make([]string, 4096*n)
+	}
+	v := rd.attrBlock[:n:n]
+	rd.attrBlock = rd.attrBlock[n:]
+	for k, i := range rd.attrCols {
+		v[k] = rd.intern(strings.TrimSpace(rec[i]))
+	}
+	return v
+}
+
 // canonical lists the column names the reader knows.
 func (rd *reader) canonical() []string {
 	canon := []string{"lead_id", "created_at", "channel", "rep", "amount", "stage", "at", "won_at", "lost_at", "outcome", "closed_at"}
@@ -336,6 +388,9 @@ func (rd *reader) wide(src *model.SourceFile, line int, cols columns, rec []stri
 	}
 	_, primary := cols["created_at"]
 	l := Lead{ID: strings.Clone(id), File: src.Path, Line: line, Amount: math.NaN(), Reached: rd.times()}
+	if primary {
+		l.Attrs = rd.attrs(rec)
+	}
 	e := rd.parseWide(cols, rec, &l, primary)
 	if e != nil {
 		rep.reject(src, line, e.field, e.reason, e.detail)

@@ -6,20 +6,30 @@ import (
 	"math"
 	"slices"
 
+	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 )
 
+// Evidence is the history a model was calibrated from and how, for
+// interventions that re-estimate the funnel on part of it (attribute
+// rules). Nil where there is none.
+type Evidence struct {
+	History *calibrate.History
+	Options calibrate.Options
+}
+
 // Apply returns the model as scenario s changes it, with warnings (spend
-// taken outside the range seen in history, say). m is not changed: the
-// result shares m's data except its changes and hires, which are new.
-func Apply(m *model.Model, s Scenario) (*model.Model, []string, error) {
+// taken outside the range seen in history, say) and notes on what rules
+// found. m is not changed: the result shares m's data except its changes
+// and hires, which are new. ev is needed only by attribute rules.
+func Apply(m *model.Model, s Scenario, ev *Evidence) (*model.Model, []string, error) {
 	out := *m
 	out.Changes = slices.Clone(m.Changes)
 	out.Reps.Hires = slices.Clone(m.Reps.Hires)
 	out.Name = m.Name + ": " + s.Name
 	var warnings []string
 	for j, iv := range s.Interventions {
-		w, err := apply(&out, m, iv)
+		w, err := apply(&out, m, iv, ev)
 		if err != nil {
 			return nil, nil, fmt.Errorf("scenario %q: interventions[%d]: %w", s.Name, j, err)
 		}
@@ -63,12 +73,14 @@ func week(w int) error {
 	return nil
 }
 
-func apply(out, m *model.Model, iv Intervention) ([]string, error) {
+func apply(out, m *model.Model, iv Intervention, ev *Evidence) ([]string, error) {
 	switch {
 	case iv.Budget != nil:
 		return budget(out, m, iv.Budget)
 	case iv.Campaign != nil:
 		return nil, campaign(out, m, iv.Campaign)
+	case iv.SQLCriteria != nil && iv.SQLCriteria.Rule != "":
+		return sqlRule(out, m, iv.SQLCriteria, ev)
 	case iv.SQLCriteria != nil:
 		return nil, sqlCriteria(out, m, iv.SQLCriteria)
 	case iv.Reps != nil:
@@ -254,4 +266,100 @@ func sqlCriteria(out, m *model.Model, c *SQLCriteria) error {
 		out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[s].Name, Conversion: ptr(c.Downstream), Note: "sql_criteria"})
 	}
 	return nil
+}
+
+// sqlRule applies an SQL definition given as a rule on lead attributes: of
+// the leads that entered the stage before SQL, the share π that pass the
+// rule qualify, converting as passing leads did; from SQL on, every stage
+// converts as the passing leads' funnel, re-estimated on them alone, says.
+// So the conversion into SQL is multiplied by π·c⁺/c and each later one by
+// c⁺/c, where c⁺ and c are the passing and all leads' eventual conversions
+// (posterior means, over all channels).
+func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error) {
+	if err := week(c.Week); err != nil {
+		return nil, fmt.Errorf("sql_criteria.%w", err)
+	}
+	if c.Handoff != 0 || c.Downstream != 0 {
+		return nil, fmt.Errorf("sql_criteria: give a rule or handoff and downstream, not both")
+	}
+	if ev == nil || ev.History == nil {
+		return nil, fmt.Errorf("sql_criteria.rule: needs the history the model came from (--history)")
+	}
+	rule, err := CompileRule(c.Rule, ev.History)
+	if err != nil {
+		return nil, fmt.Errorf("sql_criteria.%w", err)
+	}
+	sql := m.StageIndex(m.SQLStage)
+	if sql < 1 {
+		return nil, fmt.Errorf("sql_criteria: the SQL stage %q has no stage before it to qualify leads", m.SQLStage)
+	}
+	var matchErr error
+	pass := ev.History.Filter(func(l *calibrate.Lead) bool {
+		ok, err := rule.Match(l)
+		if err != nil && matchErr == nil {
+			matchErr = err
+		}
+		return ok
+	})
+	if matchErr != nil {
+		return nil, fmt.Errorf("sql_criteria.%w", matchErr)
+	}
+	all := *ev.History
+	all.Report, pass.Report = &calibrate.Report{}, &calibrate.Report{}
+	mAll, err := calibrate.Estimate(&all, ev.Options)
+	if err != nil {
+		return nil, fmt.Errorf("sql_criteria: re-estimating all leads: %w", err)
+	}
+	mPass, err := calibrate.Estimate(pass, ev.Options)
+	if err != nil {
+		return nil, fmt.Errorf("sql_criteria: re-estimating the %d leads that pass the rule: %w", len(pass.Leads), err)
+	}
+	cAll, err := overallConversion(mAll)
+	if err != nil {
+		return nil, err
+	}
+	cPass, err := overallConversion(mPass)
+	if err != nil {
+		return nil, err
+	}
+	asOf := mAll.AsOf.Time
+	entered, passed := 0, 0
+	for i := range ev.History.Leads {
+		l := &ev.History.Leads[i]
+		if t := l.Reached[sql-1]; !t.IsZero() && t.Before(asOf) {
+			entered++
+			if ok, _ := rule.Match(l); ok {
+				passed++
+			}
+		}
+	}
+	if entered == 0 || passed == 0 {
+		return nil, fmt.Errorf("sql_criteria.rule: %d of %d leads that reached %s pass it; nothing to estimate from", passed, entered, m.Stages[sql-1].Name)
+	}
+	pi := float64(passed) / float64(entered)
+	handoff := pi * cPass[sql-1] / cAll[sql-1]
+	out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[sql-1].Name, Conversion: ptr(handoff), Note: "sql_criteria rule: " + c.Rule})
+	note := fmt.Sprintf("sql_criteria: %d of %d leads that reached %s pass the rule (%.0f%%): conversion into %s ×%.2f", passed, entered, m.Stages[sql-1].Name, 100*pi, m.SQLStage, handoff)
+	for s := sql; s < len(m.Stages); s++ {
+		f := cPass[s] / cAll[s]
+		out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[s].Name, Conversion: ptr(f), Note: "sql_criteria rule: " + c.Rule})
+		note += fmt.Sprintf(", %s ×%.2f", m.Stages[s].Name, f)
+	}
+	return []string{note + fmt.Sprintf(" (re-estimated on the %d passing leads)", len(pass.Leads))}, nil
+}
+
+// overallConversion is each stage's eventual conversion over all channels,
+// at the posterior means.
+func overallConversion(m *model.Model) ([]float64, error) {
+	conv, err := model.Conversions(m, 400, 1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(m.Stages))
+	for _, k := range conv {
+		if k.Channel == "" {
+			out[m.StageIndex(k.Stage)] = k.Mean
+		}
+	}
+	return out, nil
 }

@@ -48,29 +48,48 @@ var lowerIsBetter = map[string]bool{
 // Compare runs the baseline model and each scenario of f applied to it
 // with the same options, so that trial i of every run shares its parameter
 // draws and random streams (common random numbers), and reports each
-// scenario's paired differences.
-func Compare(ctx context.Context, m *model.Model, f *File, o model.Options) (*Comparison, error) {
+// scenario's paired differences. ev, the history behind m, is needed only
+// by attribute rules.
+func Compare(ctx context.Context, m *model.Model, f *File, o model.Options, ev *Evidence) (*Comparison, error) {
 	models := make([]*model.Model, len(f.Scenarios))
 	warnings := make([][]string, len(f.Scenarios))
 	for i, s := range f.Scenarios {
 		var err error
-		if models[i], warnings[i], err = Apply(m, s); err != nil {
+		if models[i], warnings[i], err = Apply(m, s, ev); err != nil {
 			return nil, err
 		}
 	}
-	base, err := model.Run(ctx, m, ptrOptions(o))
+	names := make([]string, len(f.Scenarios))
+	for i, s := range f.Scenarios {
+		names[i] = s.Name
+	}
+	m2 := *m
+	m2.Name = f.Baseline
+	c, err := CompareModels(ctx, &m2, models, names, o)
+	if err != nil {
+		return nil, err
+	}
+	for i := range c.Scenarios {
+		c.Scenarios[i].Warnings = warnings[i]
+	}
+	return c, nil
+}
+
+// CompareModels runs a baseline and changed models on the same trials and
+// reports the paired differences, as Compare does for a scenario file.
+func CompareModels(ctx context.Context, base *model.Model, changed []*model.Model, names []string, o model.Options) (*Comparison, error) {
+	b, err := model.Run(ctx, base, ptrOptions(o))
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)
 	}
-	base.Model = f.Baseline
-	c := &Comparison{Baseline: base}
-	for i, s := range f.Scenarios {
-		r, err := model.Run(ctx, models[i], ptrOptions(o))
+	c := &Comparison{Baseline: b}
+	for i, m := range changed {
+		r, err := model.Run(ctx, m, ptrOptions(o))
 		if err != nil {
-			return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+			return nil, fmt.Errorf("scenario %q: %w", names[i], err)
 		}
-		r.Model = s.Name
-		c.Scenarios = append(c.Scenarios, Outcome{Name: s.Name, Warnings: warnings[i], Result: r, Deltas: deltas(base, r)})
+		r.Model = names[i]
+		c.Scenarios = append(c.Scenarios, Outcome{Name: names[i], Result: r, Deltas: deltas(b, r)})
 	}
 	return c, nil
 }

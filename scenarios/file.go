@@ -60,14 +60,17 @@ type Campaign struct {
 	SalesQuality float64 `yaml:"sales_quality,omitempty"`
 }
 
-// SQLCriteria changes the SQL definition by explicit multipliers: Handoff
-// on the conversion into the SQL stage (stricter criteria: fewer SQLs) and
-// Downstream on the conversion of the SQL stage and every later one (the
-// SQLs that pass are better).
+// SQLCriteria changes the SQL definition, either by a Rule on lead
+// attributes, evaluated on the history (the funnel is re-estimated for the
+// leads that pass), or by explicit multipliers: Handoff on the conversion
+// into the SQL stage (stricter criteria: fewer SQLs) and Downstream on the
+// conversion of the SQL stage and every later one (the SQLs that pass are
+// better).
 type SQLCriteria struct {
 	Week       int     `yaml:"week"`
-	Handoff    float64 `yaml:"handoff"`
-	Downstream float64 `yaml:"downstream"`
+	Rule       string  `yaml:"rule,omitempty"`
+	Handoff    float64 `yaml:"handoff,omitempty"`
+	Downstream float64 `yaml:"downstream,omitempty"`
 }
 
 // Reps hires (or, negative, loses) reps from a week; hires ramp up over

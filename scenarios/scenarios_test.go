@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -23,7 +24,7 @@ func decode(t *testing.T, text string) *scenarios.File {
 
 func compare(t *testing.T, m *model.Model, text string, trials int) *scenarios.Comparison {
 	t.Helper()
-	c, err := scenarios.Compare(context.Background(), m, decode(t, text), model.Options{Trials: trials, Seed: 11})
+	c, err := scenarios.Compare(context.Background(), m, decode(t, text), model.Options{Trials: trials, Seed: 11}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +67,7 @@ func TestApplyErrors(t *testing.T) {
 		{"reps: {week: -1, hires: 2}", `scenario "s": interventions[0]: week: must be in 0..520 (got -1)`},
 	} {
 		f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - "+c.text+"\n")
-		_, _, err := scenarios.Apply(m, f.Scenarios[0])
+		_, _, err := scenarios.Apply(m, f.Scenarios[0], nil)
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%s: error %v, want %q", c.text, err, c.want)
 		}
@@ -80,7 +81,7 @@ func TestApplyIsPure(t *testing.T) {
 	var before, after bytes.Buffer
 	m.Encode(&before)
 	f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - reps: {week: 3, hires: 2}\n      - budget: {move: {from: paid_social, to: webinar, share: 0.3}}\n      - sla: {cold_rate: 0.05}\n")
-	s, _, err := scenarios.Apply(m, f.Scenarios[0])
+	s, _, err := scenarios.Apply(m, f.Scenarios[0], nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,5 +171,35 @@ func TestSQLCriteria(t *testing.T) {
 	t.Logf("sql %+.1f ± %.1f; win rate %+.4f ± %.4f", sql.Summary.Mean, sql.PairedSE, wr.Summary.Mean, wr.PairedSE)
 	if sql.Summary.Mean > -4*sql.PairedSE || wr.Summary.Mean < 4*wr.PairedSE {
 		t.Errorf("sql %+.1f ± %.1f, win rate %+.4f ± %.4f: want fewer SQLs and a higher win rate", sql.Summary.Mean, sql.PairedSE, wr.Summary.Mean, wr.PairedSE)
+	}
+}
+
+func TestRuleErrors(t *testing.T) {
+	h, err := calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,job_level,lead_score\na,2025-01-01,manager,70\nb,2025-01-02,staff,40\n")}}, calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ rule, want string }{
+		{`job_title == "x"`, `rule "job_title == \"x\"": unknown name job_title (1:1)`},
+		{`lead_score + 1`, `rule "lead_score + 1": expected bool, but got float64`},
+		{`os.Exit(1)`, `rule "os.Exit(1)": unknown name os (1:1)`},
+	} {
+		_, err := scenarios.CompileRule(c.rule, h)
+		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.rule, err, c.want)
+		}
+	}
+	r, err := scenarios.CompileRule(`lead_score >= 60 && job_level == "manager"`, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false} {
+		if got, err := r.Match(&h.Leads[i]); err != nil || got != want {
+			t.Errorf("lead %s: %v %v, want %v", h.Leads[i].ID, got, err, want)
+		}
+	}
+	f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - sql_criteria: {rule: 'lead_score > 50'}\n")
+	if _, _, err := scenarios.Apply(sample.Model(), f.Scenarios[0], nil); err == nil || err.Error() != `scenario "s": interventions[0]: sql_criteria.rule: needs the history the model came from (--history)` {
+		t.Errorf("rule without history: %v", err)
 	}
 }

@@ -39,7 +39,7 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 			return nil, fmt.Errorf("lever %s: %w", name, err)
 		}
 		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			return Apply(m, Scenario{Name: fmt.Sprintf("%s = %g", name, v), Interventions: []Intervention{{Budget: &Budget{Spend: map[string]float64{ch: v}}}}})
+			return Apply(m, Scenario{Name: fmt.Sprintf("%s = %g", name, v), Interventions: []Intervention{{Budget: &Budget{Spend: map[string]float64{ch: v}}}}}, nil)
 		}}, nil
 	case name == "budget":
 		total := 0.0
@@ -56,11 +56,11 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 					spend[c.Name] = c.WeeklySpend * v / total
 				}
 			}
-			return Apply(m, Scenario{Name: fmt.Sprintf("budget = %g", v), Interventions: []Intervention{{Budget: &Budget{Spend: spend}}}})
+			return Apply(m, Scenario{Name: fmt.Sprintf("budget = %g", v), Interventions: []Intervention{{Budget: &Budget{Spend: spend}}}}, nil)
 		}}, nil
 	case name == "cold_rate":
 		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			return Apply(m, Scenario{Name: fmt.Sprintf("cold_rate = %g", v), Interventions: []Intervention{{SLA: &SLA{ColdRate: v}}}})
+			return Apply(m, Scenario{Name: fmt.Sprintf("cold_rate = %g", v), Interventions: []Intervention{{SLA: &SLA{ColdRate: v}}}}, nil)
 		}}, nil
 	}
 	return nil, fmt.Errorf("unknown lever %q; levers are %s", name, Levers)

@@ -54,3 +54,10 @@ done
 kb=$(cat "$big"/time.* | awk '{print $1}' | median)
 secs=$(cat "$big"/time.* | awk '{print $2}' | median)
 printf 'calibrate --history (%d leads, %.0f MB): peak RSS %.0f MiB, %.1f s (medians of %d runs)\n' "$rows" "$(echo "$(stat -c %s "$big/history.csv")/1000000" | bc -l)" "$(echo "$kb/1024" | bc -l)" "$secs" "$count"
+echo
+for i in $(seq "$count"); do
+  /usr/bin/time -f '%M %e' -o "$big/compare.$i" ./bin/simulate compare --scenarios examples/sample-scenarios.yaml --trials 100000 --workers 2 >/dev/null
+done
+kb=$(cat "$big"/compare.* | awk '{print $1}' | median)
+secs=$(cat "$big"/compare.* | awk '{print $2}' | median)
+printf 'compare (baseline and the 5 sample scenarios, 100,000 trials each, 2 workers): %.1f s, peak RSS %.0f MiB (medians of %d runs)\n' "$secs" "$(echo "$kb/1024" | bc -l)" "$count"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,16 +9,20 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
 var compareCmd = &command{
 	Name:      "compare",
-	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json]",
+	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json]",
 	Short:     "compare what-if scenarios with the baseline on common random numbers",
 	Long: `
 Compare applies each scenario of a scenario file to the model (the
@@ -30,12 +35,16 @@ cost per win with their standard errors, and the share of trials in which
 the scenario does better. --json writes every metric and difference with
 quantiles and Monte Carlo standard errors.
 
+Without --model it runs the embedded sample company, with the embedded
+sample history as the evidence for attribute rules.
+
 A scenario file names a baseline and lists scenarios, each a list of
 interventions from a week: budget (spend per channel, or a move of an
 amount or share between channels, through each channel's response to
 spend), campaign (volume and quality multipliers for a channel),
-sql_criteria (multipliers on the hand-off into SQL and on the stages from
-SQL on), reps (hires or departures, with ramp), sla (the weekly cold rate
+sql_criteria (a rule on lead attributes, such as job_level in ["manager",
+"director"], evaluated on the --history the model was calibrated from, or
+multipliers on the hand-off into SQL and on the stages from SQL on), reps (hires or departures, with ramp), sla (the weekly cold rate
 of leads waiting for a rep), deal_size and conversion (multipliers). See
 examples/sample-scenarios.yaml.
 
@@ -50,9 +59,16 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type compareFlags struct {
 	runFlags
-	scenarios string
-	target    float64
-	json      bool
+	scenarios  string
+	target     float64
+	json       bool
+	history    []string
+	maps       map[string]string
+	stageMap   map[string]string
+	dateFormat string
+	stages     []string
+	asOf       string
+	staleAfter int
 }
 
 func (f *compareFlags) declare(fs *pflag.FlagSet) {
@@ -60,6 +76,40 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target) for each run")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
+	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
+	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
+	fs.StringVar(&f.dateFormat, "date-format", "", "with --history: date layout, as for calibrate")
+	fs.StringSliceVar(&f.stages, "stages", nil, "with --history: funnel stages, as for calibrate")
+	fs.StringVar(&f.asOf, "as-of", "", "with --history: the cut-off, as for calibrate")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "with --history: weeks after which an idle lead is lost, as for calibrate")
+}
+
+// evidence reads the history behind the model, when --history is given;
+// for the embedded sample company it is the embedded sample history.
+func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
+	if len(f.history) == 0 && f.model == "" {
+		return sampleEvidence()
+	}
+	if len(f.history) == 0 {
+		return nil, nil
+	}
+	var asOf time.Time
+	if f.asOf != "" {
+		d, err := model.ParseDate(f.asOf)
+		if err != nil {
+			return nil, usagef("--as-of: %v", err)
+		}
+		asOf = d.Time
+	}
+	if f.staleAfter < 0 {
+		return nil, usagef("--stale-after must be >= 0 weeks")
+	}
+	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	if err != nil {
+		return nil, err
+	}
+	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week}}, nil
 }
 
 func init() {
@@ -88,7 +138,11 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := compareScenarios(ctx, e, m, file, f.options())
+	ev, err := f.evidence()
+	if err != nil {
+		return err
+	}
+	c, err := compareScenarios(ctx, e, m, file, f.options(), ev)
 	if err != nil {
 		return err
 	}
@@ -103,12 +157,12 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 
 // compareScenarios runs the comparison with a progress bar per run on a
 // terminal.
-func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options) (*scenarios.Comparison, error) {
+func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options, ev *scenarios.Evidence) (*scenarios.Comparison, error) {
 	o.Progress = nil
 	if e.terminal {
 		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)
 	}
-	return scenarios.Compare(ctx, m, file, *o)
+	return scenarios.Compare(ctx, m, file, *o, ev)
 }
 
 type compareJSON struct {
@@ -204,7 +258,7 @@ func writeCompareTable(w io.Writer, c *scenarios.Comparison, doc *compareJSON) e
 	}
 	for _, s := range doc.Scenarios {
 		for _, warn := range s.Warnings {
-			fmt.Fprintf(w, "warning: %s: %s\n", s.Name, warn)
+			fmt.Fprintf(w, "note: %s: %s\n", s.Name, warn)
 		}
 	}
 	return nil
@@ -239,4 +293,17 @@ func fmt3(x *float64) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.3f", *x)
+}
+
+// sampleEvidence is the embedded sample history, read as the demo reads it.
+func sampleEvidence() (*scenarios.Evidence, error) {
+	truth, err := sample.DecodeTruth(examples.TruthYAML())
+	if err != nil {
+		return nil, err
+	}
+	h, err := calibrate.Read([]calibrate.File{{Name: "examples/sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week}}, nil
 }

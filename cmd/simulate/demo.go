@@ -99,8 +99,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
-		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name})
+	co := calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
+		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
+	m, err := calibrate.Estimate(h, co)
 	var report bytes.Buffer
 	if rerr := h.Report.Write(&report); rerr != nil {
 		return rerr
@@ -129,7 +130,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("the embedded sample scenarios: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\nWHAT IF (examples/sample-scenarios.yaml)\n")
-	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, &scenarios.Evidence{History: h, Options: co})
 	if err != nil {
 		return err
 	}

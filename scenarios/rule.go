@@ -1,0 +1,74 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+)
+
+// Rule is a predicate on a lead's attributes, written in the expr language
+// (github.com/expr-lang/expr: a safe expression language, no code is run):
+// for example `job_level in ["manager", "director"] && company_size != "1-50"`
+// or `lead_score >= 60`. Attributes whose every value in the history is a
+// number compare as numbers; the others as strings.
+type Rule struct {
+	text    string
+	prog    *vm.Program
+	names   []string
+	numeric []bool
+	env     map[string]any
+}
+
+// CompileRule compiles text against the attributes of history h.
+func CompileRule(text string, h *calibrate.History) (*Rule, error) {
+	if len(h.Attributes) == 0 {
+		return nil, fmt.Errorf("rule %q: the history has no attribute columns", text)
+	}
+	r := &Rule{text: text, names: h.Attributes, numeric: make([]bool, len(h.Attributes)), env: map[string]any{}}
+	for k := range r.names {
+		r.numeric[k] = len(h.Leads) > 0
+		for i := range h.Leads {
+			if v := h.Leads[i].Attrs[k]; v != "" {
+				if _, err := strconv.ParseFloat(v, 64); err != nil {
+					r.numeric[k] = false
+					break
+				}
+			}
+		}
+	}
+	for k, name := range r.names {
+		if r.numeric[k] {
+			r.env[name] = 0.0
+		} else {
+			r.env[name] = ""
+		}
+	}
+	prog, err := expr.Compile(text, expr.Env(r.env), expr.AsBool())
+	if err != nil {
+		return nil, fmt.Errorf("rule %q: %w", text, err)
+	}
+	r.prog = prog
+	return r, nil
+}
+
+// Match evaluates the rule on lead l.
+func (r *Rule) Match(l *calibrate.Lead) (bool, error) {
+	for k, name := range r.names {
+		v := l.Attrs[k]
+		if r.numeric[k] {
+			x, _ := strconv.ParseFloat(v, 64)
+			r.env[name] = x
+		} else {
+			r.env[name] = v
+		}
+	}
+	out, err := expr.Run(r.prog, r.env)
+	if err != nil {
+		return false, fmt.Errorf("rule %q on lead %s: %w", r.text, l.ID, err)
+	}
+	return out.(bool), nil
+}
