@@ -253,3 +253,14 @@ func (r *Result) addWarnings() {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("median revenue is known to ±%.1f%% (1 MCSE); for ±1%% run at least %.0f trials", 100*q.MCSE/q.Value, math.Ceil(need/1000)*1000))
 	}
 }
+
+// Quantile returns the summary's quantile at probability p (one of Probs)
+// and its MCSE; ok is false for a p not summarised.
+func (s Summary) Quantile(p float64) (value, mcse float64, ok bool) {
+	for _, q := range s.Quantiles {
+		if math.Abs(q.P-p) < 1e-9 {
+			return q.Value, q.MCSE, true
+		}
+	}
+	return math.NaN(), math.NaN(), false
+}

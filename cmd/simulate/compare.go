@@ -22,7 +22,7 @@ import (
 
 var compareCmd = &command{
 	Name:      "compare",
-	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json]",
+	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json] [--plots DIR]",
 	Short:     "compare what-if scenarios with the baseline on common random numbers",
 	Long: `
 Compare applies each scenario of a scenario file to the model (the
@@ -33,7 +33,10 @@ not luck. For each scenario it prints the median revenue and, against the
 baseline, the mean paired difference in revenue, wins, win rate, SQLs and
 cost per win with their standard errors, and the share of trials in which
 the scenario does better. --json writes every metric and difference with
-quantiles and Monte Carlo standard errors.
+quantiles and Monte Carlo standard errors. --plots DIR writes the charts:
+scenarios (each scenario's revenue against the baseline, trial by trial)
+and funnel-scenario (the scenario that moves revenue most against the
+baseline).
 
 Without --model it runs the embedded sample company, with the embedded
 sample history as the evidence for attribute rules.
@@ -59,6 +62,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type compareFlags struct {
 	runFlags
+	plotFlags
 	scenarios  string
 	target     float64
 	json       bool
@@ -76,6 +80,7 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target) for each run")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.plotFlags.declare(fs)
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
@@ -130,6 +135,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
 		return usagef("--target must be a number >= 0")
 	}
+	if err := f.plotFlags.check(); err != nil {
+		return err
+	}
 	m, err := f.load()
 	if err != nil {
 		return err
@@ -147,6 +155,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	doc := newCompareJSON(c, f.target)
+	if err := f.plotFlags.write(compareCharts(m, c)); err != nil {
+		return err
+	}
 	if f.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -95,3 +95,21 @@ func TestSweepAndGoal(t *testing.T) {
 		}
 	}
 }
+
+// TestPlotsFlag writes the forecast's charts and refuses an unknown format.
+func TestPlotsFlag(t *testing.T) {
+	dir := t.TempDir()
+	if _, errOut, code := simulateCmd("forecast", "--trials", "300", "--target", "800000", "--plots", dir, "--plot-format", "svg"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"fan.svg", "histogram.svg", "funnel.svg"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil || !strings.Contains(string(b), "<svg") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	_, errOut, code := simulateCmd("forecast", "--plots", dir, "--plot-format", "gif")
+	if code != 2 || !strings.HasPrefix(errOut, `simulate forecast: --plot-format must be png, svg or pdf (got "gif")`) {
+		t.Errorf("gif: exit %d, %q", code, errOut)
+	}
+}

@@ -34,8 +34,9 @@ scenarios (examples/sample-scenarios.yaml) with it on common random
 numbers.
 
 With --out DIR it also writes there the calibrated model (model.yaml), the
-forecast (forecast.json), the comparison (compare.json) and the
-calibration report (calibration.txt).
+forecast (forecast.json), the comparison (compare.json), the calibration
+report (calibration.txt) and the charts (charts/*.png: fan, histogram,
+funnel, scenarios, funnel-scenario).
 
 Examples:
 
@@ -141,7 +142,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if f.out == "" {
 		return nil
 	}
-	return writeDemoOut(f.out, m, fc, cmp, append(report.Bytes(), summary.Bytes()...))
+	if err := writeDemoOut(f.out, m, fc, cmp, append(report.Bytes(), summary.Bytes()...)); err != nil {
+		return err
+	}
+	pf := plotFlags{dir: filepath.Join(f.out, "charts"), format: "png"}
+	return pf.write(append(forecastCharts(m, r, f.target), compareCharts(m, c)...))
 }
 
 // writeDemoOut writes the demo's files into dir, each whole or not at all.

@@ -17,7 +17,7 @@ import (
 
 var forecastCmd = &command{
 	Name:      "forecast",
-	UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json]",
+	UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--plots DIR [--plot-format png|svg|pdf]]",
 	Short:     "forecast leads, wins and revenue as distributions",
 	Long: `
 Forecast simulates the model's funnel forward from its as-of date: the open
@@ -30,7 +30,9 @@ It prints the marketing and sales metrics side by side: mean, P10, P50 and
 P90, with the Monte Carlo standard error (MCSE) of the median. With
 --target X it adds the chance that revenue reaches X. --json writes every
 quantile (P5 to P95), standard errors and the weekly cumulative revenue and
-wins instead.
+wins instead. --plots DIR writes the charts: fan (revenue booked week by
+week, with bands), histogram (the horizon's revenue) and funnel (leads
+entering each stage).
 
 Without --model it runs the embedded sample company (a B2B SaaS firm; the
 same model is in examples/sample-model.yaml).
@@ -47,6 +49,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type forecastFlags struct {
 	runFlags
+	plotFlags
 	target float64
 	json   bool
 }
@@ -55,6 +58,7 @@ func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.plotFlags.declare(fs)
 }
 
 func init() {
@@ -72,6 +76,9 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
 		return usagef("--target must be a number >= 0")
 	}
+	if err := f.plotFlags.check(); err != nil {
+		return err
+	}
 	m, err := f.load()
 	if err != nil {
 		return err
@@ -81,6 +88,9 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	out := newForecastJSON(r, f.target)
+	if err := f.plotFlags.write(forecastCharts(m, r, f.target)); err != nil {
+		return err
+	}
 	if f.json {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -18,13 +18,13 @@ import (
 
 var sweepCmd = &command{
 	Name:      "sweep",
-	UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json]",
+	UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--plots DIR]",
 	Short:     "vary one lever over a range: revenue, wins and P(target) with bands",
 	Long: `
 Sweep runs the model with one lever at each value of a range, every value
 on the same trials (common random numbers), and prints revenue (P10, P50,
 P90), median wins and, with --target, the chance of reaching it, each
-with its Monte Carlo standard error.
+with its Monte Carlo standard error. --plots DIR writes the sweep chart.
 
 Levers: ` + scenarios.Levers + `.
 Without --range: reps from half to twice the team, spend and budget from
@@ -63,6 +63,7 @@ an error, 2 on a usage error.
 
 type leverFlags struct {
 	runFlags
+	plotFlags
 	lever      string
 	rng        string
 	target     float64
@@ -79,6 +80,9 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 		fs.Float64Var(&f.confidence, "confidence", 0.8, "required chance of reaching the target")
 	}
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	if !goal {
+		f.plotFlags.declare(fs)
+	}
 }
 
 func init() {
@@ -191,6 +195,12 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	}
 	pts, err := lever.Sweep(ctx, m, values, f.target, o)
 	if err != nil {
+		return err
+	}
+	if err := f.plotFlags.check(); err != nil {
+		return err
+	}
+	if err := f.plotFlags.write(sweepCharts(f.lever, m.Currency, pts, f.target)); err != nil {
 		return err
 	}
 	return writeSweep(e.stdout, f, pts, f.json)

@@ -1,0 +1,426 @@
+package plots
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// band returns the polygon between lo and hi over xs.
+func band(xs, lo, hi []float64, c color.Color) (*plotter.Polygon, error) {
+	pts := make(plotter.XYs, 0, 2*len(xs))
+	for i := range xs {
+		pts = append(pts, plotter.XY{X: xs[i], Y: hi[i]})
+	}
+	for i := len(xs) - 1; i >= 0; i-- {
+		pts = append(pts, plotter.XY{X: xs[i], Y: lo[i]})
+	}
+	poly, err := plotter.NewPolygon(pts)
+	if err != nil {
+		return nil, err
+	}
+	poly.Color = c
+	poly.LineStyle.Width = 0
+	return poly, nil
+}
+
+// refLine draws a dashed line at v, horizontal from x = from to to, or
+// vertical from y = from to to.
+func refLine(v, from, to float64, vertical bool, c color.Color) (*plotter.Line, error) {
+	pts := plotter.XYs{{X: from, Y: v}, {X: to, Y: v}}
+	if vertical {
+		pts = plotter.XYs{{X: v, Y: from}, {X: v, Y: to}}
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return nil, err
+	}
+	l.Color = c
+	l.Width = vg.Points(1.5)
+	l.Dashes = dashed
+	return l, nil
+}
+
+// Fan is the fan chart of revenue booked to date, week by week: the
+// P10–P90 and P25–P75 bands, the median and, when target is a number, the
+// target as a dashed line, with the chance of reaching it in the title.
+func Fan(r *model.Result, target float64) (*plot.Plot, error) {
+	weeks := r.WeeklySummaries()
+	if len(weeks) == 0 {
+		return nil, ErrNoData
+	}
+	n := len(weeks)
+	xs := make([]float64, n)
+	q := map[float64][]float64{0.1: make([]float64, n), 0.25: make([]float64, n), 0.5: make([]float64, n), 0.75: make([]float64, n), 0.9: make([]float64, n)}
+	for i, w := range weeks {
+		xs[i] = float64(w.Week)
+		for p, v := range q {
+			x, _, _ := w.Revenue.Quantile(p)
+			if !finite(x) {
+				return nil, fmt.Errorf("plots: fan: week %d has no finite revenue quantiles: %w", w.Week, ErrNoData)
+			}
+			v[i] = x
+		}
+	}
+	title := fmt.Sprintf("Revenue booked week by week (%s)", r.Currency)
+	if finite(target) {
+		rev, _ := r.Metric("revenue")
+		pt := share(rev, target)
+		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by week %d", 100*pt, Money(target), r.Currency, n)
+	}
+	p := newPlot(title, "week of the forecast", "revenue to date ("+r.Currency+")")
+	p.Y.Tick.Marker = moneyTicks{}
+	outer, err := band(xs, q[0.1], q[0.9], bandOuter)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := band(xs, q[0.25], q[0.75], bandInner)
+	if err != nil {
+		return nil, err
+	}
+	med, err := plotter.NewLine(xy(xs, q[0.5]))
+	if err != nil {
+		return nil, err
+	}
+	med.Color, med.Width = blue, vg.Points(2.5)
+	p.Add(outer, inner, med)
+	p.Legend.Add("P10 to P90", outer)
+	p.Legend.Add("P25 to P75", inner)
+	p.Legend.Add("median", med)
+	if finite(target) {
+		l, err := refLine(target, 1, float64(n), false, vermilion)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		p.Legend.Add("target "+Money(target), l)
+	}
+	p.X.Min, p.X.Max, p.Y.Min = 1, float64(n), 0
+	p.X.Tick.Marker = weekTicks{}
+	return p, nil
+}
+
+// weekTicks marks every week, labelling every other one.
+type weekTicks struct{}
+
+func (weekTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	step := math.Max(1, math.Ceil((hi-lo)/13))
+	for w := math.Ceil(lo); w <= hi; w++ {
+		t := plot.Tick{Value: w}
+		if int(w-math.Ceil(lo))%int(2*step) == 0 || w == hi {
+			t.Label = fmt.Sprint(w)
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+func xy(xs, ys []float64) plotter.XYs {
+	pts := make(plotter.XYs, len(xs))
+	for i := range xs {
+		pts[i] = plotter.XY{X: xs[i], Y: ys[i]}
+	}
+	return pts
+}
+
+// share is the fraction of the finite values at or above x.
+func share(vs []float64, x float64) float64 {
+	n, k := 0.0, 0.0
+	for _, v := range vs {
+		if finite(v) {
+			n++
+			if v >= x {
+				k++
+			}
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	return k / n
+}
+
+// Histogram is the distribution of the horizon's revenue over the trials,
+// with P10, P50 and P90 marked and, when target is a number, the target
+// and the chance of reaching it in the title.
+func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
+	rev, ok := r.Metric("revenue")
+	if !ok {
+		return nil, fmt.Errorf("plots: histogram: no revenue metric")
+	}
+	var vs plotter.Values
+	for _, v := range rev {
+		if finite(v) {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) < 2 {
+		return nil, fmt.Errorf("plots: histogram: %w", ErrNoData)
+	}
+	s := model.Summarize("revenue", rev)
+	title := fmt.Sprintf("Revenue over %d weeks: %d trials", r.Weeks, len(vs))
+	if finite(target) {
+		title = fmt.Sprintf("Revenue over %d weeks: %.0f%% chance of reaching %s %s", r.Weeks, 100*share(rev, target), Money(target), r.Currency)
+	}
+	p := newPlot(title, "revenue ("+r.Currency+")", "share of trials")
+	p.X.Tick.Marker = moneyTicks{}
+	h, err := plotter.NewHist(vs, 40)
+	if err != nil {
+		return nil, err
+	}
+	for i := range h.Bins { // the share of trials in each bin
+		h.Bins[i].Weight /= float64(len(vs))
+	}
+	p.Y.Tick.Marker = percentTicks{}
+	h.FillColor = sky
+	h.LineStyle.Color = blue
+	h.LineStyle.Width = vg.Points(0.5)
+	p.Add(h)
+	_, _, _, ymax := h.DataRange()
+	for _, m := range []struct {
+		p     float64
+		name  string
+		width float64
+	}{{0.1, "P10", 1}, {0.5, "P50", 2}, {0.9, "P90", 1}} {
+		v, _, _ := s.Quantile(m.p)
+		l, err := refLine(v, 0, ymax, true, grey)
+		if err != nil {
+			return nil, err
+		}
+		l.Width = vg.Points(m.width)
+		if m.p == 0.5 {
+			l.Dashes = nil
+		}
+		p.Add(l)
+		p.Legend.Add(fmt.Sprintf("%s %s", m.name, Money(v)), l)
+	}
+	if finite(target) {
+		l, err := refLine(target, 0, ymax, true, vermilion)
+		if err != nil {
+			return nil, err
+		}
+		l.Width = vg.Points(2)
+		p.Add(l)
+		p.Legend.Add("target "+Money(target), l)
+	}
+	p.Legend.Left = false
+	return p, nil
+}
+
+// Funnel is the median number of leads entering each stage over the
+// horizon, the marketing stages and the sales stages told apart by the
+// hand-off line; with a second result (a scenario), its bars stand beside
+// the baseline's.
+func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName string) (*plot.Plot, error) {
+	n := len(m.Stages)
+	if n == 0 {
+		return nil, ErrNoData
+	}
+	values := func(r *model.Result) (plotter.Values, error) {
+		vs := make(plotter.Values, n)
+		for s, st := range m.Stages {
+			x, ok := r.Metric(st.MetricName())
+			if !ok {
+				return nil, fmt.Errorf("plots: funnel: no metric %q", st.MetricName())
+			}
+			v, _, _ := model.Summarize("", x).Quantile(0.5)
+			if !finite(v) {
+				return nil, fmt.Errorf("plots: funnel: stage %s: %w", st.Name, ErrNoData)
+			}
+			vs[s] = v
+		}
+		return vs, nil
+	}
+	bv, err := values(base)
+	if err != nil {
+		return nil, err
+	}
+	title := fmt.Sprintf("The funnel: median leads entering each stage over %d weeks", base.Weeks)
+	if scen != nil {
+		title = fmt.Sprintf("The funnel over %d weeks: %s against the baseline", base.Weeks, scenName)
+	}
+	p := newPlot(title, "", "leads entering the stage (median)")
+	w := vg.Points(22)
+	b, err := plotter.NewBarChart(bv, w)
+	if err != nil {
+		return nil, err
+	}
+	b.Color, b.LineStyle.Width = blue, 0
+	p.Add(b)
+	p.Legend.Add(base.Model, b)
+	if scen != nil {
+		sv, err := values(scen)
+		if err != nil {
+			return nil, err
+		}
+		b.Offset = -w / 2
+		b2, err := plotter.NewBarChart(sv, w)
+		if err != nil {
+			return nil, err
+		}
+		b2.Color, b2.LineStyle.Width, b2.Offset = orange, 0, w/2
+		p.Add(b2)
+		p.Legend.Add(scenName, b2)
+	}
+	names := make([]string, n)
+	for s, st := range m.Stages {
+		names[s] = st.Name
+	}
+	p.NominalX(names...)
+	_, _, _, top := b.DataRange()
+	p.Y.Min, p.Y.Max = 0, 1.1*top // room for the legend
+	if hs := m.StageIndex(m.SalesStart); hs > 0 {
+		_, _, _, ymax := b.DataRange()
+		l, err := refLine(float64(hs)-0.5, 0, ymax, true, grey)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(l)
+		p.Legend.Add("hand-off: marketing | sales", l)
+	}
+	p.Legend.Left = false
+	return p, nil
+}
+
+// Delta is one scenario's paired difference in a metric: its mean and its
+// P10 and P90 over the trials.
+type Delta struct {
+	Name           string
+	Mean, P10, P90 float64
+	PBetter        float64
+}
+
+// Scenarios draws each scenario's paired difference from the baseline in
+// one metric (revenue, say) as its P10–P90 interval over the trials and
+// its mean, against a zero line.
+func Scenarios(metric, currency string, deltas []Delta) (*plot.Plot, error) {
+	if len(deltas) == 0 {
+		return nil, ErrNoData
+	}
+	unit := metric
+	money := metric == "revenue" || metric == "avg_deal" || strings.HasPrefix(metric, "cost_")
+	if money {
+		unit = metric + " (" + currency + ")"
+	}
+	p := newPlot(fmt.Sprintf("Each scenario against the baseline, trial by trial: %s", metric), "difference in "+unit+": P10 to P90 and mean", "")
+	if money {
+		p.X.Tick.Marker = moneyTicks{}
+	}
+	names := make([]string, len(deltas))
+	means := make(plotter.XYs, len(deltas))
+	errs := make(plotter.XErrors, len(deltas))
+	lo, hi := 0.0, 0.0
+	for i, d := range deltas {
+		if !finite(d.Mean, d.P10, d.P90) {
+			return nil, fmt.Errorf("plots: scenarios: %s: %w", d.Name, ErrNoData)
+		}
+		y := float64(len(deltas) - 1 - i) // first scenario on top
+		names[len(deltas)-1-i] = fmt.Sprintf("%s (better in %.0f%%)", d.Name, 100*d.PBetter)
+		means[i] = plotter.XY{X: d.Mean, Y: y}
+		errs[i] = struct{ Low, High float64 }{d.Mean - d.P10, d.P90 - d.Mean}
+		lo, hi = math.Min(lo, d.P10), math.Max(hi, d.P90)
+	}
+	type xyerr struct {
+		plotter.XYs
+		plotter.XErrors
+	}
+	eb, err := plotter.NewXErrorBars(xyerr{means, errs})
+	if err != nil {
+		return nil, err
+	}
+	eb.LineStyle.Color, eb.LineStyle.Width = blue, vg.Points(3)
+	eb.CapWidth = vg.Points(8)
+	sc, err := plotter.NewScatter(means)
+	if err != nil {
+		return nil, err
+	}
+	sc.GlyphStyle.Color, sc.GlyphStyle.Radius, sc.GlyphStyle.Shape = vermilion, vg.Points(4), draw.CircleGlyph{}
+	zero, err := refLine(0, -0.5, float64(len(deltas))-0.5, true, grey)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(zero, eb, sc)
+	p.NominalY(names...)
+	thumb, err := plotter.NewLine(plotter.XYs{{}, {}}) // the legend's swatch for the bars
+	if err != nil {
+		return nil, err
+	}
+	thumb.LineStyle = eb.LineStyle
+	p.Legend.Add("P10 to P90", thumb)
+	p.Legend.Add("mean", sc)
+	p.Legend.Add("no change", zero)
+	pad := 0.05 * (hi - lo)
+	p.X.Min, p.X.Max = lo-pad, hi+pad
+	p.Legend.Top, p.Legend.Left = false, false
+	return p, nil
+}
+
+// SweepPoint is one lever value's revenue quantiles.
+type SweepPoint struct {
+	Value, P10, P50, P90 float64
+}
+
+// Sweep draws revenue against a lever's value: the P10–P90 band, the
+// median and, when target is a number, the target.
+func Sweep(lever, currency string, pts []SweepPoint, target float64) (*plot.Plot, error) {
+	if len(pts) < 2 {
+		return nil, fmt.Errorf("plots: sweep: %d values: %w", len(pts), ErrNoData)
+	}
+	xs, lo, mid, hi := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
+	for i, pt := range pts {
+		if !finite(pt.Value, pt.P10, pt.P50, pt.P90) {
+			return nil, fmt.Errorf("plots: sweep: value %v: %w", pt.Value, ErrNoData)
+		}
+		xs[i], lo[i], mid[i], hi[i] = pt.Value, pt.P10, pt.P50, pt.P90
+	}
+	p := newPlot(fmt.Sprintf("Revenue as %s varies (P10 to P90 and median)", lever), lever, "revenue ("+currency+")")
+	p.Y.Tick.Marker = moneyTicks{}
+	if strings.HasPrefix(lever, "spend") || lever == "budget" {
+		p.X.Tick.Marker = moneyTicks{}
+	}
+	b, err := band(xs, lo, hi, bandOuter)
+	if err != nil {
+		return nil, err
+	}
+	l, pts2, err := plotter.NewLinePoints(xy(xs, mid))
+	if err != nil {
+		return nil, err
+	}
+	l.Color, l.Width = blue, vg.Points(2.5)
+	pts2.GlyphStyle.Color = blue
+	p.Add(b, l, pts2)
+	p.Legend.Add("P10 to P90", b)
+	p.Legend.Add("median", l)
+	if finite(target) {
+		t, err := refLine(target, xs[0], xs[len(xs)-1], false, vermilion)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(t)
+		p.Legend.Add("target "+Money(target), t)
+	}
+	p.Y.Min = 0
+	return p, nil
+}
+
+// percentTicks labels shares as percentages.
+type percentTicks struct{}
+
+func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = trim(fmt.Sprintf("%.1f", 100*ts[i].Value)) + "%"
+		}
+	}
+	return ts
+}

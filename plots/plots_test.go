@@ -1,0 +1,133 @@
+package plots_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/plots"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden charts in testdata")
+
+func run(t *testing.T, m *model.Model) *model.Result {
+	t.Helper()
+	r, err := model.Run(context.Background(), m, &model.Options{Trials: 2000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// golden compares the chart's SVG with testdata/name.svg (rewritten with
+// -update) and writes name.png beside it for a person to look at.
+func golden(t *testing.T, name string, p *plot.Plot) {
+	t.Helper()
+	wt, err := p.WriterTo(plots.Size.W, plots.Size.H, "svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if _, err := wt.WriteTo(&got); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", name+".svg")
+	if *update {
+		if err := os.WriteFile(path, got.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := plots.Save(p, filepath.Join("testdata", name+".png")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./plots -update)", err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("%s differs from %s; if the change is intended, run go test ./plots -update and look at the PNGs", name, path)
+	}
+}
+
+func TestCharts(t *testing.T) {
+	m := sample.Model()
+	base := run(t, m)
+	scen := *m
+	f := 1.3
+	scen.Changes = []model.Change{{Channel: "paid_search", Leads: &f}}
+	scen.Name = "paid search +30%"
+	sr := run(t, &scen)
+	fan, err := plots.Fan(base, 800000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "fan", fan)
+	hist, err := plots.Histogram(base, 800000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "histogram", hist)
+	fun, err := plots.Funnel(m, base, sr, scen.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "funnel", fun)
+	sc, err := plots.Scenarios("revenue", "USD", []plots.Delta{
+		{Name: "SQL definition workshop", Mean: 48000, P10: -90000, P90: 190000, PBetter: 0.6},
+		{Name: "Two more AEs from week 3", Mean: 1700, P10: 0, P90: 12000, PBetter: 0.25},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "scenarios", sc)
+	sw, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{2, 438e3, 652e3, 932e3}, {4, 483e3, 707e3, 992e3}, {6, 513e3, 748e3, 1046e3}, {8, 516e3, 748e3, 1049e3}}, 800000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sweep", sw)
+}
+
+// TestChartsRefuseBadData checks that NaN or empty data give a clear
+// error, not a broken chart.
+func TestChartsRefuseBadData(t *testing.T) {
+	nan := math.NaN()
+	if _, err := plots.Scenarios("revenue", "USD", nil); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("no scenarios: %v", err)
+	}
+	if _, err := plots.Scenarios("revenue", "USD", []plots.Delta{{Name: "x", Mean: nan}}); err == nil || err.Error() != "plots: scenarios: x: plots: no finite data to draw" {
+		t.Errorf("NaN scenario: %v", err)
+	}
+	if _, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{1, 1, 2, 3}}, nan); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("one sweep point: %v", err)
+	}
+	if _, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
+		t.Errorf("NaN sweep point: %v", err)
+	}
+	r := &model.Result{Weeks: 0}
+	if _, err := plots.Fan(r, nan); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("empty fan: %v", err)
+	}
+	if err := plots.Save(nil, "chart.gif"); err == nil || err.Error() != "plots: chart.gif: the format must be png, svg or pdf" {
+		t.Errorf("gif: %v", err)
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for _, c := range []struct {
+		x    float64
+		want string
+	}{{0, "0"}, {920, "920"}, {850000, "850k"}, {1200000, "1.2M"}, {1250000, "1.25M"}, {2e9, "2B"}, {-30000, "-30k"}} {
+		if got := plots.Money(c.x); got != c.want {
+			t.Errorf("Money(%v) = %q, want %q", c.x, got, c.want)
+		}
+	}
+}

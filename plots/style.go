@@ -1,0 +1,117 @@
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Okabe–Ito colours, distinct for colour-blind readers.
+var (
+	blue      = color.NRGBA{0x00, 0x72, 0xB2, 0xff}
+	orange    = color.NRGBA{0xE6, 0x9F, 0x00, 0xff}
+	sky       = color.NRGBA{0x56, 0xB4, 0xE9, 0xff}
+	vermilion = color.NRGBA{0xD5, 0x5E, 0x00, 0xff}
+	grey      = color.NRGBA{0x55, 0x55, 0x55, 0xff}
+	// Bands: the same blue, light and lighter, so that grayscale keeps
+	// the order.
+	bandOuter = color.NRGBA{0x00, 0x72, 0xB2, 0x33}
+	bandInner = color.NRGBA{0x00, 0x72, 0xB2, 0x66}
+)
+
+var dashed = []vg.Length{vg.Points(6), vg.Points(3)}
+
+// Size is the size charts are saved at: landscape, for a slide or half a
+// page.
+var Size = struct{ W, H vg.Length }{8 * vg.Inch, 4.5 * vg.Inch}
+
+// ErrNoData is returned for a chart with nothing finite to draw.
+var ErrNoData = errors.New("plots: no finite data to draw")
+
+// newPlot returns a plot with the house style.
+func newPlot(title, x, y string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font.Size = vg.Points(13)
+	p.X.Label.Text = x
+	p.Y.Label.Text = y
+	p.X.Label.TextStyle.Font.Size = vg.Points(11)
+	p.Y.Label.TextStyle.Font.Size = vg.Points(11)
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	return p
+}
+
+// Money formats an amount as a planner reads it: 1.2M, 850k, 920.
+func Money(x float64) string {
+	a := math.Abs(x)
+	switch {
+	case a >= 1e9:
+		return trim(fmt.Sprintf("%.1f", x/1e9)) + "B"
+	case a >= 1e6:
+		return trim(fmt.Sprintf("%.2f", x/1e6)) + "M"
+	case a >= 1e3:
+		return trim(fmt.Sprintf("%.0f", x/1e3)) + "k"
+	}
+	return trim(fmt.Sprintf("%.0f", x))
+}
+
+func trim(s string) string {
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	return s
+}
+
+// moneyTicks labels the default ticks as money.
+type moneyTicks struct{}
+
+func (moneyTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = Money(ts[i].Value)
+		}
+	}
+	return ts
+}
+
+// Save writes p to path, as PNG, SVG or PDF by its extension, whole or
+// not at all.
+func Save(p *plot.Plot, path string) error {
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	switch format {
+	case "png", "svg", "pdf":
+	default:
+		return fmt.Errorf("plots: %s: the format must be png, svg or pdf", path)
+	}
+	wt, err := p.WriterTo(Size.W, Size.H, format)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return err
+	}
+	return model.WriteFileAtomic(path, buf.Bytes())
+}
+
+// finite reports whether every x is a finite number.
+func finite(xs ...float64) bool {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
