@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check validate
+.PHONY: build test demo bench check validate e2e
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -27,3 +27,8 @@ validate:
 check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+
+# The demo's meeting report rendered in headless Chromium (installed from
+# Debian's packages when missing): no console errors, every chart, not blank.
+e2e:
+	./scripts/e2e.sh

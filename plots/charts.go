@@ -186,6 +186,7 @@ func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
 	h.LineStyle.Width = vg.Points(0.5)
 	p.Add(h)
 	_, _, _, ymax := h.DataRange()
+	p.Y.Min, p.Y.Max = 0, 1.1*ymax // room above the tallest bar
 	for _, m := range []struct {
 		p     float64
 		name  string

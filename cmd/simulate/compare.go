@@ -79,8 +79,6 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target) for each run")
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.plotFlags.declare(fs)
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
@@ -88,6 +86,14 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.stages, "stages", nil, "with --history: funnel stages, as for calibrate")
 	fs.StringVar(&f.asOf, "as-of", "", "with --history: the cut-off, as for calibrate")
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "with --history: weeks after which an idle lead is lost, as for calibrate")
+}
+
+// declareOutput declares compare's flags: the common ones, --json and the
+// chart flags.
+func (f *compareFlags) declareOutput(fs *pflag.FlagSet) {
+	f.declare(fs)
+	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.plotFlags.declare(fs)
 }
 
 // evidence reads the history behind the model, when --history is given;
@@ -119,13 +125,13 @@ func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
 
 func init() {
 	compareCmd.Run = runCompare
-	flagSets["compare"] = func(fs *pflag.FlagSet) { new(compareFlags).declare(fs) }
+	flagSets["compare"] = func(fs *pflag.FlagSet) { new(compareFlags).declareOutput(fs) }
 }
 
 func runCompare(ctx context.Context, e *env, args []string) error {
 	var f compareFlags
 	fs := pflag.NewFlagSet("compare", pflag.ContinueOnError)
-	f.declare(fs)
+	f.declareOutput(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -113,3 +113,32 @@ func TestPlotsFlag(t *testing.T) {
 		t.Errorf("gif: exit %d, %q", code, errOut)
 	}
 }
+
+// TestReport writes the meeting report and checks that it is one
+// self-contained page: every chart inline, no script, nothing fetched.
+func TestReport(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "report.html")
+	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	if _, errOut, code := simulateCmd("report", "--trials", "500", "--target", "800000", "--scenarios", scen, "-o", path); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	page := readFile(t, path)
+	if n := strings.Count(page, "<svg"); n != 5 {
+		t.Errorf("%d charts, want 5", n)
+	}
+	// SVG's namespace names are not fetched; nothing else may name a URL.
+	stripped := strings.NewReplacer(`xmlns="http://www.w3.org/2000/svg"`, "", `xmlns:xlink="http://www.w3.org/1999/xlink"`, "").Replace(page)
+	for _, bad := range []string{"<script", "http:", "https:", "<link", "@import", "<?xml", "url("} {
+		if strings.Contains(stripped, bad) {
+			t.Errorf("the page contains %q", bad)
+		}
+	}
+	for _, want := range []string{"Chance of reaching 800k", "The funnel&#39;s rates", "Scenarios against the baseline", "SQL definition workshop"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if _, errOut, code := simulateCmd("report"); code != 2 || !strings.HasPrefix(errOut, "simulate report: -o (the HTML file to write) is required") {
+		t.Errorf("no -o: exit %d, %q", code, errOut)
+	}
+}

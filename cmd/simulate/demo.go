@@ -35,8 +35,9 @@ numbers.
 
 With --out DIR it also writes there the calibrated model (model.yaml), the
 forecast (forecast.json), the comparison (compare.json), the calibration
-report (calibration.txt) and the charts (charts/*.png: fan, histogram,
-funnel, scenarios, funnel-scenario).
+report (calibration.txt), the charts (charts/*.png: fan, histogram,
+funnel, scenarios, funnel-scenario) and the one-page meeting report
+(report.html).
 
 Examples:
 
@@ -146,7 +147,14 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	pf := plotFlags{dir: filepath.Join(f.out, "charts"), format: "png"}
-	return pf.write(append(forecastCharts(m, r, f.target), compareCharts(m, c)...))
+	if err := pf.write(append(forecastCharts(m, r, f.target), compareCharts(m, c)...)); err != nil {
+		return err
+	}
+	page, err := reportPage(m, r, c, f.target)
+	if err != nil {
+		return err
+	}
+	return writeReport(filepath.Join(f.out, "report.html"), page)
 }
 
 // writeDemoOut writes the demo's files into dir, each whole or not at all.

@@ -1,0 +1,84 @@
+// Package report writes the one-page meeting report: a self-contained
+// HTML page (inline SVG charts, no scripts, nothing fetched) with the
+// headline numbers, the charts and the key tables, laid out to print on A4
+// or letter.
+package report
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"regexp"
+
+	"gonum.org/v1/plot"
+
+	"github.com/funnelsim/funnelsim/plots"
+)
+
+// Page is what the report shows.
+type Page struct {
+	Title    string
+	Subtitle string // model, as-of date, horizon, trials, seed
+	// Headline numbers: a label and a value each, as they should read.
+	Headlines []Headline
+	Charts    []Chart
+	Tables    []Table
+	Notes     []string
+}
+
+// Headline is one number in the report's head.
+type Headline struct{ Label, Value, Detail string }
+
+// Chart is one chart with its caption.
+type Chart struct {
+	Caption string
+	Plot    *plot.Plot
+}
+
+// Table is a titled table of text cells; the first column is a label and
+// the others are right-aligned numbers.
+type Table struct {
+	Title   string
+	Columns []string
+	Rows    [][]string
+}
+
+//go:embed report.html
+var pageHTML string
+
+var tmpl = template.Must(template.New("report").Parse(pageHTML))
+
+type chartHTML struct {
+	Caption string
+	SVG     template.HTML
+}
+
+// xmlHead matches the XML declaration and comment before an SVG's root.
+var xmlHead = regexp.MustCompile(`(?s)^.*?(<svg)`)
+
+// sizeAttrs matches the root's fixed width and height, which CSS replaces.
+var sizeAttrs = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
+
+// Write renders p as HTML to w.
+func Write(w io.Writer, p *Page) error {
+	data := struct {
+		*Page
+		SVGs []chartHTML
+	}{Page: p}
+	for _, c := range p.Charts {
+		wt, err := c.Plot.WriterTo(plots.Size.W, plots.Size.H, "svg")
+		if err != nil {
+			return fmt.Errorf("report: chart %q: %w", c.Caption, err)
+		}
+		var buf bytes.Buffer
+		if _, err := wt.WriteTo(&buf); err != nil {
+			return err
+		}
+		svg := xmlHead.ReplaceAll(buf.Bytes(), []byte("$1"))
+		svg = sizeAttrs.ReplaceAll(svg, []byte(`<svg role="img" aria-label="`+template.HTMLEscapeString(c.Caption)+`"`))
+		data.SVGs = append(data.SVGs, chartHTML{Caption: c.Caption, SVG: template.HTML(svg)})
+	}
+	return tmpl.Execute(w, data)
+}
