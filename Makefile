@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check validate e2e
+.PHONY: build test demo bench check validate e2e charts
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -32,3 +32,9 @@ check:
 # Debian's packages when missing): no console errors, every chart, not blank.
 e2e:
 	./scripts/e2e.sh
+
+# The README's charts, from the demo.
+charts:
+	$(GO) run ./cmd/simulate demo --out out/demo >/dev/null
+	mkdir -p docs/img
+	cp out/demo/charts/fan.png out/demo/charts/scenarios.png out/demo/charts/funnel-scenario.png docs/img/
