@@ -35,6 +35,7 @@ type Delta struct {
 	Summary     model.Summary
 	PBetter     float64
 	PBetterMCSE float64
+	PWorse      float64 // the share in which it does worse; the rest are ties
 	PairedSE    float64
 	UnpairedSE  float64
 }
@@ -103,7 +104,7 @@ func deltas(base, r *model.Result) []Delta {
 	for k, info := range r.Metrics {
 		a, b := base.Values[k], r.Values[k]
 		d := make([]float64, len(a))
-		var better, n float64
+		var better, worse, n float64
 		var aa, bb []float64
 		for i := range a {
 			d[i] = b[i] - a[i]
@@ -112,14 +113,17 @@ func deltas(base, r *model.Result) []Delta {
 			}
 			aa, bb = append(aa, a[i]), append(bb, b[i])
 			n++
-			if lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0 {
+			switch {
+			case lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0:
 				better++
+			case d[i] != 0:
+				worse++
 			}
 		}
-		x := Delta{Metric: info.Name, Summary: model.Summarize("delta."+info.Name, d), PBetter: math.NaN(), PBetterMCSE: math.NaN(),
+		x := Delta{Metric: info.Name, Summary: model.Summarize("delta."+info.Name, d), PBetter: math.NaN(), PBetterMCSE: math.NaN(), PWorse: math.NaN(),
 			PairedSE: math.NaN(), UnpairedSE: math.NaN()}
 		if n > 1 {
-			x.PBetter = better / n
+			x.PBetter, x.PWorse = better/n, worse/n
 			x.PBetterMCSE = math.Sqrt(x.PBetter * (1 - x.PBetter) / n)
 			x.PairedSE = x.Summary.SD / math.Sqrt(n)
 			x.UnpairedSE = math.Sqrt((stat.Variance(aa, nil) + stat.Variance(bb, nil)) / n)
