@@ -295,9 +295,9 @@ func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName str
 // Delta is one scenario's paired difference in a metric: its mean and its
 // P10 and P90 over the trials.
 type Delta struct {
-	Name           string
-	Mean, P10, P90 float64
-	PBetter        float64
+	Name            string
+	Mean, P10, P90  float64
+	PBetter, PWorse float64 // shares of trials; the rest are ties
 }
 
 // Scenarios draws each scenario's paired difference from the baseline in
@@ -325,7 +325,7 @@ func Scenarios(metric, currency string, deltas []Delta) (*plot.Plot, error) {
 			return nil, fmt.Errorf("plots: scenarios: %s: %w", d.Name, ErrNoData)
 		}
 		y := float64(len(deltas) - 1 - i) // first scenario on top
-		names[len(deltas)-1-i] = fmt.Sprintf("%s (better in %.0f%%)", d.Name, 100*d.PBetter)
+		names[len(deltas)-1-i] = fmt.Sprintf("%s (better %.0f%%, worse %.0f%%)", d.Name, 100*d.PBetter, 100*d.PWorse)
 		means[i] = plotter.XY{X: d.Mean, Y: y}
 		errs[i] = struct{ Low, High float64 }{d.Mean - d.P10, d.P90 - d.Mean}
 		lo, hi = math.Min(lo, d.P10), math.Max(hi, d.P90)

@@ -82,8 +82,8 @@ func TestCharts(t *testing.T) {
 	}
 	golden(t, "funnel", fun)
 	sc, err := plots.Scenarios("revenue", "USD", []plots.Delta{
-		{Name: "SQL definition workshop", Mean: 48000, P10: -90000, P90: 190000, PBetter: 0.6},
-		{Name: "Two more AEs from week 3", Mean: 1700, P10: 0, P90: 12000, PBetter: 0.25},
+		{Name: "SQL definition workshop", Mean: 48000, P10: -90000, P90: 190000, PBetter: 0.6, PWorse: 0.4},
+		{Name: "Two more AEs from week 3", Mean: 1700, P10: 0, P90: 12000, PBetter: 0.25, PWorse: 0.02},
 	})
 	if err != nil {
 		t.Fatal(err)

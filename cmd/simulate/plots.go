@@ -74,7 +74,7 @@ func compareCharts(m *model.Model, c *scenarios.Comparison) []chart {
 		d, _ := o.Delta("revenue")
 		p10, _, _ := d.Summary.Quantile(0.1)
 		p90, _, _ := d.Summary.Quantile(0.9)
-		ds = append(ds, plots.Delta{Name: o.Name, Mean: d.Summary.Mean, P10: p10, P90: p90, PBetter: d.PBetter})
+		ds = append(ds, plots.Delta{Name: o.Name, Mean: d.Summary.Mean, P10: p10, P90: p90, PBetter: d.PBetter, PWorse: d.PWorse})
 		if move := abs(d.Summary.Mean); move > bestMove {
 			best, bestMove = i, move
 		}
