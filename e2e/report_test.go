@@ -56,8 +56,8 @@ func TestDemoReport(t *testing.T) {
 	if m := consoleError.FindString(logs); m != "" {
 		t.Errorf("console error while loading the report: %s", m)
 	}
-	if n := strings.Count(dom, "<svg"); n != 5 {
-		t.Errorf("the rendered page has %d charts, want 5", n)
+	if n := strings.Count(dom, "<svg"); n != 6 {
+		t.Errorf("the rendered page has %d charts, want 6", n)
 	}
 	for _, want := range []string{"Chance of reaching 800k", "Forecast", "Scenarios against the baseline"} {
 		if !strings.Contains(dom, want) {

@@ -425,3 +425,60 @@ func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	return ts
 }
+
+// Swing is one driver's effect for the tornado chart: the metric's value
+// with the driver moved down and up.
+type Swing struct {
+	Driver    string
+	Low, High float64
+}
+
+// Tornado draws how far the median of a metric moves when each driver
+// moves, the widest swing on top, around the baseline's median.
+func Tornado(metric, currency string, base float64, swings []Swing) (*plot.Plot, error) {
+	if len(swings) == 0 || !finite(base) {
+		return nil, fmt.Errorf("plots: tornado: %w", ErrNoData)
+	}
+	p := newPlot(fmt.Sprintf("What moves the median %s most", metric), "median "+metric+" ("+currency+")", "")
+	p.X.Tick.Marker = moneyTicks{}
+	n := len(swings)
+	names := make([]string, n)
+	lo, hi := base, base
+	for i, s := range swings {
+		if !finite(s.Low, s.High) {
+			return nil, fmt.Errorf("plots: tornado: %s: %w", s.Driver, ErrNoData)
+		}
+		y := float64(n - 1 - i)
+		names[n-1-i] = s.Driver
+		for _, end := range []struct {
+			v   float64
+			col color.Color
+		}{{s.Low, orange}, {s.High, blue}} {
+			bar, err := plotter.NewPolygon(plotter.XYs{{X: base, Y: y - 0.3}, {X: end.v, Y: y - 0.3}, {X: end.v, Y: y + 0.3}, {X: base, Y: y + 0.3}})
+			if err != nil {
+				return nil, err
+			}
+			bar.Color, bar.LineStyle.Width = end.col, 0
+			p.Add(bar)
+			if i == 0 {
+				label := "driver down"
+				if end.col == blue {
+					label = "driver up"
+				}
+				p.Legend.Add(label, bar)
+			}
+		}
+		lo, hi = math.Min(lo, math.Min(s.Low, s.High)), math.Max(hi, math.Max(s.Low, s.High))
+	}
+	mid, err := refLine(base, -0.6, float64(n)-0.4, true, grey)
+	if err != nil {
+		return nil, err
+	}
+	p.Add(mid)
+	p.Legend.Add("baseline "+Money(base), mid)
+	p.NominalY(names...)
+	pad := 0.08 * (hi - lo)
+	p.X.Min, p.X.Max = lo-pad, hi+pad
+	p.Legend.Top, p.Legend.Left = false, false
+	return p, nil
+}

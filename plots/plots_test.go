@@ -94,6 +94,11 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sweep", sw)
+	tor, err := plots.Tornado("revenue", "USD", 750e3, []plots.Swing{{"deal size ±10%", 680e3, 825e3}, {"proposal conversion ±10%", 710e3, 790e3}, {"reps ±1", 740e3, 752e3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "tornado", tor)
 }
 
 // TestChartsRefuseBadData checks that NaN or empty data give a clear
@@ -115,6 +120,9 @@ func TestChartsRefuseBadData(t *testing.T) {
 	r := &model.Result{Weeks: 0}
 	if _, err := plots.Fan(r, nan); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("empty fan: %v", err)
+	}
+	if _, err := plots.Tornado("revenue", "USD", 1, nil); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("no swings: %v", err)
 	}
 	if err := plots.Save(nil, "chart.gif"); err == nil || err.Error() != "plots: chart.gif: the format must be png, svg or pdf" {
 		t.Errorf("gif: %v", err)

@@ -86,3 +86,39 @@ func TestLeverErrors(t *testing.T) {
 		t.Errorf("reps 2.5: error %v", err)
 	}
 }
+
+// TestTornado checks the drivers on the sample company: moving a driver up
+// never lowers median revenue by more than the Monte Carlo error (4 of the
+// unpaired standard errors of a difference of two medians, a generous
+// bound since the runs share their trials), the swings come widest first,
+// and the widest is far beyond that error.
+func TestTornado(t *testing.T) {
+	m := sample.Model()
+	o := model.Options{Trials: 1000, Seed: 2}
+	base, swings, err := scenarios.Tornado(context.Background(), m, "revenue", 0.1, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := model.Run(context.Background(), m, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev, _ := r.Metric("revenue")
+	_, mcse, _ := model.Summarize("revenue", rev).Quantile(0.5)
+	tol := 4 * math.Sqrt2 * mcse
+	if len(swings) != 6+5+1+1 {
+		t.Fatalf("%d drivers, want 13", len(swings))
+	}
+	for i, s := range swings {
+		t.Logf("%s: %.0f to %.0f (baseline %.0f, tolerance %.0f)", s.Driver, s.Low, s.High, base, tol)
+		if s.High < s.Low-tol {
+			t.Errorf("%s: up gives %.0f, below down's %.0f", s.Driver, s.High, s.Low)
+		}
+		if i > 0 && math.Abs(s.High-s.Low) > math.Abs(swings[i-1].High-swings[i-1].Low) {
+			t.Errorf("%s swings wider than %s above it", s.Driver, swings[i-1].Driver)
+		}
+	}
+	if w := swings[0].High - swings[0].Low; w < tol {
+		t.Errorf("the widest swing, %s, is only %.0f", swings[0].Driver, w)
+	}
+}

@@ -123,8 +123,8 @@ func TestReport(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	page := readFile(t, path)
-	if n := strings.Count(page, "<svg"); n != 5 {
-		t.Errorf("%d charts, want 5", n)
+	if n := strings.Count(page, "<svg"); n != 6 {
+		t.Errorf("%d charts, want 6", n)
 	}
 	// SVG's namespace names are not fetched; nothing else may name a URL.
 	stripped := strings.NewReplacer(`xmlns="http://www.w3.org/2000/svg"`, "", `xmlns:xlink="http://www.w3.org/1999/xlink"`, "").Replace(page)

@@ -150,7 +150,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := pf.write(append(forecastCharts(m, r, f.target), compareCharts(m, c)...)); err != nil {
 		return err
 	}
-	page, err := reportPage(m, r, c, f.target)
+	page, err := reportPage(ctx, m, r, c, f.target, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
 	if err != nil {
 		return err
 	}

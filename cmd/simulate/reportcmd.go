@@ -87,7 +87,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	page, err := reportPage(m, r, c, f.target)
+	page, err := reportPage(ctx, m, r, c, f.target, f.options())
 	if err != nil {
 		return err
 	}
@@ -123,8 +123,12 @@ func quantiles(r *model.Result, name string, money bool) (p50, band string) {
 	return f(b), "P10 " + f(a) + " to P90 " + f(c)
 }
 
+// tornadoTrials caps the trials of each of the tornado's runs (two per
+// driver), which matter less than the forecast's own.
+const tornadoTrials = 2000
+
 // reportPage gathers the report's numbers, charts and tables.
-func reportPage(m *model.Model, r *model.Result, c *scenarios.Comparison, target float64) (*report.Page, error) {
+func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenarios.Comparison, target float64, o *model.Options) (*report.Page, error) {
 	page := &report.Page{
 		Title:    fmt.Sprintf("%s: the next %d weeks", m.Name, r.Weeks),
 		Subtitle: fmt.Sprintf("Forecast from %s, %d trials (seed %d). Ranges are P10 to P90: eight trials in ten fall inside.", r.Start, r.Trials, r.Seed),
@@ -165,6 +169,20 @@ func reportPage(m *model.Model, r *model.Result, c *scenarios.Comparison, target
 		if err := add(captions[ch.name], ch.make); err != nil {
 			return nil, err
 		}
+	}
+	to := *o
+	to.Trials, to.Progress = min(o.Trials, tornadoTrials), nil
+	base, swings, err := scenarios.Tornado(ctx, m, "revenue", 0.1, to)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]plots.Swing, len(swings))
+	for i, s := range swings {
+		ps[i] = plots.Swing{Driver: s.Driver, Low: s.Low, High: s.High}
+	}
+	caption := fmt.Sprintf("How far median revenue moves when each driver moves by 10%%, on the same %d trials a run.", to.Trials)
+	if err := add(caption, func() (*plot.Plot, error) { return plots.Tornado("revenue", m.Currency, base, ps) }); err != nil {
+		return nil, err
 	}
 	fc := newForecastJSON(r, target)
 	t := report.Table{Title: "Forecast", Columns: []string{"metric", "mean", "P10", "P50", "P90"}}
