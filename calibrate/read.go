@@ -1,11 +1,7 @@
 package calibrate
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
-	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -133,38 +129,13 @@ func (c columns) get(rec []string, name string) string {
 }
 
 func (rd *reader) file(f File) error {
-	br := bufio.NewReaderSize(f.R, 64<<10)
-	if b, _ := br.Peek(2); bytes.Equal(b, gzipMagic) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
-		}
-		defer zr.Close()
-		br = bufio.NewReaderSize(zr, 64<<10)
-	}
-	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
-		br.Discard(3)
-	}
-	first, _ := br.Peek(64 << 10)
-	rd.reserve(f, first)
-	if i := bytes.IndexByte(first, '\n'); i >= 0 {
-		first = first[:i]
-	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = true
-	if bytes.Count(first, []byte{';'}) > bytes.Count(first, []byte{','}) {
-		cr.Comma = ';'
-	}
-	header, err := cr.Read()
-	if err == io.EOF {
-		return fmt.Errorf("%s: empty file: no header", f.Name)
-	}
+	c, err := openCSV(f, rd.h.Report)
 	if err != nil {
-		return fmt.Errorf("%s: header: %w", f.Name, err)
+		return err
 	}
-	header = slices.Clone(header)
-	cols, err := rd.columns(f.Name, header)
+	defer c.close()
+	rd.reserve(f, c.start)
+	cols, err := rd.columns(f.Name, c.header)
 	if err != nil {
 		return err
 	}
@@ -173,37 +144,21 @@ func (rd *reader) file(f File) error {
 		return err
 	}
 	if _, primary := cols["created_at"]; primary && shape != Event && rd.attrCols == nil {
-		rd.attributes(header, cols)
+		rd.attributes(c.header, cols)
 	}
-	src := model.SourceFile{Path: f.Name}
+	src := &c.src
 	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
+		rec, line, ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
 			break
 		}
-		src.Rows++
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			detail := pe.Err.Error()
-			if pe.StartLine != pe.Line {
-				// An open quote runs on: say how many lines it took.
-				detail = fmt.Sprintf("%s; lines %d to %d read as one row", detail, pe.StartLine, pe.Line)
-			}
-			rd.h.Report.reject(&src, pe.StartLine, "row", "malformed CSV", detail)
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", f.Name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		if len(rec) != len(header) {
-			rd.h.Report.reject(&src, line, "row", "ragged row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(header)))
-			continue
-		}
 		if shape == Event {
-			rd.event(&src, line, cols, rec)
+			rd.event(src, line, cols, rec)
 		} else {
-			rd.wide(&src, line, cols, rec)
+			rd.wide(src, line, cols, rec)
 		}
 	}
 	_, channel := cols["channel"]
@@ -214,8 +169,7 @@ func (rd *reader) file(f File) error {
 	if src.Rows == 0 {
 		rd.h.Report.warn("%s: header only, no rows", f.Name)
 	}
-	src.Used = src.Rows - src.Rejected
-	rd.h.Report.Files = append(rd.h.Report.Files, src)
+	c.done()
 	return nil
 }
 

@@ -138,8 +138,8 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if f.scenarios == "" {
 		return usagef("--scenarios is required")
 	}
-	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
-		return usagef("--target must be a number >= 0")
+	if err := checkTarget(fs, f.target); err != nil {
+		return err
 	}
 	if err := f.plotFlags.check(); err != nil {
 		return err

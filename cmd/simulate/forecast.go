@@ -73,8 +73,8 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
-		return usagef("--target must be a number >= 0")
+	if err := checkTarget(fs, f.target); err != nil {
+		return err
 	}
 	if err := f.plotFlags.check(); err != nil {
 		return err

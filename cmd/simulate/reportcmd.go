@@ -62,8 +62,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if f.out == "" {
 		return usagef("-o (the HTML file to write) is required")
 	}
-	if fs.Changed("target") && (math.IsNaN(f.target) || f.target < 0) {
-		return usagef("--target must be a number >= 0")
+	if err := checkTarget(fs, f.target); err != nil {
+		return err
 	}
 	m, err := f.load()
 	if err != nil {

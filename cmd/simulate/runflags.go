@@ -66,3 +66,11 @@ func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*m
 	}
 	return r, nil
 }
+
+// checkTarget refuses a --target that is given but not an amount >= 0.
+func checkTarget(fs *pflag.FlagSet, target float64) error {
+	if fs.Changed("target") && !(target >= 0) {
+		return usagef("--target must be a number >= 0")
+	}
+	return nil
+}

@@ -153,8 +153,8 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return usagef("--lever is required")
 	case goal && math.IsNaN(f.target):
 		return usagef("--target is required")
-	case fs.Changed("target") && !(f.target >= 0):
-		return usagef("--target must be a number >= 0")
+	case checkTarget(fs, f.target) != nil:
+		return checkTarget(fs, f.target)
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
 	case goal && f.lever == "cold_rate":

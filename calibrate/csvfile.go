@@ -1,0 +1,112 @@
+package calibrate
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// csvFile reads one CSV input row by row, accounting for every row: gzip
+// and a byte-order mark are taken off, a semicolon separator is detected
+// from the header, and malformed and ragged rows are rejected into the
+// report with their line.
+type csvFile struct {
+	name   string
+	cr     *csv.Reader
+	header []string
+	src    model.SourceFile
+	rep    *Report
+	closer io.Closer
+	start  []byte // the first bytes, for estimating the row count
+}
+
+// openCSV opens f and reads its header.
+func openCSV(f File, rep *Report) (*csvFile, error) {
+	br := bufio.NewReaderSize(f.R, 64<<10)
+	c := &csvFile{name: f.Name, rep: rep, src: model.SourceFile{Path: f.Name}}
+	if b, _ := br.Peek(2); bytes.Equal(b, gzipMagic) {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		c.closer = zr
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
+		br.Discard(3)
+	}
+	c.start, _ = br.Peek(64 << 10)
+	first := c.start
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	c.cr = csv.NewReader(br)
+	c.cr.FieldsPerRecord = -1
+	c.cr.ReuseRecord = true
+	if bytes.Count(first, []byte{';'}) > bytes.Count(first, []byte{','}) {
+		c.cr.Comma = ';'
+	}
+	header, err := c.cr.Read()
+	if err == io.EOF {
+		c.close()
+		return nil, fmt.Errorf("%s: empty file: no header", f.Name)
+	}
+	if err != nil {
+		c.close()
+		return nil, fmt.Errorf("%s: header: %w", f.Name, err)
+	}
+	c.header = slices.Clone(header)
+	return c, nil
+}
+
+func (c *csvFile) close() {
+	if c.closer != nil {
+		c.closer.Close()
+	}
+}
+
+// next returns the next well-formed row and its line; ok is false at the
+// end. Malformed and ragged rows are counted, rejected and skipped; err is
+// a failure to read the file at all. The record is reused by the next call.
+func (c *csvFile) next() (rec []string, line int, ok bool, err error) {
+	for {
+		rec, err := c.cr.Read()
+		if err == io.EOF {
+			return nil, 0, false, nil
+		}
+		c.src.Rows++
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			detail := pe.Err.Error()
+			if pe.StartLine != pe.Line {
+				// An open quote runs on: say how many lines it took.
+				detail = fmt.Sprintf("%s; lines %d to %d read as one row", detail, pe.StartLine, pe.Line)
+			}
+			c.rep.reject(&c.src, pe.StartLine, "row", "malformed CSV", detail)
+			continue
+		}
+		if err != nil {
+			return nil, 0, false, fmt.Errorf("%s: %w", c.name, err)
+		}
+		line, _ := c.cr.FieldPos(0)
+		if len(rec) != len(c.header) {
+			c.rep.reject(&c.src, line, "row", "ragged row", fmt.Sprintf("%d fields, the header has %d", len(rec), len(c.header)))
+			continue
+		}
+		return rec, line, true, nil
+	}
+}
+
+// done files the source's row counts in the report.
+func (c *csvFile) done() {
+	c.close()
+	c.src.Used = c.src.Rows - c.src.Rejected
+	c.rep.Files = append(c.rep.Files, c.src)
+}
