@@ -146,6 +146,7 @@ type estimator struct {
 	handoffs []float64 // hand-offs per recent week (for capacity)
 
 	path                        []int // lead's buffer
+	record                      func(s int, weeks float64, how exit)
 	used, after, stale, wonSkip int
 	lastCreated                 time.Time
 }
@@ -283,6 +284,9 @@ func (e *estimator) episode(s, c int, entry, exitAt time.Time, how exit) {
 	t := exitAt.Sub(entry).Hours() / 168
 	if how != censored && isDate(entry) && isDate(exitAt) {
 		t += 0.5 / 7
+	}
+	if e.record != nil {
+		e.record(s, t, how)
 	}
 	bands := e.bands[s][c]
 	for b, lo := range e.o.Bands {

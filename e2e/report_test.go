@@ -56,8 +56,8 @@ func TestDemoReport(t *testing.T) {
 	if m := consoleError.FindString(logs); m != "" {
 		t.Errorf("console error while loading the report: %s", m)
 	}
-	if n := strings.Count(dom, "<svg"); n != 6 {
-		t.Errorf("the rendered page has %d charts, want 6", n)
+	if n := strings.Count(dom, "<svg"); n != 7 {
+		t.Errorf("the rendered page has %d charts, want 7", n)
 	}
 	for _, want := range []string{"Chance of reaching 800k", "Forecast", "Scenarios against the baseline"} {
 		if !strings.Contains(dom, want) {

@@ -33,26 +33,9 @@ func Conversions(m *Model, draws int, seed uint64) ([]Conversion, error) {
 	st := rng.NewStream()
 	// conv[s][c+1][i]: draw i of stage s, channel c; c = -1 is all channels.
 	conv := make([][][]float64, p.nS)
-	weight := make([][]float64, p.nS)
-	for s, stage := range m.Stages {
+	weight := exitWeights(m, p)
+	for s := range m.Stages {
 		conv[s] = make([][]float64, p.nC+1)
-		weight[s] = make([]float64, p.nC)
-		for _, e := range stage.Exits {
-			for _, b := range e.Bands {
-				weight[s][m.ChannelIndex(e.Channel)] += b.Advance + b.Lost
-			}
-		}
-		total := 0.0
-		for _, w := range weight[s] {
-			total += w
-		}
-		for c := range weight[s] {
-			if total > 0 {
-				weight[s][c] /= total
-			} else {
-				weight[s][c] = 1 / float64(p.nC)
-			}
-		}
 	}
 	for i := range draws {
 		q.draw(p, st, seed, uint64(i), false)
@@ -95,4 +78,58 @@ func FormatWeeks(w float64) string {
 		return "over 2 years"
 	}
 	return fmt.Sprintf("%.1f", w)
+}
+
+// exitWeights weights each stage's channels by their recorded exits (evenly
+// where a stage has none).
+func exitWeights(m *Model, p *plan) [][]float64 {
+	weight := make([][]float64, p.nS)
+	for s, stage := range m.Stages {
+		weight[s] = make([]float64, p.nC)
+		for _, e := range stage.Exits {
+			for _, b := range e.Bands {
+				weight[s][m.ChannelIndex(e.Channel)] += b.Advance + b.Lost
+			}
+		}
+		total := 0.0
+		for _, w := range weight[s] {
+			total += w
+		}
+		for c := range weight[s] {
+			if total > 0 {
+				weight[s][c] /= total
+			} else {
+				weight[s][c] = 1 / float64(p.nC)
+			}
+		}
+	}
+	return weight
+}
+
+// CumulativeAdvance returns, per stage, the probability that a lead
+// entering it has advanced within w weeks, for w = 0..weeks, at the
+// posterior means, over all channels (weighted as in Conversions): the
+// model's side of the calibration diagnostic.
+func CumulativeAdvance(m *Model, weeks int) ([][]float64, error) {
+	p, err := compile(m)
+	if err != nil {
+		return nil, err
+	}
+	q := newParams(p)
+	q.draw(p, rng.NewStream(), 0, 0, true)
+	weight := exitWeights(m, p)
+	out := make([][]float64, p.nS)
+	for s := range p.nS {
+		out[s] = make([]float64, weeks+1)
+		for c := range p.nC {
+			surv, f := 1.0, 0.0
+			for a := range weeks {
+				i := p.hz(s, c, p.bandOf[min(a, p.maxAge)])
+				f += surv * q.pLeave[i] * q.qAdv[i]
+				surv *= 1 - q.pLeave[i]
+				out[s][a+1] += weight[s][c] * f
+			}
+		}
+	}
+	return out, nil
 }

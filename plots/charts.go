@@ -482,3 +482,57 @@ func Tornado(metric, currency string, base float64, swings []Swing) (*plot.Plot,
 	p.Legend.Top, p.Legend.Left = false, false
 	return p, nil
 }
+
+// stagePalette gives each stage a colour and a glyph, so that stages stay
+// apart in grayscale too.
+var stagePalette = []struct {
+	c     color.Color
+	glyph draw.GlyphDrawer
+}{
+	{blue, draw.CircleGlyph{}}, {orange, draw.SquareGlyph{}}, {color.NRGBA{0x00, 0x9E, 0x73, 0xff}, draw.TriangleGlyph{}},
+	{vermilion, draw.RingGlyph{}}, {color.NRGBA{0xCC, 0x79, 0xA7, 0xff}, draw.BoxGlyph{}}, {sky, draw.PyramidGlyph{}},
+	{grey, draw.CrossGlyph{}}, {color.Black, draw.PlusGlyph{}},
+}
+
+// Calibration sets, for each stage, the share of entering leads that
+// advanced within each number of weeks as the history shows it (points,
+// model-free) against the calibrated model (lines); observed[s][w] and
+// fitted[s][w] for w = 0..weeks.
+func Calibration(stages []string, observed, fitted [][]float64) (*plot.Plot, error) {
+	if len(stages) == 0 || len(observed) != len(stages) || len(fitted) != len(stages) {
+		return nil, fmt.Errorf("plots: calibration: %w", ErrNoData)
+	}
+	p := newPlot("Does the model fit its history? Advanced by weeks in stage: lines the model, points the history", "weeks in stage", "share of entering leads that advanced")
+	p.Title.TextStyle.Font.Size = vg.Points(11)
+	p.Y.Tick.Marker = percentTicks{}
+	for s, name := range stages {
+		if len(observed[s]) != len(fitted[s]) || len(fitted[s]) < 2 {
+			return nil, fmt.Errorf("plots: calibration: stage %s: %w", name, ErrNoData)
+		}
+		var fit, obs plotter.XYs
+		for w := range fitted[s] {
+			if !finite(fitted[s][w], observed[s][w]) {
+				return nil, fmt.Errorf("plots: calibration: stage %s, week %d: %w", name, w, ErrNoData)
+			}
+			fit = append(fit, plotter.XY{X: float64(w), Y: fitted[s][w]})
+			obs = append(obs, plotter.XY{X: float64(w), Y: observed[s][w]})
+		}
+		style := stagePalette[s%len(stagePalette)]
+		l, err := plotter.NewLine(fit)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = style.c, vg.Points(1.5)
+		sc, err := plotter.NewScatter(obs)
+		if err != nil {
+			return nil, err
+		}
+		sc.GlyphStyle.Color, sc.GlyphStyle.Shape, sc.GlyphStyle.Radius = style.c, style.glyph, vg.Points(2.5)
+		p.Add(l, sc)
+		p.Legend.Add(name, l, sc)
+	}
+	p.Y.Min, p.X.Min, p.X.Max = 0, 0, float64(len(fitted[0])-1)
+	p.X.Tick.Marker = weekTicks{}
+	p.Legend.Left, p.Legend.Top = false, false
+	return p, nil
+}

@@ -99,6 +99,13 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "tornado", tor)
+	cal, err := plots.Calibration([]string{"mql", "sql"},
+		[][]float64{{0, 0.3, 0.5, 0.58, 0.6}, {0, 0.1, 0.3, 0.42, 0.5}},
+		[][]float64{{0, 0.31, 0.49, 0.57, 0.6}, {0, 0.12, 0.28, 0.4, 0.49}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "calibration", cal)
 }
 
 // TestChartsRefuseBadData checks that NaN or empty data give a clear
@@ -123,6 +130,9 @@ func TestChartsRefuseBadData(t *testing.T) {
 	}
 	if _, err := plots.Tornado("revenue", "USD", 1, nil); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("no swings: %v", err)
+	}
+	if _, err := plots.Calibration([]string{"mql"}, [][]float64{{0, nan}}, [][]float64{{0, 0.1}}); err == nil || err.Error() != "plots: calibration: stage mql, week 1: plots: no finite data to draw" {
+		t.Errorf("NaN calibration: %v", err)
 	}
 	if err := plots.Save(nil, "chart.gif"); err == nil || err.Error() != "plots: chart.gif: the format must be png, svg or pdf" {
 		t.Errorf("gif: %v", err)

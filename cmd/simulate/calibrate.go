@@ -32,7 +32,9 @@ channel, deal sizes, and the open pipeline at the as-of date.
 
 Every row is used, repaired or rejected; the report counts each reason and
 shows the first examples as file:line: field: problem, and is kept in the
-model's provenance. The summary shows, per channel, weekly leads and, per
+model's provenance. --plots DIR writes the calibration chart: per stage, the
+share of leads that advanced by weeks in stage as the history shows it
+(model-free, Aalen–Johansen) against the calibrated model. The summary shows, per channel, weekly leads and, per
 stage, the eventual conversion with its 90% interval and the median weeks
 in stage.
 
@@ -67,6 +69,7 @@ type calibrateFlags struct {
 	currency   string
 	dealSize   float64
 	spend      string
+	plots      plotFlags
 }
 
 func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
@@ -81,6 +84,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
+	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
 }
 
@@ -104,6 +108,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	if f.staleAfter < 0 {
 		return usagef("--stale-after must be >= 0 weeks")
+	}
+	if err := f.plots.check(); err != nil {
+		return err
 	}
 	if f.dealSize < 0 || math.IsNaN(f.dealSize) || math.IsInf(f.dealSize, 0) {
 		return usagef("--deal-size must be a positive amount")
@@ -132,8 +139,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	} else {
 		h.Report.Warn("no spend file: every channel's spend is zero, so costs are too (give --spend)")
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
-		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")})
+	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
+		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")}
+	m, err := calibrate.Estimate(h, co)
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
 	}
@@ -145,6 +153,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := model.WriteFileAtomic(f.out, buf.Bytes()); err != nil {
+		return err
+	}
+	if err := f.plots.write([]chart{calibrationChart(h, co, m)}); err != nil {
 		return err
 	}
 	return writeCalibrationSummary(e.stdout, m, f.out)

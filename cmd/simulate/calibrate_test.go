@@ -189,3 +189,15 @@ func TestDemo(t *testing.T) {
 		t.Errorf("calibration.txt:\n%s", r)
 	}
 }
+
+// TestCalibratePlots writes the calibration chart beside the model.
+func TestCalibratePlots(t *testing.T) {
+	path := history(t, "30", "")
+	dir := t.TempDir()
+	if _, errOut, code := simulateCmd("calibrate", "--history", path, "-o", filepath.Join(dir, "m.yaml"), "--plots", dir, "--plot-format", "svg"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if b := readFile(t, filepath.Join(dir, "calibration.svg")); !strings.Contains(b, "weeks in stage") {
+		t.Error("calibration.svg lacks its axis")
+	}
+}

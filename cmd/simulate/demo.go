@@ -36,7 +36,7 @@ numbers.
 With --out DIR it also writes there the calibrated model (model.yaml), the
 forecast (forecast.json), the comparison (compare.json), the calibration
 report (calibration.txt), the charts (charts/*.png: fan, histogram,
-funnel, scenarios, funnel-scenario) and the one-page meeting report
+funnel, scenarios, funnel-scenario, calibration) and the one-page meeting report
 (report.html).
 
 Examples:
@@ -147,10 +147,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	pf := plotFlags{dir: filepath.Join(f.out, "charts"), format: "png"}
-	if err := pf.write(append(forecastCharts(m, r, f.target), compareCharts(m, c)...)); err != nil {
+	cal := calibrationChart(h, co, m)
+	if err := pf.write(append(append(forecastCharts(m, r, f.target), compareCharts(m, c)...), cal)); err != nil {
 		return err
 	}
-	page, err := reportPage(ctx, m, r, c, f.target, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	page, err := reportPage(ctx, m, r, c, f.target, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, cal)
 	if err != nil {
 		return err
 	}

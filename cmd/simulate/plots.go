@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 	"gonum.org/v1/plot"
 
+	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/plots"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -103,4 +104,21 @@ func sweepCharts(lever, currency string, pts []scenarios.Point, target float64) 
 		sp[i] = plots.SweepPoint{Value: p.Value, P10: a, P50: b, P90: c}
 	}
 	return []chart{{"sweep", func() (*plot.Plot, error) { return plots.Sweep(lever, currency, sp, target) }}}
+}
+
+// calibrationChart sets the history's model-free advance by weeks in stage
+// against the calibrated model's.
+func calibrationChart(h *calibrate.History, o calibrate.Options, m *model.Model) chart {
+	return chart{"calibration", func() (*plot.Plot, error) {
+		const weeks = 26
+		obs, err := calibrate.ObservedAdvance(h, o, weeks)
+		if err != nil {
+			return nil, err
+		}
+		fit, err := model.CumulativeAdvance(m, weeks)
+		if err != nil {
+			return nil, err
+		}
+		return plots.Calibration(h.Stages, obs, fit)
+	}}
 }

@@ -128,7 +128,7 @@ func quantiles(r *model.Result, name string, money bool) (p50, band string) {
 const tornadoTrials = 2000
 
 // reportPage gathers the report's numbers, charts and tables.
-func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenarios.Comparison, target float64, o *model.Options) (*report.Page, error) {
+func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenarios.Comparison, target float64, o *model.Options, extra ...chart) (*report.Page, error) {
 	page := &report.Page{
 		Title:    fmt.Sprintf("%s: the next %d weeks", m.Name, r.Weeks),
 		Subtitle: fmt.Sprintf("Forecast from %s, %d trials (seed %d). Ranges are P10 to P90: eight trials in ten fall inside.", r.Start, r.Trials, r.Seed),
@@ -160,11 +160,13 @@ func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenari
 		"funnel":          "Leads entering each stage over the horizon (median); the dashed line is the hand-off from marketing to sales.",
 		"scenarios":       "Each scenario's revenue minus the baseline's in the same trial: the bar holds eight trials in ten.",
 		"funnel-scenario": "The funnel of the scenario that moves revenue most, against the baseline.",
+		"calibration":     "How well the model fits its history: per stage, the share of entering leads that advanced by weeks in stage, as the history shows it without any model (points) and as the model has it (lines).",
 	}
 	charts := forecastCharts(m, r, target)
 	if c != nil {
 		charts = append(charts, compareCharts(m, c)...)
 	}
+	charts = append(charts, extra...)
 	for _, ch := range charts {
 		if err := add(captions[ch.name], ch.make); err != nil {
 			return nil, err
