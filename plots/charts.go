@@ -359,8 +359,9 @@ func Scenarios(metric, currency string, deltas []Delta) (*plot.Plot, error) {
 	p.Legend.Add("P10 to P90", thumb)
 	p.Legend.Add("mean", sc)
 	p.Legend.Add("no change", zero)
+	// Room on the right, past every bar, for the legend.
 	pad := 0.05 * (hi - lo)
-	p.X.Min, p.X.Max = lo-pad, hi+pad
+	p.X.Min, p.X.Max = lo-pad, hi+0.4*(hi-lo)
 	p.Legend.Top, p.Legend.Left = false, false
 	return p, nil
 }

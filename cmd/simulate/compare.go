@@ -34,9 +34,9 @@ baseline, the mean paired difference in revenue, wins, win rate, SQLs and
 cost per win with their standard errors, and the share of trials in which
 the scenario does better. --json writes every metric and difference with
 quantiles and Monte Carlo standard errors. --plots DIR writes the charts:
-scenarios (each scenario's revenue against the baseline, trial by trial)
-and funnel-scenario (the scenario that moves revenue most against the
-baseline).
+scenarios, scenarios-wins and scenarios-sql (each scenario's revenue,
+wins and SQLs against the baseline, trial by trial) and funnel-scenario
+(the scenario that moves revenue most against the baseline).
 
 Without --model it runs the embedded sample company, with the embedded
 sample history as the evidence for attribute rules.

@@ -66,21 +66,34 @@ func forecastCharts(m *model.Model, r *model.Result, target float64) []chart {
 	}
 }
 
-// compareCharts are the scenarios' revenue differences and the funnel of
-// the scenario that moves revenue most against the baseline's.
+// compareCharts are the scenarios' paired differences in revenue, wins and
+// SQLs, and the funnel of the scenario that moves revenue most against the
+// baseline's.
 func compareCharts(m *model.Model, c *scenarios.Comparison) []chart {
-	var ds []plots.Delta
+	deltas := func(metric string) []plots.Delta {
+		var ds []plots.Delta
+		for _, o := range c.Scenarios {
+			d, _ := o.Delta(metric)
+			p10, _, _ := d.Summary.Quantile(0.1)
+			p90, _, _ := d.Summary.Quantile(0.9)
+			ds = append(ds, plots.Delta{Name: o.Name, Mean: d.Summary.Mean, P10: p10, P90: p90, PBetter: d.PBetter, PWorse: d.PWorse})
+		}
+		return ds
+	}
 	best, bestMove := -1, -1.0
 	for i, o := range c.Scenarios {
-		d, _ := o.Delta("revenue")
-		p10, _, _ := d.Summary.Quantile(0.1)
-		p90, _, _ := d.Summary.Quantile(0.9)
-		ds = append(ds, plots.Delta{Name: o.Name, Mean: d.Summary.Mean, P10: p10, P90: p90, PBetter: d.PBetter, PWorse: d.PWorse})
-		if move := abs(d.Summary.Mean); move > bestMove {
-			best, bestMove = i, move
+		if d, _ := o.Delta("revenue"); abs(d.Summary.Mean) > bestMove {
+			best, bestMove = i, abs(d.Summary.Mean)
 		}
 	}
-	charts := []chart{{"scenarios", func() (*plot.Plot, error) { return plots.Scenarios("revenue", m.Currency, ds) }}}
+	charts := []chart{
+		{"scenarios", func() (*plot.Plot, error) { return plots.Scenarios("revenue", m.Currency, deltas("revenue")) }},
+		{"scenarios-wins", func() (*plot.Plot, error) { return plots.Scenarios("wins", m.Currency, deltas("wins")) }},
+		{"scenarios-sql", func() (*plot.Plot, error) {
+			sql := m.Stages[m.StageIndex(m.SQLStage)].MetricName()
+			return plots.Scenarios(sql, m.Currency, deltas(sql))
+		}},
+	}
 	if best >= 0 {
 		o := c.Scenarios[best]
 		charts = append(charts, chart{"funnel-scenario", func() (*plot.Plot, error) { return plots.Funnel(m, c.Baseline, o.Result, o.Name) }})

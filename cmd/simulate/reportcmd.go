@@ -168,6 +168,9 @@ func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenari
 	}
 	charts = append(charts, extra...)
 	for _, ch := range charts {
+		if captions[ch.name] == "" {
+			continue // in the tables instead
+		}
 		if err := add(captions[ch.name], ch.make); err != nil {
 			return nil, err
 		}
