@@ -134,6 +134,21 @@ func TestChartsRefuseBadData(t *testing.T) {
 	if _, err := plots.Calibration([]string{"mql"}, [][]float64{{0, nan}}, [][]float64{{0, 0.1}}); err == nil || err.Error() != "plots: calibration: stage mql, week 1: plots: no finite data to draw" {
 		t.Errorf("NaN calibration: %v", err)
 	}
+	// A result whose every trial is NaN: the histogram and funnel refuse it.
+	m := sample.Model()
+	bad := &model.Result{Weeks: 13, Trials: 3, Currency: "USD", Model: "x"}
+	for _, st := range m.Stages {
+		bad.Metrics = append(bad.Metrics, model.MetricInfo{Name: st.MetricName()})
+		bad.Values = append(bad.Values, []float64{nan, nan, nan})
+	}
+	bad.Metrics = append(bad.Metrics, model.MetricInfo{Name: "revenue"})
+	bad.Values = append(bad.Values, []float64{nan, nan, nan})
+	if _, err := plots.Histogram(bad, nan); err == nil || err.Error() != "plots: histogram: plots: no finite data to draw" {
+		t.Errorf("NaN histogram: %v", err)
+	}
+	if _, err := plots.Funnel(m, bad, nil, ""); err == nil || err.Error() != "plots: funnel: stage lead: plots: no finite data to draw" {
+		t.Errorf("NaN funnel: %v", err)
+	}
 	if err := plots.Save(nil, "chart.gif"); err == nil || err.Error() != "plots: chart.gif: the format must be png, svg or pdf" {
 		t.Errorf("gif: %v", err)
 	}
