@@ -77,6 +77,8 @@ func apply(out, m *model.Model, iv Intervention, ev *Evidence) ([]string, error)
 	switch {
 	case iv.Budget != nil:
 		return budget(out, m, iv.Budget)
+	case iv.Campaign != nil && iv.Campaign.Filter != "":
+		return campaignFilter(out, m, iv.Campaign, ev)
 	case iv.Campaign != nil:
 		return nil, campaign(out, m, iv.Campaign)
 	case iv.SQLCriteria != nil && iv.SQLCriteria.Rule != "":
@@ -362,4 +364,81 @@ func overallConversion(m *model.Model) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// campaignFilter retargets a channel at the leads that pass a rule: from
+// the week, the channel's leads convert at every stage as its leads in the
+// history that pass the rule did (c⁺/c, each re-estimated on the channel's
+// leads alone), and its volume is multiplied by Volume (default 1).
+func campaignFilter(out, m *model.Model, c *Campaign, ev *Evidence) ([]string, error) {
+	if err := week(c.Week); err != nil {
+		return nil, fmt.Errorf("campaign.%w", err)
+	}
+	if _, err := channel(m, c.Channel); err != nil {
+		return nil, fmt.Errorf("campaign.channel: %w", err)
+	}
+	if c.Quality != 0 || c.SalesQuality != 0 {
+		return nil, fmt.Errorf("campaign: give a filter or quality multipliers, not both")
+	}
+	if ev == nil || ev.History == nil {
+		return nil, fmt.Errorf("campaign.filter: needs the history the model came from (--history)")
+	}
+	rule, err := CompileRule(c.Filter, ev.History)
+	if err != nil {
+		return nil, fmt.Errorf("campaign.filter: %w", err)
+	}
+	inChannel := ev.History.Filter(func(l *calibrate.Lead) bool { return l.Channel == c.Channel })
+	if len(inChannel.Leads) == 0 {
+		return nil, fmt.Errorf("campaign.channel: no leads of %s in the history", c.Channel)
+	}
+	var matchErr error
+	pass := inChannel.Filter(func(l *calibrate.Lead) bool {
+		ok, err := rule.Match(l)
+		if err != nil && matchErr == nil {
+			matchErr = err
+		}
+		return ok
+	})
+	if matchErr != nil {
+		return nil, fmt.Errorf("campaign.%w", matchErr)
+	}
+	if len(pass.Leads) == 0 {
+		return nil, fmt.Errorf("campaign.filter: none of the %d leads of %s pass it", len(inChannel.Leads), c.Channel)
+	}
+	inChannel.Report, pass.Report = &calibrate.Report{}, &calibrate.Report{}
+	mAll, err := calibrate.Estimate(inChannel, ev.Options)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: re-estimating %s: %w", c.Channel, err)
+	}
+	mPass, err := calibrate.Estimate(pass, ev.Options)
+	if err != nil {
+		return nil, fmt.Errorf("campaign: re-estimating the %d leads of %s that pass the filter: %w", len(pass.Leads), c.Channel, err)
+	}
+	cAll, err := overallConversion(mAll)
+	if err != nil {
+		return nil, err
+	}
+	cPass, err := overallConversion(mPass)
+	if err != nil {
+		return nil, err
+	}
+	volume := c.Volume
+	if volume == 0 {
+		volume = 1
+	}
+	if err := positive("campaign.volume", volume); err != nil {
+		return nil, err
+	}
+	out.Changes = append(out.Changes, model.Change{Week: c.Week, Channel: c.Channel, Leads: ptr(volume), Note: "campaign filter: " + c.Filter})
+	note := fmt.Sprintf("campaign: %d of %d leads of %s in the history pass the filter (%.0f%%); their conversion against all of the channel's:",
+		len(pass.Leads), len(inChannel.Leads), c.Channel, 100*float64(len(pass.Leads))/float64(len(inChannel.Leads)))
+	for s, st := range m.Stages {
+		if !(cAll[s] > 0) {
+			continue
+		}
+		f := cPass[s] / cAll[s]
+		out.Changes = append(out.Changes, model.Change{Week: c.Week, Channel: c.Channel, Stage: st.Name, Conversion: ptr(f), Note: "campaign filter: " + c.Filter})
+		note += fmt.Sprintf(" %s ×%.2f", st.Name, f)
+	}
+	return []string{note}, nil
 }

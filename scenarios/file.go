@@ -51,13 +51,16 @@ type Move struct {
 
 // Campaign shifts a channel's target: Volume multiplies its weekly leads,
 // Quality the conversion of its leads at every marketing stage (before the
-// hand-off), and SalesQuality at every sales stage.
+// hand-off), and SalesQuality at every sales stage. Or Filter, a rule on
+// lead attributes, takes the new lead mix from history: the channel's
+// leads convert, stage by stage, as its leads that pass the rule did.
 type Campaign struct {
 	Week         int     `yaml:"week"`
 	Channel      string  `yaml:"channel"`
 	Volume       float64 `yaml:"volume,omitempty"`
 	Quality      float64 `yaml:"quality,omitempty"`
 	SalesQuality float64 `yaml:"sales_quality,omitempty"`
+	Filter       string  `yaml:"filter,omitempty"`
 }
 
 // SQLCriteria changes the SQL definition, either by a Rule on lead

@@ -139,3 +139,84 @@ func compareModels(t *testing.T, base, changed *model.Model) scenarios.Outcome {
 	}
 	return c.Scenarios[0]
 }
+
+// TestCampaignFilterRecoversTruth: retargeting paid social at managers and
+// above must change the channel's conversion at every stage by the ratios
+// the generator's truth implies, within 4 binomial standard errors (at
+// p = ½) of the calibrated history's counts.
+func TestCampaignFilterRecoversTruth(t *testing.T) {
+	truth := sample.Company()
+	for i := range truth.Channels {
+		truth.Channels[i].WeeklyLeads *= 3
+	}
+	g, err := generate.Generate(truth, generate.Options{Seed: 41, UnrecordedLoss: -1, Dirty: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
+		t.Fatal(err)
+	}
+	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := calibrate.Options{AsOf: truth.AsOf.Time}
+	m, err := calibrate.Estimate(h, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := decode(t, "scenarios:\n  - name: c\n    interventions:\n      - campaign:\n          channel: paid_social\n          filter: '"+managerRule+"'\n")
+	out, notes, err := scenarios.Apply(m, f.Scenarios[0], &scenarios.Evidence{History: h, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(notes)
+	got := map[string]float64{}
+	for _, c := range out.Changes {
+		if c.Stage != "" {
+			got[c.Stage] = *c.Conversion
+		}
+	}
+	big, err := generate.Generate(truth, generate.Options{Seed: 42, Weeks: 260, UnrecordedLoss: -1, Dirty: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := truth.AsOf.AddDate(0, 0, -7*60)
+	for s, st := range truth.Stages {
+		var all, adv, pass, advPass float64
+		for _, l := range big.Leads {
+			if l.Channel != "paid_social" || !l.Reached[0].Before(before) || l.Reached[s].IsZero() {
+				continue
+			}
+			advanced := s+1 < len(truth.Stages) && !l.Reached[s+1].IsZero() || s+1 == len(truth.Stages) && !l.Won.IsZero()
+			ok := big.Profiles[l.Profile].Levels[0] >= 1
+			all++
+			pass += b2f(ok)
+			adv += b2f(advanced)
+			advPass += b2f(ok && advanced)
+		}
+		want := (advPass / pass) / (adv / all)
+		n, np := 0.0, 0.0
+		for _, l := range h.Leads {
+			if l.Channel == "paid_social" && !l.Reached[s].IsZero() {
+				n++
+				if l.Attrs[0] != "individual" {
+					np++
+				}
+			}
+		}
+		se := want * math.Sqrt(1/np+1/n)
+		t.Logf("%s: factor %.3f, truth %.3f ± %.3f", st.Name, got[st.Name], want, se)
+		if math.Abs(got[st.Name]-want) > 4*se {
+			t.Errorf("%s: factor %.3f, the truth implies %.3f (4 SE %.3f)", st.Name, got[st.Name], want, 4*se)
+		}
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
