@@ -129,6 +129,7 @@ type estimator struct {
 	o        *Options
 	nS, nB   int
 	sales    int // index of the hand-off stage
+	opp      int // index of the opportunity stage
 	channels []string
 	chIndex  map[string]int
 
@@ -152,7 +153,7 @@ type estimator struct {
 }
 
 func newEstimator(h *History, o *Options) *estimator {
-	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
+	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
 	first := o.AsOf
 	for i := range h.Leads {
 		l := &h.Leads[i]
@@ -311,10 +312,14 @@ func isDate(t time.Time) bool {
 	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
+// addOpen adds a lead open at the as-of date to the pipeline: one by one
+// with its amount if it had reached the opportunity stage by then (an
+// export's amount may have been set later for a lead still earlier in the
+// funnel at the as-of date), else to its cohort.
 func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
-	if s >= e.sales && l.HasAmount() && l.Amount > 0 {
+	if s >= e.opp && l.HasAmount() && l.Amount > 0 {
 		e.deals = append(e.deals, model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Amount: l.Amount})
 		return
 	}
