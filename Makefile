@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check validate e2e charts
+.PHONY: build test demo bench check validate e2e charts accuracy
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -38,3 +38,8 @@ charts:
 	$(GO) run ./cmd/simulate demo --out out/demo >/dev/null
 	mkdir -p docs/img
 	cp out/demo/charts/fan.png out/demo/charts/scenarios.png out/demo/charts/funnel-scenario.png docs/img/
+
+# docs/ACCURACY.md: the rolling-origin backtest on the generated history
+# and, where ../shared/data holds them, on Olist and Maven.
+accuracy:
+	./scripts/accuracy.sh

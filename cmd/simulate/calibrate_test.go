@@ -201,3 +201,30 @@ func TestCalibratePlots(t *testing.T) {
 		t.Error("calibration.svg lacks its axis")
 	}
 }
+
+// TestBacktestCommand backtests a short generated history through the
+// command: a table by target and JSON with every outcome.
+func TestBacktestCommand(t *testing.T) {
+	path := history(t, "52", "")
+	out, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "3", "--trials", "200", "--stale-after", "26")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"3 origins from", "CRPS model", "wins", "revenue"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	out, _, code = simulateCmd("backtest", "--history", path, "--origins", "2", "--trials", "200", "--json")
+	var doc struct {
+		Targets  []map[string]any `json:"targets"`
+		Outcomes []map[string]any `json:"outcomes"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Targets) != 8 || len(doc.Outcomes) != 16 {
+		t.Errorf("json: exit %d, %d targets, %d outcomes", code, len(doc.Targets), len(doc.Outcomes))
+	}
+	_, errOut, code = simulateCmd("backtest", "--history", path, "--origins", "0")
+	if code != 2 || !strings.HasPrefix(errOut, "simulate backtest: --origins, --every and --horizon must be >= 1") {
+		t.Errorf("origins 0: exit %d, %q", code, errOut)
+	}
+}

@@ -42,7 +42,7 @@ func (u usageError) Unwrap() error { return u.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-var commands = []*command{demoCmd, forecastCmd, compareCmd, sweepCmd, goalCmd, reportCmd, calibrateCmd, generateCmd}
+var commands = []*command{demoCmd, forecastCmd, compareCmd, sweepCmd, goalCmd, reportCmd, calibrateCmd, backtestCmd, generateCmd}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr)}

@@ -1,0 +1,254 @@
+package backtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// Options say how to backtest.
+type Options struct {
+	// Calibrate is how each origin's model is calibrated; its AsOf is set
+	// to the origin.
+	Calibrate calibrate.Options
+	Origins   int // how many origins (default 20)
+	Every     int // weeks between origins (default 4)
+	Horizon   int // weeks forecast from each origin (default 13)
+	// TrainWeeks is the least history before the first origin (default 26).
+	TrainWeeks int
+	Trials     int // trials per forecast (default 2000)
+	Seed       uint64
+	Workers    int
+}
+
+func (o *Options) defaults() {
+	if o.Origins == 0 {
+		o.Origins = 20
+	}
+	if o.Every == 0 {
+		o.Every = 4
+	}
+	if o.Horizon == 0 {
+		o.Horizon = 13
+	}
+	if o.TrainWeeks == 0 {
+		o.TrainWeeks = 26
+	}
+	if o.Trials == 0 {
+		o.Trials = 2000
+	}
+}
+
+// Methods are the forecasts scored: the model and the baselines.
+var Methods = []string{"model", "naive", "run-rate"}
+
+// Score is one method's forecast of one target at one origin, scored.
+type Score struct {
+	CRPS                      float64
+	PIT                       float64
+	Cover50, Cover80, Cover90 bool
+	P10, P50, P90             float64
+}
+
+// Outcome is one target at one origin: what happened, and each method's
+// scored forecast of it (in the order of Methods).
+type Outcome struct {
+	Origin time.Time
+	Target string
+	Actual float64
+	Scores []Score
+}
+
+// Result is a backtest's outcomes, with notes on origins left out.
+type Result struct {
+	Targets  []string
+	Origins  []time.Time
+	Outcomes []Outcome
+	Notes    []string
+}
+
+const week = 7 * 24 * time.Hour
+
+// Run backtests the history: at each origin, the history as known then is
+// calibrated and forecast over the horizon, and the forecast, with the
+// naive (the last horizon's value, with Poisson noise) and run-rate
+// (trailing weeks resampled) baselines, is scored against what the history
+// shows happened.
+func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) {
+	o.defaults()
+	if len(h.Leads) == 0 {
+		return nil, errors.New("backtest: no leads in the history")
+	}
+	first, last := span(h)
+	horizon := time.Duration(o.Horizon) * week
+	end := last.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	res := &Result{}
+	var origins []time.Time
+	for k := o.Origins - 1; k >= 0; k-- {
+		origin := end.Add(-horizon - time.Duration(k*o.Every)*week)
+		if origin.Sub(first) < time.Duration(o.TrainWeeks)*week {
+			res.Notes = append(res.Notes, fmt.Sprintf("origin %s left out: less than %d weeks of history before it", origin.Format(time.DateOnly), o.TrainWeeks))
+			continue
+		}
+		origins = append(origins, origin)
+	}
+	if len(origins) == 0 {
+		return nil, fmt.Errorf("backtest: the history (%s to %s) is too short for one origin with %d weeks before it and %d after", first.Format(time.DateOnly), end.Format(time.DateOnly), o.TrainWeeks, o.Horizon)
+	}
+	u := rng.NewStream()
+	for i, origin := range origins {
+		co := o.Calibrate
+		co.AsOf = origin
+		sub := *h
+		sub.Report = &calibrate.Report{}
+		m, err := calibrate.Estimate(&sub, co)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
+		}
+		if res.Targets == nil {
+			for _, st := range m.Stages {
+				res.Targets = append(res.Targets, st.MetricName())
+			}
+			res.Targets = append(res.Targets, "wins")
+			if amounts(h) {
+				res.Targets = append(res.Targets, "revenue")
+			} else {
+				res.Notes = append(res.Notes, "revenue is not scored: no won deal in the history has an amount")
+			}
+		}
+		r, err := model.Run(ctx, m, &model.Options{Trials: o.Trials, Weeks: o.Horizon, Seed: o.Seed + uint64(i), Workers: o.Workers})
+		if err != nil {
+			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
+		}
+		res.Origins = append(res.Origins, origin)
+		actual := counts(h, origin, origin.Add(horizon))
+		prior := counts(h, origin.Add(-horizon), origin)
+		weekly := make([]tally, o.TrainWeeks)
+		for k := range weekly {
+			to := origin.Add(-time.Duration(k) * week)
+			weekly[k] = counts(h, to.Add(-week), to)
+		}
+		for t, name := range res.Targets {
+			fc, _ := r.Metric(name)
+			u.Reset(o.Seed, uint64(i), uint64(t))
+			naive := naiveSample(u, prior, t, len(h.Stages), o.Trials)
+			rate := runRateSample(u, weekly, t, o.Horizon, o.Trials)
+			y := actual.value(t)
+			out := Outcome{Origin: origin, Target: name, Actual: y}
+			for _, xs := range [][]float64{fc, naive, rate} {
+				out.Scores = append(out.Scores, score(xs, y, u.Uniform()))
+			}
+			res.Outcomes = append(res.Outcomes, out)
+		}
+	}
+	return res, nil
+}
+
+func score(xs []float64, y, u float64) Score {
+	x := finiteSorted(xs)
+	q := func(p float64) float64 {
+		if len(x) == 0 {
+			return math.NaN()
+		}
+		return x[int(math.Round(p*float64(len(x)-1)))]
+	}
+	return Score{CRPS: CRPS(x, y), PIT: PIT(x, y, u), Cover50: Covers(x, y, 0.5), Cover80: Covers(x, y, 0.8), Cover90: Covers(x, y, 0.9),
+		P10: q(0.1), P50: q(0.5), P90: q(0.9)}
+}
+
+// span is the first creation and the last date in the history.
+func span(h *calibrate.History) (first, last time.Time) {
+	first = h.Leads[0].Created()
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		if l.Created().Before(first) {
+			first = l.Created()
+		}
+		for _, t := range append(append([]time.Time(nil), l.Reached...), l.Won, l.Lost) {
+			if t.After(last) {
+				last = t
+			}
+		}
+	}
+	return first, last
+}
+
+// tally counts what happened in a window: entries into each stage (the
+// first stage's are new leads), wins and won revenue.
+type tally struct {
+	entries   []float64
+	wins, rev float64
+}
+
+func (t tally) value(target int) float64 {
+	switch {
+	case target < len(t.entries):
+		return t.entries[target]
+	case target == len(t.entries):
+		return t.wins
+	}
+	return t.rev
+}
+
+func counts(h *calibrate.History, from, to time.Time) tally {
+	t := tally{entries: make([]float64, len(h.Stages))}
+	in := func(x time.Time) bool { return !x.IsZero() && !x.Before(from) && x.Before(to) }
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		for s, at := range l.Reached {
+			if in(at) {
+				t.entries[s]++
+			}
+		}
+		if in(l.Won) {
+			t.wins++
+			if l.HasAmount() {
+				t.rev += l.Amount
+			}
+		}
+	}
+	return t
+}
+
+// naiveSample is the last horizon's value with Poisson noise; revenue is
+// last horizon's revenue scaled by the noise of its wins.
+func naiveSample(st *rng.Stream, prior tally, target, nS, n int) []float64 {
+	if target <= nS {
+		return poissonSample(st, prior.value(target), n)
+	}
+	wins := poissonSample(st, prior.wins, n)
+	for i := range wins {
+		if prior.wins > 0 {
+			wins[i] *= prior.rev / prior.wins
+		}
+	}
+	return wins
+}
+
+// runRateSample sums horizon weeks drawn at random from the trailing
+// weeks, so that the weeks' own spread carries into the quarter.
+func runRateSample(st *rng.Stream, weekly []tally, target, horizon, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		for range horizon {
+			out[i] += weekly[int(st.Uniform()*float64(len(weekly)))].value(target)
+		}
+	}
+	return out
+}
+
+// amounts reports whether any won lead has a recorded amount.
+func amounts(h *calibrate.History) bool {
+	for i := range h.Leads {
+		if l := &h.Leads[i]; !l.Won.IsZero() && l.HasAmount() {
+			return true
+		}
+	}
+	return false
+}

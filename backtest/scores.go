@@ -1,0 +1,80 @@
+package backtest
+
+import (
+	"math"
+	"slices"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// CRPS is the continuous ranked probability score of the sample forecast
+// xs for outcome y: E|X − y| − ½E|X − X'|, from the sorted sample in
+// O(n log n). Lower is better; for a point forecast it is the absolute
+// error.
+func CRPS(xs []float64, y float64) float64 {
+	x := finiteSorted(xs)
+	n := float64(len(x))
+	if n == 0 {
+		return math.NaN()
+	}
+	var abs, spread float64
+	for i, v := range x {
+		abs += math.Abs(v - y)
+		spread += (2*float64(i+1) - n - 1) * v
+	}
+	return abs/n - spread/(n*n)
+}
+
+// PIT is the randomized probability integral transform of y under the
+// sample xs: P(X < y) + u·P(X = y), uniform on (0, 1) when y is drawn from
+// the forecast distribution, even a discrete one.
+func PIT(xs []float64, y, u float64) float64 {
+	var below, equal, n float64
+	for _, v := range xs {
+		if math.IsNaN(v) {
+			continue
+		}
+		n++
+		switch {
+		case v < y:
+			below++
+		case v == y:
+			equal++
+		}
+	}
+	return (below + u*equal) / n
+}
+
+// Covers reports whether y lies in the central interval of the sample
+// holding share p of it.
+func Covers(xs []float64, y, p float64) bool {
+	x := finiteSorted(xs)
+	if len(x) == 0 {
+		return false
+	}
+	lo := x[int(math.Floor((1-p)/2*float64(len(x)-1)))]
+	hi := x[int(math.Ceil((1+p)/2*float64(len(x)-1)))]
+	return y >= lo && y <= hi
+}
+
+func finiteSorted(xs []float64) []float64 {
+	x := make([]float64, 0, len(xs))
+	for _, v := range xs {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			x = append(x, v)
+		}
+	}
+	slices.Sort(x)
+	return x
+}
+
+// poissonSample draws n values of Poisson(mean) from st.
+func poissonSample(st *rng.Stream, mean float64, n int) []float64 {
+	out := make([]float64, n)
+	for i := range out {
+		if mean > 0 {
+			out[i] = float64(rng.Poisson(st, mean))
+		}
+	}
+	return out
+}

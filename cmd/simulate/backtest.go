@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/backtest"
+	"github.com/funnelsim/funnelsim/calibrate"
+)
+
+var backtestCmd = &command{
+	Name:      "backtest",
+	UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json]",
+	Short:     "score past forecasts against what happened, beside simple baselines",
+	Long: `
+Backtest goes back to rolling origins (--origins, --every weeks apart,
+ending --horizon weeks before the history's last date). At each it
+rebuilds the history as known then (nothing later leaks in), calibrates,
+forecasts the next --horizon weeks and scores the forecast against what
+the history shows happened: the CRPS (lower is better), the coverage of
+the central 50, 80 and 90% intervals and the randomized PIT. Two
+probabilistic baselines are scored the same way: naive (the last horizon's
+value, with Poisson noise) and run-rate (the trailing 26 weeks resampled).
+Skill is 1 - CRPS(model)/CRPS(baseline): positive when the model is better.
+
+Examples:
+
+	simulate backtest --history history.csv --stale-after 26
+	simulate backtest --history mqls.csv --history deals.csv --map lead_id=mql_id,... --stages mql --json
+
+Exit status is 0 on success, 1 on an error, 2 on a usage error.
+`,
+}
+
+type backtestFlags struct {
+	history    []string
+	maps       map[string]string
+	stageMap   map[string]string
+	dateFormat string
+	stages     []string
+	staleAfter int
+	dealSize   float64
+	origins    int
+	every      int
+	horizon    int
+	trials     int
+	seed       uint64
+	workers    int
+	json       bool
+}
+
+func (f *backtestFlags) declare(fs *pflag.FlagSet) {
+	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
+	fs.StringToStringVar(&f.maps, "map", nil, "column names, as for calibrate")
+	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names, as for calibrate")
+	fs.StringVar(&f.dateFormat, "date-format", "", "date layout, as for calibrate")
+	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order, as for calibrate")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost")
+	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
+	fs.IntVar(&f.origins, "origins", 20, "how many forecast origins")
+	fs.IntVar(&f.every, "every", 4, "weeks between origins")
+	fs.IntVar(&f.horizon, "horizon", 13, "weeks forecast from each origin")
+	fs.IntVar(&f.trials, "trials", 2000, "Monte Carlo trials per forecast")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
+	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
+	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+}
+
+func init() {
+	backtestCmd.Run = runBacktest
+	flagSets["backtest"] = func(fs *pflag.FlagSet) { new(backtestFlags).declare(fs) }
+}
+
+func runBacktest(ctx context.Context, e *env, args []string) error {
+	var f backtestFlags
+	fs := pflag.NewFlagSet("backtest", pflag.ContinueOnError)
+	f.declare(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case len(f.history) == 0:
+		return usagef("--history is required")
+	case f.origins < 1 || f.every < 1 || f.horizon < 1:
+		return usagef("--origins, --every and --horizon must be >= 1")
+	case f.trials < 100:
+		return usagef("--trials must be >= 100")
+	case f.staleAfter < 0:
+		return usagef("--stale-after must be >= 0 weeks")
+	}
+	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	if err != nil {
+		return err
+	}
+	if err := h.Report.Write(e.stderr); err != nil {
+		return err
+	}
+	res, err := backtest.Run(ctx, h, backtest.Options{
+		Calibrate: calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DealSize: f.dealSize},
+		Origins:   f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	if err != nil {
+		return err
+	}
+	if f.json {
+		return writeBacktestJSON(e.stdout, res)
+	}
+	return writeBacktestTable(e.stdout, res, f.horizon)
+}
+
+func writeBacktestTable(w io.Writer, res *backtest.Result, horizon int) error {
+	fmt.Fprintf(w, "%d origins from %s to %s, forecasting %d weeks; CRPS: lower is better; skill: 1 - model/baseline\n\n",
+		len(res.Origins), res.Origins[0].Format(time.DateOnly), res.Origins[len(res.Origins)-1].Format(time.DateOnly), horizon)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "target\tCRPS model\tnaive\trun-rate\tskill vs naive\tvs run-rate\t50% covers\t80%\t90%\tPIT mean\t")
+	for _, s := range res.Summary() {
+		mean := 0.0
+		for _, p := range s.PITs {
+			mean += p
+		}
+		mean /= float64(len(s.PITs))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%+.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", s.Target, crps(s.CRPS[0]), crps(s.CRPS[1]), crps(s.CRPS[2]),
+			s.Skill[1], s.Skill[2], s.Cover50, s.Cover80, s.Cover90, mean)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
+	return nil
+}
+
+func crps(x float64) string {
+	if math.Abs(x) >= 1000 {
+		return thousands(x)
+	}
+	return fmt.Sprintf("%.2f", x)
+}
+
+func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
+	type outcome struct {
+		Origin string                    `json:"origin"`
+		Target string                    `json:"target"`
+		Actual float64                   `json:"actual"`
+		Scores map[string]backtest.Score `json:"scores"`
+	}
+	type target struct {
+		Target  string             `json:"target"`
+		N       int                `json:"n"`
+		CRPS    map[string]float64 `json:"crps"`
+		Skill   map[string]float64 `json:"skill"`
+		Cover50 float64            `json:"cover50"`
+		Cover80 float64            `json:"cover80"`
+		Cover90 float64            `json:"cover90"`
+		PITs    []float64          `json:"pit"`
+	}
+	doc := struct {
+		Targets  []target  `json:"targets"`
+		Outcomes []outcome `json:"outcomes"`
+		Notes    []string  `json:"notes"`
+	}{Notes: res.Notes}
+	if doc.Notes == nil {
+		doc.Notes = []string{}
+	}
+	for _, s := range res.Summary() {
+		t := target{Target: s.Target, N: s.N, CRPS: map[string]float64{}, Skill: map[string]float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
+		for k, m := range backtest.Methods {
+			t.CRPS[m] = s.CRPS[k]
+			if k > 0 {
+				t.Skill[m] = s.Skill[k]
+			}
+		}
+		doc.Targets = append(doc.Targets, t)
+	}
+	for _, o := range res.Outcomes {
+		x := outcome{Origin: o.Origin.Format(time.DateOnly), Target: o.Target, Actual: o.Actual, Scores: map[string]backtest.Score{}}
+		for k, m := range backtest.Methods {
+			x.Scores[m] = o.Scores[k]
+		}
+		doc.Outcomes = append(doc.Outcomes, x)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
