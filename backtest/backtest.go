@@ -51,6 +51,7 @@ var Methods = []string{"model", "naive", "run-rate"}
 // Score is one method's forecast of one target at one origin, scored.
 type Score struct {
 	CRPS                      float64
+	Pinball                   float64
 	PIT                       float64
 	Cover50, Cover80, Cover90 bool
 	P10, P50, P90             float64
@@ -158,7 +159,7 @@ func score(xs []float64, y, u float64) Score {
 		}
 		return x[int(math.Round(p*float64(len(x)-1)))]
 	}
-	return Score{CRPS: CRPS(x, y), PIT: PIT(x, y, u), Cover50: Covers(x, y, 0.5), Cover80: Covers(x, y, 0.8), Cover90: Covers(x, y, 0.9),
+	return Score{CRPS: CRPS(x, y), Pinball: Pinball(x, y), PIT: PIT(x, y, u), Cover50: Covers(x, y, 0.5), Cover80: Covers(x, y, 0.8), Cover90: Covers(x, y, 0.9),
 		P10: q(0.1), P50: q(0.5), P90: q(0.9)}
 }
 

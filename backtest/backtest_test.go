@@ -89,3 +89,14 @@ func ks(p []float64) float64 {
 	}
 	return d
 }
+
+func TestPinball(t *testing.T) {
+	// A point forecast at the outcome loses nothing; one 10 above loses
+	// 10·mean(1 − τ) = 5 over the symmetric M5 levels.
+	if got := backtest.Pinball([]float64{7, 7}, 7); got != 0 {
+		t.Errorf("Pinball at the outcome = %v", got)
+	}
+	if got := backtest.Pinball([]float64{17, 17}, 7); math.Abs(got-5) > 1e-12 {
+		t.Errorf("Pinball 10 above = %v, want 5", got)
+	}
+}

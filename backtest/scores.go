@@ -78,3 +78,27 @@ func poissonSample(st *rng.Stream, mean float64, n int) []float64 {
 	}
 	return out
 }
+
+// M5Quantiles are the quantiles of the M5 uncertainty competition, at
+// which Pinball scores a forecast.
+var M5Quantiles = []float64{0.005, 0.025, 0.165, 0.25, 0.5, 0.75, 0.835, 0.975, 0.995}
+
+// Pinball is the mean pinball (quantile) loss of the sample's quantiles at
+// M5Quantiles for outcome y: for quantile q at level τ, (y − q)·τ when y ≥
+// q, else (q − y)·(1 − τ). Lower is better.
+func Pinball(xs []float64, y float64) float64 {
+	x := finiteSorted(xs)
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	total := 0.0
+	for _, tau := range M5Quantiles {
+		q := x[int(math.Round(tau*float64(len(x)-1)))]
+		if y >= q {
+			total += (y - q) * tau
+		} else {
+			total += (q - y) * (1 - tau)
+		}
+	}
+	return total / float64(len(M5Quantiles))
+}

@@ -106,6 +106,21 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "calibration", cal)
+	fva, err := plots.ForecastVsActual("wins", "", []plots.Origin{{"2025-03-07", 20, 27, 34, 25}, {"2025-04-04", 21, 28, 35, 31}, {"2025-05-02", 22, 28, 35, 36}, {"2025-05-30", 20, 27, 33, 22}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "forecast-vs-actual", fva)
+	cov, err := plots.Coverage([]string{"leads", "wins", "revenue"}, [][3]float64{{0.4, 0.85, 0.9}, {0.65, 0.9, 0.95}, {0.55, 0.85, 0.95}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "coverage", cov)
+	pit, err := plots.PITHistogram([]float64{0.05, 0.12, 0.33, 0.41, 0.47, 0.52, 0.58, 0.66, 0.74, 0.91, 0.95, 0.27})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "pit", pit)
 }
 
 // TestChartsRefuseBadData checks that NaN or empty data give a clear
@@ -148,6 +163,15 @@ func TestChartsRefuseBadData(t *testing.T) {
 	}
 	if _, err := plots.Funnel(m, bad, nil, ""); err == nil || err.Error() != "plots: funnel: stage lead: plots: no finite data to draw" {
 		t.Errorf("NaN funnel: %v", err)
+	}
+	if _, err := plots.ForecastVsActual("wins", "", []plots.Origin{{"a", 1, 2, 3, 2}, {"b", 1, nan, 3, 2}}); err == nil || err.Error() != "plots: forecast against actual: origin b: plots: no finite data to draw" {
+		t.Errorf("NaN origin: %v", err)
+	}
+	if _, err := plots.Coverage(nil, nil); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("no coverage: %v", err)
+	}
+	if _, err := plots.PITHistogram([]float64{nan}); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("no PIT: %v", err)
 	}
 	if err := plots.Save(nil, "chart.gif"); err == nil || err.Error() != "plots: chart.gif: the format must be png, svg or pdf" {
 		t.Errorf("gif: %v", err)

@@ -10,25 +10,32 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"gonum.org/v1/plot"
 
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/plots"
 )
 
 var backtestCmd = &command{
 	Name:      "backtest",
-	UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json]",
+	UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json] [--plots DIR]",
 	Short:     "score past forecasts against what happened, beside simple baselines",
 	Long: `
 Backtest goes back to rolling origins (--origins, --every weeks apart,
 ending --horizon weeks before the history's last date). At each it
 rebuilds the history as known then (nothing later leaks in), calibrates,
 forecasts the next --horizon weeks and scores the forecast against what
-the history shows happened: the CRPS (lower is better), the coverage of
+the history shows happened: the CRPS (lower is better; scaled by each
+target's mean outcome to average over targets), the pinball loss at the M5
+quantiles, the coverage of
 the central 50, 80 and 90% intervals and the randomized PIT. Two
 probabilistic baselines are scored the same way: naive (the last horizon's
 value, with Poisson noise) and run-rate (the trailing 26 weeks resampled).
 Skill is 1 - CRPS(model)/CRPS(baseline): positive when the model is better.
+--plots DIR writes the charts: forecast-wins (the forecast at each origin
+against what happened), coverage (the intervals' coverage by target) and
+pit (the model's PIT values, pooled over targets).
 
 Examples:
 
@@ -54,6 +61,7 @@ type backtestFlags struct {
 	seed       uint64
 	workers    int
 	json       bool
+	plots      plotFlags
 }
 
 func (f *backtestFlags) declare(fs *pflag.FlagSet) {
@@ -71,6 +79,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.plots.declare(fs)
 }
 
 func init() {
@@ -95,6 +104,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	case f.staleAfter < 0:
 		return usagef("--stale-after must be >= 0 weeks")
 	}
+	if err := f.plots.check(); err != nil {
+		return err
+	}
 	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
 	if err != nil {
 		return err
@@ -106,6 +118,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		Calibrate: calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DealSize: f.dealSize},
 		Origins:   f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers})
 	if err != nil {
+		return err
+	}
+	if err := f.plots.write(backtestCharts(res)); err != nil {
 		return err
 	}
 	if f.json {
@@ -128,9 +143,12 @@ func writeBacktestTable(w io.Writer, res *backtest.Result, horizon int) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%+.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", s.Target, crps(s.CRPS[0]), crps(s.CRPS[1]), crps(s.CRPS[2]),
 			s.Skill[1], s.Skill[2], s.Cover50, s.Cover80, s.Cover90, mean)
 	}
+	sc, skill := backtest.Overall(res.Summary())
+	fmt.Fprintf(tw, "all, scaled\t%.3f\t%.3f\t%.3f\t%+.2f\t%+.2f\t\t\t\t\t\n", sc[0], sc[1], sc[2], skill[1], skill[2])
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintln(w, "\n(all, scaled: each target's CRPS over its mean outcome, averaged over the targets)")
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -154,7 +172,10 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 	type target struct {
 		Target  string             `json:"target"`
 		N       int                `json:"n"`
+		Mean    float64            `json:"mean_outcome"`
 		CRPS    map[string]float64 `json:"crps"`
+		Scaled  map[string]float64 `json:"scaled_crps"`
+		Pinball map[string]float64 `json:"pinball"`
 		Skill   map[string]float64 `json:"skill"`
 		Cover50 float64            `json:"cover50"`
 		Cover80 float64            `json:"cover80"`
@@ -170,9 +191,10 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 		doc.Notes = []string{}
 	}
 	for _, s := range res.Summary() {
-		t := target{Target: s.Target, N: s.N, CRPS: map[string]float64{}, Skill: map[string]float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
+		t := target{Target: s.Target, N: s.N, Mean: s.Mean, CRPS: map[string]float64{}, Scaled: map[string]float64{}, Pinball: map[string]float64{},
+			Skill: map[string]float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
 		for k, m := range backtest.Methods {
-			t.CRPS[m] = s.CRPS[k]
+			t.CRPS[m], t.Scaled[m], t.Pinball[m] = s.CRPS[k], s.Scaled[k], s.Pinball[k]
 			if k > 0 {
 				t.Skill[m] = s.Skill[k]
 			}
@@ -189,4 +211,27 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
+}
+
+func backtestCharts(res *backtest.Result) []chart {
+	var origins []plots.Origin
+	for _, o := range res.Outcomes {
+		if o.Target == "wins" {
+			m := o.Scores[0]
+			origins = append(origins, plots.Origin{Label: o.Origin.Format(time.DateOnly), P10: m.P10, P50: m.P50, P90: m.P90, Got: o.Actual})
+		}
+	}
+	var targets []string
+	var cover [][3]float64
+	var pits []float64
+	for _, s := range res.Summary() {
+		targets = append(targets, s.Target)
+		cover = append(cover, [3]float64{s.Cover50, s.Cover80, s.Cover90})
+		pits = append(pits, s.PITs...)
+	}
+	return []chart{
+		{"forecast-wins", func() (*plot.Plot, error) { return plots.ForecastVsActual("wins", "", origins) }},
+		{"coverage", func() (*plot.Plot, error) { return plots.Coverage(targets, cover) }},
+		{"pit", func() (*plot.Plot, error) { return plots.PITHistogram(pits) }},
+	}
 }

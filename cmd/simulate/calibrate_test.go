@@ -223,6 +223,15 @@ func TestBacktestCommand(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Targets) != 8 || len(doc.Outcomes) != 16 {
 		t.Errorf("json: exit %d, %d targets, %d outcomes", code, len(doc.Targets), len(doc.Outcomes))
 	}
+	dir := t.TempDir()
+	if _, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "3", "--trials", "200", "--plots", dir, "--plot-format", "svg"); code != 0 {
+		t.Fatalf("--plots: exit %d: %s", code, errOut)
+	}
+	for _, name := range []string{"forecast-wins.svg", "coverage.svg", "pit.svg"} {
+		if !strings.Contains(readFile(t, filepath.Join(dir, name)), "<svg") {
+			t.Errorf("%s is not a chart", name)
+		}
+	}
 	_, errOut, code = simulateCmd("backtest", "--history", path, "--origins", "0")
 	if code != 2 || !strings.HasPrefix(errOut, "simulate backtest: --origins, --every and --horizon must be >= 1") {
 		t.Errorf("origins 0: exit %d, %q", code, errOut)
