@@ -46,7 +46,7 @@ func (o *Options) defaults() {
 }
 
 // Methods are the forecasts scored: the model and the baselines.
-var Methods = []string{"model", "naive", "run-rate"}
+var Methods = []string{"model", "naive", "run-rate", "pipeline"}
 
 // Score is one method's forecast of one target at one origin, scored.
 type Score struct {
@@ -135,14 +135,22 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			to := origin.Add(-time.Duration(k) * week)
 			weekly[k] = counts(h, to.Add(-week), to)
 		}
+		pipe, err := newPipeline(h, m, co, horizon)
+		if err != nil {
+			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
+		}
 		for t, name := range res.Targets {
 			fc, _ := r.Metric(name)
 			u.Reset(o.Seed, uint64(i), uint64(t))
 			naive := naiveSample(u, prior, t, len(h.Stages), o.Trials)
 			rate := runRateSample(u, weekly, t, o.Horizon, o.Trials)
+			var weighted []float64 // the pipeline forecasts wins and revenue only
+			if name == "wins" || name == "revenue" {
+				weighted = pipe.sample(u, name == "revenue", o.Trials)
+			}
 			y := actual.value(t)
 			out := Outcome{Origin: origin, Target: name, Actual: y}
-			for _, xs := range [][]float64{fc, naive, rate} {
+			for _, xs := range [][]float64{fc, naive, rate, weighted} {
 				out.Scores = append(out.Scores, score(xs, y, u.Uniform()))
 			}
 			res.Outcomes = append(res.Outcomes, out)

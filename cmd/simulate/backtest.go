@@ -31,7 +31,10 @@ target's mean outcome to average over targets), the pinball loss at the M5
 quantiles, the coverage of
 the central 50, 80 and 90% intervals and the randomized PIT. Two
 probabilistic baselines are scored the same way: naive (the last horizon's
-value, with Poisson noise) and run-rate (the trailing 26 weeks resampled).
+value, with Poisson noise), run-rate (the trailing 26 weeks resampled) and,
+for wins and revenue, the weighted pipeline that CRM tools show (each open
+deal wins with its stage's censoring-aware probability, and new deals add
+wins at the trailing run-rate).
 Skill is 1 - CRPS(model)/CRPS(baseline): positive when the model is better.
 --plots DIR writes the charts: forecast-wins (the forecast at each origin
 against what happened), coverage (the intervals' coverage by target) and
@@ -133,29 +136,39 @@ func writeBacktestTable(w io.Writer, res *backtest.Result, horizon int) error {
 	fmt.Fprintf(w, "%d origins from %s to %s, forecasting %d weeks; CRPS: lower is better; skill: 1 - model/baseline\n\n",
 		len(res.Origins), res.Origins[0].Format(time.DateOnly), res.Origins[len(res.Origins)-1].Format(time.DateOnly), horizon)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tCRPS model\tnaive\trun-rate\tskill vs naive\tvs run-rate\t50% covers\t80%\t90%\tPIT mean\t")
+	fmt.Fprintln(tw, "target\tCRPS model\tnaive\trun-rate\tpipeline\tskill vs naive\tvs run-rate\tvs pipeline\t50% covers\t80%\t90%\tPIT mean\t")
 	for _, s := range res.Summary() {
 		mean := 0.0
 		for _, p := range s.PITs {
 			mean += p
 		}
 		mean /= float64(len(s.PITs))
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%+.2f\t%+.2f\t%.2f\t%.2f\t%.2f\t%.2f\t\n", s.Target, crps(s.CRPS[0]), crps(s.CRPS[1]), crps(s.CRPS[2]),
-			s.Skill[1], s.Skill[2], s.Cover50, s.Cover80, s.Cover90, mean)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t\n", s.Target, crps(s.CRPS[0]), crps(s.CRPS[1]), crps(s.CRPS[2]), crps(s.CRPS[3]),
+			skillText(s.Skill[1]), skillText(s.Skill[2]), skillText(s.Skill[3]), s.Cover50, s.Cover80, s.Cover90, mean)
 	}
 	sc, skill := backtest.Overall(res.Summary())
-	fmt.Fprintf(tw, "all, scaled\t%.3f\t%.3f\t%.3f\t%+.2f\t%+.2f\t\t\t\t\t\n", sc[0], sc[1], sc[2], skill[1], skill[2])
+	fmt.Fprintf(tw, "all, scaled\t%.3f\t%.3f\t%.3f\t-\t%s\t%s\t\t\t\t\t\t\n", sc[0], sc[1], sc[2], skillText(skill[1]), skillText(skill[2]))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\n(all, scaled: each target's CRPS over its mean outcome, averaged over the targets)")
+	fmt.Fprintln(w, "\n(pipeline: open deals × their stage's probability of winning, plus new deals at the run-rate; wins and revenue only. all, scaled: each target's CRPS over its mean outcome, averaged over the targets)")
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
 }
 
+func skillText(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%+.2f", x)
+}
+
 func crps(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
 	if math.Abs(x) >= 1000 {
 		return thousands(x)
 	}
@@ -170,17 +183,17 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 		Scores map[string]backtest.Score `json:"scores"`
 	}
 	type target struct {
-		Target  string             `json:"target"`
-		N       int                `json:"n"`
-		Mean    float64            `json:"mean_outcome"`
-		CRPS    map[string]float64 `json:"crps"`
-		Scaled  map[string]float64 `json:"scaled_crps"`
-		Pinball map[string]float64 `json:"pinball"`
-		Skill   map[string]float64 `json:"skill"`
-		Cover50 float64            `json:"cover50"`
-		Cover80 float64            `json:"cover80"`
-		Cover90 float64            `json:"cover90"`
-		PITs    []float64          `json:"pit"`
+		Target  string              `json:"target"`
+		N       int                 `json:"n"`
+		Mean    float64             `json:"mean_outcome"`
+		CRPS    map[string]*float64 `json:"crps"`
+		Scaled  map[string]*float64 `json:"scaled_crps"`
+		Pinball map[string]*float64 `json:"pinball"`
+		Skill   map[string]*float64 `json:"skill"`
+		Cover50 float64             `json:"cover50"`
+		Cover80 float64             `json:"cover80"`
+		Cover90 float64             `json:"cover90"`
+		PITs    []float64           `json:"pit"`
 	}
 	doc := struct {
 		Targets  []target  `json:"targets"`
@@ -191,12 +204,12 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 		doc.Notes = []string{}
 	}
 	for _, s := range res.Summary() {
-		t := target{Target: s.Target, N: s.N, Mean: s.Mean, CRPS: map[string]float64{}, Scaled: map[string]float64{}, Pinball: map[string]float64{},
-			Skill: map[string]float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
+		t := target{Target: s.Target, N: s.N, Mean: s.Mean, CRPS: map[string]*float64{}, Scaled: map[string]*float64{}, Pinball: map[string]*float64{},
+			Skill: map[string]*float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
 		for k, m := range backtest.Methods {
-			t.CRPS[m], t.Scaled[m], t.Pinball[m] = s.CRPS[k], s.Scaled[k], s.Pinball[k]
+			t.CRPS[m], t.Scaled[m], t.Pinball[m] = num(s.CRPS[k]), num(s.Scaled[k]), num(s.Pinball[k])
 			if k > 0 {
-				t.Skill[m] = s.Skill[k]
+				t.Skill[m] = num(s.Skill[k])
 			}
 		}
 		doc.Targets = append(doc.Targets, t)
@@ -204,7 +217,9 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 	for _, o := range res.Outcomes {
 		x := outcome{Origin: o.Origin.Format(time.DateOnly), Target: o.Target, Actual: o.Actual, Scores: map[string]backtest.Score{}}
 		for k, m := range backtest.Methods {
-			x.Scores[m] = o.Scores[k]
+			if !math.IsNaN(o.Scores[k].CRPS) { // a method that does not forecast this target
+				x.Scores[m] = o.Scores[k]
+			}
 		}
 		doc.Outcomes = append(doc.Outcomes, x)
 	}
