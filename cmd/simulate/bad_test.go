@@ -1,0 +1,83 @@
+package main
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestBadInputCatalogue runs the command on every input of the bad-input
+// catalogue (testdata/bad): each must end with its exit code and exactly
+// the messages of its golden file (testdata/bad/NAME.golden, rewritten
+// with -update), naming file, line and field, and none may panic.
+func TestBadInputCatalogue(t *testing.T) {
+	bad := filepath.Join("testdata", "bad")
+	out := t.TempDir()
+	// A 2 MB field, made here rather than kept in the repository.
+	huge := filepath.Join(out, "huge-field.csv")
+	if err := os.WriteFile(huge, []byte("lead_id,created_at,channel\na,2025-01-01,"+strings.Repeat("x", 2_000_000)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(out, "m.yaml")
+	cal := func(file string, extra ...string) []string {
+		return append([]string{"calibrate", "--history", filepath.Join(bad, file), "-o", model}, extra...)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"empty", cal("empty.csv"), 1},
+		{"header-only", cal("header-only.csv"), 1},
+		{"unknown-shape", cal("unknown-shape.csv"), 1},
+		{"bom", cal("bom.csv"), 1},
+		{"mixed-separators", cal("mixed-separators.csv"), 1},
+		{"ragged", cal("ragged.csv"), 1},
+		{"duplicate-ids", cal("duplicate-ids.csv"), 1},
+		{"bad-dates", cal("bad-dates.csv"), 1},
+		{"out-of-order", cal("out-of-order.csv"), 1},
+		{"amounts", cal("amounts.csv"), 1},
+		{"binary", cal("binary.csv"), 1},
+		{"huge-field", []string{"calibrate", "--history", huge, "-o", model}, 1},
+		{"missing-file", cal("no-such-file.csv"), 1},
+		{"model-bad-values", []string{"forecast", "--model", filepath.Join(bad, "model-bad-values.yaml")}, 1},
+		{"model-unknown-key", []string{"forecast", "--model", filepath.Join(bad, "model-unknown-key.yaml")}, 1},
+		{"scenario-unknown-key", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-key.yaml")}, 1},
+		{"scenario-unknown-channel", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-channel.yaml")}, 1},
+		{"scenario-unknown-stage", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-stage.yaml")}, 1},
+		{"goal-unreachable", []string{"goal", "--lever", "reps", "--target", "1e10", "--trials", "200"}, 0},
+		{"absurd-trials", []string{"forecast", "--trials", "1000000000000"}, 1},
+		{"absurd-weeks", []string{"forecast", "--weeks", "10000"}, 1},
+		{"bad-flag", []string{"forecast", "--trials", "many"}, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := simulateCmd(c.args...)
+			got := strings.ReplaceAll(stdout+stderr, out, "TMP") + "exit " + strconv.Itoa(code) + "\n"
+			path := filepath.Join(bad, c.name+".golden")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test ./cmd/simulate -run BadInput -update)", err)
+			}
+			if code != c.code || got != string(want) {
+				t.Errorf("simulate %v: exit %d\n%s\nwant exit %d\n%s", c.args, code, got, c.code, want)
+			}
+			if strings.Contains(got, "panic") || strings.Contains(got, "goroutine ") {
+				t.Errorf("a panic:\n%s", got)
+			}
+			if _, err := os.Stat(model); err == nil {
+				t.Errorf("a failed run left %s", model)
+				os.Remove(model)
+			}
+		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden messages in testdata/bad")
