@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestDeterminism runs every command twice, the second time with a
+// different number of workers where it has the flag, and checks that
+// standard output and every file written are byte-identical.
+func TestDeterminism(t *testing.T) {
+	hist := history(t, "40", "")
+	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	for _, c := range []struct {
+		name    string
+		args    []string
+		workers bool
+		files   []string // written into the run's directory, named here
+	}{
+		{"forecast", []string{"forecast", "--trials", "3000", "--json", "--target", "800000"}, true, nil},
+		{"compare", []string{"compare", "--scenarios", scen, "--trials", "1000", "--json"}, true, nil},
+		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "500", "--json"}, true, nil},
+		{"goal", []string{"goal", "--lever", "reps", "--target", "700000", "--confidence", "0.5", "--trials", "500", "--json"}, true, nil},
+		{"generate", []string{"generate", "--weeks", "30", "-o", "OUT/h.csv", "--spend-out", "OUT/s.csv"}, false, []string{"h.csv", "s.csv"}},
+		{"calibrate", []string{"calibrate", "--history", hist, "-o", "OUT/m.yaml"}, false, []string{"m.yaml"}},
+		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "300", "--json"}, true, nil},
+		{"report", []string{"report", "--trials", "500", "-o", "OUT/r.html"}, true, []string{"r.html"}},
+		{"demo", []string{"demo", "--trials", "500", "--out", "OUT"}, true, []string{"model.yaml", "forecast.json", "compare.json", "report.html", "charts/fan.png"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var sums [2][]byte
+			for i, workers := range []string{"1", "2"} {
+				dir := t.TempDir()
+				var args []string
+				for _, a := range c.args {
+					args = append(args, string(bytes.ReplaceAll([]byte(a), []byte("OUT"), []byte(dir))))
+				}
+				if c.workers {
+					args = append(args, "--workers", workers)
+				}
+				stdout, stderr, code := simulateCmd(args...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				h := sha256.New()
+				h.Write(bytes.ReplaceAll([]byte(stdout), []byte(dir), []byte("OUT")))
+				for _, f := range c.files {
+					b, err := os.ReadFile(filepath.Join(dir, f))
+					if err != nil {
+						t.Fatal(err)
+					}
+					h.Write(b)
+				}
+				sums[i] = h.Sum(nil)
+			}
+			if !bytes.Equal(sums[0], sums[1]) {
+				t.Errorf("%s: the two runs differ", c.name)
+			}
+		})
+	}
+}
+
+// TestInterrupt starts a long run of the built command, interrupts it
+// (SIGINT, then SIGTERM on another run) and checks that it stops promptly,
+// with exit status 1, and leaves no file, partial or temporary.
+func TestInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "simulate")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		dir := t.TempDir()
+		cmd := exec.Command(bin, "demo", "--trials", "20000000", "--out", dir)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(1500 * time.Millisecond)
+		sent := time.Now()
+		cmd.Process.Signal(sig)
+		err := cmd.Wait()
+		took := time.Since(sent)
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Errorf("%v: exit %v, want status 1", sig, err)
+		}
+		if took > 2*time.Second {
+			t.Errorf("%v: stopped %v after the signal", sig, took)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 0 {
+			t.Errorf("%v: the interrupted run left %d entries in its output directory", sig, len(entries))
+		}
+		t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
+	}
+}
+
+// TestFilesSafe checks that the inputs are never modified and that an
+// output path that cannot be written is a clear error.
+func TestFilesSafe(t *testing.T) {
+	hist := history(t, "30", "")
+	before, _ := os.ReadFile(hist)
+	if _, stderr, code := simulateCmd("calibrate", "--history", hist, "-o", filepath.Join(t.TempDir(), "m.yaml")); code != 0 {
+		t.Fatal(stderr)
+	}
+	after, _ := os.ReadFile(hist)
+	if !bytes.Equal(before, after) {
+		t.Error("calibrate changed its input")
+	}
+	_, stderr, code := simulateCmd("calibrate", "--history", hist, "-o", "/dev/null/m.yaml")
+	if code != 1 || !bytes.HasPrefix([]byte(lastLine(stderr)), []byte("simulate: writing /dev/null/m.yaml: open /dev/null/.m.yaml.tmp")) || !bytes.Contains([]byte(stderr), []byte("not a directory")) {
+		t.Errorf("an unwritable path: exit %d, %q", code, stderr)
+	}
+}
+
+func lastLine(s string) string {
+	lines := bytes.Split(bytes.TrimSpace([]byte(s)), []byte("\n"))
+	return string(lines[len(lines)-1])
+}
