@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check validate e2e charts accuracy
+.PHONY: build test demo bench check validate e2e charts accuracy fuzz
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -43,3 +43,7 @@ charts:
 # and, where ../shared/data holds them, on Olist and Maven.
 accuracy:
 	./scripts/accuracy.sh
+
+# Each fuzz target for a short time (FUZZTIME, default 10s).
+fuzz:
+	./scripts/fuzz.sh
