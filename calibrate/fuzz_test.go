@@ -1,6 +1,8 @@
 package calibrate_test
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,6 +26,14 @@ func FuzzRead(f *testing.F) {
 		"lead_id,created_at,mql_at,sal_at\na,2025-01-05,2025-01-04,2025-01-03\n",
 	} {
 		f.Add(s)
+	}
+	// The bad-input catalogue's files seed it too.
+	if files, err := filepath.Glob(filepath.Join("..", "cmd", "simulate", "testdata", "bad", "*.csv")); err == nil {
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil {
+				f.Add(string(b))
+			}
+		}
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{})
