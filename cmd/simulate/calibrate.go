@@ -123,10 +123,10 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		}
 		asOf = d.Time
 	}
-	// A history holds every lead at once; collecting garbage at half the
+	// A history holds every lead at once; collecting garbage at 30% of the
 	// live heap rather than all of it keeps a million leads well under a
 	// gigabyte, for a little more time (docs/BENCHMARKS.md).
-	defer debug.SetGCPercent(debug.SetGCPercent(50))
+	defer debug.SetGCPercent(debug.SetGCPercent(30))
 	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
 	if err != nil {
 		return err
