@@ -14,6 +14,35 @@ import (
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
+// tripled generates a clean two-year history of the sample company at three
+// times its leads and calibrates it: the truth, the generated leads, the
+// history read back, the options used and the model.
+func tripled(t *testing.T, seed uint64) (*sample.Truth, *generate.History, *calibrate.History, calibrate.Options, *model.Model) {
+	t.Helper()
+	truth := sample.Company()
+	for i := range truth.Channels {
+		truth.Channels[i].WeeklyLeads *= 3
+	}
+	g, err := generate.Generate(truth, generate.Options{Seed: seed, UnrecordedLoss: -1, Dirty: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
+		t.Fatal(err)
+	}
+	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := calibrate.Options{AsOf: truth.AsOf.Time}
+	m, err := calibrate.Estimate(h, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return truth, g, h, opts, m
+}
+
 const managerRule = `job_level in ["manager", "director", "executive"]`
 
 // truthFactors computes, from the complete paths of generated leads, what
@@ -61,27 +90,7 @@ func truthFactors(g *generate.History, before time.Time, sql int) (pi float64, r
 // calibrated factors, binomial on the counts that entered each stage in
 // the calibrated history (all and passing), at p = ½, the widest.
 func TestSQLRuleRecoversTruth(t *testing.T) {
-	truth := sample.Company()
-	for i := range truth.Channels {
-		truth.Channels[i].WeeklyLeads *= 3
-	}
-	g, err := generate.Generate(truth, generate.Options{Seed: 31, UnrecordedLoss: -1, Dirty: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := calibrate.Options{AsOf: truth.AsOf.Time}
-	m, err := calibrate.Estimate(h, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth, g, h, opts, m := tripled(t, 31)
 	f := decode(t, "scenarios:\n  - name: strict\n    interventions:\n      - sql_criteria:\n          rule: '"+managerRule+"'\n")
 	out, notes, err := scenarios.Apply(m, f.Scenarios[0], &scenarios.Evidence{History: h, Options: opts})
 	if err != nil {
@@ -145,27 +154,7 @@ func compareModels(t *testing.T, base, changed *model.Model) scenarios.Outcome {
 // the generator's truth implies, within 4 binomial standard errors (at
 // p = ½) of the calibrated history's counts.
 func TestCampaignFilterRecoversTruth(t *testing.T) {
-	truth := sample.Company()
-	for i := range truth.Channels {
-		truth.Channels[i].WeeklyLeads *= 3
-	}
-	g, err := generate.Generate(truth, generate.Options{Seed: 41, UnrecordedLoss: -1, Dirty: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := calibrate.Options{AsOf: truth.AsOf.Time}
-	m, err := calibrate.Estimate(h, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	truth, _, h, opts, m := tripled(t, 41)
 	f := decode(t, "scenarios:\n  - name: c\n    interventions:\n      - campaign:\n          channel: paid_social\n          filter: '"+managerRule+"'\n")
 	out, notes, err := scenarios.Apply(m, f.Scenarios[0], &scenarios.Evidence{History: h, Options: opts})
 	if err != nil {
