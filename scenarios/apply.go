@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
@@ -295,42 +296,19 @@ func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error
 	if sql < 1 {
 		return nil, fmt.Errorf("sql_criteria: the SQL stage %q has no stage before it to qualify leads", m.SQLStage)
 	}
-	var matchErr error
-	pass := ev.History.Filter(func(l *calibrate.Lead) bool {
-		ok, err := rule.Match(l)
-		if err != nil && matchErr == nil {
-			matchErr = err
-		}
-		return ok
-	})
-	if matchErr != nil {
-		return nil, fmt.Errorf("sql_criteria.%w", matchErr)
-	}
-	all := *ev.History
-	all.Report, pass.Report = &calibrate.Report{}, &calibrate.Report{}
-	mAll, err := calibrate.Estimate(&all, ev.Options)
+	pass, passes, err := split(ev.History, rule)
 	if err != nil {
-		return nil, fmt.Errorf("sql_criteria: re-estimating all leads: %w", err)
+		return nil, fmt.Errorf("sql_criteria.%w", err)
 	}
-	mPass, err := calibrate.Estimate(pass, ev.Options)
+	cAll, cPass, asOf, err := reestimate(ev.History, pass, ev.Options, "all leads", "the leads that pass the rule")
 	if err != nil {
-		return nil, fmt.Errorf("sql_criteria: re-estimating the %d leads that pass the rule: %w", len(pass.Leads), err)
+		return nil, fmt.Errorf("sql_criteria: %w", err)
 	}
-	cAll, err := overallConversion(mAll)
-	if err != nil {
-		return nil, err
-	}
-	cPass, err := overallConversion(mPass)
-	if err != nil {
-		return nil, err
-	}
-	asOf := mAll.AsOf.Time
 	entered, passed := 0, 0
 	for i := range ev.History.Leads {
-		l := &ev.History.Leads[i]
-		if t := l.Reached[sql-1]; !t.IsZero() && t.Before(asOf) {
+		if t := ev.History.Leads[i].Reached[sql-1]; !t.IsZero() && t.Before(asOf) {
 			entered++
-			if ok, _ := rule.Match(l); ok {
+			if passes[i] {
 				passed++
 			}
 		}
@@ -348,6 +326,45 @@ func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error
 		note += fmt.Sprintf(", %s ×%.2f", m.Stages[s].Name, f)
 	}
 	return []string{note + fmt.Sprintf(" (re-estimated on the %d passing leads)", len(pass.Leads))}, nil
+}
+
+// split evaluates rule on every lead of h: the leads that pass, as a
+// history of their own, and which did, lead by lead.
+func split(h *calibrate.History, rule *Rule) (*calibrate.History, []bool, error) {
+	passes := make([]bool, len(h.Leads))
+	for i := range h.Leads {
+		ok, err := rule.Match(&h.Leads[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		passes[i] = ok
+	}
+	i := 0
+	pass := h.Filter(func(*calibrate.Lead) bool { i++; return passes[i-1] }) // Filter visits the leads in order
+	return pass, passes, nil
+}
+
+// reestimate calibrates all and the leads that pass afresh (with reports
+// of their own) and returns each stage's eventual conversion for both, and
+// the as-of date used.
+func reestimate(all, pass *calibrate.History, o calibrate.Options, allName, passName string) (cAll, cPass []float64, asOf time.Time, err error) {
+	a, p := *all, *pass
+	a.Report, p.Report = &calibrate.Report{}, &calibrate.Report{}
+	mAll, err := calibrate.Estimate(&a, o)
+	if err != nil {
+		return nil, nil, asOf, fmt.Errorf("re-estimating %s: %w", allName, err)
+	}
+	mPass, err := calibrate.Estimate(&p, o)
+	if err != nil {
+		return nil, nil, asOf, fmt.Errorf("re-estimating the %d of %s: %w", len(pass.Leads), passName, err)
+	}
+	if cAll, err = overallConversion(mAll); err != nil {
+		return nil, nil, asOf, err
+	}
+	if cPass, err = overallConversion(mPass); err != nil {
+		return nil, nil, asOf, err
+	}
+	return cAll, cPass, mAll.AsOf.Time, nil
 }
 
 // overallConversion is each stage's eventual conversion over all channels,
@@ -391,36 +408,16 @@ func campaignFilter(out, m *model.Model, c *Campaign, ev *Evidence) ([]string, e
 	if len(inChannel.Leads) == 0 {
 		return nil, fmt.Errorf("campaign.channel: no leads of %s in the history", c.Channel)
 	}
-	var matchErr error
-	pass := inChannel.Filter(func(l *calibrate.Lead) bool {
-		ok, err := rule.Match(l)
-		if err != nil && matchErr == nil {
-			matchErr = err
-		}
-		return ok
-	})
-	if matchErr != nil {
-		return nil, fmt.Errorf("campaign.%w", matchErr)
+	pass, _, err := split(inChannel, rule)
+	if err != nil {
+		return nil, fmt.Errorf("campaign.%w", err)
 	}
 	if len(pass.Leads) == 0 {
 		return nil, fmt.Errorf("campaign.filter: none of the %d leads of %s pass it", len(inChannel.Leads), c.Channel)
 	}
-	inChannel.Report, pass.Report = &calibrate.Report{}, &calibrate.Report{}
-	mAll, err := calibrate.Estimate(inChannel, ev.Options)
+	cAll, cPass, _, err := reestimate(inChannel, pass, ev.Options, c.Channel, "the leads of "+c.Channel+" that pass the filter")
 	if err != nil {
-		return nil, fmt.Errorf("campaign: re-estimating %s: %w", c.Channel, err)
-	}
-	mPass, err := calibrate.Estimate(pass, ev.Options)
-	if err != nil {
-		return nil, fmt.Errorf("campaign: re-estimating the %d leads of %s that pass the filter: %w", len(pass.Leads), c.Channel, err)
-	}
-	cAll, err := overallConversion(mAll)
-	if err != nil {
-		return nil, err
-	}
-	cPass, err := overallConversion(mPass)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("campaign: %w", err)
 	}
 	volume := c.Volume
 	if volume == 0 {
