@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -69,34 +68,12 @@ func TestBacktestGenerated(t *testing.T) {
 		in += s.Cover80 * float64(s.N)
 		n += float64(s.N)
 		if s.Target == "wins" {
-			if d := ks(s.PITs); d > 0.356 {
+			if d := backtest.KSUniform(s.PITs); d > 0.356 {
 				t.Errorf("wins: PIT values %v are not flat: KS distance %.3f", s.PITs, d)
 			}
 		}
 	}
 	if c := in / n; c < 0.7 || c > 0.9 {
 		t.Errorf("80%% intervals cover %.2f of %v outcomes, want 0.70 to 0.90", c, n)
-	}
-}
-
-func ks(p []float64) float64 {
-	p = slices.Clone(p)
-	slices.Sort(p)
-	n := float64(len(p))
-	d := 0.0
-	for i, v := range p {
-		d = math.Max(d, math.Max(float64(i+1)/n-v, v-float64(i)/n))
-	}
-	return d
-}
-
-func TestPinball(t *testing.T) {
-	// A point forecast at the outcome loses nothing; one 10 above loses
-	// 10·mean(1 − τ) = 5 over the symmetric M5 levels.
-	if got := backtest.Pinball([]float64{7, 7}, 7); got != 0 {
-		t.Errorf("Pinball at the outcome = %v", got)
-	}
-	if got := backtest.Pinball([]float64{17, 17}, 7); math.Abs(got-5) > 1e-12 {
-		t.Errorf("Pinball 10 above = %v, want 5", got)
 	}
 }

@@ -102,3 +102,15 @@ func Pinball(xs []float64, y float64) float64 {
 	}
 	return total / float64(len(M5Quantiles))
 }
+
+// KSUniform is the Kolmogorov–Smirnov distance of the sample p from the
+// uniform distribution on (0, 1): how far PIT values are from flat.
+func KSUniform(p []float64) float64 {
+	x := finiteSorted(p)
+	n := float64(len(x))
+	d := 0.0
+	for i, v := range x {
+		d = math.Max(d, math.Max(float64(i+1)/n-v, v-float64(i)/n))
+	}
+	return d
+}

@@ -5,10 +5,10 @@ import (
 	"context"
 	"flag"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
+	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
 	"github.com/funnelsim/funnelsim/model"
@@ -29,34 +29,6 @@ func realised(g *generate.History, asOf time.Time, weeks int) (wins, revenue flo
 		}
 	}
 	return wins, revenue
-}
-
-// pit is the randomized probability integral transform of x under the
-// forecast draws: P(X < x) + U·P(X = x), uniform when x is a draw from
-// the forecast distribution, even a discrete one.
-func pit(draws []float64, x, u float64) float64 {
-	below, equal := 0.0, 0.0
-	for _, d := range draws {
-		switch {
-		case d < x:
-			below++
-		case d == x:
-			equal++
-		}
-	}
-	return (below + u*equal) / float64(len(draws))
-}
-
-// ksUniform is the Kolmogorov–Smirnov distance of the sample from U(0, 1).
-func ksUniform(p []float64) float64 {
-	p = slices.Clone(p)
-	slices.Sort(p)
-	n := float64(len(p))
-	d := 0.0
-	for i, v := range p {
-		d = math.Max(d, math.Max(float64(i+1)/n-v, v-float64(i)/n))
-	}
-	return d
 }
 
 // TestForecastPIT is the end-to-end check: histories generated past their
@@ -110,8 +82,8 @@ func TestForecastPIT(t *testing.T) {
 				w, _ := r.Metric("wins")
 				rev, _ := r.Metric("revenue")
 				u.Reset(seed, 7)
-				pw = append(pw, pit(w, wins, u.Uniform()))
-				pr = append(pr, pit(rev, revenue, u.Uniform()))
+				pw = append(pw, backtest.PIT(w, wins, u.Uniform()))
+				pr = append(pr, backtest.PIT(rev, revenue, u.Uniform()))
 				sumWins += wins
 				sumMean += model.Summarize("wins", w).Mean
 			}
@@ -124,7 +96,7 @@ func TestForecastPIT(t *testing.T) {
 				name string
 				p    []float64
 			}{{"wins", pw}, {"revenue", pr}} {
-				d := ksUniform(x.p)
+				d := backtest.KSUniform(x.p)
 				in := 0.0
 				for _, v := range x.p {
 					if v >= 0.1 && v <= 0.9 {
