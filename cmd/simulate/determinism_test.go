@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -66,8 +69,8 @@ func TestDeterminism(t *testing.T) {
 	}
 }
 
-// TestInterrupt starts a long run of the built command, interrupts it
-// (SIGINT, then SIGTERM on another run) and checks that it stops promptly,
+// TestInterrupt starts a long run of the built command, interrupts it once
+// the forecast is under way (SIGINT, then SIGTERM on another run) and checks that it stops promptly,
 // with exit status 1, and leaves no file, partial or temporary.
 func TestInterrupt(t *testing.T) {
 	if testing.Short() {
@@ -80,13 +83,22 @@ func TestInterrupt(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		dir := t.TempDir()
 		cmd := exec.Command(bin, "demo", "--trials", "20000000", "--out", dir)
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(1500 * time.Millisecond)
+		// The demo prints its calibration before the long forecast starts:
+		// signal once it has.
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() && !strings.HasPrefix(sc.Text(), "calibrated as of") {
+		}
 		sent := time.Now()
 		cmd.Process.Signal(sig)
-		err := cmd.Wait()
+		io.Copy(io.Discard, stdout) // to the end of its output, then wait
+		err = cmd.Wait()
 		took := time.Since(sent)
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
 			t.Errorf("%v: exit %v, want status 1", sig, err)
