@@ -130,11 +130,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		res.Origins = append(res.Origins, origin)
 		actual := counts(h, origin, origin.Add(horizon))
 		prior := counts(h, origin.Add(-horizon), origin)
-		weekly := make([]tally, o.TrainWeeks)
-		for k := range weekly {
-			to := origin.Add(-time.Duration(k) * week)
-			weekly[k] = counts(h, to.Add(-week), to)
-		}
+		weekly := weeklyCounts(h, origin, o.TrainWeeks)
 		pipe, err := newPipeline(h, m, co, horizon)
 		if err != nil {
 			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
@@ -223,6 +219,39 @@ func counts(h *calibrate.History, from, to time.Time) tally {
 		}
 	}
 	return t
+}
+
+// weeklyCounts tallies each of the n weeks before to (index k is k whole
+// weeks back), in one pass over the leads.
+func weeklyCounts(h *calibrate.History, to time.Time, n int) []tally {
+	out := make([]tally, n)
+	for k := range out {
+		out[k].entries = make([]float64, len(h.Stages))
+	}
+	bin := func(x time.Time) int {
+		if x.IsZero() || !x.Before(to) {
+			return -1
+		}
+		if k := int(to.Sub(x) / week); k < n {
+			return k
+		}
+		return -1
+	}
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		for s, at := range l.Reached {
+			if k := bin(at); k >= 0 {
+				out[k].entries[s]++
+			}
+		}
+		if k := bin(l.Won); k >= 0 {
+			out[k].wins++
+			if l.HasAmount() {
+				out[k].rev += l.Amount
+			}
+		}
+	}
+	return out
 }
 
 // naiveSample is the last horizon's value with Poisson noise; revenue is

@@ -75,18 +75,16 @@ func newPipeline(h *calibrate.History, m *model.Model, o calibrate.Options, hori
 		}
 		pl.p, pl.amount = append(pl.p, win[s]), append(pl.amount, a)
 	}
-	weeks := pl.weeks
 	pl.newWins = make([]tally, 26)
-	for k := range pl.newWins {
-		to := asOf.Add(-time.Duration(k) * week)
-		from := to.Add(-week)
-		for i := range h.Leads {
-			l := &h.Leads[i]
-			if !l.Won.IsZero() && !l.Won.Before(from) && l.Won.Before(to) && l.Won.Sub(l.Created()) < time.Duration(weeks)*week {
-				pl.newWins[k].wins++
-				if l.HasAmount() {
-					pl.newWins[k].rev += l.Amount
-				}
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		if !known(l.Won) || l.Won.Sub(l.Created()) >= horizon {
+			continue
+		}
+		if k := int(asOf.Sub(l.Won) / week); k < len(pl.newWins) {
+			pl.newWins[k].wins++
+			if l.HasAmount() {
+				pl.newWins[k].rev += l.Amount
 			}
 		}
 	}
