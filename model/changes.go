@@ -103,8 +103,8 @@ func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 				q.qAdv[i] = math.Min(1, k*q.qAdv[i])
 			}
 			for slot := range p.nSlot {
-				i := p.hs(s, c, slot)
-				q.cAdv[i] = math.Min(1, k*q.cAdv[i])
+				r := &q.cell[p.hs(s, c, slot)]
+				r.set(r.leave, math.Min(1, k*r.adv))
 			}
 		}
 	}
@@ -118,11 +118,12 @@ func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 func (q *params) copyFrom(base *params) {
 	for _, x := range []struct{ dst, src []float64 }{
 		{q.pLeave, base.pLeave}, {q.qAdv, base.qAdv}, {q.pEntry, base.pEntry}, {q.lambda0, base.lambda0},
-		{q.pCascade, base.pCascade}, {q.cLeave, base.cLeave}, {q.cAdv, base.cAdv},
+		{q.pCascade, base.pCascade},
 		{q.mean, base.mean}, {q.trend, base.trend}, {q.dealMu, base.dealMu}, {q.dealSigma, base.dealSigma},
 	} {
 		copy(x.dst, x.src)
 	}
+	copy(q.cell, base.cell)
 	for s := range q.destP {
 		copy(q.destP[s], base.destP[s])
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // plan is a validated model compiled to indices and posterior parameters:
@@ -40,6 +41,29 @@ type plan struct {
 	epochs []epoch // what the model's changes make of it, by week
 
 	metrics metricIndex
+}
+
+// sameDraws reports whether p and o draw the same parameters from the same
+// streams: equal shapes of funnel and equal posteriors. A model and its
+// scenarios, which differ only in changes from given weeks, in reps and in
+// the queue's cold rate, do.
+func (p *plan) sameDraws(o *plan) bool {
+	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK ||
+		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) {
+		return false
+	}
+	for _, x := range [][2][]float64{{p.advShape, o.advShape}, {p.lostShape, o.lostShape}, {p.rate, o.rate},
+		{p.arrShape, o.arrShape}, {p.arrRate, o.arrRate}, {p.trend, o.trend}, {p.trendSE, o.trendSE}} {
+		if !slices.Equal(x[0], x[1]) {
+			return false
+		}
+	}
+	for s := range p.nS {
+		if !slices.Equal(p.dest[s], o.dest[s]) || !slices.Equal(p.destAlpha[s], o.destAlpha[s]) {
+			return false
+		}
+	}
+	return true
 }
 
 // nig is a Normal-Inverse-Gamma posterior of a lognormal's (μ, σ²):

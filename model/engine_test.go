@@ -3,6 +3,7 @@ package model_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -173,18 +174,52 @@ func TestWorkersInvariant(t *testing.T) {
 	ref := run(t, m, model.Options{Trials: 1500, Seed: 42, Workers: 1})
 	for _, w := range []int{2, 3} {
 		r := run(t, m, model.Options{Trials: 1500, Seed: 42, Workers: w})
-		for k := range ref.Values {
-			for i := range ref.Values[k] {
-				if math.Float64bits(ref.Values[k][i]) != math.Float64bits(r.Values[k][i]) {
-					t.Fatalf("%d workers: %s of trial %d is %v, want %v", w, ref.Metrics[k].Name, i, r.Values[k][i], ref.Values[k][i])
-				}
+		identical(t, fmt.Sprintf("%d workers", w), r, ref)
+	}
+}
+
+// identical fails the test unless got and want hold bit-identical trials.
+func identical(t *testing.T, what string, got, want *model.Result) {
+	t.Helper()
+	for k := range want.Values {
+		for i := range want.Values[k] {
+			if math.Float64bits(want.Values[k][i]) != math.Float64bits(got.Values[k][i]) {
+				t.Fatalf("%s: %s of trial %d is %v, want %v", what, want.Metrics[k].Name, i, got.Values[k][i], want.Values[k][i])
 			}
 		}
-		for i := range ref.CumRevenue {
-			if ref.CumRevenue[i] != r.CumRevenue[i] || ref.CumWins[i] != r.CumWins[i] {
-				t.Fatalf("%d workers: weekly path differs at %d", w, i)
-			}
+	}
+	for i := range want.CumRevenue {
+		if want.CumRevenue[i] != got.CumRevenue[i] || want.CumWins[i] != got.CumWins[i] {
+			t.Fatalf("%s: weekly path differs at %d", what, i)
 		}
+	}
+}
+
+// TestRunAllEqualsRuns checks that running models together, sharing the
+// parameter draws of those with the same posteriors, gives each model's
+// results bit for bit as running it alone: for the model, scenarios that
+// change it from week 0 or later (in one channel, one stage, the reps and
+// the queue) and a model with other posteriors, which draws its own.
+func TestRunAllEqualsRuns(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	base := sample.Model()
+	campaign := sample.Model()
+	campaign.Changes = []model.Change{{Week: 2, Channel: "paid_social", Leads: f(0.6), Conversion: f(1.3)}}
+	sql := sample.Model()
+	sql.Changes = []model.Change{{Stage: "sal", Conversion: f(0.6)}, {Week: 4, Stage: "proposal", Conversion: f(1.2)}, {DealSize: f(1.1)}}
+	reps := sample.Model()
+	reps.Reps.Hires = append(reps.Reps.Hires, model.Hire{Week: 3, Count: 2})
+	reps.Changes = []model.Change{{Week: 1, ColdRate: f(0.1)}}
+	other := sample.Model()
+	other.Stages[1].Exits[0].Bands[0].Advance *= 1.5
+	models := []*model.Model{base, campaign, sql, reps, other}
+	o := model.Options{Trials: 600, Seed: 7, Workers: 2}
+	all, err := model.RunAll(context.Background(), models, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j, m := range models {
+		identical(t, fmt.Sprintf("model %d run with the others", j), all[j], run(t, m, o))
 	}
 }
 

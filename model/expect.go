@@ -109,8 +109,8 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 				next := make([]float64, len(row))
 				for a, n := range row {
 					i := p.hs(s, c, p.slotOf[a])
-					adv += n * q.cLeave[i] * q.cAdv[i]
-					next[min(a+1, p.maxAge)] += n * (1 - q.cLeave[i])
+					adv += n * q.cell[i].leave * q.cell[i].adv
+					next[min(a+1, p.maxAge)] += n * (1 - q.cell[i].leave)
 				}
 				copy(row, next)
 				advance(s, c, adv, false)
@@ -161,8 +161,8 @@ func (d *dealDist) step(p *plan, q *params, e *Expected) float64 {
 		adv := 0.0
 		for a, pr := range row {
 			i := p.hs(s, d.ch, p.slotOf[a])
-			adv += pr * q.cLeave[i] * q.cAdv[i]
-			next[min(a+1, p.maxAge)] += pr * (1 - q.cLeave[i])
+			adv += pr * q.cell[i].leave * q.cell[i].adv
+			next[min(a+1, p.maxAge)] += pr * (1 - q.cell[i].leave)
 		}
 		copy(row, next)
 		won += d.advance(p, q, e, s, false, adv)

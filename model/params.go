@@ -32,22 +32,23 @@ type params struct {
 	// is the total hazard it comes from; pCascade, per (from, to, channel),
 	// the chance for a lead that entered from in the week and crossed to to.
 	pEntry, lambda0, pCascade []float64
-	// cLeave and cAdv are P(leave) and P(advance | leave) in the week of
-	// an age cell, per hs(s, c, slot): see cellRates.
-	cLeave, cAdv []float64
+	// cell holds P(leave) and P(advance | leave) in the week of an age
+	// cell, per hs(s, c, slot): see cellRates.
+	cell []cellRate
 	la, ll       []float64   // one stage and channel's band hazards, drawn
 	destP        [][]float64 // per stage, shares of advances by destination
 	mean, trend  []float64   // per channel
 	dealMu       []float64   // per channel
 	dealSigma    []float64
 	shock        float64
+	cycle        float64   // cycleWeeks of the draw
 	reach, win   []float64 // cycleWeeks' buffers, per stage and won
 }
 
 func newParams(p *plan) *params {
 	n := p.nS * p.nC * p.nB
 	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), pEntry: make([]float64, n), lambda0: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
-		cLeave: make([]float64, p.nS*p.nC*p.nSlot), cAdv: make([]float64, p.nS*p.nC*p.nSlot), la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
+		cell: make([]cellRate, p.nS*p.nC*p.nSlot), la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
 		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
 		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1)}
 	for s := range p.nS {
@@ -109,6 +110,7 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 		st.Reset(seed, trial, purposeShock)
 		q.shock = rng.Gamma(st, p.shockK, p.shockK)
 	}
+	q.cycle = q.cycleWeeks(p)
 }
 
 // weekly turns cause-specific hazards per week into the probability of
@@ -141,16 +143,29 @@ func entryWeek(lambda float64) float64 {
 func (q *params) cellRates(p *plan, s, c int) {
 	for b := range p.nB {
 		i, h := p.hs(s, c, 2*b), p.hz(s, c, b)
-		q.cLeave[i], q.cAdv[i] = q.pLeave[h], q.qAdv[h]
+		q.cell[i].set(q.pLeave[h], q.qAdv[h])
 		if b+1 < p.nB {
 			la, ll := q.la[b]+q.la[b+1], q.ll[b]+q.ll[b+1]
-			q.cLeave[i+1] = 1 - math.Sqrt((1-q.pLeave[h])*(1-q.pLeave[h+1]))
-			q.cAdv[i+1] = 0
+			adv := 0.0
 			if la+ll > 0 {
-				q.cAdv[i+1] = la / (la + ll)
+				adv = la / (la + ll)
 			}
+			q.cell[i+1].set(1-math.Sqrt((1-q.pLeave[h])*(1-q.pLeave[h+1])), adv)
 		}
 	}
+}
+
+// cellRate is an age cell's weekly chances of leaving and of advancing
+// given that it leaves, with the 32-bit thresholds of leaving and of
+// advancing (leave·adv) that the lead-by-lead draws compare with.
+type cellRate struct {
+	leave, adv    float64
+	tLeave, tBoth uint64
+}
+
+func (r *cellRate) set(leave, adv float64) {
+	r.leave, r.adv = leave, adv
+	r.tLeave, r.tBoth = rng.Threshold(leave), rng.Threshold(leave*adv)
 }
 
 // entry is the chance that a lead entering stage d of channel c in a

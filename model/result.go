@@ -52,7 +52,7 @@ func (r *Result) store(p *plan, w *worker, i int) {
 	set(x.winRate, ratio(t.wins, t.wins+t.lostO))
 	set(x.revenue, t.revenue)
 	set(x.avgDeal, ratio(t.revenue, t.wins))
-	set(x.cycle, w.base.cycleWeeks(p))
+	set(x.cycle, w.base.cycle)
 	spend := p.spendOver(r.Weeks)
 	set(x.spend, spend)
 	set(x.costLead, ratio(spend, t.entries[0]))

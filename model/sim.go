@@ -13,7 +13,8 @@ import (
 type worker struct {
 	p    *plan
 	q    *params       // this week's parameters: base, or an epoch's
-	base *params       // the trial's draws
+	base *params       // the trial's draws: own, or another worker's
+	own  *params       // this worker's draws
 	qs   []*params     // per epoch, when the model has changes
 	e    int           // this week's epoch
 	par  *rng.Stream   // parameter draws
@@ -42,8 +43,7 @@ type trialTotals struct {
 }
 
 func newWorker(p *plan) *worker {
-	w := &worker{p: p, base: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
-	w.q = w.base
+	w := &worker{p: p, own: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
 	if p.changed() {
 		for range p.epochs {
 			w.qs = append(w.qs, newParams(p))
@@ -66,10 +66,16 @@ func newWorker(p *plan) *worker {
 }
 
 // trial simulates one trial over weeks and leaves its totals in w.tot and
-// its weekly cumulative revenue and wins in w.cumRev and w.cumWins.
-func (w *worker) trial(seed, trial uint64, weeks int, fixed bool) {
+// its weekly cumulative revenue and wins in w.cumRev and w.cumWins. shared,
+// if not nil, is the trial's parameter draw made by another worker for a
+// plan with the same draws; it is read, not changed.
+func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, shared *params) {
 	p := w.p
-	w.base.draw(p, w.par, seed, trial, fixed)
+	w.base = shared
+	if shared == nil {
+		w.base = w.own
+		w.base.draw(p, w.par, seed, trial, fixed)
+	}
 	w.q, w.e = w.base, 0
 	if w.qs != nil {
 		for e := range p.epochs {
@@ -152,6 +158,7 @@ func (w *worker) stepCohort(s, c, t int) {
 	base := p.cell(c, s, 0)
 	hs := p.hs(s, c, 0)
 	cells := w.n[base : base+p.maxAge+1]
+	st := w.tr[s*p.nC+c]
 	advanced := 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
 		for x := occ[wi]; x != 0; {
@@ -161,7 +168,12 @@ func (w *worker) stepCohort(s, c, t int) {
 			n := int(cells[a])
 			cells[a] = 0
 			k := hs + p.slotOf[a]
-			leave, adv := exits(w.tr[s*p.nC+c], n, w.q.cLeave[k], w.q.cAdv[k])
+			var leave, adv int
+			if r := &w.q.cell[k]; n <= smallCell {
+				leave, adv = st.CountBelow(n, r.tLeave, r.tBoth)
+			} else {
+				leave, adv = exits(st, n, r.leave, r.adv)
+			}
 			if s >= p.oppStage {
 				w.tot.lostO += float64(leave - adv)
 			}
@@ -191,13 +203,7 @@ const smallCell = 24
 // cells and as conditional binomials otherwise.
 func exits(st *rng.Stream, n int, pLeave, qAdv float64) (leave, adv int) {
 	if n <= smallCell {
-		pAdv := pLeave * qAdv
-		for range n {
-			u := st.Uniform()
-			leave += b2i(u < pLeave)
-			adv += b2i(u < pAdv)
-		}
-		return leave, adv
+		return st.CountBelow(n, rng.Threshold(pLeave), rng.Threshold(pLeave*qAdv))
 	}
 	leave = rng.Binomial(st, n, pLeave)
 	if leave > 0 {
@@ -302,11 +308,9 @@ func (w *worker) stepDeals(t int) {
 		if !d.open {
 			continue
 		}
-		k := p.hs(d.stage, d.ch, p.slotOf[d.age])
-		u := w.dl.Uniform()
-		pl := w.q.cLeave[k]
-		switch {
-		case u < pl*w.q.cAdv[k]:
+		r := &w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])]
+		switch u := w.dl.Bits32(); {
+		case u < r.tBoth:
 			to := w.pickDest(d.stage, w.dl.Uniform())
 			if to == p.nS {
 				d.open = false
@@ -315,7 +319,7 @@ func (w *worker) stepDeals(t int) {
 			}
 			w.tot.entries[to]++
 			w.settleDeal(d, to, t, -1)
-		case u < pl:
+		case u < r.tLeave:
 			d.open = false
 			if d.stage >= p.oppStage {
 				w.tot.lostO++

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/stat"
@@ -79,25 +78,22 @@ func Compare(ctx context.Context, m *model.Model, f *File, o model.Options, ev *
 // CompareModels runs a baseline and changed models on the same trials and
 // reports the paired differences, as Compare does for a scenario file.
 func CompareModels(ctx context.Context, base *model.Model, changed []*model.Model, names []string, o model.Options) (*Comparison, error) {
-	b, err := model.Run(ctx, base, ptrOptions(o))
-	if err != nil {
-		return nil, fmt.Errorf("baseline: %w", err)
-	}
-	c := &Comparison{Baseline: b}
+	models := []*model.Model{base}
 	for i, m := range changed {
-		r, err := model.Run(ctx, m, ptrOptions(o))
-		if err != nil {
-			return nil, fmt.Errorf("scenario %q: %w", names[i], err)
-		}
-		r.Model = names[i]
-		c.Scenarios = append(c.Scenarios, Outcome{Name: names[i], Result: r, Deltas: deltas(b, r)})
+		mm := *m
+		mm.Name = names[i]
+		models = append(models, &mm)
+	}
+	rs, err := model.RunAll(ctx, models, &o)
+	if err != nil {
+		return nil, err
+	}
+	c := &Comparison{Baseline: rs[0]}
+	for i, r := range rs[1:] {
+		c.Scenarios = append(c.Scenarios, Outcome{Name: names[i], Result: r, Deltas: deltas(rs[0], r)})
 	}
 	return c, nil
 }
-
-// ptrOptions gives each run its own copy of the options (Run fills in
-// defaults).
-func ptrOptions(o model.Options) *model.Options { return &o }
 
 func deltas(base, r *model.Result) []Delta {
 	var out []Delta

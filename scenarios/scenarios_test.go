@@ -101,7 +101,7 @@ func TestMoreReps(t *testing.T) {
 	const text = "scenarios:\n  - name: two more reps\n    interventions:\n      - reps: {week: 0, hires: 2}\n"
 	m := sample.Model()
 	m.Reps.RampWeeks = 0
-	c := compare(t, m, text, 4000)
+	c := compare(t, m, text, 10000)
 	d := delta(t, c.Scenarios[0], "wins")
 	t.Logf("binding: wins %+.2f ± %.2f (paired SE), p_better %.3f; cold %+.1f", d.Summary.Mean, d.PairedSE, d.PBetter, delta(t, c.Scenarios[0], "cold").Summary.Mean)
 	if d.Summary.Mean < 4*d.PairedSE {

@@ -321,3 +321,73 @@ func TestChiSquareHasPower(t *testing.T) {
 		t.Errorf("chi-square %.1f on %d df did not reject a p off by 0.01 (critical %.1f)", stat, df, crit)
 	}
 }
+
+// TestCountBelow checks the lead-by-lead counts against the outputs they
+// come from (both halves of each, low first), their frequencies against
+// the thresholds' probabilities within 4 standard errors, and the edges:
+// p = 0 never counts, p = 1 always does.
+func TestCountBelow(t *testing.T) {
+	const p1, p2 = 0.37, 0.11
+	t1, t2 := Threshold(p1), Threshold(p2)
+	s, ref := NewStream(), NewStream()
+	var k1, k2, n int
+	for i := range 20000 {
+		m := 1 + i%7
+		s.Reset(3, uint64(i))
+		ref.Reset(3, uint64(i))
+		a, b := s.CountBelow(m, t1, t2)
+		var wa, wb int
+		for j := 0; j < m; j += 2 {
+			x := ref.Uint64()
+			for h, u := range []uint64{x & (1<<32 - 1), x >> 32} {
+				if j+h < m {
+					wa += b2i(u < t1)
+					wb += b2i(u < t2)
+				}
+			}
+		}
+		if a != wa || b != wb {
+			t.Fatalf("CountBelow(%d) = %d, %d; from the halves of the outputs %d, %d", m, a, b, wa, wb)
+		}
+		if s.Uint64() != ref.Uint64() {
+			t.Fatalf("CountBelow(%d) used other than %d outputs", m, (m+1)/2)
+		}
+		k1, k2, n = k1+a, k2+b, n+m
+	}
+	for _, c := range []struct {
+		k int
+		p float64
+	}{{k1, p1}, {k2, p2}} {
+		if se := math.Sqrt(c.p * (1 - c.p) / float64(n)); math.Abs(float64(c.k)/float64(n)-c.p) > 4*se {
+			t.Errorf("share below the threshold of %v is %.4f (n %d, SE %.4f)", c.p, float64(c.k)/float64(n), n, se)
+		}
+	}
+	s.Reset(1)
+	if a, b := s.CountBelow(1000, Threshold(1), Threshold(0)); a != 1000 || b != 0 {
+		t.Errorf("CountBelow(1000) with p = 1 and 0 = %d, %d; want 1000, 0", a, b)
+	}
+	if Threshold(-0.5) != 0 || Threshold(math.NaN()) != 0 || Threshold(2) != 1<<32 {
+		t.Error("Threshold does not clamp to [0, 2^32]")
+	}
+}
+
+// TestUint32Halves checks that Bits32 returns the low and then the high
+// half of each output, and that Reset drops a half left over.
+func TestBits32Halves(t *testing.T) {
+	s, ref := NewStream(), NewStream()
+	s.Reset(9)
+	ref.Reset(9)
+	for range 100 {
+		x := ref.Uint64()
+		if lo, hi := s.Bits32(), s.Bits32(); lo != x&(1<<32-1) || hi != x>>32 {
+			t.Fatalf("Bits32 pair = %#x, %#x; want the halves of %#x", lo, hi, x)
+		}
+	}
+	s.Reset(9)
+	s.Bits32()
+	s.Reset(9)
+	ref.Reset(9)
+	if got, want := s.Bits32(), ref.Uint64()&(1<<32-1); got != want {
+		t.Errorf("after Reset, Bits32 = %#x, want the low half %#x of the first output", got, want)
+	}
+}

@@ -27,7 +27,9 @@ func Derive(words ...uint64) (hi, lo uint64) {
 // Stream is a reusable random stream whose state is set from a key. Reusing
 // one Stream per goroutine avoids an allocation per trial.
 type Stream struct {
-	pcg pcg
+	pcg   pcg
+	spare uint64 // the unused high half of the last output, for Bits32
+	half  bool   // whether spare holds one
 	*rand.Rand
 }
 
@@ -41,6 +43,19 @@ func NewStream() *Stream {
 // Reset positions the stream at the start of the sequence keyed by words.
 func (s *Stream) Reset(words ...uint64) {
 	s.pcg.Seed(Derive(words...))
+	s.half = false
+}
+
+// Bits32 returns a uniform 32-bit draw, as a uint64 to compare with a
+// Threshold: the low half of a generator output, then its high half.
+func (s *Stream) Bits32() uint64 {
+	if s.half {
+		s.half = false
+		return s.spare
+	}
+	x := s.pcg.Uint64()
+	s.spare, s.half = x>>32, true
+	return x & (1<<32 - 1)
 }
 
 // Uniform returns a uniform variate on the open interval (0, 1), safe to
@@ -48,4 +63,48 @@ func (s *Stream) Reset(words ...uint64) {
 // stream's PCG: the cheapest uniform in a hot loop.
 func (s *Stream) Uniform() float64 {
 	return (float64(s.pcg.Uint64()>>11) + 0.5) / (1 << 53)
+}
+
+// Threshold is p as a 32-bit threshold for CountBelow: a 32-bit uniform
+// falls below it with probability p, to within 2^-32 (p is rounded down;
+// p <= 0 gives 0 and p >= 1 gives 2^32, which every draw falls below).
+func Threshold(p float64) uint64 {
+	switch {
+	case !(p > 0):
+		return 0
+	case p >= 1:
+		return 1 << 32
+	}
+	return uint64(p * (1 << 32))
+}
+
+// CountBelow draws n independent 32-bit uniforms, both halves of each PCG
+// output in turn, and counts those below each of two thresholds (see
+// Threshold): for t2 <= t1, one draw per lead decides between three
+// outcomes (below t2, between, above t1), at half a generator step a lead.
+// The state stays in registers for the loop.
+func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
+	g := s.pcg
+	for ; n >= 2; n -= 2 {
+		x := g.Uint64()
+		lo, hi := x&(1<<32-1), x>>32
+		k1 += b2i(lo < t1) + b2i(hi < t1)
+		k2 += b2i(lo < t2) + b2i(hi < t2)
+	}
+	if n == 1 {
+		lo := g.Uint64() & (1<<32 - 1)
+		k1 += b2i(lo < t1)
+		k2 += b2i(lo < t2)
+	}
+	s.pcg = g
+	return k1, k2
+}
+
+// b2i is 1 for true: the compiler makes it a conditional set, sparing a
+// loop a mispredicted branch per draw.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
