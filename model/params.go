@@ -34,15 +34,15 @@ type params struct {
 	pEntry, lambda0, pCascade []float64
 	// cell holds P(leave) and P(advance | leave) in the week of an age
 	// cell, per hs(s, c, slot): see cellRates.
-	cell []cellRate
-	la, ll       []float64   // one stage and channel's band hazards, drawn
-	destP        [][]float64 // per stage, shares of advances by destination
-	mean, trend  []float64   // per channel
-	dealMu       []float64   // per channel
-	dealSigma    []float64
-	shock        float64
-	cycle        float64   // cycleWeeks of the draw
-	reach, win   []float64 // cycleWeeks' buffers, per stage and won
+	cell        []cellRate
+	la, ll      []float64   // one stage and channel's band hazards, drawn
+	destP       [][]float64 // per stage, shares of advances by destination
+	mean, trend []float64   // per channel
+	dealMu      []float64   // per channel
+	dealSigma   []float64
+	shock       float64
+	cycle       float64   // cycleWeeks of the draw
+	reach, win  []float64 // cycleWeeks' buffers, per stage and won
 }
 
 func newParams(p *plan) *params {
