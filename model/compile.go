@@ -34,7 +34,8 @@ type plan struct {
 
 	deal []nig // per channel
 
-	open  []int32 // initial counts, indexed by cell(c, s, a)
+	open  []int32  // initial counts, indexed by cell(c, s, a)
+	occ   []uint64 // their occupied ages, as the worker's occupancy masks
 	deals []dealState
 	queue []int
 
@@ -263,6 +264,16 @@ func (p *plan) compilePipeline() error {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
 		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, open: true})
+	}
+	p.occ = make([]uint64, p.nS*p.nC*(p.maxAge/64+1))
+	for c := range p.nC {
+		for s := range p.nS {
+			for a := 0; a <= p.maxAge; a++ {
+				if p.open[p.cell(c, s, a)] > 0 {
+					p.occ[(s*p.nC+c)*(p.maxAge/64+1)+a/64] |= 1 << (a % 64)
+				}
+			}
+		}
 	}
 	p.queue = make([]int, p.nC)
 	for _, q := range p.m.Pipeline.Queue {

@@ -196,10 +196,12 @@ func identical(t *testing.T, what string, got, want *model.Result) {
 }
 
 // TestRunAllEqualsRuns checks that running models together, sharing the
-// parameter draws of those with the same posteriors, gives each model's
-// results bit for bit as running it alone: for the model, scenarios that
-// change it from week 0 or later (in one channel, one stage, the reps and
-// the queue) and a model with other posteriors, which draws its own.
+// parameter draws of those with the same posteriors and replaying the
+// marketing stages they leave alone, gives each model's results bit for
+// bit as running it alone: for the model, scenarios that change it from
+// week 0 or later (one channel's arrivals and conversion, the sales
+// stages, the reps and the queue) and a model with other posteriors,
+// which draws its own.
 func TestRunAllEqualsRuns(t *testing.T) {
 	f := func(x float64) *float64 { return &x }
 	base := sample.Model()

@@ -42,7 +42,7 @@ func newResult(p *plan, o *Options) *Result {
 func (r *Result) store(p *plan, w *worker, i int) {
 	x, t := &p.metrics, &w.tot
 	for s, k := range x.entry {
-		r.Values[k][i] = t.entries[s]
+		r.Values[k][i] = t.stage(s)
 	}
 	set := func(k int, v float64) { r.Values[k][i] = v }
 	set(x.handoffs, t.handoffs)
@@ -55,8 +55,8 @@ func (r *Result) store(p *plan, w *worker, i int) {
 	set(x.cycle, w.base.cycle)
 	spend := p.spendOver(r.Weeks)
 	set(x.spend, spend)
-	set(x.costLead, ratio(spend, t.entries[0]))
-	set(x.costSQL, ratio(spend, t.entries[p.sqlStage]))
+	set(x.costLead, ratio(spend, t.stage(0)))
+	set(x.costSQL, ratio(spend, t.stage(p.sqlStage)))
 	set(x.costWin, ratio(spend, t.wins))
 	set(x.utilization, ratio(t.accepted, t.capSum))
 	copy(r.CumRevenue[i*r.Weeks:(i+1)*r.Weeks], w.cumRev)

@@ -129,7 +129,8 @@ func resultBytes(stages, trials, weeks int) int64 {
 
 // runTrials runs every plan's trials: each worker takes a chunk of trials
 // and runs each trial for every plan in turn. A plan whose draws are those
-// of an earlier plan (sameDraws) reuses that plan's draw of the trial.
+// of an earlier plan (sameDraws) reuses that plan's draw of the trial, and
+// replays its marketing stages where they do the same (sharedMarketing).
 func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) error {
 	leader := make([]int, len(plans))
 	for j := range plans {
@@ -139,6 +140,14 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 				leader[j] = i
 				break
 			}
+		}
+	}
+	share := make([][]bool, len(plans))
+	logs := make([]bool, len(plans))
+	for j, l := range leader {
+		if l != j {
+			share[j] = plans[l].sharedMarketing(plans[j], o.Weeks)
+			logs[l] = logs[l] || share[j] != nil
 		}
 	}
 	chunks := (o.Trials + chunkSize - 1) / chunkSize
@@ -153,6 +162,10 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 			ws := make([]*worker, len(plans))
 			for j, p := range plans {
 				ws[j] = newWorker(p)
+				ws[j].share = share[j]
+				if logs[j] {
+					ws[j].log = new(marketingLog)
+				}
 			}
 			for {
 				k := int(next.Add(1) - 1)
@@ -165,11 +178,11 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 						return
 					}
 					for j, w := range ws {
-						var shared *params
+						var lead *worker
 						if l := leader[j]; l != j {
-							shared = ws[l].base
+							lead = ws[l]
 						}
-						w.trial(o.Seed, uint64(i), o.Weeks, o.FixedParams, shared)
+						w.trial(o.Seed, uint64(i), o.Weeks, o.FixedParams, lead)
 						res[j].store(plans[j], w, i)
 					}
 				}

@@ -24,6 +24,9 @@ type worker struct {
 	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
 	dl   *rng.Stream   // open deals with known amounts
 
+	log   *marketingLog // what this trial's marketing stages sent on, if others replay it
+	share []bool        // per channel: marketing stages replayed from the lead's log
+
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
 	nw      int
@@ -37,9 +40,19 @@ type worker struct {
 }
 
 type trialTotals struct {
-	entries                     []float64 // per stage
+	nC                          int
+	entries                     []float64 // per stage and channel: s*nC + c
 	handoffs, cold, wins, lostO float64
 	revenue, accepted, capSum   float64
+}
+
+// stage is the trial's entries into stage s, over the channels.
+func (t *trialTotals) stage(s int) float64 {
+	sum := 0.0
+	for _, x := range t.entries[s*t.nC : (s+1)*t.nC] {
+		sum += x
+	}
+	return sum
 }
 
 func newWorker(p *plan) *worker {
@@ -61,18 +74,20 @@ func newWorker(p *plan) *worker {
 	w.scratch = make([]uint64, w.nw)
 	w.queue = make([]int, p.nC)
 	w.split = make([]int, p.nS+1)
-	w.tot.entries = make([]float64, p.nS)
+	w.tot.entries = make([]float64, p.nS*p.nC)
 	return w
 }
 
 // trial simulates one trial over weeks and leaves its totals in w.tot and
-// its weekly cumulative revenue and wins in w.cumRev and w.cumWins. shared,
-// if not nil, is the trial's parameter draw made by another worker for a
-// plan with the same draws; it is read, not changed.
-func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, shared *params) {
+// its weekly cumulative revenue and wins in w.cumRev and w.cumWins. lead,
+// if not nil, is the worker of a plan with the same draws (sameDraws) that
+// has just run the same trial: w takes its parameter draw, and replays its
+// log for the channels whose marketing stages w shares (w.share).
+func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) {
 	p := w.p
-	w.base = shared
-	if shared == nil {
+	if lead != nil {
+		w.base = lead.base
+	} else {
 		w.base = w.own
 		w.base.draw(p, w.par, seed, trial, fixed)
 	}
@@ -95,6 +110,11 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, shared *params
 	w.cap.Reset(seed, trial, purposeCapacity)
 	w.dl.Reset(seed, trial, purposeOpenDeals)
 	w.reset(weeks)
+	var src *marketingLog
+	if lead != nil && w.share != nil {
+		src = lead.log
+	}
+	k := 0 // the marketing steps so far, each a segment of the log
 	for t := range weeks {
 		if w.qs != nil && w.e+1 < len(p.epochs) && p.epochs[w.e+1].week == t {
 			w.e++
@@ -103,35 +123,48 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, shared *params
 		w.stepDeals(t)
 		for s := p.nS - 1; s >= 0; s-- {
 			for c := range p.nC {
-				w.stepCohort(s, c, t)
+				switch {
+				case s >= p.salesStart:
+					w.stepCohort(s, c, t)
+				case src != nil && w.share[c]:
+					w.replay(src, k, c, t)
+					k++
+				default:
+					w.stepCohort(s, c, t)
+					w.log.close()
+					k++
+				}
 			}
 		}
-		w.arrive(t)
+		for c := range p.nC {
+			if src != nil && w.share[c] {
+				w.replay(src, k, c, t)
+			} else {
+				w.arrive(c, t)
+				w.log.close()
+			}
+			k++
+		}
 		w.work(t)
 		if t > 0 {
 			w.cumRev[t] += w.cumRev[t-1]
 			w.cumWins[t] += w.cumWins[t-1]
 		}
 	}
+	if src != nil {
+		w.takeEntries(lead)
+	}
 }
 
 func (w *worker) reset(weeks int) {
 	p := w.p
 	copy(w.n, p.open)
-	clear(w.occ)
-	for s := range p.nS {
-		for c := range p.nC {
-			for a := 0; a <= p.maxAge; a++ {
-				if w.n[p.cell(c, s, a)] > 0 {
-					w.mark(s, c, a)
-				}
-			}
-		}
-	}
+	copy(w.occ, p.occ)
+	w.log.reset()
 	copy(w.queue, p.queue)
 	w.deals = append(w.deals[:0], p.deals...)
 	clear(w.tot.entries)
-	w.tot = trialTotals{entries: w.tot.entries}
+	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
 	if cap(w.cumRev) < weeks {
 		w.cumRev, w.cumWins = make([]float64, weeks), make([]float64, weeks)
 	}
@@ -231,15 +264,25 @@ func (w *worker) route(s, c, n, t int, cascaded bool) {
 	p := w.p
 	dest := p.dest[s]
 	if len(dest) == 1 {
-		w.enter(dest[0], c, n, t, from)
+		w.cross(s, dest[0], c, n, t, from)
 		return
 	}
 	k := rng.Multinomial(w.tr[s*p.nC+c], n, w.q.destP[s], w.split[:len(dest)])
 	for j, d := range dest {
 		if k[j] > 0 {
-			w.enter(d, c, k[j], t, from)
+			w.cross(s, d, c, k[j], t, from)
 		}
 	}
+}
+
+// cross enters n advances from stage s into stage d, and logs those that
+// cross from the marketing stages into the sales funnel (or to won) when
+// this worker keeps a log for others to replay.
+func (w *worker) cross(s, d, c, n, t, from int) {
+	if w.log != nil && s < w.p.salesStart && d >= w.p.salesStart {
+		w.log.add(d, n, from)
+	}
+	w.enter(d, c, n, t, from)
 }
 
 // enter adds n leads of channel c to stage d: the hand-off queue for the
@@ -253,7 +296,7 @@ func (w *worker) enter(d, c, n, t, from int) {
 		w.queue[c] += n
 		w.tot.handoffs += float64(n)
 	default:
-		w.tot.entries[d] += float64(n)
+		w.tot.entries[d*p.nC+c] += float64(n)
 		w.settle(d, c, n, t, from)
 	}
 }
@@ -317,7 +360,7 @@ func (w *worker) stepDeals(t int) {
 				w.book(1, d.amount, t)
 				continue
 			}
-			w.tot.entries[to]++
+			w.tot.entries[to*p.nC+d.ch]++
 			w.settleDeal(d, to, t, -1)
 		case u < r.tLeave:
 			d.open = false
@@ -346,7 +389,7 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 				w.book(1, d.amount, t)
 				return
 			}
-			w.tot.entries[to]++
+			w.tot.entries[to*p.nC+d.ch]++
 			from, s = s, to
 			continue
 		case u < pl:
@@ -400,7 +443,7 @@ func (w *worker) work(t int) {
 		acc := rng.Binomial(r, q, f)
 		if acc > 0 {
 			if p.salesStart > 0 { // the first stage's entries are arrivals
-				w.tot.entries[p.salesStart] += float64(acc)
+				w.tot.entries[p.salesStart*p.nC+c] += float64(acc)
 			}
 			w.tot.accepted += float64(acc)
 			w.settle(p.salesStart, c, acc, t, -1)
@@ -412,23 +455,21 @@ func (w *worker) work(t int) {
 	}
 }
 
-// arrive adds week t's new leads: negative binomial per channel around the
-// trial's mean, trend and shared shock.
-func (w *worker) arrive(t int) {
+// arrive adds week t's new leads of channel c: negative binomial around
+// the trial's mean, trend and shared shock.
+func (w *worker) arrive(c, t int) {
 	p := w.p
-	for c := range p.nC {
-		mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*float64(t))
-		y := rng.NegBinomial(w.arr[c], mu, p.phi[c])
-		switch {
-		case y == 0:
-		case p.salesStart == 0:
-			// A sales-only funnel: leads arrive in the reps' queue.
-			w.queue[c] += y
-			w.tot.handoffs += float64(y)
-			w.tot.entries[0] += float64(y)
-		default:
-			w.tot.entries[0] += float64(y)
-			w.settle(0, c, y, t, -1)
-		}
+	mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*float64(t))
+	y := rng.NegBinomial(w.arr[c], mu, p.phi[c])
+	switch {
+	case y == 0:
+	case p.salesStart == 0:
+		// A sales-only funnel: leads arrive in the reps' queue.
+		w.queue[c] += y
+		w.tot.handoffs += float64(y)
+		w.tot.entries[c] += float64(y)
+	default:
+		w.tot.entries[c] += float64(y)
+		w.settle(0, c, y, t, -1)
 	}
 }
