@@ -322,37 +322,36 @@ func TestChiSquareHasPower(t *testing.T) {
 	}
 }
 
-// TestCountBelow checks the lead-by-lead counts against the outputs they
-// come from (both halves of each, low first), their frequencies against
-// the thresholds' probabilities within 4 standard errors, and the edges:
-// p = 0 never counts, p = 1 always does.
+// TestCountBelow checks the lead-by-lead counts against the 32-bit draws
+// they come from (Bits32's: both halves of each output, low first, none
+// wasted across calls), their frequencies against the thresholds'
+// probabilities within 4 standard errors, and the edges: p = 0 never
+// counts, p = 1 always does.
 func TestCountBelow(t *testing.T) {
 	const p1, p2 = 0.37, 0.11
 	t1, t2 := Threshold(p1), Threshold(p2)
 	s, ref := NewStream(), NewStream()
 	var k1, k2, n int
-	for i := range 20000 {
-		m := 1 + i%7
+	for i := range 2000 {
 		s.Reset(3, uint64(i))
 		ref.Reset(3, uint64(i))
-		a, b := s.CountBelow(m, t1, t2)
-		var wa, wb int
-		for j := 0; j < m; j += 2 {
-			x := ref.Uint64()
-			for h, u := range []uint64{x & (1<<32 - 1), x >> 32} {
-				if j+h < m {
-					wa += b2i(u < t1)
-					wb += b2i(u < t2)
-				}
+		for j := range 10 {
+			m := (i + j) % 8
+			a, b := s.CountBelow(m, t1, t2)
+			var wa, wb int
+			for range m {
+				u := ref.Bits32()
+				wa += b2i(u < t1)
+				wb += b2i(u < t2)
 			}
+			if a != wa || b != wb {
+				t.Fatalf("CountBelow(%d) = %d, %d; from Bits32 %d, %d", m, a, b, wa, wb)
+			}
+			k1, k2, n = k1+a, k2+b, n+m
 		}
-		if a != wa || b != wb {
-			t.Fatalf("CountBelow(%d) = %d, %d; from the halves of the outputs %d, %d", m, a, b, wa, wb)
+		if s.Bits32() != ref.Bits32() || s.Uint64() != ref.Uint64() {
+			t.Fatal("CountBelow left the stream elsewhere than Bits32 does")
 		}
-		if s.Uint64() != ref.Uint64() {
-			t.Fatalf("CountBelow(%d) used other than %d outputs", m, (m+1)/2)
-		}
-		k1, k2, n = k1+a, k2+b, n+m
 	}
 	for _, c := range []struct {
 		k int
@@ -371,7 +370,7 @@ func TestCountBelow(t *testing.T) {
 	}
 }
 
-// TestUint32Halves checks that Bits32 returns the low and then the high
+// TestBits32Halves checks that Bits32 returns the low and then the high
 // half of each output, and that Reset drops a half left over.
 func TestBits32Halves(t *testing.T) {
 	s, ref := NewStream(), NewStream()

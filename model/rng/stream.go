@@ -78,12 +78,23 @@ func Threshold(p float64) uint64 {
 	return uint64(p * (1 << 32))
 }
 
-// CountBelow draws n independent 32-bit uniforms, both halves of each PCG
-// output in turn, and counts those below each of two thresholds (see
-// Threshold): for t2 <= t1, one draw per lead decides between three
-// outcomes (below t2, between, above t1), at half a generator step a lead.
+// CountBelow draws n 32-bit uniforms, as n calls of Bits32 would, and
+// counts those below each of two thresholds (see Threshold): for t2 <= t1,
+// one draw per lead decides between three outcomes (below t2, between,
+// above t1), at half a generator step a lead. No half is wasted, so the
+// k-th lead of a run of cells gets the k-th half whatever the cells'
+// sizes: a scenario that moves one lead between cells shifts the draws of
+// the rest by one, not more, which keeps common random numbers in step.
 // The state stays in registers for the loop.
 func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
+	if n <= 0 {
+		return 0, 0
+	}
+	if s.half {
+		s.half = false
+		k1, k2 = b2i(s.spare < t1), b2i(s.spare < t2)
+		n--
+	}
 	g := s.pcg
 	for ; n >= 2; n -= 2 {
 		x := g.Uint64()
@@ -92,9 +103,11 @@ func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
 		k2 += b2i(lo < t2) + b2i(hi < t2)
 	}
 	if n == 1 {
-		lo := g.Uint64() & (1<<32 - 1)
+		x := g.Uint64()
+		lo := x & (1<<32 - 1)
 		k1 += b2i(lo < t1)
 		k2 += b2i(lo < t2)
+		s.spare, s.half = x>>32, true
 	}
 	s.pcg = g
 	return k1, k2
