@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/funnelsim/funnelsim/internal/parallel"
 )
 
 // Result holds the per-trial outcomes of a Run. Trial i's value of metric
@@ -188,9 +190,9 @@ func batchQuantileSE(x []float64, probs []float64) []float64 {
 // Summaries summarises every metric, in the model's order.
 func (r *Result) Summaries() []Summary {
 	out := make([]Summary, len(r.Metrics))
-	for k, m := range r.Metrics {
-		out[k] = Summarize(m.Name, r.Values[k])
-	}
+	parallel.For(len(r.Metrics), func(k int) {
+		out[k] = Summarize(r.Metrics[k].Name, r.Values[k])
+	})
 	return out
 }
 
@@ -225,13 +227,13 @@ type Week struct {
 // WeeklySummaries summarises the cumulative paths week by week.
 func (r *Result) WeeklySummaries() []Week {
 	out := make([]Week, r.Weeks)
-	rev, wins := make([]float64, r.Trials), make([]float64, r.Trials)
-	for w := range r.Weeks {
+	parallel.For(r.Weeks, func(w int) {
+		rev, wins := make([]float64, r.Trials), make([]float64, r.Trials)
 		for i := range r.Trials {
 			rev[i], wins[i] = r.CumRevenue[i*r.Weeks+w], r.CumWins[i*r.Weeks+w]
 		}
 		out[w] = Week{Week: w + 1, Revenue: Summarize("revenue", rev), Wins: Summarize("wins", wins)}
-	}
+	})
 	return out
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/funnelsim/funnelsim/internal/parallel"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -96,37 +97,41 @@ func CompareModels(ctx context.Context, base *model.Model, changed []*model.Mode
 }
 
 func deltas(base, r *model.Result) []Delta {
-	var out []Delta
-	for k, info := range r.Metrics {
-		a, b := base.Values[k], r.Values[k]
-		d := make([]float64, len(a))
-		var better, worse, n float64
-		var aa, bb []float64
-		for i := range a {
-			d[i] = b[i] - a[i]
-			if math.IsNaN(d[i]) || math.IsInf(d[i], 0) {
-				continue
-			}
-			aa, bb = append(aa, a[i]), append(bb, b[i])
-			n++
-			switch {
-			case lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0:
-				better++
-			case d[i] != 0:
-				worse++
-			}
-		}
-		x := Delta{Metric: info.Name, Summary: model.Summarize("delta."+info.Name, d), PBetter: math.NaN(), PBetterMCSE: math.NaN(), PWorse: math.NaN(),
-			PairedSE: math.NaN(), UnpairedSE: math.NaN()}
-		if n > 1 {
-			x.PBetter, x.PWorse = better/n, worse/n
-			x.PBetterMCSE = math.Sqrt(x.PBetter * (1 - x.PBetter) / n)
-			x.PairedSE = x.Summary.SD / math.Sqrt(n)
-			x.UnpairedSE = math.Sqrt((stat.Variance(aa, nil) + stat.Variance(bb, nil)) / n)
-		}
-		out = append(out, x)
-	}
+	out := make([]Delta, len(r.Metrics))
+	parallel.For(len(r.Metrics), func(k int) { out[k] = delta(base, r, k) })
 	return out
+}
+
+// delta is the paired difference in metric k.
+func delta(base, r *model.Result, k int) Delta {
+	info := r.Metrics[k]
+	a, b := base.Values[k], r.Values[k]
+	d := make([]float64, len(a))
+	var better, worse, n float64
+	var aa, bb []float64
+	for i := range a {
+		d[i] = b[i] - a[i]
+		if math.IsNaN(d[i]) || math.IsInf(d[i], 0) {
+			continue
+		}
+		aa, bb = append(aa, a[i]), append(bb, b[i])
+		n++
+		switch {
+		case lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0:
+			better++
+		case d[i] != 0:
+			worse++
+		}
+	}
+	x := Delta{Metric: info.Name, Summary: model.Summarize("delta."+info.Name, d), PBetter: math.NaN(), PBetterMCSE: math.NaN(), PWorse: math.NaN(),
+		PairedSE: math.NaN(), UnpairedSE: math.NaN()}
+	if n > 1 {
+		x.PBetter, x.PWorse = better/n, worse/n
+		x.PBetterMCSE = math.Sqrt(x.PBetter * (1 - x.PBetter) / n)
+		x.PairedSE = x.Summary.SD / math.Sqrt(n)
+		x.UnpairedSE = math.Sqrt((stat.Variance(aa, nil) + stat.Variance(bb, nil)) / n)
+	}
+	return x
 }
 
 // Delta returns the outcome's difference in the named metric.

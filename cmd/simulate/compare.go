@@ -160,7 +160,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	doc := newCompareJSON(c, f.target)
+	doc := newCompareJSON(c, f.target, f.json)
 	if err := f.plotFlags.write(compareCharts(m, c)); err != nil {
 		return err
 	}
@@ -213,10 +213,16 @@ func (d deltaJSON) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-func newCompareJSON(c *scenarios.Comparison, target float64) *compareJSON {
-	doc := &compareJSON{Baseline: newForecastJSON(c.Baseline, target)}
+// newCompareJSON is the comparison as JSON; weekly adds each run's weekly
+// summaries, which the table does not show.
+func newCompareJSON(c *scenarios.Comparison, target float64, weekly bool) *compareJSON {
+	forecast := newForecastSummary
+	if weekly {
+		forecast = newForecastJSON
+	}
+	doc := &compareJSON{Baseline: forecast(c.Baseline, target)}
 	for _, o := range c.Scenarios {
-		s := scenarioJSON{Name: o.Name, Warnings: o.Warnings, Forecast: newForecastJSON(o.Result, target), Delta: map[string]deltaJSON{}}
+		s := scenarioJSON{Name: o.Name, Warnings: o.Warnings, Forecast: forecast(o.Result, target), Delta: map[string]deltaJSON{}}
 		if s.Warnings == nil {
 			s.Warnings = []string{}
 		}

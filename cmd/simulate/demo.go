@@ -136,7 +136,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmp := newCompareJSON(c, f.target)
+	cmp := newCompareJSON(c, f.target, true)
 	if err := writeCompareTable(e.stdout, c, cmp); err != nil {
 		return err
 	}

@@ -145,6 +145,16 @@ func summaryOf(s model.Summary) summaryJSON {
 }
 
 func newForecastJSON(r *model.Result, target float64) *forecastJSON {
+	out := newForecastSummary(r, target)
+	for _, w := range r.WeeklySummaries() {
+		out.Weekly = append(out.Weekly, weekJSON{Week: w.Week, Revenue: summaryOf(w.Revenue), Wins: summaryOf(w.Wins)})
+	}
+	return out
+}
+
+// newForecastSummary is newForecastJSON without the weekly summaries, for
+// tables, which do not show them.
+func newForecastSummary(r *model.Result, target float64) *forecastJSON {
 	out := &forecastJSON{Model: r.Model, Currency: r.Currency, Start: r.Start.String(), Trials: r.Trials, Weeks: r.Weeks,
 		Seed: r.Seed, FixedParams: r.FixedParams, Metrics: map[string]summaryJSON{}, Warnings: r.Warnings}
 	if out.Warnings == nil {
@@ -152,9 +162,6 @@ func newForecastJSON(r *model.Result, target float64) *forecastJSON {
 	}
 	for _, s := range r.Summaries() {
 		out.Metrics[s.Name] = summaryOf(s)
-	}
-	for _, w := range r.WeeklySummaries() {
-		out.Weekly = append(out.Weekly, weekJSON{Week: w.Week, Revenue: summaryOf(w.Revenue), Wins: summaryOf(w.Wins)})
 	}
 	if !math.IsNaN(target) {
 		p, se, _ := r.PTarget("revenue", target)

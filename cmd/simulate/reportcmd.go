@@ -208,7 +208,7 @@ func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenari
 	}
 	page.Tables = append(page.Tables, ft)
 	if c != nil {
-		doc := newCompareJSON(c, target)
+		doc := newCompareJSON(c, target, true)
 		st := report.Table{Title: "Scenarios against the baseline (paired, trial by trial)", Columns: []string{"scenario", "revenue P50", "Δ revenue (mean ± se)", "better in", "Δ wins", "Δ SQLs"}}
 		for _, s := range doc.Scenarios {
 			d := s.Delta
