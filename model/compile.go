@@ -77,8 +77,11 @@ func newNIG(d LogNormal) nig {
 	return nig{mu: d.LogMean, kappa: d.Deals, alpha: 1 + d.Deals/2, beta: d.Deals * d.LogSD * d.LogSD / 2}
 }
 
+// dealState is an open deal with a known amount: its stage, channel and
+// age in weeks, and the week in which it leaves the stage (scheduleDeal).
 type dealState struct {
 	stage, ch, age int
+	exit           int
 	amount         float64
 	open           bool
 }

@@ -33,6 +33,7 @@ type worker struct {
 	scratch []uint64
 	queue   []int
 	deals   []dealState
+	weeks   int // the trial's horizon
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -162,7 +163,11 @@ func (w *worker) reset(weeks int) {
 	copy(w.occ, p.occ)
 	w.log.reset()
 	copy(w.queue, p.queue)
+	w.weeks = weeks
 	w.deals = append(w.deals[:0], p.deals...)
+	for i := range w.deals {
+		w.scheduleDeal(&w.deals[i], 0)
+	}
 	clear(w.tot.entries)
 	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
 	if cap(w.cumRev) < weeks {
@@ -341,40 +346,59 @@ func (w *worker) book(n, amount float64, t int) {
 	w.cumRev[t] += amount
 }
 
-// stepDeals moves each open deal with a known amount: one uniform per deal
-// and week decides advance, loss or stay, with the same weekly
-// probabilities as the cohorts.
+// stepDeals moves the open deals with known amounts whose time in stage
+// ends in week t (see scheduleDeal): each advances with the week's chance
+// of advancing given that it leaves, or is lost.
 func (w *worker) stepDeals(t int) {
 	p := w.p
 	for i := range w.deals {
 		d := &w.deals[i]
-		if !d.open {
+		if !d.open || d.exit != t {
 			continue
 		}
-		r := &w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])]
-		switch u := w.dl.Bits32(); {
-		case u < r.tBoth:
-			to := w.pickDest(d.stage, w.dl.Uniform())
-			if to == p.nS {
-				d.open = false
-				w.book(1, d.amount, t)
-				continue
-			}
-			w.tot.entries[to*p.nC+d.ch]++
-			w.settleDeal(d, to, t, -1)
-		case u < r.tLeave:
+		if w.dl.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
 			d.open = false
 			if d.stage >= p.oppStage {
 				w.tot.lostO++
 			}
-		default:
-			d.age = min(d.age+1, p.maxAge)
+			continue
 		}
+		to := w.pickDest(d.stage, w.dl.Uniform())
+		if to == p.nS {
+			d.open = false
+			w.book(1, d.amount, t)
+			continue
+		}
+		w.tot.entries[to*p.nC+d.ch]++
+		w.settleDeal(d, to, t, -1)
 	}
 }
 
+// scheduleDeal draws the week in which deal d, at its age at the start of
+// week t, leaves its stage, by inverting its chance of staying week after
+// week (one uniform, however long it stays), and sets d.exit to it (or to
+// the horizon) and d.age to its age in that week. The chances of leaving
+// are those of the cohorts' cells; changes from a week alter only the
+// chance of advancing, decided when it leaves.
+func (w *worker) scheduleDeal(d *dealState, t int) {
+	p := w.p
+	u := w.dl.Uniform()
+	cells := w.q.cell[p.hs(d.stage, d.ch, 0):]
+	stay, a := 1.0, d.age
+	for ; t < w.weeks; t++ {
+		stay *= 1 - cells[p.slotOf[a]].leave
+		if u >= stay {
+			d.exit, d.age = t, a
+			return
+		}
+		a = min(a+1, p.maxAge)
+	}
+	d.exit, d.age = w.weeks, a
+}
+
 // settleDeal moves deal d into stage s in week t; as settle does for
-// cohorts, it may leave in the rest of that week, and advance again.
+// cohorts, it may leave in the rest of that week, and advance again;
+// otherwise its time in s is drawn from the next week on.
 func (w *worker) settleDeal(d *dealState, s, t, from int) {
 	p := w.p
 	for {
@@ -399,6 +423,7 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 			}
 		default:
 			d.stage, d.age = s, 0
+			w.scheduleDeal(d, t+1)
 		}
 		return
 	}
