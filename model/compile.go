@@ -78,10 +78,12 @@ func newNIG(d LogNormal) nig {
 }
 
 // dealState is an open deal with a known amount: its stage, channel and
-// age in weeks, and the week in which it leaves the stage (scheduleDeal).
+// age in weeks; id is its index, and next the next deal to leave its stage
+// in the week this one does (scheduleDeal).
 type dealState struct {
 	stage, ch, age int
-	exit           int
+	id             int
+	next           int32
 	amount         float64
 	open           bool
 }
@@ -266,7 +268,7 @@ func (p *plan) compilePipeline() error {
 		if s < p.salesStart {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
-		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, open: true})
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), id: i, amount: d.Amount, open: true})
 	}
 	p.occ = make([]uint64, p.nS*p.nC*(p.maxAge/64+1))
 	for c := range p.nC {

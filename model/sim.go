@@ -33,7 +33,8 @@ type worker struct {
 	scratch []uint64
 	queue   []int
 	deals   []dealState
-	weeks   int // the trial's horizon
+	dealAt  []int32 // per week, the first deal to leave its stage in it, listed through dealState.next
+	weeks   int     // the trial's horizon
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -165,6 +166,13 @@ func (w *worker) reset(weeks int) {
 	copy(w.queue, p.queue)
 	w.weeks = weeks
 	w.deals = append(w.deals[:0], p.deals...)
+	if cap(w.dealAt) < weeks {
+		w.dealAt = make([]int32, weeks)
+	}
+	w.dealAt = w.dealAt[:weeks]
+	for t := range w.dealAt {
+		w.dealAt[t] = -1
+	}
 	for i := range w.deals {
 		w.scheduleDeal(&w.deals[i], 0)
 	}
@@ -351,11 +359,9 @@ func (w *worker) book(n, amount float64, t int) {
 // of advancing given that it leaves, or is lost.
 func (w *worker) stepDeals(t int) {
 	p := w.p
-	for i := range w.deals {
+	for i := w.dealAt[t]; i >= 0; {
 		d := &w.deals[i]
-		if !d.open || d.exit != t {
-			continue
-		}
+		i = d.next // d may be listed in a later week below
 		if w.dl.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
 			d.open = false
 			if d.stage >= p.oppStage {
@@ -376,8 +382,8 @@ func (w *worker) stepDeals(t int) {
 
 // scheduleDeal draws the week in which deal d, at its age at the start of
 // week t, leaves its stage, by inverting its chance of staying week after
-// week (one uniform, however long it stays), and sets d.exit to it (or to
-// the horizon) and d.age to its age in that week. The chances of leaving
+// week (one uniform, however long it stays), and lists it among the deals
+// that leave in that week (none past the horizon), with its age then. The chances of leaving
 // are those of the cohorts' cells; changes from a week alter only the
 // chance of advancing, decided when it leaves.
 func (w *worker) scheduleDeal(d *dealState, t int) {
@@ -388,12 +394,12 @@ func (w *worker) scheduleDeal(d *dealState, t int) {
 	for ; t < w.weeks; t++ {
 		stay *= 1 - cells[p.slotOf[a]].leave
 		if u >= stay {
-			d.exit, d.age = t, a
+			d.age = a
+			d.next, w.dealAt[t] = w.dealAt[t], int32(d.id)
 			return
 		}
 		a = min(a+1, p.maxAge)
 	}
-	d.exit, d.age = w.weeks, a
 }
 
 // settleDeal moves deal d into stage s in week t; as settle does for
