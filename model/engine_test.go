@@ -48,10 +48,23 @@ func TestExpectOracle(t *testing.T) {
 		{Week: 6, DealSize: f(1.2), Stage: "", Channel: "referral"},
 		{Week: 6, Stage: "proposal", Conversion: f(1.25)},
 	}
+	// Open leads older than 63 weeks take a second word of the engine's
+	// occupancy masks, and cross from one word to the next.
+	long := sample.Model()
+	long.Bands[len(long.Bands)-1] = 70
+	for i := range long.Stages {
+		for j := range long.Stages[i].Exits {
+			b := long.Stages[i].Exits[j].Bands
+			b[len(b)-1].Weeks = 70
+		}
+	}
+	for _, a := range []int{58, 61, 63, 64, 66, 69} {
+		long.Pipeline.Open = append(long.Pipeline.Open, model.Cohort{Stage: "sql", Channel: "paid_search", Weeks: a, Count: 300})
+	}
 	for _, c := range []struct {
 		name string
 		m    *model.Model
-	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}} {
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}} {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
 			m.Reps.Unlimited = true

@@ -30,7 +30,6 @@ type worker struct {
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
 	nw      int
-	scratch []uint64
 	queue   []int
 	deals   []dealState
 	dealAt  []int32 // per week, the first deal to leave its stage in it, listed through dealState.next
@@ -73,7 +72,6 @@ func newWorker(p *plan) *worker {
 	w.n = make([]int32, len(p.open))
 	w.nw = p.maxAge/64 + 1
 	w.occ = make([]uint64, p.nS*p.nC*w.nw)
-	w.scratch = make([]uint64, w.nw)
 	w.queue = make([]int, p.nC)
 	w.split = make([]int, p.nS+1)
 	w.tot.entries = make([]float64, p.nS*p.nC)
@@ -199,39 +197,43 @@ func (w *worker) mark(s, c, a int) {
 func (w *worker) stepCohort(s, c, t int) {
 	p := w.p
 	occ := w.occ[(s*p.nC+c)*w.nw : (s*p.nC+c+1)*w.nw]
-	next := w.scratch
-	clear(next)
 	base := p.cell(c, s, 0)
-	hs := p.hs(s, c, 0)
+	rates := w.q.cell[p.hs(s, c, 0):p.hs(s, c, p.nSlot)]
 	cells := w.n[base : base+p.maxAge+1]
 	st := w.tr[s*p.nC+c]
+	opp := s >= p.oppStage
 	advanced := 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
+		next := uint64(0) // word wi's occupancy after the week
 		for x := occ[wi]; x != 0; {
 			bit := 63 - bits.LeadingZeros64(x)
 			x &^= 1 << bit
 			a := wi*64 + bit
 			n := int(cells[a])
 			cells[a] = 0
-			k := hs + p.slotOf[a]
+			r := &rates[p.slotOf[a]]
 			var leave, adv int
-			if r := &w.q.cell[k]; n <= smallCell {
+			if n <= smallCell {
 				leave, adv = st.CountBelow(n, r.tLeave, r.tBoth)
 			} else {
 				leave, adv = exits(st, n, r.leave, r.adv)
 			}
-			if s >= p.oppStage {
+			if opp {
 				w.tot.lostO += float64(leave - adv)
 			}
 			advanced += adv
 			if stay := n - leave; stay > 0 {
 				to := min(a+1, p.maxAge)
 				cells[to] += int32(stay)
-				next[to/64] |= 1 << (to % 64)
+				if to/64 == wi {
+					next |= 1 << (to % 64)
+				} else {
+					occ[to/64] |= 1 << (to % 64) // the word above, already done
+				}
 			}
 		}
+		occ[wi] = next
 	}
-	copy(occ, next)
 	if advanced > 0 {
 		w.route(s, c, advanced, t, false)
 	}
