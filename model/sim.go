@@ -241,10 +241,12 @@ func (w *worker) stepCohort(s, c, t int) {
 
 // smallCell is the largest cell drawn lead by lead. Most occupied cells
 // are small (the old tail of each stage holds one or two leads), and up to
-// about this size a uniform per lead (some 4 ns) costs less than two exact
-// binomial draws (35 to 55 ns each): measured, 8 gave 10,400 trials/s,
-// 16 gave 10,900, 24 gave 11,200 and 32 gave 11,000.
-const smallCell = 24
+// about this size half a generator step per lead (32-bit draws, about 2 ns)
+// costs less than two exact binomial draws (35 to 55 ns each). Measured
+// (BenchmarkRun, one worker, two runs each): 24 gave 11,700 trials/s for
+// the sample company and 4,900 for ten times its leads; 64 gave 12,150
+// and 5,300; 96 gave 12,250 and 5,280; 128 gave 12,180 and 5,190.
+const smallCell = 64
 
 // exits draws how many of n leads leave in a week and how many of those
 // advance: a multinomial over (advance, lost, stay), lead by lead for small
