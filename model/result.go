@@ -127,9 +127,10 @@ func Summarize(name string, values []float64) Summary {
 		s.SD = 0
 	}
 	s.MeanMCSE = s.SD / math.Sqrt(float64(len(x)))
+	var fs floatSorter
 	sorted := slices.Clone(x)
-	slices.Sort(sorted)
-	mcse := batchQuantileSE(x, Probs)
+	fs.sort(sorted)
+	mcse := batchQuantileSE(&fs, x, Probs)
 	for j, p := range Probs {
 		s.Quantiles = append(s.Quantiles, Quantile{P: p, Value: stat.Quantile(p, stat.LinInterp, sorted, nil), MCSE: mcse[j]})
 	}
@@ -161,7 +162,7 @@ func finite(v []float64) []float64 {
 	return v
 }
 
-func batchQuantileSE(x []float64, probs []float64) []float64 {
+func batchQuantileSE(fs *floatSorter, x []float64, probs []float64) []float64 {
 	out := make([]float64, len(probs))
 	size := len(x) / Batches
 	if size < 10 {
@@ -174,7 +175,7 @@ func batchQuantileSE(x []float64, probs []float64) []float64 {
 	buf := make([]float64, size)
 	for b := range Batches {
 		copy(buf, x[b*size:(b+1)*size])
-		slices.Sort(buf)
+		fs.sort(buf)
 		for j, p := range probs {
 			qs[j] = append(qs[j], stat.Quantile(p, stat.LinInterp, buf, nil))
 		}

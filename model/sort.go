@@ -1,0 +1,65 @@
+package model
+
+import (
+	"math"
+	"slices"
+)
+
+// sortFloats sorts finite values in increasing order, as slices.Sort does,
+// by an LSD radix sort on their order-preserving bit patterns: several
+// times faster than comparison sorting for the 10^5 to 10^6 values of a
+// summary. Passes whose byte is the same in every key (the high bytes of
+// counts, say) are skipped. Short slices are left to slices.Sort.
+func sortFloats(x []float64) { new(floatSorter).sort(x) }
+
+// floatSorter keeps the radix sort's buffers from one sort to the next.
+type floatSorter struct{ keys, tmp []uint64 }
+
+func (fs *floatSorter) sort(x []float64) {
+	if len(x) < 512 {
+		slices.Sort(x)
+		return
+	}
+	if cap(fs.keys) < len(x) {
+		fs.keys, fs.tmp = make([]uint64, len(x)), make([]uint64, len(x))
+	}
+	keys, tmp := fs.keys[:len(x)], fs.tmp[:len(x)]
+	var counts [8][256]int
+	for i, v := range x {
+		b := math.Float64bits(v)
+		if b>>63 == 1 {
+			b = ^b
+		} else {
+			b |= 1 << 63
+		}
+		keys[i] = b
+		for d := range 8 {
+			counts[d][byte(b>>(8*d))]++
+		}
+	}
+	for d := range 8 {
+		c := &counts[d]
+		if c[byte(keys[0]>>(8*d))] == len(keys) {
+			continue // every key has this byte
+		}
+		sum := 0
+		for i, n := range c {
+			c[i] = sum
+			sum += n
+		}
+		for _, k := range keys {
+			b := byte(k >> (8 * d))
+			tmp[c[b]] = k
+			c[b]++
+		}
+		keys, tmp = tmp, keys
+	}
+	for i, b := range keys {
+		if b>>63 == 1 {
+			b &^= 1 << 63
+		} else {
+			b = ^b
+		}
+		x[i] = math.Float64frombits(b)
+	}
+}
