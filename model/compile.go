@@ -34,8 +34,12 @@ type plan struct {
 
 	deal []nig // per channel
 
-	open  []int32  // initial counts, indexed by cell(c, s, a)
-	occ   []uint64 // their occupied ages, as the worker's occupancy masks
+	open  []int32 // initial counts, indexed by cell(c, s, a)
+	// start is open less the leads followed one by one (tracked), and occ
+	// its occupied ages, as the worker's occupancy masks.
+	start   []int32
+	occ     []uint64
+	tracked []dealState
 	deals []dealState
 	queue []int
 
@@ -77,16 +81,25 @@ func newNIG(d LogNormal) nig {
 	return nig{mu: d.LogMean, kappa: d.Deals, alpha: 1 + d.Deals/2, beta: d.Deals * d.LogSD * d.LogSD / 2}
 }
 
-// dealState is an open deal with a known amount: its stage, channel and
-// age in weeks; id is its index, and next the next deal to leave its stage
-// in the week this one does (scheduleDeal).
+// dealState is an open lead followed one by one: a deal with a known
+// amount (known), or an old lead of the opening pipeline (see trackMax).
+// It has a stage, channel and age in weeks; id is its index among the
+// worker's, and next the next to leave its stage in the week this one does
+// (scheduleDeal).
 type dealState struct {
 	stage, ch, age int
 	id             int
 	next           int32
 	amount         float64
-	open           bool
+	known, open    bool
 }
+
+// trackMax is the most open leads of the opening pipeline in one sales
+// cell (stage, channel and weeks in stage) that are followed one by one,
+// like deals, rather than as a cohort. The pipeline's old leads sit one or
+// two to a cell for many weeks; a cohort visits each cell every week,
+// while a lead followed alone costs one draw for its whole time in a stage.
+const trackMax = 4
 
 func (p *plan) hz(s, c, b int) int { return (s*p.nC+c)*p.nB + b }
 
@@ -268,13 +281,26 @@ func (p *plan) compilePipeline() error {
 		if s < p.salesStart {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
-		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), id: i, amount: d.Amount, open: true})
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: true, open: true})
+	}
+	p.start = slices.Clone(p.open)
+	for c := range p.nC {
+		for s := p.salesStart; s < p.nS; s++ {
+			for a := 0; a <= p.maxAge; a++ {
+				if n := p.start[p.cell(c, s, a)]; n <= trackMax {
+					for range n {
+						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a, open: true})
+					}
+					p.start[p.cell(c, s, a)] = 0
+				}
+			}
+		}
 	}
 	p.occ = make([]uint64, p.nS*p.nC*(p.maxAge/64+1))
 	for c := range p.nC {
 		for s := range p.nS {
 			for a := 0; a <= p.maxAge; a++ {
-				if p.open[p.cell(c, s, a)] > 0 {
+				if p.start[p.cell(c, s, a)] > 0 {
 					p.occ[(s*p.nC+c)*(p.maxAge/64+1)+a/64] |= 1 << (a % 64)
 				}
 			}

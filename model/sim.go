@@ -22,7 +22,7 @@ type worker struct {
 	arr  []*rng.Stream // arrivals, per channel
 	amt  *rng.Stream   // amounts of won deals
 	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
-	dl   *rng.Stream   // open deals with known amounts
+	dl   *rng.Stream   // open leads followed one by one (deals)
 
 	log   *marketingLog // what this trial's marketing stages sent on, if others replay it
 	share []bool        // per channel: marketing stages replayed from the lead's log
@@ -158,12 +158,12 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 
 func (w *worker) reset(weeks int) {
 	p := w.p
-	copy(w.n, p.open)
+	copy(w.n, p.start)
 	copy(w.occ, p.occ)
 	w.log.reset()
 	copy(w.queue, p.queue)
 	w.weeks = weeks
-	w.deals = append(w.deals[:0], p.deals...)
+	w.deals = append(append(w.deals[:0], p.deals...), p.tracked...)
 	if cap(w.dealAt) < weeks {
 		w.dealAt = make([]int32, weeks)
 	}
@@ -172,6 +172,7 @@ func (w *worker) reset(weeks int) {
 		w.dealAt[t] = -1
 	}
 	for i := range w.deals {
+		w.deals[i].id = i
 		w.scheduleDeal(&w.deals[i], 0)
 	}
 	clear(w.tot.entries)
@@ -351,6 +352,16 @@ func (w *worker) win(c, n, t int) {
 	w.book(float64(n), sum, t)
 }
 
+// won books deal d, won in week t: its amount if known, else a draw.
+func (w *worker) won(d *dealState, t int) {
+	d.open = false
+	if !d.known {
+		w.win(d.ch, 1, t)
+		return
+	}
+	w.book(1, d.amount, t)
+}
+
 func (w *worker) book(n, amount float64, t int) {
 	w.tot.wins += n
 	w.tot.revenue += amount
@@ -375,8 +386,7 @@ func (w *worker) stepDeals(t int) {
 		}
 		to := w.pickDest(d.stage, w.dl.Uniform())
 		if to == p.nS {
-			d.open = false
-			w.book(1, d.amount, t)
+			w.won(d, t)
 			continue
 		}
 		w.tot.entries[to*p.nC+d.ch]++
@@ -419,8 +429,7 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 		case u < pl*w.q.qAdv[b]:
 			to := w.pickDest(s, w.dl.Uniform())
 			if to == p.nS {
-				d.open = false
-				w.book(1, d.amount, t)
+				w.won(d, t)
 				return
 			}
 			w.tot.entries[to*p.nC+d.ch]++
