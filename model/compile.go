@@ -34,14 +34,14 @@ type plan struct {
 
 	deal []nig // per channel
 
-	open  []int32 // initial counts, indexed by cell(c, s, a)
+	open []int32 // initial counts, indexed by cell(c, s, a)
 	// start is open less the leads followed one by one (tracked), and occ
 	// its occupied ages, as the worker's occupancy masks.
 	start   []int32
 	occ     []uint64
 	tracked []dealState
-	deals []dealState
-	queue []int
+	deals   []dealState
+	queue   []int
 
 	epochs []epoch // what the model's changes make of it, by week
 
