@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/funnelsim/funnelsim/model/rng"
 )
 
 // plan is a validated model compiled to indices and posterior parameters:
@@ -92,6 +94,7 @@ type dealState struct {
 	next           int32
 	amount         float64
 	known, open    bool
+	rand           rng.Counter // its own numbers, so that its path never shifts another's
 }
 
 // trackMax is the most open leads of the opening pipeline in one sales

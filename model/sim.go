@@ -22,7 +22,7 @@ type worker struct {
 	arr  []*rng.Stream // arrivals, per channel
 	amt  *rng.Stream   // amounts of won deals
 	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
-	dl   *rng.Stream   // open leads followed one by one (deals)
+	dl   rng.Counter   // open leads followed one by one (deals), a sub-counter each
 
 	log   *marketingLog // what this trial's marketing stages sent on, if others replay it
 	share []bool        // per channel: marketing stages replayed from the lead's log
@@ -57,7 +57,7 @@ func (t *trialTotals) stage(s int) float64 {
 }
 
 func newWorker(p *plan) *worker {
-	w := &worker{p: p, own: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream(), dl: rng.NewStream()}
+	w := &worker{p: p, own: newParams(p), par: rng.NewStream(), amt: rng.NewStream(), cap: rng.NewStream()}
 	if p.changed() {
 		for range p.epochs {
 			w.qs = append(w.qs, newParams(p))
@@ -108,7 +108,7 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 	}
 	w.amt.Reset(seed, trial, purposeAmounts)
 	w.cap.Reset(seed, trial, purposeCapacity)
-	w.dl.Reset(seed, trial, purposeOpenDeals)
+	w.dl = rng.NewCounter(seed, trial, purposeOpenDeals)
 	w.reset(weeks)
 	var src *marketingLog
 	if lead != nil && w.share != nil {
@@ -173,6 +173,7 @@ func (w *worker) reset(weeks int) {
 	}
 	for i := range w.deals {
 		w.deals[i].id = i
+		w.deals[i].rand = w.dl.Sub(uint64(i))
 		w.scheduleDeal(&w.deals[i], 0)
 	}
 	clear(w.tot.entries)
@@ -377,14 +378,14 @@ func (w *worker) stepDeals(t int) {
 	for i := w.dealAt[t]; i >= 0; {
 		d := &w.deals[i]
 		i = d.next // d may be listed in a later week below
-		if w.dl.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
+		if d.rand.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
 			d.open = false
 			if d.stage >= p.oppStage {
 				w.tot.lostO++
 			}
 			continue
 		}
-		to := w.pickDest(d.stage, w.dl.Uniform())
+		to := w.pickDest(d.stage, d.rand.Uniform())
 		if to == p.nS {
 			w.won(d, t)
 			continue
@@ -402,7 +403,7 @@ func (w *worker) stepDeals(t int) {
 // chance of advancing, decided when it leaves.
 func (w *worker) scheduleDeal(d *dealState, t int) {
 	p := w.p
-	u := w.dl.Uniform()
+	u := d.rand.Uniform()
 	cells := w.q.cell[p.hs(d.stage, d.ch, 0):]
 	stay, a := 1.0, d.age
 	for ; t < w.weeks; t++ {
@@ -423,11 +424,11 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 	p := w.p
 	for {
 		b := p.hz(s, d.ch, 0)
-		u := w.dl.Uniform()
+		u := d.rand.Uniform()
 		pl := w.q.entry(p, from, s, d.ch)
 		switch {
 		case u < pl*w.q.qAdv[b]:
-			to := w.pickDest(s, w.dl.Uniform())
+			to := w.pickDest(s, d.rand.Uniform())
 			if to == p.nS {
 				w.won(d, t)
 				return

@@ -390,3 +390,37 @@ func TestBits32Halves(t *testing.T) {
 		t.Errorf("after Reset, Bits32 = %#x, want the low half %#x of the first output", got, want)
 	}
 }
+
+// TestCounter checks that counters' uniforms are uniform (Kolmogorov–
+// Smirnov against U(0, 1) at the 0.1% level), that sub-counters differ
+// from each other and from their parent, and that a counter's draws do
+// not depend on how many another one made.
+func TestCounter(t *testing.T) {
+	root := NewCounter(1, 2, 3)
+	const n = 20000
+	xs := make([]float64, 0, n)
+	for i := range uint64(200) {
+		c := root.Sub(i)
+		for range n / 200 {
+			xs = append(xs, c.Uniform())
+		}
+	}
+	if d := ksStat(xs, func(x float64) float64 { return x }); d > 1.95/math.Sqrt(n) {
+		t.Errorf("counter uniforms: KS distance %.4f, above the 0.1%% critical value %.4f", d, 1.95/math.Sqrt(n))
+	}
+	a, b := root.Sub(0), root.Sub(1)
+	p := root
+	if x, y, z := a.Uniform(), b.Uniform(), p.Uniform(); x == y || x == z || y == z {
+		t.Error("sub-counters repeat each other or their parent")
+	}
+	c1, c2 := root.Sub(5), root.Sub(6)
+	c1.Uniform()
+	want := c2.Uniform()
+	c1, c2 = root.Sub(5), root.Sub(6)
+	for range 10 {
+		c1.Uniform()
+	}
+	if got := c2.Uniform(); got != want {
+		t.Error("a counter's draws depend on another's")
+	}
+}

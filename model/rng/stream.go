@@ -121,3 +121,29 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// Counter is a stream that keeps only a key and a count: its k-th draw is
+// SplitMix64's output for the k-th point of a Weyl sequence started at the
+// key. Setting one up costs nothing, so it suits many small streams, one
+// per deal say, each of which must not shift the others' numbers when it
+// draws more or fewer of its own.
+type Counter struct{ key, n uint64 }
+
+// NewCounter returns the counter keyed by words, as Stream.Reset keys a
+// stream.
+func NewCounter(words ...uint64) Counter {
+	_, lo := Derive(words...)
+	return Counter{key: lo}
+}
+
+// Sub returns the i-th counter under c's key: unrelated to c and to every
+// other index.
+func (c Counter) Sub(i uint64) Counter {
+	return Counter{key: mix(c.key ^ mix(i+golden))}
+}
+
+// Uniform returns the next uniform variate on (0, 1).
+func (c *Counter) Uniform() float64 {
+	c.n++
+	return (float64(mix(c.key+c.n*golden)>>11) + 0.5) / (1 << 53)
+}
