@@ -79,32 +79,39 @@ type Point struct {
 // Eval runs the model with the lever at v on options o (the same seed at
 // every value, so that points differ by the lever, not by luck).
 func (l *Lever) Eval(ctx context.Context, m *model.Model, v, target float64, o model.Options) (*Point, error) {
-	mv, warnings, err := l.set(m, v)
+	pts, err := l.Sweep(ctx, m, []float64{v}, target, o)
 	if err != nil {
 		return nil, err
 	}
-	r, err := model.Run(ctx, mv, &o)
-	if err != nil {
-		return nil, fmt.Errorf("%s = %g: %w", l.Name, v, err)
-	}
-	rev, _ := r.Metric("revenue")
-	wins, _ := r.Metric("wins")
-	pt := &Point{Value: v, Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN(), Warnings: warnings}
-	if !math.IsNaN(target) {
-		pt.PTarget, pt.PTargetMCSE, _ = r.PTarget("revenue", target)
-	}
-	return pt, nil
+	return &pts[0], nil
 }
 
-// Sweep evaluates the lever at each value.
+// Sweep evaluates the lever at each value, running the models together on
+// the same trials (model.RunAll).
 func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, target float64, o model.Options) ([]Point, error) {
-	var out []Point
-	for _, v := range values {
-		pt, err := l.Eval(ctx, m, v, target, o)
-		if err != nil {
+	models := make([]*model.Model, len(values))
+	warnings := make([][]string, len(values))
+	for i, v := range values {
+		var err error
+		if models[i], warnings[i], err = l.set(m, v); err != nil {
 			return nil, err
 		}
-		out = append(out, *pt)
+	}
+	rs, err := model.RunAll(ctx, models, &o)
+	if err != nil {
+		if len(values) == 1 {
+			return nil, fmt.Errorf("%s = %g: %w", l.Name, values[0], err)
+		}
+		return nil, fmt.Errorf("%s: %w", l.Name, err)
+	}
+	out := make([]Point, len(values))
+	for i, r := range rs {
+		rev, _ := r.Metric("revenue")
+		wins, _ := r.Metric("wins")
+		out[i] = Point{Value: values[i], Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN(), Warnings: warnings[i]}
+		if !math.IsNaN(target) {
+			out[i].PTarget, out[i].PTargetMCSE, _ = r.PTarget("revenue", target)
+		}
 	}
 	return out, nil
 }

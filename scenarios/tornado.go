@@ -26,22 +26,6 @@ func Tornado(ctx context.Context, m *model.Model, metric string, step float64, o
 	if !(step > 0 && step < 1) {
 		return 0, nil, fmt.Errorf("tornado: step must be in (0, 1), got %v", step)
 	}
-	median := func(mm *model.Model) (float64, error) {
-		oo := o
-		r, err := model.Run(ctx, mm, &oo)
-		if err != nil {
-			return 0, err
-		}
-		v, ok := r.Metric(metric)
-		if !ok {
-			return 0, fmt.Errorf("tornado: no metric %q", metric)
-		}
-		q, _, _ := model.Summarize(metric, v).Quantile(0.5)
-		return q, nil
-	}
-	if base, err = median(m); err != nil {
-		return 0, nil, err
-	}
 	with := func(c model.Change) *model.Model {
 		out := *m
 		out.Changes = append(slices.Clone(m.Changes), c)
@@ -67,16 +51,25 @@ func Tornado(ctx context.Context, m *model.Model, metric string, step float64, o
 		hi.Reps.Count++
 		ds = append(ds, driver{"reps ±1", &lo, &hi})
 	}
+	models := []*model.Model{m}
 	for _, d := range ds {
-		var s Swing
-		s.Driver = d.name
-		if s.Low, err = median(d.low); err != nil {
-			return 0, nil, fmt.Errorf("tornado: %s: %w", d.name, err)
+		models = append(models, d.low, d.hig)
+	}
+	rs, err := model.RunAll(ctx, models, &o)
+	if err != nil {
+		return 0, nil, fmt.Errorf("tornado: %w", err)
+	}
+	medians := make([]float64, len(rs))
+	for i, r := range rs {
+		v, ok := r.Metric(metric)
+		if !ok {
+			return 0, nil, fmt.Errorf("tornado: no metric %q", metric)
 		}
-		if s.High, err = median(d.hig); err != nil {
-			return 0, nil, fmt.Errorf("tornado: %s: %w", d.name, err)
-		}
-		swings = append(swings, s)
+		medians[i], _, _ = model.Summarize(metric, v).Quantile(0.5)
+	}
+	base = medians[0]
+	for i, d := range ds {
+		swings = append(swings, Swing{Driver: d.name, Low: medians[1+2*i], High: medians[2+2*i]})
 	}
 	slices.SortStableFunc(swings, func(a, b Swing) int {
 		return cmp.Compare(math.Abs(b.High-b.Low), math.Abs(a.High-a.Low))
