@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -127,10 +126,12 @@ func Summarize(name string, values []float64) Summary {
 		s.SD = 0
 	}
 	s.MeanMCSE = s.SD / math.Sqrt(float64(len(x)))
-	var fs floatSorter
-	sorted := slices.Clone(x)
+	fs := sorters.Get().(*floatSorter)
+	defer sorters.Put(fs)
+	sorted := fs.floats(len(x))
+	copy(sorted, x)
 	fs.sort(sorted)
-	mcse := batchQuantileSE(&fs, x, Probs)
+	mcse := batchQuantileSE(fs, x, Probs)
 	for j, p := range Probs {
 		s.Quantiles = append(s.Quantiles, Quantile{P: p, Value: stat.Quantile(p, stat.LinInterp, sorted, nil), MCSE: mcse[j]})
 	}
@@ -229,7 +230,9 @@ type Week struct {
 func (r *Result) WeeklySummaries() []Week {
 	out := make([]Week, r.Weeks)
 	parallel.For(r.Weeks, func(w int) {
-		rev, wins := make([]float64, r.Trials), make([]float64, r.Trials)
+		fs := sorters.Get().(*floatSorter)
+		defer sorters.Put(fs)
+		rev, wins := fs.week(r.Trials)
 		for i := range r.Trials {
 			rev[i], wins[i] = r.CumRevenue[i*r.Weeks+w], r.CumWins[i*r.Weeks+w]
 		}

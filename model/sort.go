@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"slices"
+	"sync"
 )
 
 // sortFloats sorts finite values in increasing order, as slices.Sort does,
@@ -12,8 +13,35 @@ import (
 // counts, say) are skipped. Short slices are left to slices.Sort.
 func sortFloats(x []float64) { new(floatSorter).sort(x) }
 
-// floatSorter keeps the radix sort's buffers from one sort to the next.
-type floatSorter struct{ keys, tmp []uint64 }
+// floatSorter keeps the radix sort's buffers from one sort to the next,
+// and the summaries' copies of the values; summaries take one from
+// sorters, so that summarising a million trials metric by metric reuses a
+// few buffers instead of making garbage of tens of megabytes a metric.
+type floatSorter struct {
+	keys, tmp    []uint64
+	sorted, a, b []float64
+}
+
+var sorters = sync.Pool{New: func() any { return new(floatSorter) }}
+
+// floats returns a buffer of n values, reused by the next call.
+func (fs *floatSorter) floats(n int) []float64 {
+	fs.sorted = grow(fs.sorted, n)
+	return fs.sorted
+}
+
+// week returns two more buffers of n values, for a week's paths.
+func (fs *floatSorter) week(n int) (a, b []float64) {
+	fs.a, fs.b = grow(fs.a, n), grow(fs.b, n)
+	return fs.a, fs.b
+}
+
+func grow(x []float64, n int) []float64 {
+	if cap(x) < n {
+		return make([]float64, n)
+	}
+	return x[:n]
+}
 
 func (fs *floatSorter) sort(x []float64) {
 	if len(x) < 512 {

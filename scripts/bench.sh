@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks of the engine: trials per second for the sample company over 13
 # weeks on 1 and 2 workers, ten times the lead volume on 1 worker, the
-# samplers against gonum's, and the peak memory of a 1M-trial forecast; and
-# of calibration: leads per second, and the time and peak memory of
-# calibrating a generated history of a million leads.
+# samplers against gonum's, the peak memory of a 1M-trial forecast, and the
+# sample scenarios compared with the baseline; and of calibration: leads
+# per second, and the time and peak memory of calibrating a generated
+# history of a million leads.
 # Figures are medians of COUNT runs (default 5) made in this one run, so
 # that ratios compare like with like on a noisy machine.
 set -euo pipefail
@@ -15,6 +16,7 @@ trap 'rm -f "$out" "$out.time"' EXIT
 go test -run '^$' -bench 'Run' -benchtime 3x -count "$count" ./model/ | tee "$out" >/dev/null
 go test -run '^$' -bench . -benchtime 200000x -count "$count" ./model/rng/ | tee -a "$out" >/dev/null
 go test -run '^$' -bench Calibrate -benchtime 3x -count "$count" ./calibrate/ | tee -a "$out" >/dev/null
+go test -run '^$' -bench Compare -benchtime 2x -count "$count" ./scenarios/ | tee -a "$out" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { # benchmark name, unit -> median value
@@ -42,6 +44,8 @@ for trials in 100000 1000000; do
   read -r kb secs <"$out.time"
   printf 'forecast --trials %-8d peak RSS %5.0f MiB, %5.1f s\n' "$trials" "$(echo "$kb/1024" | bc -l)" "$secs"
 done
+echo
+printf 'compare (baseline and the 5 sample scenarios, 20,000 trials each, 2 workers): %.0f trials/s (median of %d runs)\n' "$(field BenchmarkCompare trials/s)" "$count"
 echo
 printf 'calibrate (10x the sample, about 150,000 leads): %.0f leads/s (median of %d runs)\n' "$(field BenchmarkCalibrate leads/s)" "$count"
 big=$(mktemp -d)
