@@ -353,14 +353,16 @@ func (w *worker) win(c, n, t int) {
 	w.book(float64(n), sum, t)
 }
 
-// won books deal d, won in week t: its amount if known, else a draw.
+// won books deal d, won in week t: its amount if known, else a lognormal
+// draw from its own stream, so that its win shifts no other's amount.
 func (w *worker) won(d *dealState, t int) {
 	d.open = false
+	amount := d.amount
 	if !d.known {
-		w.win(d.ch, 1, t)
-		return
+		z := math.Sqrt2 * math.Erfinv(2*d.rand.Uniform()-1)
+		amount = math.Exp(w.q.dealMu[d.ch] + w.q.dealSigma[d.ch]*z)
 	}
-	w.book(1, d.amount, t)
+	w.book(1, amount, t)
 }
 
 func (w *worker) book(n, amount float64, t int) {
