@@ -121,30 +121,7 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 			w.q = w.qs[w.e]
 		}
 		w.stepDeals(t)
-		for s := p.nS - 1; s >= 0; s-- {
-			for c := range p.nC {
-				switch {
-				case s >= p.salesStart:
-					w.stepCohort(s, c, t)
-				case src != nil && w.share[c]:
-					w.replay(src, k, c, t)
-					k++
-				default:
-					w.stepCohort(s, c, t)
-					w.log.close()
-					k++
-				}
-			}
-		}
-		for c := range p.nC {
-			if src != nil && w.share[c] {
-				w.replay(src, k, c, t)
-			} else {
-				w.arrive(c, t)
-				w.log.close()
-			}
-			k++
-		}
+		k = w.stepFunnel(t, src, k)
 		w.work(t)
 		if t > 0 {
 			w.cumRev[t] += w.cumRev[t-1]
@@ -154,6 +131,39 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 	if src != nil {
 		w.takeEntries(lead)
 	}
+}
+
+// stepFunnel moves week t's cohorts, last stage first, and adds its
+// arrivals. A marketing stage's step, or a channel's arrivals, is the
+// log's segment k: replayed from src for the channels w shares, else
+// simulated (and logged, when w keeps a log). It returns the next k.
+func (w *worker) stepFunnel(t int, src *marketingLog, k int) int {
+	p := w.p
+	for s := p.nS - 1; s >= 0; s-- {
+		for c := range p.nC {
+			switch {
+			case s >= p.salesStart:
+				w.stepCohort(s, c, t)
+				continue
+			case src != nil && w.share[c]:
+				w.replay(src, k, c, t)
+			default:
+				w.stepCohort(s, c, t)
+				w.log.close()
+			}
+			k++
+		}
+	}
+	for c := range p.nC {
+		if src != nil && w.share[c] {
+			w.replay(src, k, c, t)
+		} else {
+			w.arrive(c, t)
+			w.log.close()
+		}
+		k++
+	}
+	return k
 }
 
 func (w *worker) reset(weeks int) {
@@ -262,15 +272,6 @@ func exits(st *rng.Stream, n int, pLeave, qAdv float64) (leave, adv int) {
 		adv = rng.Binomial(st, leave, qAdv)
 	}
 	return leave, adv
-}
-
-// b2i is 1 for true: the compiler makes it a conditional set, sparing the
-// per-lead loop a mispredicted branch per lead.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 // route sends n advances of channel c from stage s to their destinations;
