@@ -132,24 +132,7 @@ func resultBytes(stages, trials, weeks int) int64 {
 // of an earlier plan (sameDraws) reuses that plan's draw of the trial, and
 // replays its marketing stages where they do the same (sharedMarketing).
 func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) error {
-	leader := make([]int, len(plans))
-	for j := range plans {
-		leader[j] = j
-		for i := range j {
-			if leader[i] == i && plans[i].sameDraws(plans[j]) {
-				leader[j] = i
-				break
-			}
-		}
-	}
-	share := make([][]bool, len(plans))
-	logs := make([]bool, len(plans))
-	for j, l := range leader {
-		if l != j {
-			share[j] = plans[l].sharedMarketing(plans[j], o.Weeks)
-			logs[l] = logs[l] || share[j] != nil
-		}
-	}
+	newWorkers := team(plans, o.Weeks)
 	chunks := (o.Trials + chunkSize - 1) / chunkSize
 	workers := min(o.Workers, chunks)
 	var next atomic.Int64
@@ -159,14 +142,7 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ws := make([]*worker, len(plans))
-			for j, p := range plans {
-				ws[j] = newWorker(p)
-				ws[j].share = share[j]
-				if logs[j] {
-					ws[j].log = new(marketingLog)
-				}
-			}
+			ws, leader := newWorkers()
 			for {
 				k := int(next.Add(1) - 1)
 				if k >= chunks {
@@ -178,11 +154,7 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 						return
 					}
 					for j, w := range ws {
-						var lead *worker
-						if l := leader[j]; l != j {
-							lead = ws[l]
-						}
-						w.trial(o.Seed, uint64(i), o.Weeks, o.FixedParams, lead)
+						w.trial(o.Seed, uint64(i), o.Weeks, o.FixedParams, leader[j])
 						res[j].store(plans[j], w, i)
 					}
 				}
@@ -205,4 +177,44 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 		return errors.New("model: workers stopped early")
 	}
 	return nil
+}
+
+// team works out once which plans share what and returns a function that
+// makes a goroutine's workers, one per plan, with each one's lead: the
+// worker of the first plan with the same draws (sameDraws), nil for that
+// first one. A lead keeps a log of its marketing stages when another
+// shares any of them (sharedMarketing).
+func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
+	leader := make([]int, len(plans))
+	for j := range plans {
+		leader[j] = j
+		for i := range j {
+			if leader[i] == i && plans[i].sameDraws(plans[j]) {
+				leader[j] = i
+				break
+			}
+		}
+	}
+	share := make([][]bool, len(plans))
+	logs := make([]bool, len(plans))
+	for j, l := range leader {
+		if l != j {
+			share[j] = plans[l].sharedMarketing(plans[j], weeks)
+			logs[l] = logs[l] || share[j] != nil
+		}
+	}
+	return func() (ws, lead []*worker) {
+		ws, lead = make([]*worker, len(plans)), make([]*worker, len(plans))
+		for j, p := range plans {
+			ws[j] = newWorker(p)
+			ws[j].share = share[j]
+			if logs[j] {
+				ws[j].log = new(marketingLog)
+			}
+			if l := leader[j]; l != j {
+				lead[j] = ws[l]
+			}
+		}
+		return ws, lead
+	}
 }
