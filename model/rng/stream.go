@@ -123,10 +123,12 @@ func b2i(b bool) int {
 }
 
 // Counter is a stream that keeps only a key and a count: its k-th draw is
-// SplitMix64's output for the k-th point of a Weyl sequence started at the
-// key. Setting one up costs nothing, so it suits many small streams, one
-// per deal say, each of which must not shift the others' numbers when it
-// draws more or fewer of its own.
+// the SplitMix64 finaliser of the key XOR the k-th point of a Weyl
+// sequence. Setting one up costs nothing, so it suits many small streams,
+// one per deal say, each of which must not shift the others' numbers when
+// it draws more or fewer of its own. Unlike a Weyl sequence started at the
+// key, two counters whose inputs meet once part at the next draw, so no
+// two streams share a run of numbers, however many there are.
 type Counter struct{ key, n uint64 }
 
 // NewCounter returns the counter keyed by words, as Stream.Reset keys a
@@ -145,5 +147,5 @@ func (c Counter) Sub(i uint64) Counter {
 // Uniform returns the next uniform variate on (0, 1).
 func (c *Counter) Uniform() float64 {
 	c.n++
-	return (float64(mix(c.key+c.n*golden)>>11) + 0.5) / (1 << 53)
+	return (float64(mix(c.key^(c.n*golden))>>11) + 0.5) / (1 << 53)
 }
