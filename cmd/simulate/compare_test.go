@@ -74,6 +74,15 @@ func TestSweepAndGoal(t *testing.T) {
 	if len(lines) != 6 || !strings.Contains(out, "P(revenue >= 800,000)") {
 		t.Errorf("sweep table:\n%s", out)
 	}
+	// Ten steps from 4 to 10 round to the seven whole teams, each once.
+	out, errOut, code = simulateCmd("sweep", "--lever", "reps", "--range", "4:10", "--trials", "300")
+	var values []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n")[3:] {
+		values = append(values, strings.Fields(line)[0])
+	}
+	if code != 0 || strings.Join(values, " ") != "4 5 6 7 8 9 10" {
+		t.Errorf("sweep of reps over 4:10: exit %d, values %v, %s", code, values, errOut)
+	}
 	out, _, code = simulateCmd("goal", "--lever", "reps", "--target", "1e9", "--trials", "300")
 	if code != 0 || !strings.HasPrefix(out, "reps cannot reach P(revenue >= 1,000,000,000) >= 0.80 in its range: at 12 it is 0.000") {
 		t.Errorf("goal out of reach: exit %d, %q", code, out)

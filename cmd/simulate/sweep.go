@@ -190,6 +190,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 		if lever.Integer {
 			v = math.Round(v)
+			if len(values) > 0 && values[len(values)-1] == v {
+				continue // a fractional step rounds to a value already run
+			}
 		}
 		values = append(values, v)
 	}
