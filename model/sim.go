@@ -373,9 +373,10 @@ func (w *worker) book(n, amount float64, t int) {
 	w.cumRev[t] += amount
 }
 
-// stepDeals moves the open deals with known amounts whose time in stage
-// ends in week t (see scheduleDeal): each advances with the week's chance
-// of advancing given that it leaves, or is lost.
+// stepDeals moves the leads followed one by one (deals, and the opening
+// pipeline's old leads) whose time in stage ends in week t (see
+// scheduleDeal): each advances with the week's chance of advancing given
+// that it leaves, or is lost.
 func (w *worker) stepDeals(t int) {
 	p := w.p
 	for i := w.dealAt[t]; i >= 0; {
@@ -401,9 +402,9 @@ func (w *worker) stepDeals(t int) {
 // scheduleDeal draws the week in which deal d, at its age at the start of
 // week t, leaves its stage, by inverting its chance of staying week after
 // week (one uniform, however long it stays), and lists it among the deals
-// that leave in that week (none past the horizon), with its age then. The chances of leaving
-// are those of the cohorts' cells; changes from a week alter only the
-// chance of advancing, decided when it leaves.
+// that leave in that week (none past the horizon), with its age then. The
+// chances of leaving are those of the cohorts' cells; changes from a week
+// alter only the chance of advancing, decided when it leaves.
 func (w *worker) scheduleDeal(d *dealState, t int) {
 	p := w.p
 	u := d.rand.Uniform()
