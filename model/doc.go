@@ -11,9 +11,12 @@
 // parameter from its posterior (Gamma hazards from exposure and event counts,
 // a Normal-Inverse-Gamma deal size, Gamma arrival means), then simulates
 // counts by channel, stage and weeks in stage (an age-structured cohort
-// model, so the cost does not grow with lead volume). Every trial's random
+// model, so the cost grows with the cells occupied, not with the leads). Every trial's random
 // numbers come from streams keyed by (seed, trial, purpose), so results are
 // identical for any number of workers and scenarios can share them.
+// RunAll runs several models (a baseline and its scenarios, say) on the
+// same trials, with the results of separate Runs, sharing the parameter
+// draws and the marketing stages they have in common.
 //
 // Expect computes the same model's expected values deterministically; it is
 // the oracle the simulation is tested against.
