@@ -93,7 +93,7 @@ type dealState struct {
 	id             int
 	next           int32
 	amount         float64
-	known, open    bool
+	known          bool
 	rand           rng.Counter // its own numbers, so that its path never shifts another's
 }
 
@@ -284,7 +284,7 @@ func (p *plan) compilePipeline() error {
 		if s < p.salesStart {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
-		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: true, open: true})
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: true})
 	}
 	p.start = slices.Clone(p.open)
 	for c := range p.nC {
@@ -292,7 +292,7 @@ func (p *plan) compilePipeline() error {
 			for a := 0; a <= p.maxAge; a++ {
 				if n := p.start[p.cell(c, s, a)]; n <= trackMax {
 					for range n {
-						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a, open: true})
+						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a})
 					}
 					p.start[p.cell(c, s, a)] = 0
 				}

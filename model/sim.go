@@ -357,7 +357,6 @@ func (w *worker) win(c, n, t int) {
 // won books deal d, won in week t: its amount if known, else a lognormal
 // draw from its own stream, so that its win shifts no other's amount.
 func (w *worker) won(d *dealState, t int) {
-	d.open = false
 	amount := d.amount
 	if !d.known {
 		z := math.Sqrt2 * math.Erfinv(2*d.rand.Uniform()-1)
@@ -383,7 +382,6 @@ func (w *worker) stepDeals(t int) {
 		d := &w.deals[i]
 		i = d.next // d may be listed in a later week below
 		if d.rand.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
-			d.open = false
 			if d.stage >= p.oppStage {
 				w.tot.lostO++
 			}
@@ -441,7 +439,6 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 			from, s = s, to
 			continue
 		case u < pl:
-			d.open = false
 			if s >= p.oppStage {
 				w.tot.lostO++
 			}

@@ -6,13 +6,6 @@ import (
 	"sync"
 )
 
-// sortFloats sorts finite values in increasing order, as slices.Sort does,
-// by an LSD radix sort on their order-preserving bit patterns: several
-// times faster than comparison sorting for the 10^5 to 10^6 values of a
-// summary. Passes whose byte is the same in every key (the high bytes of
-// counts, say) are skipped. Short slices are left to slices.Sort.
-func sortFloats(x []float64) { new(floatSorter).sort(x) }
-
 // floatSorter keeps the radix sort's buffers from one sort to the next,
 // and the summaries' copies of the values; summaries take one from
 // sorters, so that summarising a million trials metric by metric reuses a
@@ -43,6 +36,11 @@ func grow(x []float64, n int) []float64 {
 	return x[:n]
 }
 
+// sort sorts finite values in increasing order, as slices.Sort does,
+// by an LSD radix sort on their order-preserving bit patterns: several
+// times faster than comparison sorting for the 10^5 to 10^6 values of a
+// summary. Passes whose byte is the same in every key (the high bytes of
+// counts, say) are skipped. Short slices are left to slices.Sort.
 func (fs *floatSorter) sort(x []float64) {
 	if len(x) < 512 {
 		slices.Sort(x)

@@ -29,7 +29,7 @@ func TestSortFloats(t *testing.T) {
 	for name, x := range cases {
 		want := slices.Clone(x)
 		slices.Sort(want)
-		sortFloats(x)
+		new(floatSorter).sort(x)
 		for i := range x {
 			if x[i] != want[i] {
 				t.Fatalf("%s: element %d is %v, want %v", name, i, x[i], want[i])
@@ -48,7 +48,7 @@ func BenchmarkSortFloats(b *testing.B) {
 	b.Run("radix", func(b *testing.B) {
 		for b.Loop() {
 			copy(y, x)
-			sortFloats(y)
+			new(floatSorter).sort(y)
 		}
 	})
 	b.Run("slices.Sort", func(b *testing.B) {
