@@ -104,6 +104,15 @@ type dealState struct {
 // while a lead followed alone costs one draw for its whole time in a stage.
 const trackMax = 4
 
+// followed returns the i-th lead followed one by one: the open deals, then
+// the opening pipeline's (tracked).
+func (p *plan) followed(i int) dealState {
+	if i < len(p.deals) {
+		return p.deals[i]
+	}
+	return p.tracked[i-len(p.deals)]
+}
+
 func (p *plan) hz(s, c, b int) int { return (s*p.nC+c)*p.nB + b }
 
 // hs indexes the weekly probabilities of slot k of stage s and channel c.

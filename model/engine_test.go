@@ -213,8 +213,10 @@ func identical(t *testing.T, what string, got, want *model.Result) {
 // marketing stages they leave alone, gives each model's results bit for
 // bit as running it alone: for the model, scenarios that change it from
 // week 0 or later (one channel's arrivals and conversion, the sales
-// stages, the reps and the queue) and a model with other posteriors,
-// which draws its own.
+// stages, the reps and the queue, one channel's deal sizes) and a model
+// with other posteriors, which draws its own. The followed leads'
+// outcomes are taken from the first model's trial for the channels whose
+// sales stages and deal sizes a scenario leaves alone.
 func TestRunAllEqualsRuns(t *testing.T) {
 	f := func(x float64) *float64 { return &x }
 	base := sample.Model()
@@ -225,9 +227,11 @@ func TestRunAllEqualsRuns(t *testing.T) {
 	reps := sample.Model()
 	reps.Reps.Hires = append(reps.Reps.Hires, model.Hire{Week: 3, Count: 2})
 	reps.Changes = []model.Change{{Week: 1, ColdRate: f(0.1)}}
+	size := sample.Model()
+	size.Changes = []model.Change{{Week: 5, Channel: "webinar", DealSize: f(1.3)}}
 	other := sample.Model()
 	other.Stages[1].Exits[0].Bands[0].Advance *= 1.5
-	models := []*model.Model{base, campaign, sql, reps, other}
+	models := []*model.Model{base, campaign, sql, reps, size, other}
 	o := model.Options{Trials: 600, Seed: 7, Workers: 2}
 	all, err := model.RunAll(context.Background(), models, &o)
 	if err != nil {

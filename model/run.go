@@ -195,11 +195,12 @@ func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
 			}
 		}
 	}
-	share := make([][]bool, len(plans))
+	share, deals := make([][]bool, len(plans)), make([][]bool, len(plans))
 	logs := make([]bool, len(plans))
 	for j, l := range leader {
 		if l != j {
 			share[j] = plans[l].sharedMarketing(plans[j], weeks)
+			deals[j] = plans[l].sharedDeals(plans[j], weeks)
 			logs[l] = logs[l] || share[j] != nil
 		}
 	}
@@ -207,7 +208,7 @@ func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
 		ws, lead = make([]*worker, len(plans)), make([]*worker, len(plans))
 		for j, p := range plans {
 			ws[j] = newWorker(p)
-			ws[j].share = share[j]
+			ws[j].share, ws[j].shareDeals = share[j], deals[j]
 			if logs[j] {
 				ws[j].log = new(marketingLog)
 			}

@@ -111,3 +111,63 @@ func (p *plan) epochAt(t int) *epoch {
 	}
 	return e
 }
+
+// The leads followed one by one (open deals, and the opening pipeline's
+// old leads) draw from their own streams and never meet the queue, so a
+// channel's do the same in two plans with the same draws when the sales
+// stages' conversion and the deal sizes of that channel are changed alike
+// in every week. A worker then takes their outcomes from its lead's trial
+// (dealTotals) instead of following them again.
+
+// dealTotals is what one trial's followed leads did, per channel.
+type dealTotals struct {
+	nC, weeks int
+	rev, wins []float64 // per channel and week: c*weeks + t
+	lost      []float64 // lost opportunities, per channel
+	entries   []float64 // per stage and channel: s*nC + c
+}
+
+func (d *dealTotals) reset(nS, nC, weeks int) {
+	d.nC, d.weeks = nC, weeks
+	d.rev = resize(d.rev, nC*weeks)
+	d.wins = resize(d.wins, nC*weeks)
+	d.lost = resize(d.lost, nC)
+	d.entries = resize(d.entries, nS*nC)
+}
+
+// resize returns x with n elements, all zero.
+func resize(x []float64, n int) []float64 {
+	if cap(x) < n {
+		return make([]float64, n)
+	}
+	x = x[:n]
+	clear(x)
+	return x
+}
+
+// sharedDeals reports, per channel, whether o's followed leads do what
+// p's do over the first weeks of a trial, given that the two plans have
+// the same draws; nil when no channel's do.
+func (p *plan) sharedDeals(o *plan, weeks int) []bool {
+	if p.salesStart != o.salesStart || p.oppStage != o.oppStage ||
+		!slices.Equal(p.deals, o.deals) || !slices.Equal(p.tracked, o.tracked) {
+		return nil
+	}
+	share := make([]bool, p.nC)
+	any := false
+	for c := range p.nC {
+		share[c] = true
+		for t := 0; t < weeks && share[c]; t++ {
+			ep, eo := p.epochAt(t), o.epochAt(t)
+			share[c] = ep.dealLog[c] == eo.dealLog[c]
+			for s := p.salesStart; s < p.nS; s++ {
+				share[c] = share[c] && ep.conv[s*p.nC+c] == eo.conv[s*p.nC+c]
+			}
+		}
+		any = any || share[c]
+	}
+	if !any {
+		return nil
+	}
+	return share
+}

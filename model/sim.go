@@ -24,8 +24,9 @@ type worker struct {
 	cap  *rng.Stream   // acceptance and going cold in the hand-off queue
 	dl   rng.Counter   // open leads followed one by one (deals), a sub-counter each
 
-	log   *marketingLog // what this trial's marketing stages sent on, if others replay it
-	share []bool        // per channel: marketing stages replayed from the lead's log
+	log        *marketingLog // what this trial's marketing stages sent on, if others replay it
+	share      []bool        // per channel: marketing stages replayed from the lead's log
+	shareDeals []bool        // per channel: followed leads' outcomes taken from the lead's trial
 
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
@@ -33,7 +34,8 @@ type worker struct {
 	queue   []int
 	deals   []dealState
 	dealAt  []int32 // per week, the first deal to leave its stage in it, listed through dealState.next
-	weeks   int     // the trial's horizon
+	dt      dealTotals
+	weeks   int // the trial's horizon
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -123,14 +125,38 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 		w.stepDeals(t)
 		k = w.stepFunnel(t, src, k)
 		w.work(t)
-		if t > 0 {
-			w.cumRev[t] += w.cumRev[t-1]
-			w.cumWins[t] += w.cumWins[t-1]
-		}
 	}
 	if src != nil {
 		w.takeEntries(lead)
 	}
+	w.addDeals(lead)
+}
+
+// addDeals adds the followed leads' outcomes, per channel in a fixed
+// order, to the trial's totals: from lead for the channels whose outcomes
+// w takes from it (w.shareDeals), else w's own. It then sums the weekly
+// wins and revenue into cumulative ones.
+func (w *worker) addDeals(lead *worker) {
+	p := w.p
+	for c := range p.nC {
+		d := &w.dt
+		if w.shareDeals != nil && w.shareDeals[c] {
+			d = &lead.dt
+		}
+		for t := range w.weeks {
+			w.cumRev[t] += d.rev[c*w.weeks+t]
+			w.cumWins[t] += d.wins[c*w.weeks+t]
+		}
+		w.tot.lostO += d.lost[c]
+		for s := range p.nS {
+			w.tot.entries[s*p.nC+c] += d.entries[s*p.nC+c]
+		}
+	}
+	for t := 1; t < w.weeks; t++ {
+		w.cumRev[t] += w.cumRev[t-1]
+		w.cumWins[t] += w.cumWins[t-1]
+	}
+	w.tot.revenue, w.tot.wins = w.cumRev[w.weeks-1], w.cumWins[w.weeks-1]
 }
 
 // stepFunnel moves week t's cohorts, last stage first, and adds its
@@ -173,7 +199,6 @@ func (w *worker) reset(weeks int) {
 	w.log.reset()
 	copy(w.queue, p.queue)
 	w.weeks = weeks
-	w.deals = append(append(w.deals[:0], p.deals...), p.tracked...)
 	if cap(w.dealAt) < weeks {
 		w.dealAt = make([]int32, weeks)
 	}
@@ -181,10 +206,17 @@ func (w *worker) reset(weeks int) {
 	for t := range w.dealAt {
 		w.dealAt[t] = -1
 	}
-	for i := range w.deals {
-		w.deals[i].id = i
-		w.deals[i].rand = w.dl.Sub(uint64(i))
-		w.scheduleDeal(&w.deals[i], 0)
+	w.dt.reset(p.nS, p.nC, weeks)
+	w.deals = w.deals[:0]
+	for i := range len(p.deals) + len(p.tracked) {
+		d := p.followed(i)
+		if w.shareDeals != nil && w.shareDeals[d.ch] {
+			continue
+		}
+		d.id = len(w.deals)
+		d.rand = w.dl.Sub(uint64(i))
+		w.deals = append(w.deals, d)
+		w.scheduleDeal(&w.deals[d.id], 0)
 	}
 	clear(w.tot.entries)
 	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
@@ -351,7 +383,8 @@ func (w *worker) win(c, n, t int) {
 	for range n {
 		sum += math.Exp(mu + sigma*r.NormFloat64())
 	}
-	w.book(float64(n), sum, t)
+	w.cumWins[t] += float64(n)
+	w.cumRev[t] += sum
 }
 
 // won books deal d, won in week t: its amount if known, else a lognormal
@@ -362,14 +395,8 @@ func (w *worker) won(d *dealState, t int) {
 		z := math.Sqrt2 * math.Erfinv(2*d.rand.Uniform()-1)
 		amount = math.Exp(w.q.dealMu[d.ch] + w.q.dealSigma[d.ch]*z)
 	}
-	w.book(1, amount, t)
-}
-
-func (w *worker) book(n, amount float64, t int) {
-	w.tot.wins += n
-	w.tot.revenue += amount
-	w.cumWins[t] += n
-	w.cumRev[t] += amount
+	w.dt.wins[d.ch*w.weeks+t]++
+	w.dt.rev[d.ch*w.weeks+t] += amount
 }
 
 // stepDeals moves the leads followed one by one (deals, and the opening
@@ -383,7 +410,7 @@ func (w *worker) stepDeals(t int) {
 		i = d.next // d may be listed in a later week below
 		if d.rand.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
 			if d.stage >= p.oppStage {
-				w.tot.lostO++
+				w.dt.lost[d.ch]++
 			}
 			continue
 		}
@@ -392,7 +419,7 @@ func (w *worker) stepDeals(t int) {
 			w.won(d, t)
 			continue
 		}
-		w.tot.entries[to*p.nC+d.ch]++
+		w.dt.entries[to*p.nC+d.ch]++
 		w.settleDeal(d, to, t, -1)
 	}
 }
@@ -435,12 +462,12 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 				w.won(d, t)
 				return
 			}
-			w.tot.entries[to*p.nC+d.ch]++
+			w.dt.entries[to*p.nC+d.ch]++
 			from, s = s, to
 			continue
 		case u < pl:
 			if s >= p.oppStage {
-				w.tot.lostO++
+				w.dt.lost[d.ch]++
 			}
 		default:
 			d.stage, d.age = s, 0
