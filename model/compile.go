@@ -91,6 +91,7 @@ func newNIG(d LogNormal) nig {
 type dealState struct {
 	stage, ch, age int
 	id             int
+	key            uint64 // its index among the plan's deals and tracked leads, for its counter
 	next           int32
 	amount         float64
 	known          bool
@@ -103,15 +104,6 @@ type dealState struct {
 // two to a cell for many weeks; a cohort visits each cell every week,
 // while a lead followed alone costs one draw for its whole time in a stage.
 const trackMax = 4
-
-// followed returns the i-th lead followed one by one: the open deals, then
-// the opening pipeline's (tracked).
-func (p *plan) followed(i int) dealState {
-	if i < len(p.deals) {
-		return p.deals[i]
-	}
-	return p.tracked[i-len(p.deals)]
-}
 
 func (p *plan) hz(s, c, b int) int { return (s*p.nC+c)*p.nB + b }
 

@@ -208,7 +208,7 @@ func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
 		ws, lead = make([]*worker, len(plans)), make([]*worker, len(plans))
 		for j, p := range plans {
 			ws[j] = newWorker(p)
-			ws[j].share, ws[j].shareDeals = share[j], deals[j]
+			ws[j].setShares(share[j], deals[j])
 			if logs[j] {
 				ws[j].log = new(marketingLog)
 			}

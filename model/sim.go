@@ -3,6 +3,7 @@ package model
 import (
 	"math"
 	"math/bits"
+	"slices"
 
 	"github.com/funnelsim/funnelsim/model/rng"
 )
@@ -27,6 +28,7 @@ type worker struct {
 	log        *marketingLog // what this trial's marketing stages sent on, if others replay it
 	share      []bool        // per channel: marketing stages replayed from the lead's log
 	shareDeals []bool        // per channel: followed leads' outcomes taken from the lead's trial
+	follow     []dealState   // the followed leads of the other channels, as each trial starts
 
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
@@ -78,6 +80,20 @@ func newWorker(p *plan) *worker {
 	w.split = make([]int, p.nS+1)
 	w.tot.entries = make([]float64, p.nS*p.nC)
 	return w
+}
+
+// setShares sets what w takes from its lead's trial: per channel, the
+// marketing stages (share) and the followed leads' outcomes (deals); nil
+// for none.
+func (w *worker) setShares(share, deals []bool) {
+	p := w.p
+	w.share, w.shareDeals, w.follow = share, deals, nil
+	for i, d := range append(slices.Clone(p.deals), p.tracked...) {
+		if deals == nil || !deals[d.ch] {
+			d.key = uint64(i)
+			w.follow = append(w.follow, d)
+		}
+	}
 }
 
 // trial simulates one trial over weeks and leaves its totals in w.tot and
@@ -207,16 +223,11 @@ func (w *worker) reset(weeks int) {
 		w.dealAt[t] = -1
 	}
 	w.dt.reset(p.nS, p.nC, weeks)
-	w.deals = w.deals[:0]
-	for i := range len(p.deals) + len(p.tracked) {
-		d := p.followed(i)
-		if w.shareDeals != nil && w.shareDeals[d.ch] {
-			continue
-		}
-		d.id = len(w.deals)
-		d.rand = w.dl.Sub(uint64(i))
-		w.deals = append(w.deals, d)
-		w.scheduleDeal(&w.deals[d.id], 0)
+	w.deals = append(w.deals[:0], w.follow...)
+	for i := range w.deals {
+		d := &w.deals[i]
+		d.id, d.rand = i, w.dl.Sub(d.key)
+		w.scheduleDeal(d, 0)
 	}
 	clear(w.tot.entries)
 	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
