@@ -116,17 +116,7 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 		}
 		w.q = w.qs[0]
 	}
-	for s := range p.nS {
-		for c := range p.nC {
-			w.tr[s*p.nC+c].Reset(seed, trial, purposeTransitions, uint64(s), uint64(c))
-		}
-	}
-	for c := range p.nC {
-		w.arr[c].Reset(seed, trial, purposeArrivals, uint64(c))
-	}
-	w.amt.Reset(seed, trial, purposeAmounts)
-	w.cap.Reset(seed, trial, purposeCapacity)
-	w.dl = rng.NewCounter(seed, trial, purposeOpenDeals)
+	w.resetStreams(seed, trial, lead)
 	w.reset(weeks)
 	var src *marketingLog
 	if lead != nil && w.share != nil {
@@ -173,6 +163,35 @@ func (w *worker) addDeals(lead *worker) {
 		w.cumWins[t] += w.cumWins[t-1]
 	}
 	w.tot.revenue, w.tot.wins = w.cumRev[w.weeks-1], w.cumWins[w.weeks-1]
+}
+
+// resetStreams keys the trial's streams, or starts them where lead's
+// started: lead has the same stages and channels, and ran the same trial.
+func (w *worker) resetStreams(seed, trial uint64, lead *worker) {
+	p := w.p
+	if lead != nil {
+		for i, st := range w.tr {
+			st.ResetLike(lead.tr[i])
+		}
+		for c, st := range w.arr {
+			st.ResetLike(lead.arr[c])
+		}
+		w.amt.ResetLike(lead.amt)
+		w.cap.ResetLike(lead.cap)
+		w.dl = lead.dl
+		return
+	}
+	for s := range p.nS {
+		for c := range p.nC {
+			w.tr[s*p.nC+c].Reset(seed, trial, purposeTransitions, uint64(s), uint64(c))
+		}
+	}
+	for c := range p.nC {
+		w.arr[c].Reset(seed, trial, purposeArrivals, uint64(c))
+	}
+	w.amt.Reset(seed, trial, purposeAmounts)
+	w.cap.Reset(seed, trial, purposeCapacity)
+	w.dl = rng.NewCounter(seed, trial, purposeOpenDeals)
 }
 
 // stepFunnel moves week t's cohorts, last stage first, and adds its

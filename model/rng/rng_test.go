@@ -424,3 +424,21 @@ func TestCounter(t *testing.T) {
 		t.Error("a counter's draws depend on another's")
 	}
 }
+
+// TestResetLike checks that a stream started like another, after that
+// one has drawn, gives the sequence a Reset with the same key gives,
+// halves included.
+func TestResetLike(t *testing.T) {
+	a, b, want := NewStream(), NewStream(), NewStream()
+	a.Reset(3, 1, 4)
+	want.Reset(3, 1, 4)
+	a.Bits32()
+	a.Uniform()
+	b.Bits32() // leaves a spare half, which ResetLike must drop
+	b.ResetLike(a)
+	for i := range 5 {
+		if g, w := b.Bits32(), want.Bits32(); g != w {
+			t.Fatalf("draw %d: %#x, want %#x", i, g, w)
+		}
+	}
+}

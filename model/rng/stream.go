@@ -28,6 +28,7 @@ func Derive(words ...uint64) (hi, lo uint64) {
 // one Stream per goroutine avoids an allocation per trial.
 type Stream struct {
 	pcg   pcg
+	start pcg    // the state Reset set
 	spare uint64 // the unused high half of the last output, for Bits32
 	half  bool   // whether spare holds one
 	*rand.Rand
@@ -43,7 +44,13 @@ func NewStream() *Stream {
 // Reset positions the stream at the start of the sequence keyed by words.
 func (s *Stream) Reset(words ...uint64) {
 	s.pcg.Seed(Derive(words...))
-	s.half = false
+	s.start, s.half = s.pcg, false
+}
+
+// ResetLike positions s where o's last Reset positioned o: at the start of
+// the same sequence, without hashing its key again.
+func (s *Stream) ResetLike(o *Stream) {
+	s.pcg, s.start, s.half = o.start, o.start, false
 }
 
 // Bits32 returns a uniform 32-bit draw, as a uint64 to compare with a
