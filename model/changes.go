@@ -89,14 +89,24 @@ func (p *plan) spendOver(weeks int) float64 {
 
 // applyEpoch sets q to base as epoch e changes it: advance shares scaled
 // (capped at 1; leave rates, and so the time in stage, kept), arrivals and
-// deal sizes scaled. The draws are base's, so scenarios share them.
+// deal sizes scaled. The draws are base's, so scenarios share them: q
+// refers to base's arrays where e changes nothing, and changes its own
+// copies of the others. Neither is written during a trial.
 func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
-	q.copyFrom(base)
+	own := &q.own
+	q.pLeave, q.pEntry, q.lambda0, q.pCascade = base.pLeave, base.pEntry, base.lambda0, base.pCascade
+	q.trend, q.dealSigma, q.destP, q.shock, q.cycle = base.trend, base.dealSigma, base.destP, base.shock, base.cycle
+	q.qAdv, q.cell = base.qAdv, base.cell
 	for s := range p.nS {
 		for c := range p.nC {
 			k := e.conv[s*p.nC+c]
 			if k == 1 {
 				continue
+			}
+			if &q.cell[0] == &base.cell[0] {
+				q.qAdv, q.cell = own.qAdv, own.cell
+				copy(q.qAdv, base.qAdv)
+				copy(q.cell, base.cell)
 			}
 			for b := range p.nB {
 				i := p.hz(s, c, b)
@@ -108,24 +118,9 @@ func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 			}
 		}
 	}
+	q.mean, q.dealMu = own.mean, own.dealMu
 	for c := range p.nC {
-		q.mean[c] *= e.leads[c]
-		q.dealMu[c] += e.dealLog[c]
+		q.mean[c] = base.mean[c] * e.leads[c]
+		q.dealMu[c] = base.dealMu[c] + e.dealLog[c]
 	}
-}
-
-// copyFrom makes q's draws those of base (q and base have the same plan).
-func (q *params) copyFrom(base *params) {
-	for _, x := range []struct{ dst, src []float64 }{
-		{q.pLeave, base.pLeave}, {q.qAdv, base.qAdv}, {q.pEntry, base.pEntry}, {q.lambda0, base.lambda0},
-		{q.pCascade, base.pCascade},
-		{q.mean, base.mean}, {q.trend, base.trend}, {q.dealMu, base.dealMu}, {q.dealSigma, base.dealSigma},
-	} {
-		copy(x.dst, x.src)
-	}
-	copy(q.cell, base.cell)
-	for s := range q.destP {
-		copy(q.destP[s], base.destP[s])
-	}
-	q.shock = base.shock
 }

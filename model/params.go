@@ -43,6 +43,12 @@ type params struct {
 	shock       float64
 	cycle       float64   // cycleWeeks of the draw
 	reach, win  []float64 // cycleWeeks' buffers, per stage and won
+	// own keeps the arrays newParams made that an epoch's parameters
+	// change, while the fields refer to base's or to these (applyEpoch).
+	own struct {
+		qAdv, mean, dealMu []float64
+		cell               []cellRate
+	}
 }
 
 func newParams(p *plan) *params {
@@ -54,6 +60,7 @@ func newParams(p *plan) *params {
 	for s := range p.nS {
 		q.destP[s] = make([]float64, len(p.dest[s]))
 	}
+	q.own.qAdv, q.own.mean, q.own.dealMu, q.own.cell = q.qAdv, q.mean, q.dealMu, q.cell
 	return q
 }
 
