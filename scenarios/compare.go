@@ -117,9 +117,10 @@ func delta(base, r *model.Result, k int) Delta {
 		aa, bb = append(aa, a[i]), append(bb, b[i])
 		n++
 		switch {
-		case lowerIsBetter[info.Name] && d[i] < 0 || !lowerIsBetter[info.Name] && d[i] > 0:
+		case tie(a[i], b[i]):
+		case lowerIsBetter[info.Name] == (d[i] < 0):
 			better++
-		case d[i] != 0:
+		default:
 			worse++
 		}
 	}
@@ -132,6 +133,14 @@ func delta(base, r *model.Result, k int) Delta {
 		x.UnpairedSE = math.Sqrt((stat.Variance(aa, nil) + stat.Variance(bb, nil)) / n)
 	}
 	return x
+}
+
+// tie reports whether a and b are equal to within rounding: a trial's
+// revenue sums the same amounts in another order when a deal is won in
+// another week, which can move the last bits, and such a trial neither
+// beats the baseline nor falls short of it.
+func tie(a, b float64) bool {
+	return math.Abs(b-a) <= 1e-12*math.Max(math.Abs(a), math.Abs(b))
 }
 
 // Delta returns the outcome's difference in the named metric.
