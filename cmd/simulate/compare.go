@@ -47,8 +47,9 @@ amount or share between channels, through each channel's response to
 spend), campaign (volume and quality multipliers for a channel),
 sql_criteria (a rule on lead attributes, such as job_level in ["manager",
 "director"], evaluated on the --history the model was calibrated from, or
-multipliers on the hand-off into SQL and on the stages from SQL on), reps (hires or departures, with ramp), sla (the weekly cold rate
-of leads waiting for a rep), deal_size and conversion (multipliers). See
+multipliers on the hand-off into SQL and on the stages from SQL on),
+reps (hires or departures, with ramp), sla (the weekly cold rate of
+leads waiting for a rep), deal_size and conversion (multipliers). See
 examples/sample-scenarios.yaml.
 
 Examples:
