@@ -276,6 +276,7 @@ func (w *worker) stepCohort(s, c, t int) {
 	cells := w.n[base : base+p.maxAge+1]
 	st := w.tr[s*p.nC+c]
 	opp := s >= p.oppStage
+	maxAge := p.maxAge
 	advanced := 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
 		next := uint64(0) // word wi's occupancy after the week
@@ -296,14 +297,15 @@ func (w *worker) stepCohort(s, c, t int) {
 				w.tot.lostO += float64(leave - adv)
 			}
 			advanced += adv
-			if stay := n - leave; stay > 0 {
-				to := min(a+1, p.maxAge)
-				cells[to] += int32(stay)
-				if to/64 == wi {
-					next |= 1 << (to % 64)
-				} else {
-					occ[to/64] |= 1 << (to % 64) // the word above, already done
-				}
+			// The survivors age a week, without a branch on whether
+			// there are any: that is a coin toss for small cells.
+			stay := n - leave
+			to := min(a+1, maxAge)
+			cells[to] += int32(stay)
+			if bit := uint64(b2i(stay > 0)) << (to % 64); to/64 == wi {
+				next |= bit
+			} else {
+				occ[to/64] |= bit // the word above, already done
 			}
 		}
 		occ[wi] = next
@@ -575,4 +577,12 @@ func (w *worker) arrive(c, t int) {
 		w.tot.entries[c] += float64(y)
 		w.settle(0, c, y, t, -1)
 	}
+}
+
+// b2i is 1 for true: the compiler makes it a conditional set.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
