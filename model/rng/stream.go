@@ -97,11 +97,12 @@ func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
 	if n <= 0 {
 		return 0, 0
 	}
-	if s.half {
-		s.half = false
-		k1, k2 = b2i(s.spare < t1), b2i(s.spare < t2)
-		n--
-	}
+	// The spare half, if any, goes to the first lead, without a branch:
+	// whether there is one is a coin toss.
+	use := b2i(s.half)
+	k1, k2 = use&b2i(s.spare < t1), use&b2i(s.spare < t2)
+	n -= use
+	s.half = false
 	g := s.pcg
 	for ; n >= 2; n -= 2 {
 		x := g.Uint64()
