@@ -110,14 +110,15 @@ func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
 		k1 += b2i(lo < t1) + b2i(hi < t1)
 		k2 += b2i(lo < t2) + b2i(hi < t2)
 	}
-	if n == 1 {
-		x := g.Uint64()
-		lo := x & (1<<32 - 1)
-		k1 += b2i(lo < t1)
-		k2 += b2i(lo < t2)
-		s.spare, s.half = x>>32, true
-	}
-	s.pcg = g
+	next := g
+	x := next.Uint64()
+	lo := x & (1<<32 - 1)
+	k1 += n & b2i(lo < t1)
+	k2 += n & b2i(lo < t2)
+	keep := -uint64(n)
+	g.hi ^= (g.hi ^ next.hi) & keep
+	g.lo ^= (g.lo ^ next.lo) & keep
+	s.pcg, s.spare, s.half = g, x>>32, n == 1
 	return k1, k2
 }
 
