@@ -277,7 +277,7 @@ func (w *worker) stepCohort(s, c, t int) {
 	st := w.tr[s*p.nC+c]
 	opp := s >= p.oppStage
 	maxAge := p.maxAge
-	advanced := 0
+	advanced, lost := 0, 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
 		next := uint64(0) // word wi's occupancy after the week
 		for x := occ[wi]; x != 0; {
@@ -293,9 +293,7 @@ func (w *worker) stepCohort(s, c, t int) {
 			} else {
 				leave, adv = exits(st, n, r.leave, r.adv)
 			}
-			if opp {
-				w.tot.lostO += float64(leave - adv)
-			}
+			lost += leave - adv
 			advanced += adv
 			// The survivors age a week, without a branch on whether
 			// there are any: that is a coin toss for small cells.
@@ -309,6 +307,9 @@ func (w *worker) stepCohort(s, c, t int) {
 			}
 		}
 		occ[wi] = next
+	}
+	if opp {
+		w.tot.lostO += float64(lost)
 	}
 	if advanced > 0 {
 		w.route(s, c, advanced, t, false)
