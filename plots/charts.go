@@ -363,6 +363,7 @@ func Scenarios(metric, currency string, deltas []Delta) (*plot.Plot, error) {
 	pad := 0.05 * (hi - lo)
 	p.X.Min, p.X.Max = lo-pad, hi+0.4*(hi-lo)
 	p.Legend.Top, p.Legend.Left = false, false
+	p.Legend.XOffs = -vg.Points(12) // the thick bar's thumbnail clear of the edge
 	return p, nil
 }
 
