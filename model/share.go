@@ -121,14 +121,12 @@ func (p *plan) epochAt(t int) *epoch {
 
 // dealTotals is what one trial's followed leads did, per channel.
 type dealTotals struct {
-	nC, weeks int
 	rev, wins []float64 // per channel and week: c*weeks + t
 	lost      []float64 // lost opportunities, per channel
 	entries   []float64 // per stage and channel: s*nC + c
 }
 
 func (d *dealTotals) reset(nS, nC, weeks int) {
-	d.nC, d.weeks = nC, weeks
 	d.rev = resize(d.rev, nC*weeks)
 	d.wins = resize(d.wins, nC*weeks)
 	d.lost = resize(d.lost, nC)

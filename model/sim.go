@@ -28,7 +28,7 @@ type worker struct {
 	log        *marketingLog // what this trial's marketing stages sent on, if others replay it
 	share      []bool        // per channel: marketing stages replayed from the lead's log
 	shareDeals []bool        // per channel: followed leads' outcomes taken from the lead's trial
-	follow     []dealState   // the followed leads of the other channels, as each trial starts
+	follow     []dealState   // the followed leads w simulates itself (not shareDeals), as a trial starts
 
 	n       []int32  // open leads by cell(c, s, a)
 	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
