@@ -1,7 +1,6 @@
 package backtest_test
 
 import (
-	"bytes"
 	"context"
 	"math"
 	"testing"
@@ -10,6 +9,7 @@ import (
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/sample"
 )
 
@@ -43,18 +43,7 @@ func TestBacktestGenerated(t *testing.T) {
 		t.Skip("calibrates and forecasts at 20 origins")
 	}
 	truth := sample.Company()
-	g, err := generate.Generate(truth, generate.Options{Seed: 51, Weeks: 156})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, h := fixture.Generated(t, truth, generate.Options{Seed: 51, Weeks: 156})
 	res, err := backtest.Run(context.Background(), h, backtest.Options{Calibrate: calibrate.Options{StaleAfter: 26 * 7 * 24 * time.Hour}, Trials: 1000, Seed: 3})
 	if err != nil {
 		t.Fatal(err)

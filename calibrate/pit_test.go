@@ -1,7 +1,6 @@
 package calibrate_test
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"math"
@@ -11,6 +10,7 @@ import (
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/model/rng"
 	"github.com/funnelsim/funnelsim/sample"
@@ -58,18 +58,7 @@ func TestForecastPIT(t *testing.T) {
 			var sumWins, sumMean float64
 			for i := range n {
 				seed := uint64(1000 + i)
-				g, err := generate.Generate(truth, generate.Options{Seed: seed, After: weeks, UnrecordedLoss: c.unrecorded})
-				if err != nil {
-					t.Fatal(err)
-				}
-				var buf bytes.Buffer
-				if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-					t.Fatal(err)
-				}
-				hist, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				g, hist := fixture.Generated(t, truth, generate.Options{Seed: seed, After: weeks, UnrecordedLoss: c.unrecorded})
 				m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: c.stale})
 				if err != nil {
 					t.Fatal(err)

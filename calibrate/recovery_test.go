@@ -1,7 +1,6 @@
 package calibrate_test
 
 import (
-	"bytes"
 	"flag"
 	"math"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
@@ -18,18 +18,7 @@ import (
 func generated(t *testing.T, o generate.Options) (*calibrate.History, *sample.Truth) {
 	t.Helper()
 	truth := sample.Company()
-	h, err := generate.Generate(truth, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := h.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	hist, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, hist := fixture.Generated(t, truth, o)
 	return hist, truth
 }
 

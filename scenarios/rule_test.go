@@ -1,7 +1,6 @@
 package scenarios_test
 
 import (
-	"bytes"
 	"math"
 	"strings"
 	"testing"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -23,18 +23,7 @@ func tripled(t *testing.T, seed uint64) (*sample.Truth, *generate.History, *cali
 	for i := range truth.Channels {
 		truth.Channels[i].WeeklyLeads *= 3
 	}
-	g, err := generate.Generate(truth, generate.Options{Seed: seed, UnrecordedLoss: -1, Dirty: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := g.WriteCSV(&buf, truth.AsOf.Time); err != nil {
-		t.Fatal(err)
-	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g, h := fixture.Generated(t, truth, generate.Options{Seed: seed, UnrecordedLoss: -1, Dirty: -1})
 	opts := calibrate.Options{AsOf: truth.AsOf.Time}
 	m, err := calibrate.Estimate(h, opts)
 	if err != nil {
