@@ -97,16 +97,16 @@ func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 	q.pLeave, q.pEntry, q.lambda0, q.pCascade = base.pLeave, base.pEntry, base.lambda0, base.pCascade
 	q.trend, q.dealSigma, q.destP, q.shock, q.cycle = base.trend, base.dealSigma, base.destP, base.shock, base.cycle
 	q.qAdv, q.cell = base.qAdv, base.cell
+	if slices.ContainsFunc(e.conv, func(k float64) bool { return k != 1 }) {
+		q.qAdv, q.cell = own.qAdv, own.cell
+		copy(q.qAdv, base.qAdv)
+		copy(q.cell, base.cell)
+	}
 	for s := range p.nS {
 		for c := range p.nC {
 			k := e.conv[s*p.nC+c]
 			if k == 1 {
 				continue
-			}
-			if &q.cell[0] == &base.cell[0] {
-				q.qAdv, q.cell = own.qAdv, own.cell
-				copy(q.qAdv, base.qAdv)
-				copy(q.cell, base.cell)
 			}
 			for b := range p.nB {
 				i := p.hz(s, c, b)

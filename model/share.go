@@ -127,20 +127,11 @@ type dealTotals struct {
 }
 
 func (d *dealTotals) reset(nS, nC, weeks int) {
-	d.rev = resize(d.rev, nC*weeks)
-	d.wins = resize(d.wins, nC*weeks)
-	d.lost = resize(d.lost, nC)
-	d.entries = resize(d.entries, nS*nC)
-}
-
-// resize returns x with n elements, all zero.
-func resize(x []float64, n int) []float64 {
-	if cap(x) < n {
-		return make([]float64, n)
+	d.rev, d.wins = grow(d.rev, nC*weeks), grow(d.wins, nC*weeks)
+	d.lost, d.entries = grow(d.lost, nC), grow(d.entries, nS*nC)
+	for _, x := range [][]float64{d.rev, d.wins, d.lost, d.entries} {
+		clear(x)
 	}
-	x = x[:n]
-	clear(x)
-	return x
 }
 
 // sharedDeals reports, per channel, whether o's followed leads do what

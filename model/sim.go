@@ -250,10 +250,7 @@ func (w *worker) reset(weeks int) {
 	}
 	clear(w.tot.entries)
 	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
-	if cap(w.cumRev) < weeks {
-		w.cumRev, w.cumWins = make([]float64, weeks), make([]float64, weeks)
-	}
-	w.cumRev, w.cumWins = w.cumRev[:weeks], w.cumWins[:weeks]
+	w.cumRev, w.cumWins = grow(w.cumRev, weeks), grow(w.cumWins, weeks)
 	clear(w.cumRev)
 	clear(w.cumWins)
 }
