@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
@@ -102,6 +103,15 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 	if len(origins) == 0 {
 		return nil, fmt.Errorf("backtest: the history (%s to %s) is too short for one origin with %d weeks before it and %d after", first.Format(time.DateOnly), end.Format(time.DateOnly), o.TrainWeeks, o.Horizon)
 	}
+	// A target is scored at an origin only if the quarter it forecasts
+	// lies inside the span over which the history records that target
+	// (a week's slack at the end, for an export that ends on a holiday).
+	win := calibrate.FindWindows(h, calibrate.Options{EventsFrom: o.Calibrate.EventsFrom, LeadsUntil: o.Calibrate.LeadsUntil})
+	inside := func(k int, origin time.Time) bool {
+		from, to := win.Target(k)
+		return !from.IsZero() && !origin.Before(from.Truncate(24*time.Hour)) && !origin.Add(horizon).After(to.Add(week))
+	}
+	outside := map[string]int{}
 	u := rng.NewStream()
 	for i, origin := range origins {
 		co := o.Calibrate
@@ -136,6 +146,10 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
 		}
 		for t, name := range res.Targets {
+			if !inside(min(t, len(h.Stages)), origin) {
+				outside[name]++
+				continue
+			}
 			fc, _ := r.Metric(name)
 			u.Reset(o.Seed, uint64(i), uint64(t))
 			naive := naiveSample(u, prior, t, len(h.Stages), o.Trials)
@@ -150,6 +164,13 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 				out.Scores = append(out.Scores, score(xs, y, u.Uniform()))
 			}
 			res.Outcomes = append(res.Outcomes, out)
+		}
+	}
+	for _, name := range res.Targets {
+		if n := outside[name]; n > 0 {
+			k := min(slices.Index(res.Targets, name), len(h.Stages))
+			from, to := win.Target(k)
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d origins not scored: their quarter is not inside %s to %s, where the history records %s", name, n, from.Format(time.DateOnly), to.Format(time.DateOnly), name))
 		}
 	}
 	return res, nil

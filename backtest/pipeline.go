@@ -51,6 +51,7 @@ func newPipeline(h *calibrate.History, m *model.Model, o calibrate.Options, hori
 	if n > 0 {
 		mean = sum / n
 	}
+	end := h.Last()
 	pl := &pipeline{weeks: int(horizon / week)}
 	for i := range h.Leads {
 		l := &h.Leads[i]
@@ -70,7 +71,7 @@ func newPipeline(h *calibrate.History, m *model.Model, o calibrate.Options, hori
 			continue // the stale rule's loss, as calibration counts it
 		}
 		a := mean
-		if s >= opp && l.HasAmount() {
+		if s >= opp && l.AmountKnown(asOf, end) {
 			a = l.Amount
 		}
 		pl.p, pl.amount = append(pl.p, win[s]), append(pl.amount, a)

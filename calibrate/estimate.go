@@ -21,6 +21,10 @@ type Options struct {
 	// StaleAfter turns a lead open that long in its stage with no later
 	// event into a loss at entry+StaleAfter; zero never does.
 	StaleAfter time.Duration
+	// EventsFrom says that the history records stage changes and closes
+	// only from this date, and LeadsUntil that it records new leads only
+	// up to this date; zero finds them from the data (see Windows).
+	EventsFrom, LeadsUntil time.Time
 	// Bands are the starts of the age bands in weeks (default 0, 1, 2, 4,
 	// 8, 13, 26, 52).
 	Bands        []int
@@ -81,15 +85,7 @@ func (o *Options) defaults(h *History) {
 	pick(&o.SQLStage, "sql", slices.Index(h.Stages, o.SalesStart))
 	pick(&o.OpportunityStage, "opportunity", slices.Index(h.Stages, o.SQLStage))
 	if o.AsOf.IsZero() {
-		var last time.Time
-		for i := range h.Leads {
-			l := &h.Leads[i]
-			for _, t := range l.Reached {
-				last = later(last, t)
-			}
-			last = later(later(last, l.Won), l.Lost)
-		}
-		o.AsOf = last.Truncate(24 * time.Hour).Add(24 * time.Hour)
+		o.AsOf = h.Last().Truncate(24 * time.Hour).Add(24 * time.Hour)
 	}
 }
 
@@ -150,16 +146,17 @@ type estimator struct {
 	record                      func(s int, weeks float64, how exit)
 	used, after, stale, wonSkip int
 	lastCreated                 time.Time
+	end                         time.Time // the history's last date
+	win                         Windows
+	arrEnd                      time.Time // the end of the weeks of arrivals counted
 }
 
 func newEstimator(h *History, o *Options) *estimator {
 	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
-	first := o.AsOf
+	e.end = h.Last()
+	e.win = findWindows(h, o, o.Bands)
 	for i := range h.Leads {
 		l := &h.Leads[i]
-		if c := l.Created(); c.Before(first) {
-			first = c
-		}
 		if _, ok := e.chIndex[l.Channel]; !ok {
 			e.chIndex[l.Channel] = 0
 			e.channels = append(e.channels, l.Channel)
@@ -182,7 +179,17 @@ func newEstimator(h *History, o *Options) *estimator {
 		}
 		e.skips[s] = make([]float64, e.nS)
 	}
-	e.window = min(o.ArrivalWeeks, int(o.AsOf.Sub(first)/week))
+	// Arrivals are counted back from the as-of date, or from the end of
+	// the leads' window where the export stops recording leads weeks
+	// before it, over weeks inside the window.
+	e.arrEnd = o.AsOf
+	if until := e.win.LeadsUntil.Truncate(24 * time.Hour).Add(24 * time.Hour); e.leadsCut(until) {
+		e.arrEnd = until
+	}
+	e.window = 0
+	if !e.win.LeadsFrom.IsZero() {
+		e.window = min(o.ArrivalWeeks, max(0, int(e.arrEnd.Sub(e.win.LeadsFrom)/week)))
+	}
 	e.arrivals = make([][]float64, nC)
 	e.amounts = make([][]float64, nC)
 	for c := range nC {
@@ -190,6 +197,31 @@ func newEstimator(h *History, o *Options) *estimator {
 	}
 	e.handoffs = make([]float64, 13)
 	return e
+}
+
+// leadsCut reports whether the history stops recording leads at until,
+// weeks before the as-of date: at the rate of the weeks before it, the
+// weeks since would have had more than truncationEvents leads, so that
+// none coming is no quiet spell.
+func (e *estimator) leadsCut(until time.Time) bool {
+	gap := e.o.AsOf.Sub(until)
+	if gap < 2*week {
+		return false
+	}
+	span := time.Duration(e.o.ArrivalWeeks) * week
+	if d := until.Sub(e.win.LeadsFrom); d < span {
+		span = d
+	}
+	if span < week {
+		return false
+	}
+	n := 0
+	for i := range e.h.Leads {
+		if c := e.h.Leads[i].Created(); !c.Before(until.Add(-span)) && c.Before(until) {
+			n++
+		}
+	}
+	return float64(n)/span.Hours()*gap.Hours() > truncationEvents
 }
 
 // known returns t if it happened before the as-of date, else zero.
@@ -214,8 +246,10 @@ func (e *estimator) lead(l *Lead) {
 		e.lastCreated = created
 	}
 	c := e.chIndex[l.Channel]
-	if wk := int(e.o.AsOf.Sub(created) / week); wk < e.window {
-		e.arrivals[c][wk]++
+	if created.Before(e.arrEnd) {
+		if wk := int(e.arrEnd.Sub(created) / week); wk < e.window {
+			e.arrivals[c][wk]++
+		}
 	}
 	won, lost := e.known(l.Won), e.known(l.Lost)
 	path := e.path[:0] // stages entered, in order
@@ -289,13 +323,22 @@ func (e *estimator) episode(s, c int, entry, exitAt time.Time, how exit) {
 	if e.record != nil {
 		e.record(s, t, how)
 	}
+	// Delayed entry: a stay is at risk only from the start of the events'
+	// window, so that stays cut by it are neither lost nor overcounted.
+	v := 0.0
+	if from := e.win.EventsFrom; !from.IsZero() && entry.Before(from) {
+		v = from.Sub(entry).Hours() / 168
+		if t <= v {
+			return
+		}
+	}
 	bands := e.bands[s][c]
 	for b, lo := range e.o.Bands {
 		hi := math.Inf(1)
 		if b+1 < e.nB {
 			hi = float64(e.o.Bands[b+1])
 		}
-		bands[b].Exposure += math.Min(t, hi) - float64(lo)
+		bands[b].Exposure += math.Max(0, math.Min(t, hi)-math.Max(float64(lo), v))
 		if t <= hi {
 			switch how {
 			case adv:
@@ -319,7 +362,7 @@ func isDate(t time.Time) bool {
 func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
-	if s >= e.opp && l.HasAmount() && l.Amount > 0 {
+	if s >= e.opp && l.AmountKnown(e.o.AsOf, e.end) && l.Amount > 0 {
 		e.deals = append(e.deals, model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Amount: l.Amount})
 		return
 	}
@@ -356,9 +399,20 @@ func (e *estimator) model() (*model.Model, error) {
 		}
 		m.Stages = append(m.Stages, st)
 	}
-	if gap := o.AsOf.Sub(e.lastCreated); gap > 4*week {
+	switch gap := o.AsOf.Sub(e.lastCreated); {
+	case e.arrEnd.Before(o.AsOf):
+		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the history records leads until then, and arrivals are estimated from the %d weeks before it (--leads-until sets the end)",
+			stamp(e.win.LeadsUntil), int(gap/week), e.window)
+	case gap > 4*week:
 		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the weeks since count as weeks with no leads (if the leads file ends there, give --as-of %s)",
 			stamp(e.lastCreated), int(gap/week), e.lastCreated.Truncate(24*time.Hour).Add(24*time.Hour).Format(time.DateOnly))
+	}
+	if from := e.win.EventsFrom; !from.IsZero() {
+		also := ""
+		if e.win.LeadsSelected {
+			also = ", and arrivals from the weeks after it, since the leads created before it look selected on being open then"
+		}
+		rep.warn("the history records closes from %s on: stays before then count from then (delayed entry)%s (--events-from sets the date)", stamp(from), also)
 	}
 	if err := e.arrivalsInto(m); err != nil {
 		return nil, err
@@ -390,6 +444,16 @@ func (e *estimator) model() (*model.Model, error) {
 		rep.warn("%d won leads skipped stages before winning; they are taken to pass the skipped stages on the day they won", e.wonSkip)
 	}
 	m.Provenance = rep.Provenance(o.Source)
+	for _, k := range e.win.Kinds {
+		if k.Events > 0 {
+			m.Provenance.Windows = append(m.Provenance.Windows, model.ObservationWindow{Kind: k.Kind, From: model.Date{Time: k.From.Truncate(24 * time.Hour)},
+				To: model.Date{Time: k.To.Truncate(24 * time.Hour)}, Events: k.Events, Truncated: k.Truncated})
+		}
+	}
+	if from := e.win.EventsFrom; !from.IsZero() {
+		m.Provenance.EventsFrom = &model.Date{Time: from.Truncate(24 * time.Hour)}
+	}
+	m.Provenance.StaleAfterWeeks = o.StaleAfter.Hours() / 168
 	return m, nil
 }
 

@@ -42,6 +42,11 @@ type Lead struct {
 	Reached   []time.Time
 	Won, Lost time.Time
 	Amount    float64 // NaN when not recorded
+	// AmountAtClose says the amount is the deal's closing value, as in a
+	// deal export: known only once the deal closed (or, for a deal still
+	// open, at the export's end), never at an earlier as-of date. Otherwise
+	// the amount is known from the opportunity stage on.
+	AmountAtClose bool
 	// Attrs holds the lead's values of the history's Attributes.
 	Attrs []string
 	File  string
@@ -53,3 +58,36 @@ func (l *Lead) Created() time.Time { return l.Reached[0] }
 
 // HasAmount reports whether the lead has a recorded amount.
 func (l *Lead) HasAmount() bool { return !math.IsNaN(l.Amount) }
+
+// AmountKnown reports whether the lead's amount had been recorded before
+// asOf, for a history whose last date is end: a closing value once the
+// deal closed, or, for a deal open at the export, after the export's end;
+// any other amount is the caller's to judge (it is known from the
+// opportunity stage on).
+func (l *Lead) AmountKnown(asOf, end time.Time) bool {
+	if !l.HasAmount() {
+		return false
+	}
+	if !l.AmountAtClose || asOf.After(end) {
+		return true
+	}
+	closed := l.Won
+	if closed.IsZero() {
+		closed = l.Lost
+	}
+	return !closed.IsZero() && closed.Before(asOf)
+}
+
+// Last returns the latest date in the history: of a creation, a stage
+// reached, a win or a loss.
+func (h *History) Last() time.Time {
+	var last time.Time
+	for i := range h.Leads {
+		l := &h.Leads[i]
+		for _, t := range l.Reached {
+			last = later(last, t)
+		}
+		last = later(later(last, l.Won), l.Lost)
+	}
+	return last
+}

@@ -395,6 +395,9 @@ func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *
 		l.Channel = allChannels
 	}
 	l.Amount, e = amount(cols, rec)
+	if _, ok := cols["outcome"]; ok && l.HasAmount() {
+		l.AmountAtClose = true
+	}
 	return e
 }
 
@@ -467,7 +470,7 @@ func merge(a, b *Lead) {
 		a.Lost = b.Lost
 	}
 	if !a.HasAmount() {
-		a.Amount = b.Amount
+		a.Amount, a.AmountAtClose = b.Amount, b.AmountAtClose
 	}
 	if a.Channel == "" {
 		a.Channel = b.Channel

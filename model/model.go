@@ -266,6 +266,29 @@ type Provenance struct {
 	Files    []SourceFile `yaml:"files,omitempty"`
 	Rejected []Reason     `yaml:"rejected,omitempty"`
 	Warnings []string     `yaml:"warnings,omitempty"`
+	// Windows are the spans over which the history recorded each kind of
+	// event, as calibration found them.
+	Windows []ObservationWindow `yaml:"windows,omitempty"`
+	// EventsFrom, when set, is the start of the delayed entry: stays in a
+	// stage counted as at risk only from then on, because the history
+	// records its closes only from then.
+	EventsFrom *Date `yaml:"events_from,omitempty"`
+	// HazardHalfLifeWeeks is the half-life of the weights that put recent
+	// stays first in the stage hazards (0: every stay alike), and
+	// StaleAfterWeeks the stale rule's time, as calibration chose them.
+	HazardHalfLifeWeeks float64 `yaml:"hazard_half_life_weeks,omitempty"`
+	StaleAfterWeeks     float64 `yaml:"stale_after_weeks,omitempty"`
+}
+
+// ObservationWindow is the span of one kind of event in a history.
+type ObservationWindow struct {
+	Kind   string `yaml:"kind"`
+	From   Date   `yaml:"from"`
+	To     Date   `yaml:"to"`
+	Events int    `yaml:"events"`
+	// Truncated says that the export records the kind only from From:
+	// the stays before it would have had many events at the later rates.
+	Truncated bool `yaml:"truncated,omitempty"`
 }
 
 // SourceFile is a history file used in calibration.

@@ -64,6 +64,7 @@ type backtestFlags struct {
 	seed       uint64
 	workers    int
 	json       bool
+	windows    windowFlags
 	plots      plotFlags
 }
 
@@ -82,6 +83,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.windows.declare(fs)
 	f.plots.declare(fs)
 }
 
@@ -117,8 +119,12 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := h.Report.Write(e.stderr); err != nil {
 		return err
 	}
+	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DealSize: f.dealSize}
+	if err := f.windows.apply(&co); err != nil {
+		return err
+	}
 	res, err := backtest.Run(ctx, h, backtest.Options{
-		Calibrate: calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DealSize: f.dealSize},
+		Calibrate: co,
 		Origins:   f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers})
 	if err != nil {
 		return err

@@ -69,7 +69,35 @@ type calibrateFlags struct {
 	currency   string
 	dealSize   float64
 	spend      string
+	windows    windowFlags
 	plots      plotFlags
+}
+
+// windowFlags state the history's observation windows where the data do
+// not show them.
+type windowFlags struct{ eventsFrom, leadsUntil string }
+
+func (f *windowFlags) declare(fs *pflag.FlagSet) {
+	fs.StringVar(&f.eventsFrom, "events-from", "", "date YYYY-MM-DD from which the history records stage changes and closes (default: found from the data)")
+	fs.StringVar(&f.leadsUntil, "leads-until", "", "date YYYY-MM-DD up to which the history records new leads (default: found from the data)")
+}
+
+// apply sets the windows in o.
+func (f *windowFlags) apply(o *calibrate.Options) error {
+	for _, x := range []struct {
+		flag, v string
+		t       *time.Time
+	}{{"--events-from", f.eventsFrom, &o.EventsFrom}, {"--leads-until", f.leadsUntil, &o.LeadsUntil}} {
+		if x.v == "" {
+			continue
+		}
+		d, err := model.ParseDate(x.v)
+		if err != nil {
+			return usagef("%s: %v", x.flag, err)
+		}
+		*x.t = d.Time
+	}
+	return nil
 }
 
 func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
@@ -84,6 +112,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
+	f.windows.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
 }
@@ -141,6 +170,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")}
+	if err := f.windows.apply(&co); err != nil {
+		return err
+	}
 	m, err := calibrate.Estimate(h, co)
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
@@ -197,6 +229,16 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 	open := 0
 	for _, c := range m.Pipeline.Open {
 		open += c.Count
+	}
+	if len(m.Provenance.Windows) > 0 {
+		fmt.Fprint(tw, "\nevents\tfrom\tto\tcount\t\n")
+		for _, k := range m.Provenance.Windows {
+			cut := ""
+			if k.Truncated {
+				cut = " (recorded from here)"
+			}
+			fmt.Fprintf(tw, "%s\t%s%s\t%s\t%d\t\n", k.Kind, k.From, cut, k.To, k.Events)
+		}
 	}
 	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
 	if d := m.DealSize; d.Deals == 1 && d.LogSD == 0 {

@@ -1,0 +1,120 @@
+package calibrate_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
+	"github.com/funnelsim/funnelsim/sample"
+)
+
+// truncated drops the leads that closed (won or lost) before from, as an
+// export of the deals open or closed since a date does.
+func truncated(h *calibrate.History, from time.Time) *calibrate.History {
+	return h.Filter(func(l *calibrate.Lead) bool {
+		for _, t := range []time.Time{l.Won, l.Lost} {
+			if !t.IsZero() && t.Before(from) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// TestWindows: a generated history has no window cut short, but the same
+// history with its closes before a date deleted has, at that date; there
+// the leads created before it are seen as selected on being open, and the
+// conversion estimated with delayed entry stays close to the full
+// history's, while ignoring the window biases it.
+func TestWindows(t *testing.T) {
+	truth := sample.Company()
+	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 78, Seed: 5})
+	w := calibrate.FindWindows(h, calibrate.Options{})
+	if !w.EventsFrom.IsZero() || w.LeadsSelected {
+		t.Fatalf("full history: events from %v, selected %v; want no window", w.EventsFrom, w.LeadsSelected)
+	}
+	for _, k := range w.Kinds {
+		if k.Truncated {
+			t.Errorf("full history: %s window (%.1f events due before it) taken as cut", k.Kind, k.Expected)
+		}
+	}
+	from := h.Last().AddDate(0, 0, -7*39)
+	cut := truncated(h, from)
+	w = calibrate.FindWindows(cut, calibrate.Options{})
+	if got := w.EventsFrom.Truncate(24 * time.Hour); got.Before(from) || got.After(from.AddDate(0, 0, 28)) {
+		t.Fatalf("cut history: events from %v, want the first closes of each kind after %v", w.EventsFrom, from)
+	}
+	if !w.LeadsSelected {
+		t.Errorf("cut history: leads before %v not seen as selected", from)
+	}
+	conv := func(h *calibrate.History, o calibrate.Options) float64 {
+		o.StaleAfter = 26 * 7 * 24 * time.Hour
+		m, err := calibrate.Estimate(h, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return overall(t, m, "mql").Mean
+	}
+	full, delayed := conv(h, calibrate.Options{}), conv(cut, calibrate.Options{})
+	naive := conv(cut, calibrate.Options{EventsFrom: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)})
+	t.Logf("MQL conversion: full history %.3f, cut with delayed entry %.3f, cut without %.3f", full, delayed, naive)
+	if d, n := abs(delayed-full), abs(naive-full); d > 0.5*n {
+		t.Errorf("delayed entry moves the conversion by %.3f from the full history's, ignoring the window by %.3f", d, n)
+	}
+}
+
+func abs(x float64) float64 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// TestNoLookAhead: a model calibrated as of a date does not change when
+// anything recorded after that date changes: stages reached, outcomes and
+// the closing amounts of deals still open then.
+func TestNoLookAhead(t *testing.T) {
+	truth := sample.Company()
+	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 78, Seed: 9})
+	asOf := h.Last().AddDate(0, 0, -7*13).Truncate(24 * time.Hour)
+	o := calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour}
+	// A deal export's closing values: known only once a deal closed.
+	for i := range h.Leads {
+		h.Leads[i].AmountAtClose = h.Leads[i].HasAmount()
+	}
+	before, err := calibrate.Estimate(h, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := 0
+	future := h.Filter(func(*calibrate.Lead) bool { return true })
+	for i := range future.Leads {
+		l := &future.Leads[i]
+		l.Reached = append([]time.Time(nil), l.Reached...)
+		for k, at := range l.Reached {
+			if k > 0 && !at.Before(asOf) {
+				l.Reached[k] = at.AddDate(0, 0, 3)
+				changed++
+			}
+		}
+		if !l.Won.IsZero() && !l.Won.Before(asOf) {
+			l.Won, l.Lost = time.Time{}, l.Won.AddDate(0, 0, 1)
+			l.Amount = 7 * l.Amount
+			changed++
+		}
+	}
+	if changed == 0 {
+		t.Fatal("nothing recorded after the as-of date to change")
+	}
+	after, err := calibrate.Estimate(future, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after.Provenance = before.Provenance
+	if !reflect.DeepEqual(before, after) {
+		t.Errorf("changing %d things recorded after %s changed the model", changed, asOf.Format(time.DateOnly))
+	}
+}
