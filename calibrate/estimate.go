@@ -137,7 +137,7 @@ type estimator struct {
 	// arrivals per channel and week back from the as-of date
 	arrivals [][]float64
 	window   int
-	amounts  [][]float64 // log amounts of won deals, per channel
+	amounts  [][]float64 // amounts of won deals, per channel
 	zeroWon  int
 	reps     map[string]bool
 	handoffs []float64 // hand-offs per recent week (for capacity)
@@ -295,7 +295,7 @@ func (e *estimator) lead(l *Lead) {
 	}
 	if !won.IsZero() {
 		if l.HasAmount() && l.Amount > 0 {
-			e.amounts[c] = append(e.amounts[c], math.Log(l.Amount))
+			e.amounts[c] = append(e.amounts[c], l.Amount)
 		} else {
 			e.zeroWon++
 		}
@@ -536,18 +536,35 @@ func (e *estimator) dealsInto(m *model.Model) error {
 		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2 (or an assumed size, --deal-size)", len(all))
 	}
 	m.DealSize.LogNormal = logNormal(all)
+	empirical := len(all) >= minEmpiricalDeals
+	if empirical {
+		m.DealSize.Amounts = slices.Sorted(slices.Values(all))
+	}
 	for c, a := range e.amounts {
 		if len(a) >= minChannelDeals {
-			m.DealSize.Channels = append(m.DealSize.Channels, model.ChannelDealSize{Channel: e.channels[c], LogNormal: logNormal(a)})
+			d := model.ChannelDealSize{Channel: e.channels[c], LogNormal: logNormal(a)}
+			if empirical {
+				d.Amounts = slices.Sorted(slices.Values(a))
+			}
+			m.DealSize.Channels = append(m.DealSize.Channels, d)
 		}
 	}
 	return nil
 }
 
-const minChannelDeals = 10
+// minChannelDeals is the fewest won deals for a channel's own deal sizes,
+// and minEmpiricalDeals the fewest for drawing amounts from the won deals
+// themselves rather than a lognormal: below it the observed amounts say
+// too little of the tail.
+const minChannelDeals, minEmpiricalDeals = 10, 30
 
+// logNormal fits the lognormal of amounts x.
 func logNormal(x []float64) model.LogNormal {
-	mean, sd := stat.MeanStdDev(x, nil)
+	logs := make([]float64, len(x))
+	for i, a := range x {
+		logs[i] = math.Log(a)
+	}
+	mean, sd := stat.MeanStdDev(logs, nil)
 	return model.LogNormal{Deals: float64(len(x)), LogMean: mean, LogSD: sd}
 }
 

@@ -35,6 +35,10 @@ type plan struct {
 	shockK                     float64 // Gamma(k, k) shock; 0 means none
 
 	deal []nig // per channel
+	// emp is, per channel, its empirical deal sizes (nil for the
+	// lognormal); pool the overall amounts, nil where none are given.
+	emp  []*empirical
+	pool *empirical
 
 	open []int32 // initial counts, indexed by cell(c, s, a)
 	// start is open less the leads followed one by one (tracked), and occ
@@ -56,7 +60,8 @@ type plan struct {
 // the queue's cold rate, do.
 func (p *plan) sameDraws(o *plan) bool {
 	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK ||
-		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) {
+		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) ||
+		!p.pool.equal(o.pool) || !slices.EqualFunc(p.emp, o.emp, (*empirical).equal) {
 		return false
 	}
 	for _, x := range [][2][]float64{{p.advShape, o.advShape}, {p.lostShape, o.lostShape}, {p.rate, o.rate},
@@ -268,6 +273,18 @@ func (p *plan) compileDeals() {
 	}
 	for _, d := range p.m.DealSize.Channels {
 		p.deal[p.m.ChannelIndex(d.Channel)] = newNIG(d.LogNormal)
+	}
+	p.emp = make([]*empirical, p.nC)
+	if p.pool = newEmpirical(p.m.DealSize.Amounts, 0); p.pool == nil {
+		return
+	}
+	for c := range p.emp {
+		p.emp[c] = p.pool
+	}
+	for _, d := range p.m.DealSize.Channels {
+		if e := newEmpirical(d.Amounts, PoolDeals); e != nil {
+			p.emp[p.m.ChannelIndex(d.Channel)] = e
+		}
 	}
 }
 

@@ -61,10 +61,14 @@ func TestExpectOracle(t *testing.T) {
 	for _, a := range []int{58, 61, 63, 64, 66, 69} {
 		long.Pipeline.Open = append(long.Pipeline.Open, model.Cohort{Stage: "sql", Channel: "paid_search", Weeks: a, Count: 300})
 	}
+	// Deal sizes drawn from observed amounts, overall and for one channel
+	// of its own, with a change of deal size in that channel.
+	emp := withAmounts(sample.Model())
+	emp.Changes = []model.Change{{Week: 6, DealSize: f(1.2), Channel: "referral"}}
 	for _, c := range []struct {
 		name string
 		m    *model.Model
-	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}} {
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}, {"empirical deal sizes", emp}} {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
 			m.Reps.Unlimited = true
@@ -95,6 +99,33 @@ func TestExpectOracle(t *testing.T) {
 			}
 		})
 	}
+}
+
+// withAmounts gives m empirical deal sizes: 60 amounts in all, 15 of
+// them the referral channel's own, with ties.
+func withAmounts(m *model.Model) *model.Model {
+	var all, own []float64
+	for i := range 60 {
+		a := float64(2000+1500*(i%7)) + 40000*b2f(i%13 == 0)
+		all = append(all, a)
+		if i%4 == 0 {
+			own = append(own, a)
+		}
+	}
+	m.DealSize.Amounts = all
+	for i := range m.DealSize.Channels {
+		if m.DealSize.Channels[i].Channel == "referral" {
+			m.DealSize.Channels[i].Amounts = own
+		}
+	}
+	return m
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // TestRevenueVarianceOracle checks Var(R) = E[N]Var(X) + Var(N)E[X]² for
@@ -231,7 +262,10 @@ func TestRunAllEqualsRuns(t *testing.T) {
 	size.Changes = []model.Change{{Week: 5, Channel: "webinar", DealSize: f(1.3)}}
 	other := sample.Model()
 	other.Stages[1].Exits[0].Bands[0].Advance *= 1.5
-	models := []*model.Model{base, campaign, sql, reps, size, other}
+	emp := withAmounts(sample.Model())
+	empSize := withAmounts(sample.Model())
+	empSize.Changes = []model.Change{{Week: 3, Channel: "referral", DealSize: f(0.7)}}
+	models := []*model.Model{base, campaign, sql, reps, size, other, emp, empSize}
 	o := model.Options{Trials: 600, Seed: 7, Workers: 2}
 	all, err := model.RunAll(context.Background(), models, &o)
 	if err != nil {

@@ -55,7 +55,7 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 	}
 	mean := make([]float64, p.nC)
 	for c := range mean {
-		mean[c] = math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
+		mean[c] = q.dealMean(p, c)
 	}
 	deals := make([]dealDist, len(p.deals))
 	for i, d := range p.deals {
@@ -94,7 +94,7 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 			epoch++
 			q = qs[epoch]
 			for c := range mean {
-				mean[c] = math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
+				mean[c] = q.dealMean(p, c)
 			}
 		}
 		for i := range deals {

@@ -166,15 +166,29 @@ type LogNormal struct {
 }
 
 // DealSize is the overall deal-size fit and optional per-channel fits.
+//
+// Where Amounts are given, won deals draw their amounts from them, not
+// from the lognormal: each trial weighs the amounts by a Bayesian
+// bootstrap (Dirichlet(1, …, 1) weights), so that the uncertainty of the
+// distribution carries into the forecast without assuming its family. A
+// channel with amounts of its own draws from them and, with the weight of
+// PoolDeals more deals, from the overall amounts (a Dirichlet process
+// centred on them), so that a channel of few deals leans on the rest.
 type DealSize struct {
 	LogNormal `yaml:",inline"`
+	Amounts   []float64         `yaml:"amounts,flow,omitempty"`
 	Channels  []ChannelDealSize `yaml:"channels,omitempty"`
 }
+
+// PoolDeals is the weight, in deals, of the overall amounts in the
+// deal sizes of a channel with amounts of its own.
+const PoolDeals = 10
 
 // ChannelDealSize is one channel's deal-size fit.
 type ChannelDealSize struct {
 	Channel   string `yaml:"channel"`
 	LogNormal `yaml:",inline"`
+	Amounts   []float64 `yaml:"amounts,flow,omitempty"`
 }
 
 // Reps describes the sales team's capacity at the hand-off stage.

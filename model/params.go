@@ -40,9 +40,14 @@ type params struct {
 	mean, trend []float64   // per channel
 	dealMu      []float64   // per channel
 	dealSigma   []float64
-	shock       float64
-	cycle       float64   // cycleWeeks of the draw
-	reach, win  []float64 // cycleWeeks' buffers, per stage and won
+	// empCum is, per channel with empirical deal sizes, the cumulative
+	// weights of the trial's Bayesian bootstrap, and poolCum the overall
+	// amounts'; dealMu is then the log factor on the amounts.
+	empCum     [][]float64
+	poolCum    []float64
+	shock      float64
+	cycle      float64   // cycleWeeks of the draw
+	reach, win []float64 // cycleWeeks' buffers, per stage and won
 	// own keeps the arrays newParams made that an epoch's parameters
 	// change, while the fields refer to base's or to these (applyEpoch).
 	own struct {
@@ -56,7 +61,7 @@ func newParams(p *plan) *params {
 	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), pEntry: make([]float64, n), lambda0: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
 		cell: make([]cellRate, p.nS*p.nC*p.nSlot), la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
 		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
-		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1)}
+		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1), empCum: make([][]float64, p.nC)}
 	for s := range p.nS {
 		q.destP[s] = make([]float64, len(p.dest[s]))
 	}
@@ -110,7 +115,18 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 			}
 		}
 		st.Reset(seed, trial, purposeDealParams, uint64(c))
+		if e := p.emp[c]; e != nil {
+			q.dealMu[c], q.dealSigma[c] = 0, 0
+			if e != p.pool {
+				q.empCum[c] = e.weights(st, fixed, q.empCum[c])
+			}
+			continue
+		}
 		q.dealMu[c], q.dealSigma[c] = p.deal[c].draw(st, fixed)
+	}
+	if p.pool != nil {
+		st.Reset(seed, trial, purposeDealParams, uint64(p.nC))
+		q.poolCum = p.pool.weights(st, fixed, q.poolCum)
 	}
 	q.shock = 1
 	if p.shockK > 0 {
@@ -118,6 +134,29 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 		q.shock = rng.Gamma(st, p.shockK, p.shockK)
 	}
 	q.cycle = q.cycleWeeks(p)
+}
+
+// amount returns the amount of a deal of channel c won at uniform u,
+// for a channel with empirical deal sizes.
+func (q *params) amount(p *plan, c int, u float64) float64 {
+	e, cum := p.emp[c], q.empCum[c]
+	if e == p.pool {
+		cum = q.poolCum
+	}
+	return e.at(cum, u, p.pool, q.poolCum) * math.Exp(q.dealMu[c])
+}
+
+// dealMean is the mean amount of channel c's won deals under q.
+func (q *params) dealMean(p *plan, c int) float64 {
+	e := p.emp[c]
+	if e == nil {
+		return math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
+	}
+	cum := q.empCum[c]
+	if e == p.pool {
+		cum = q.poolCum
+	}
+	return e.mean(cum, p.pool, q.poolCum) * math.Exp(q.dealMu[c])
 }
 
 // weekly turns cause-specific hazards per week into the probability of

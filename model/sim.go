@@ -407,11 +407,17 @@ func (w *worker) settle(d, c, n, t, from int) {
 
 // win books n won deals of channel c in week t with lognormal amounts.
 func (w *worker) win(c, n, t int) {
-	r := w.amt.Rand
-	mu, sigma := w.q.dealMu[c], w.q.dealSigma[c]
 	sum := 0.0
-	for range n {
-		sum += math.Exp(mu + sigma*r.NormFloat64())
+	if w.p.emp[c] != nil {
+		for range n {
+			sum += w.q.amount(w.p, c, w.amt.Uniform())
+		}
+	} else {
+		r := w.amt.Rand
+		mu, sigma := w.q.dealMu[c], w.q.dealSigma[c]
+		for range n {
+			sum += math.Exp(mu + sigma*r.NormFloat64())
+		}
 	}
 	w.cumWins[t] += float64(n)
 	w.cumRev[t] += sum
@@ -421,7 +427,11 @@ func (w *worker) win(c, n, t int) {
 // draw from its own stream, so that its win shifts no other's amount.
 func (w *worker) won(d *dealState, t int) {
 	amount := d.amount
-	if !d.known {
+	switch {
+	case d.known:
+	case w.p.emp[d.ch] != nil:
+		amount = w.q.amount(w.p, d.ch, d.rand.Uniform())
+	default:
 		z := math.Sqrt2 * math.Erfinv(2*d.rand.Uniform()-1)
 		amount = math.Exp(w.q.dealMu[d.ch] + w.q.dealSigma[d.ch]*z)
 	}

@@ -34,10 +34,13 @@ func (m *Model) Validate() error {
 		v.change(fmt.Sprintf("changes[%d]", i), c, stages, channels)
 	}
 	v.logNormal("deal_size", m.DealSize.LogNormal)
+	v.amounts("deal_size.amounts", m.DealSize.Amounts)
 	for i, d := range m.DealSize.Channels {
 		p := fmt.Sprintf("deal_size.channels[%d]", i)
 		v.ref(p+".channel", d.Channel, channels)
 		v.logNormal(p, d.LogNormal)
+		v.amounts(p+".amounts", d.Amounts)
+		v.check(len(d.Amounts) == 0 || len(m.DealSize.Amounts) > 0, p+".amounts", "need the overall deal_size.amounts, which the channel's lean on")
 	}
 	v.reps(m.Reps)
 	v.pipeline(m, stages, channels)
@@ -169,6 +172,16 @@ func (v *validator) logNormal(p string, d LogNormal) {
 	v.check(d.Deals >= 1 && !math.IsInf(d.Deals, 1), p+".deals", "must be at least 1 (got %v)", d.Deals)
 	v.check(!math.IsNaN(d.LogMean) && math.Abs(d.LogMean) < 50, p+".log_mean", "must be a finite log amount (got %v)", d.LogMean)
 	v.check(d.LogSD >= 0 && d.LogSD < 10, p+".log_sd", "must be in [0, 10) (got %v)", d.LogSD)
+}
+
+// amounts checks observed won amounts: each a positive, finite amount.
+func (v *validator) amounts(p string, a []float64) {
+	for i, x := range a {
+		if !(x > 0 && x < 1e15) {
+			v.add(fmt.Sprintf("%s[%d]", p, i), "must be a positive amount below 1e15 (got %v)", x)
+			return
+		}
+	}
 }
 
 func (v *validator) reps(r Reps) {
