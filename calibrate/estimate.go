@@ -21,6 +21,14 @@ type Options struct {
 	// StaleAfter turns a lead open that long in its stage with no later
 	// event into a loss at entry+StaleAfter; zero never does.
 	StaleAfter time.Duration
+	// DeriveStale, when StaleAfter is zero, derives it from the data:
+	// the 95th percentile of the stays in a stage that ended (in an
+	// advance, a win or a loss), in whole weeks, at least 4.
+	DeriveStale bool
+	// HazardHalfLife is the half-life, in weeks, of the weights that put
+	// recent stays first in the stage hazards; zero chooses it from the
+	// data (chooseHalfLife), +Inf weighs every stay alike.
+	HazardHalfLife float64
 	// EventsFrom says that the history records stage changes and closes
 	// only from this date, and LeadsUntil that it records new leads only
 	// up to this date; zero finds them from the data (see Windows).
@@ -102,6 +110,18 @@ func Estimate(h *History, o Options) (*model.Model, error) {
 		return nil, errors.New("calibrate: no usable leads in the history")
 	}
 	o.defaults(h)
+	if o.StaleAfter == 0 && o.DeriveStale {
+		o.StaleAfter = deriveStale(h, o.AsOf)
+		h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (--stale-after sets it)", o.StaleAfter.Hours()/168)
+	}
+	if o.HazardHalfLife == 0 {
+		o.HazardHalfLife = chooseHalfLife(h, o)
+	}
+	return estimate(h, o)
+}
+
+// estimate calibrates with o's defaults set and its half-life chosen.
+func estimate(h *History, o Options) (*model.Model, error) {
 	e := newEstimator(h, &o)
 	for i := range h.Leads {
 		e.lead(&h.Leads[i])
@@ -149,6 +169,7 @@ type estimator struct {
 	end                         time.Time // the history's last date
 	win                         Windows
 	arrEnd                      time.Time // the end of the weeks of arrivals counted
+	allWeeks                    []float64 // all channels' arrivals per week back from arrEnd, over the leads' window
 }
 
 func newEstimator(h *History, o *Options) *estimator {
@@ -188,7 +209,9 @@ func newEstimator(h *History, o *Options) *estimator {
 	}
 	e.window = 0
 	if !e.win.LeadsFrom.IsZero() {
-		e.window = min(o.ArrivalWeeks, max(0, int(e.arrEnd.Sub(e.win.LeadsFrom)/week)))
+		all := max(0, int(e.arrEnd.Sub(e.win.LeadsFrom)/week))
+		e.window = min(o.ArrivalWeeks, all)
+		e.allWeeks = make([]float64, all)
 	}
 	e.arrivals = make([][]float64, nC)
 	e.amounts = make([][]float64, nC)
@@ -247,8 +270,12 @@ func (e *estimator) lead(l *Lead) {
 	}
 	c := e.chIndex[l.Channel]
 	if created.Before(e.arrEnd) {
-		if wk := int(e.arrEnd.Sub(created) / week); wk < e.window {
+		wk := int(e.arrEnd.Sub(created) / week)
+		if wk < e.window {
 			e.arrivals[c][wk]++
+		}
+		if wk < len(e.allWeeks) {
+			e.allWeeks[wk]++
 		}
 	}
 	won, lost := e.known(l.Won), e.known(l.Lost)
@@ -332,19 +359,39 @@ func (e *estimator) episode(s, c int, entry, exitAt time.Time, how exit) {
 			return
 		}
 	}
+	// Recency weights (a power prior): a week of stay counts 2^(−k/h)
+	// for a week k weeks before the as-of date, h the half-life.
+	hl := e.o.HazardHalfLife
+	rate := 0.0
+	if hl > 0 && !math.IsInf(hl, 1) {
+		rate = math.Ln2 / hl
+	}
+	back := e.o.AsOf.Sub(entry).Hours() / 168 // weeks from entry to the as-of date
+	weight := func(x float64) float64 { return math.Exp(-rate * (back - x)) }
 	bands := e.bands[s][c]
 	for b, lo := range e.o.Bands {
 		hi := math.Inf(1)
 		if b+1 < e.nB {
 			hi = float64(e.o.Bands[b+1])
 		}
-		bands[b].Exposure += math.Max(0, math.Min(t, hi)-math.Max(float64(lo), v))
+		x0, x1 := math.Max(float64(lo), v), math.Min(t, hi)
+		switch {
+		case x1 <= x0:
+		case rate == 0:
+			bands[b].Exposure += x1 - x0
+		default:
+			bands[b].Exposure += (weight(x1) - weight(x0)) / rate
+		}
 		if t <= hi {
+			w := 1.0
+			if rate > 0 {
+				w = weight(t)
+			}
 			switch how {
 			case adv:
-				bands[b].Advance++
+				bands[b].Advance += w
 			case drop:
-				bands[b].Lost++
+				bands[b].Lost += w
 			}
 			return
 		}
@@ -378,7 +425,7 @@ func (e *estimator) model() (*model.Model, error) {
 		Format: model.FormatVersion, Name: o.Name, Currency: o.Currency,
 		AsOf: model.Date{Time: o.AsOf.Truncate(24 * time.Hour)}, HorizonWeeks: o.HorizonWeeks, Bands: o.Bands,
 		SalesStart: o.SalesStart, SQLStage: o.SQLStage, OpportunityStage: o.OpportunityStage,
-		ArrivalShockCV: defaultShockCV,
+		ArrivalShockCV: e.shockCV(),
 	}
 	for s, name := range e.h.Stages {
 		st := model.Stage{Name: name, Metric: metricNames[name], PoolWeeks: o.PoolWeeks}
@@ -454,12 +501,56 @@ func (e *estimator) model() (*model.Model, error) {
 		m.Provenance.EventsFrom = &model.Date{Time: from.Truncate(24 * time.Hour)}
 	}
 	m.Provenance.StaleAfterWeeks = o.StaleAfter.Hours() / 168
+	if hl := o.HazardHalfLife; hl > 0 && !math.IsInf(hl, 1) {
+		m.Provenance.HazardHalfLifeWeeks = hl
+		rep.warn("stage hazards weigh recent stays first (half-life %.0f weeks), chosen by how well each half-life forecast the last %d weeks' stage exits", hl, holdoutWeeks)
+	}
 	return m, nil
 }
 
-// defaultShockCV is the arrival shock shared by all channels for a trial:
-// history of a single company rarely pins it down, so a modest default.
-const defaultShockCV = 0.05
+// defaultShockCV is the prior of the arrival shock shared by all channels
+// for a trial, and shockPriorQuarters its weight in quarters of history.
+const (
+	defaultShockCV     = 0.05
+	shockPriorQuarters = 2
+)
+
+// trendDamping is the damped trend's φ per week: a trend fades to a
+// tenth of its weekly step in 22 weeks, and adds at most φ/(1−φ) = 9
+// weeks' worth. Damped trends rarely lose much where a trend persists and
+// save much where it does not (docs/MODEL.md).
+const trendDamping = 0.9
+
+// shockCV estimates the coefficient of variation of the trial's shared
+// arrival shock from the history: the root mean square of the log change
+// of 13-week arrivals from one quarter to the next, over every week
+// inside the leads' window, less the Poisson noise of the two counts,
+// shrunk toward defaultShockCV with the weight of shockPriorQuarters
+// quarters against the history's non-overlapping changes.
+func (e *estimator) shockCV() float64 {
+	y := e.allWeeks
+	const q = 13
+	var sum, n float64
+	for t := 0; t+2*q <= len(y); t++ {
+		var a, b float64
+		for k := range q {
+			a += y[t+k]
+			b += y[t+q+k]
+		}
+		if a == 0 || b == 0 {
+			continue
+		}
+		d := math.Log(a / b)
+		sum += d*d - 1/a - 1/b
+		n++
+	}
+	quarters := float64(len(y))/q - 1
+	if n == 0 || quarters <= 0 {
+		return defaultShockCV
+	}
+	ms := math.Max(sum/n, 0)
+	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters))
+}
 
 // arrivalsInto sets each channel's arrivals from its weekly counts over the
 // window: their mean is the level, a least-squares line gives the relative
@@ -489,6 +580,7 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			if trend {
 				ch.WeeklyLeads = math.Exp(a + b)
 				ch.Trend = clamp(b, 0.2)
+				ch.Damping = trendDamping
 			}
 			ch.TrendSE = math.Min(se, 0.2)
 			// Negative binomial dispersion by moments about the mean

@@ -32,7 +32,8 @@ type plan struct {
 
 	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
 	phi, trend, trendSE, spend []float64
-	shockK                     float64 // Gamma(k, k) shock; 0 means none
+	damping                    []float64 // per channel; 1 for none
+	shockK                     float64   // Gamma(k, k) shock; 0 means none
 
 	deal []nig // per channel
 	// emp is, per channel, its empirical deal sizes (nil for the
@@ -260,6 +261,10 @@ func (p *plan) compileArrivals() {
 			p.arrShape[c], p.arrRate[c] = k, k/ch.WeeklyLeads
 		}
 		p.phi[c], p.trend[c], p.trendSE[c], p.spend[c] = ch.Dispersion, ch.Trend, ch.TrendSE, ch.WeeklySpend
+		p.damping = append(p.damping, 1)
+		if ch.Damping > 0 {
+			p.damping[c] = ch.Damping
+		}
 	}
 	if cv := p.m.ArrivalShockCV; cv > 0 {
 		p.shockK = 1 / (cv * cv)
@@ -332,6 +337,16 @@ func (p *plan) compilePipeline() error {
 		p.queue[p.m.ChannelIndex(q.Channel)] += q.Count
 	}
 	return nil
+}
+
+// trendWeeks is the weeks of trend in channel c's mean in forecast week t:
+// t undamped, φ + … + φ^t damped.
+func (p *plan) trendWeeks(c, t int) float64 {
+	phi := p.damping[c]
+	if phi == 1 {
+		return float64(t)
+	}
+	return phi * (1 - math.Pow(phi, float64(t))) / (1 - phi)
 }
 
 // capacity is the team's hand-off capacity in forecast week t.

@@ -38,6 +38,8 @@ type Model struct {
 	// ArrivalShockCV is the coefficient of variation of a Gamma(k, k)
 	// multiplier on every channel's arrivals, drawn once per trial and
 	// shared by all its weeks, so that quarterly totals are not too tight.
+	// Calibration estimates it from how much quarterly arrivals moved
+	// from one quarter to the next in the history.
 	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
 
 	DealSize DealSize `yaml:"deal_size"`
@@ -91,7 +93,8 @@ type Band struct {
 }
 
 // Channel is a source of new leads. Weekly arrivals are negative binomial
-// with mean WeeklyLeads·exp(Trend·week) times the trial's shared shock.
+// with mean WeeklyLeads·exp(Trend·week) (damped, see Damping) times the
+// trial's shared shock.
 type Channel struct {
 	Name        string  `yaml:"name"`
 	WeeklyLeads float64 `yaml:"weekly_leads"`
@@ -105,6 +108,10 @@ type Channel struct {
 	// standard error.
 	Trend   float64 `yaml:"trend"`
 	TrendSE float64 `yaml:"trend_se"`
+	// Damping is the damped trend's φ in (0, 1]: the mean in forecast
+	// week t is WeeklyLeads·exp(Trend·(φ + φ² + … + φ^t)), so that a trend
+	// fades instead of compounding; 0 (absent) or 1 is an undamped trend.
+	Damping float64 `yaml:"damping,omitempty"`
 	// WeeklySpend is the channel's current spend per week, for the
 	// marketing cost metrics.
 	WeeklySpend float64 `yaml:"weekly_spend"`

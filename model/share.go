@@ -71,7 +71,8 @@ func (w *worker) takeEntries(lead *worker) {
 // sharedMarketing reports, per channel, whether o's marketing stages do
 // what p's do over the first weeks of a trial, given that the two plans
 // have the same draws: the same open leads in them, arrivals and
-// conversion changed alike in every week, the same dispersion of arrivals.
+// conversion changed alike in every week, the same dispersion and damping
+// of arrivals.
 // It is nil when no channel is shared, or when the funnel has no marketing
 // stages or counts lost opportunities among them.
 func (p *plan) sharedMarketing(o *plan, weeks int) []bool {
@@ -81,7 +82,7 @@ func (p *plan) sharedMarketing(o *plan, weeks int) []bool {
 	share := make([]bool, p.nC)
 	any := false
 	for c := range p.nC {
-		share[c] = p.phi[c] == o.phi[c]
+		share[c] = p.phi[c] == o.phi[c] && p.damping[c] == o.damping[c]
 		for s := range p.salesStart {
 			lo := p.cell(c, s, 0)
 			share[c] = share[c] && slices.Equal(p.open[lo:lo+p.maxAge+1], o.open[lo:lo+p.maxAge+1])

@@ -572,7 +572,7 @@ func (w *worker) work(t int) {
 // the trial's mean, trend and shared shock.
 func (w *worker) arrive(c, t int) {
 	p := w.p
-	mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*float64(t))
+	mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*p.trendWeeks(c, t))
 	y := rng.NegBinomial(w.arr[c], mu, p.phi[c])
 	switch {
 	case y == 0:

@@ -157,6 +157,7 @@ func (v *validator) channel(p string, _ int, c Channel) {
 	v.positive(p+".history_weeks", c.HistoryWeeks)
 	v.check(!math.IsNaN(c.Trend) && math.Abs(c.Trend) <= 0.2, p+".trend", "must be a log growth per week in [-0.2, 0.2] (got %v)", c.Trend)
 	v.check(c.TrendSE >= 0 && c.TrendSE <= 0.2, p+".trend_se", "must be in [0, 0.2] (got %v)", c.TrendSE)
+	v.check(c.Damping >= 0 && c.Damping <= 1, p+".damping", "must be in (0, 1], or 0 for none (got %v)", c.Damping)
 	v.nonNeg(p+".weekly_spend", c.WeeklySpend)
 	if r := c.Response; r != nil {
 		v.nonNeg(p+".response.base", r.Base)

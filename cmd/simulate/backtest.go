@@ -74,7 +74,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names, as for calibrate")
 	fs.StringVar(&f.dateFormat, "date-format", "", "date layout, as for calibrate")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order, as for calibrate")
-	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
 	fs.IntVar(&f.origins, "origins", 20, "how many forecast origins")
 	fs.IntVar(&f.every, "every", 4, "weeks between origins")
@@ -119,7 +119,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := h.Report.Write(e.stderr); err != nil {
 		return err
 	}
-	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DealSize: f.dealSize}
+	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"), DealSize: f.dealSize}
 	if err := f.windows.apply(&co); err != nil {
 		return err
 	}

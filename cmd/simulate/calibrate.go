@@ -104,7 +104,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
 	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML)")
 	fs.StringVar(&f.asOf, "as-of", "", "cut-off date YYYY-MM-DD: the history as known then (default: the day after its last date)")
-	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost (default: never)")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
 	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log's stage or a deal export's outcome: value=stage,...")
 	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006")
@@ -168,7 +168,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	} else {
 		h.Report.Warn("no spend file: every channel's spend is zero, so costs are too (give --spend)")
 	}
-	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week,
+	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"),
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")}
 	if err := f.windows.apply(&co); err != nil {
 		return err

@@ -1,0 +1,112 @@
+package calibrate
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// halfLives are the recency half-lives, in weeks, that chooseHalfLife
+// tries; +Inf weighs every stay alike.
+var halfLives = []float64{math.Inf(1), 52, 26, 13}
+
+// holdoutWeeks is the span whose stage exits choose the half-life.
+const holdoutWeeks = 13
+
+// chooseHalfLife chooses the recency half-life of the stage hazards by a
+// rolling-origin test inside the history: calibrated as of holdoutWeeks
+// before o.AsOf with each candidate half-life, which hazards best forecast
+// the stage exits of the weeks after, given the exposure then (Poisson log
+// likelihood, band by band, summed over stages, causes and channels)? The
+// exits and exposure of those weeks are the difference of the statistics
+// as of o.AsOf and as of the inner origin. Without enough history, or
+// where the stays before it cannot be told apart, every stay counts alike.
+func chooseHalfLife(h *History, o Options) float64 {
+	inner := o
+	inner.AsOf = o.AsOf.Add(-holdoutWeeks * 7 * 24 * time.Hour)
+	inner.HazardHalfLife = math.Inf(1)
+	inner.Spend = nil
+	full := o
+	full.HazardHalfLife = math.Inf(1)
+	full.Spend = nil
+	quiet := func(o *Options) { o.DealSize = math.Max(o.DealSize, 1) }
+	quiet(&inner)
+	quiet(&full)
+	before, err := estimateQuiet(h, inner)
+	if err != nil {
+		return math.Inf(1)
+	}
+	after, err := estimateQuiet(h, full)
+	if err != nil {
+		return math.Inf(1)
+	}
+	best, bestLL := math.Inf(1), math.Inf(-1)
+	for _, hl := range halfLives {
+		fit := before
+		if !math.IsInf(hl, 1) {
+			o := inner
+			o.HazardHalfLife = hl
+			if fit, err = estimateQuiet(h, o); err != nil {
+				continue
+			}
+		}
+		if ll := holdoutLL(fit, before, after); ll > bestLL+1e-9 {
+			best, bestLL = hl, ll
+		}
+	}
+	return best
+}
+
+// estimateQuiet calibrates with a report of its own, so that the
+// candidates' warnings stay out of the caller's.
+func estimateQuiet(h *History, o Options) (*model.Model, error) {
+	sub := *h
+	sub.Report = &Report{}
+	return estimate(&sub, o)
+}
+
+// holdoutLL is the Poisson log likelihood of the exits between the inner
+// origin (statistics before) and the as-of date (after), at the hazards of
+// fit, each a Gamma posterior mean with a weak prior.
+func holdoutLL(fit, before, after *model.Model) float64 {
+	ll := 0.0
+	for s := range fit.Stages {
+		for c := range fit.Stages[s].Exits {
+			f, b, a := fit.Stages[s].Exits[c].Bands, before.Stages[s].Exits[c].Bands, after.Stages[s].Exits[c].Bands
+			for k := range f {
+				e := a[k].Exposure - b[k].Exposure
+				if e <= 0 {
+					continue
+				}
+				for _, x := range [][2]float64{{f[k].Advance, a[k].Advance - b[k].Advance}, {f[k].Lost, a[k].Lost - b[k].Lost}} {
+					lambda := (x[0] + 0.01) / (f[k].Exposure + 0.1)
+					ll += x[1]*math.Log(lambda*e) - lambda*e
+				}
+			}
+		}
+	}
+	return ll
+}
+
+// deriveStale is the stale rule's time derived from the history as known
+// at asOf: the 95th percentile of the stays in a stage that ended before
+// it, rounded up to whole weeks, at least 4 weeks.
+func deriveStale(h *History, asOf time.Time) time.Duration {
+	var stays []float64
+	nS := len(h.Stages)
+	for i := range h.Leads {
+		walkStays(&h.Leads[i], asOf, nS, func(_ int, entry, exit time.Time, kind int) {
+			if kind >= 0 {
+				stays = append(stays, exit.Sub(entry).Hours()/168)
+			}
+		})
+	}
+	weeks := 4.0
+	if len(stays) > 0 {
+		slices.Sort(stays)
+		weeks = math.Max(weeks, math.Ceil(stays[int(0.95*float64(len(stays)-1))]))
+	}
+	return time.Duration(weeks) * 7 * 24 * time.Hour
+}
