@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/stat"
@@ -26,13 +27,19 @@ type Options struct {
 	// advance, a win or a loss), in whole weeks, at least 4.
 	DeriveStale bool
 	// HazardHalfLife is the half-life, in weeks, of the weights that put
-	// recent stays first in the stage hazards; zero chooses it from the
-	// data (chooseHalfLife), +Inf weighs every stay alike.
+	// recent stays first in the stage hazards; zero chooses it for each
+	// stage from the data (chooseHalfLives), +Inf weighs every stay alike.
 	HazardHalfLife float64
+	// halfLives is each stage's half-life, as given or chosen.
+	halfLives []float64
 	// EventsFrom says that the history records stage changes and closes
 	// only from this date, and LeadsUntil that it records new leads only
 	// up to this date; zero finds them from the data (see Windows).
 	EventsFrom, LeadsUntil time.Time
+	// Without turns off parts of the estimation, to measure what each
+	// contributes (backtest ablations); the zero value uses them all.
+	Without Parts
+
 	// Bands are the starts of the age bands in weeks (default 0, 1, 2, 4,
 	// 8, 13, 26, 52).
 	Bands        []int
@@ -56,6 +63,30 @@ type Options struct {
 	Spend          *Spend
 	Name, Currency string
 	Source         string // for the model's provenance
+}
+
+// Parts are the parts of the estimation that follow what real exports
+// do; each set field turns one off.
+type Parts struct {
+	Windows   bool // observation windows: no delayed entry, arrivals over every week
+	Damping   bool // the trend undamped
+	Shock     bool // the arrival shock fixed at its prior, 0.05
+	Recency   bool // every stay alike in the stage hazards
+	Empirical bool // lognormal deal sizes, however many won deals
+	Stale     bool // no stale rule derived from the data
+}
+
+// PartNames name the fields of Parts, as the command line gives them.
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale"}
+
+// Set turns off the part of the given name.
+func (p *Parts) Set(name string) error {
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale}[name]
+	if f == nil {
+		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
+	}
+	*f = true
+	return nil
 }
 
 const week = 7 * 24 * time.Hour
@@ -110,12 +141,15 @@ func Estimate(h *History, o Options) (*model.Model, error) {
 		return nil, errors.New("calibrate: no usable leads in the history")
 	}
 	o.defaults(h)
-	if o.StaleAfter == 0 && o.DeriveStale {
+	if o.Without.Recency && o.HazardHalfLife == 0 {
+		o.HazardHalfLife = math.Inf(1)
+	}
+	if o.StaleAfter == 0 && o.DeriveStale && !o.Without.Stale {
 		o.StaleAfter = deriveStale(h, o.AsOf)
 		h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (--stale-after sets it)", o.StaleAfter.Hours()/168)
 	}
 	if o.HazardHalfLife == 0 {
-		o.HazardHalfLife = chooseHalfLife(h, o)
+		o.halfLives = chooseHalfLives(h, o)
 	}
 	return estimate(h, o)
 }
@@ -362,6 +396,9 @@ func (e *estimator) episode(s, c int, entry, exitAt time.Time, how exit) {
 	// Recency weights (a power prior): a week of stay counts 2^(−k/h)
 	// for a week k weeks before the as-of date, h the half-life.
 	hl := e.o.HazardHalfLife
+	if e.o.halfLives != nil {
+		hl = e.o.halfLives[s]
+	}
 	rate := 0.0
 	if hl > 0 && !math.IsInf(hl, 1) {
 		rate = math.Ln2 / hl
@@ -425,7 +462,10 @@ func (e *estimator) model() (*model.Model, error) {
 		Format: model.FormatVersion, Name: o.Name, Currency: o.Currency,
 		AsOf: model.Date{Time: o.AsOf.Truncate(24 * time.Hour)}, HorizonWeeks: o.HorizonWeeks, Bands: o.Bands,
 		SalesStart: o.SalesStart, SQLStage: o.SQLStage, OpportunityStage: o.OpportunityStage,
-		ArrivalShockCV: e.shockCV(),
+		ArrivalShockCV: defaultShockCV,
+	}
+	if !o.Without.Shock {
+		m.ArrivalShockCV = e.shockCV()
 	}
 	for s, name := range e.h.Stages {
 		st := model.Stage{Name: name, Metric: metricNames[name], PoolWeeks: o.PoolWeeks}
@@ -501,9 +541,19 @@ func (e *estimator) model() (*model.Model, error) {
 		m.Provenance.EventsFrom = &model.Date{Time: from.Truncate(24 * time.Hour)}
 	}
 	m.Provenance.StaleAfterWeeks = o.StaleAfter.Hours() / 168
-	if hl := o.HazardHalfLife; hl > 0 && !math.IsInf(hl, 1) {
-		m.Provenance.HazardHalfLifeWeeks = hl
-		rep.warn("stage hazards weigh recent stays first (half-life %.0f weeks), chosen by how well each half-life forecast the last %d weeks' stage exits", hl, holdoutWeeks)
+	var recent []string
+	for s := range m.Stages {
+		hl := o.HazardHalfLife
+		if o.halfLives != nil {
+			hl = o.halfLives[s]
+		}
+		if hl > 0 && !math.IsInf(hl, 1) {
+			m.Stages[s].HalfLifeWeeks = hl
+			recent = append(recent, fmt.Sprintf("%s %.0f", m.Stages[s].Name, hl))
+		}
+	}
+	if len(recent) > 0 && o.halfLives != nil {
+		rep.warn("stage hazards weigh recent stays first, with half-lives in weeks (%s) chosen by how well they forecast the last %d weeks' stage exits", strings.Join(recent, ", "), holdoutWeeks)
 	}
 	return m, nil
 }
@@ -580,7 +630,9 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			if trend {
 				ch.WeeklyLeads = math.Exp(a + b)
 				ch.Trend = clamp(b, 0.2)
-				ch.Damping = trendDamping
+				if !e.o.Without.Damping {
+					ch.Damping = trendDamping
+				}
 			}
 			ch.TrendSE = math.Min(se, 0.2)
 			// Negative binomial dispersion by moments about the mean
@@ -628,7 +680,7 @@ func (e *estimator) dealsInto(m *model.Model) error {
 		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2 (or an assumed size, --deal-size)", len(all))
 	}
 	m.DealSize.LogNormal = logNormal(all)
-	empirical := len(all) >= minEmpiricalDeals
+	empirical := len(all) >= minEmpiricalDeals && !e.o.Without.Empirical
 	if empirical {
 		m.DealSize.Amounts = slices.Sorted(slices.Values(all))
 	}

@@ -15,15 +15,19 @@ var halfLives = []float64{math.Inf(1), 52, 26, 13}
 // holdoutWeeks is the span whose stage exits choose the half-life.
 const holdoutWeeks = 13
 
-// chooseHalfLife chooses the recency half-life of the stage hazards by a
-// rolling-origin test inside the history: calibrated as of holdoutWeeks
-// before o.AsOf with each candidate half-life, which hazards best forecast
-// the stage exits of the weeks after, given the exposure then (Poisson log
-// likelihood, band by band, summed over stages, causes and channels)? The
-// exits and exposure of those weeks are the difference of the statistics
-// as of o.AsOf and as of the inner origin. Without enough history, or
-// where the stays before it cannot be told apart, every stay counts alike.
-func chooseHalfLife(h *History, o Options) float64 {
+// chooseHalfLives chooses each stage's recency half-life of the hazards
+// by a rolling-origin test inside the history: calibrated as of
+// holdoutWeeks before o.AsOf with each candidate half-life, which hazards
+// best forecast the stage's exits of the weeks after, given the exposure
+// then (Poisson log likelihood, band by band, summed over causes and
+// channels)? The exits and exposure of those weeks are the difference of
+// the statistics as of o.AsOf and as of the inner origin. Without enough
+// history, or on a tie, every stay counts alike.
+func chooseHalfLives(h *History, o Options) []float64 {
+	best := make([]float64, len(h.Stages))
+	for s := range best {
+		best[s] = math.Inf(1)
+	}
 	inner := o
 	inner.AsOf = o.AsOf.Add(-holdoutWeeks * 7 * 24 * time.Hour)
 	inner.HazardHalfLife = math.Inf(1)
@@ -36,13 +40,16 @@ func chooseHalfLife(h *History, o Options) float64 {
 	quiet(&full)
 	before, err := estimateQuiet(h, inner)
 	if err != nil {
-		return math.Inf(1)
+		return best
 	}
 	after, err := estimateQuiet(h, full)
 	if err != nil {
-		return math.Inf(1)
+		return best
 	}
-	best, bestLL := math.Inf(1), math.Inf(-1)
+	bestLL := make([]float64, len(best))
+	for s := range bestLL {
+		bestLL[s] = math.Inf(-1)
+	}
 	for _, hl := range halfLives {
 		fit := before
 		if !math.IsInf(hl, 1) {
@@ -52,8 +59,10 @@ func chooseHalfLife(h *History, o Options) float64 {
 				continue
 			}
 		}
-		if ll := holdoutLL(fit, before, after); ll > bestLL+1e-9 {
-			best, bestLL = hl, ll
+		for s := range best {
+			if ll := holdoutLL(fit, before, after, s); ll > bestLL[s]+1e-9 {
+				best[s], bestLL[s] = hl, ll
+			}
 		}
 	}
 	return best
@@ -67,12 +76,12 @@ func estimateQuiet(h *History, o Options) (*model.Model, error) {
 	return estimate(&sub, o)
 }
 
-// holdoutLL is the Poisson log likelihood of the exits between the inner
-// origin (statistics before) and the as-of date (after), at the hazards of
-// fit, each a Gamma posterior mean with a weak prior.
-func holdoutLL(fit, before, after *model.Model) float64 {
+// holdoutLL is the Poisson log likelihood of stage s's exits between the
+// inner origin (statistics before) and the as-of date (after), at the
+// hazards of fit, each a Gamma posterior mean with a weak prior.
+func holdoutLL(fit, before, after *model.Model, s int) float64 {
 	ll := 0.0
-	for s := range fit.Stages {
+	{
 		for c := range fit.Stages[s].Exits {
 			f, b, a := fit.Stages[s].Exits[c].Bands, before.Stages[s].Exits[c].Bands, after.Stages[s].Exits[c].Bands
 			for k := range f {

@@ -204,6 +204,11 @@ func findWindows(h *History, o *Options, bands []int) Windows {
 		walkStays(l, o.AsOf, nS, at)
 	}
 	var out Windows
+	if o.Without.Windows {
+		out.Kinds = kinds
+		out.LeadsFrom, out.LeadsUntil = kinds[0].From, o.AsOf
+		return out
+	}
 	for k := 1; k < nS+2; k++ {
 		w, c := &kinds[k], &tally[k]
 		for b := range nB {

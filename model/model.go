@@ -67,6 +67,11 @@ type Stage struct {
 	Skips []Skip `yaml:"skips,omitempty"`
 	// Exits holds, per channel, the exposure and exits in each age band.
 	Exits []ChannelExits `yaml:"exits"`
+	// HalfLifeWeeks records the half-life of the recency weights behind
+	// the counts in Exits (a week of stay k weeks before the as-of date
+	// counts 2^(−k/h)), as calibration chose it; 0 when every stay counts
+	// alike. The counts are then fractional.
+	HalfLifeWeeks float64 `yaml:"half_life_weeks,omitempty"`
 }
 
 // Skip counts advances from a stage that landed directly in a later one.
@@ -294,11 +299,8 @@ type Provenance struct {
 	// stage counted as at risk only from then on, because the history
 	// records its closes only from then.
 	EventsFrom *Date `yaml:"events_from,omitempty"`
-	// HazardHalfLifeWeeks is the half-life of the weights that put recent
-	// stays first in the stage hazards (0: every stay alike), and
-	// StaleAfterWeeks the stale rule's time, as calibration chose them.
-	HazardHalfLifeWeeks float64 `yaml:"hazard_half_life_weeks,omitempty"`
-	StaleAfterWeeks     float64 `yaml:"stale_after_weeks,omitempty"`
+	// StaleAfterWeeks is the stale rule's time, as given or derived.
+	StaleAfterWeeks float64 `yaml:"stale_after_weeks,omitempty"`
 }
 
 // ObservationWindow is the span of one kind of event in a history.

@@ -64,7 +64,8 @@ type backtestFlags struct {
 	seed       uint64
 	workers    int
 	json       bool
-	windows    windowFlags
+	ablation   bool
+	estimate   estimateFlags
 	plots      plotFlags
 }
 
@@ -83,7 +84,8 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.windows.declare(fs)
+	fs.BoolVar(&f.ablation, "ablation", false, "backtest with every part of the estimation, each turned off alone, and all off; a table of CRPS and 80% coverage by target")
+	f.estimate.declare(fs)
 	f.plots.declare(fs)
 }
 
@@ -120,12 +122,18 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"), DealSize: f.dealSize}
-	if err := f.windows.apply(&co); err != nil {
+	if err := f.estimate.apply(&co); err != nil {
 		return err
 	}
-	res, err := backtest.Run(ctx, h, backtest.Options{
-		Calibrate: co,
-		Origins:   f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	bo := backtest.Options{Calibrate: co, Origins: f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers}
+	if f.ablation {
+		vs, err := backtest.Ablation(ctx, h, bo)
+		if err != nil {
+			return err
+		}
+		return writeAblation(e.stdout, vs)
+	}
+	res, err := backtest.Run(ctx, h, bo)
 	if err != nil {
 		return err
 	}
@@ -162,6 +170,27 @@ func writeBacktestTable(w io.Writer, res *backtest.Result, horizon int) error {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
+}
+
+// writeAblation prints, per target, each variant's CRPS and the coverage
+// of its 80% intervals.
+func writeAblation(w io.Writer, vs []backtest.Variant) error {
+	fmt.Fprintln(w, "model's CRPS (80% interval coverage) by target, with every part of the estimation, each turned off alone, and all off")
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, s := range vs[0].Summary {
+		fmt.Fprintf(tw, "%s\t", s.Target)
+	}
+	fmt.Fprintln(tw)
+	for _, v := range vs {
+		fmt.Fprintf(tw, "%s\t", v.Name)
+		for _, s := range v.Summary {
+			fmt.Fprintf(tw, "%s (%.2f)\t", crps(s.CRPS[0]), s.Cover80)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
 }
 
 func skillText(x float64) string {

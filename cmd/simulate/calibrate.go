@@ -69,21 +69,30 @@ type calibrateFlags struct {
 	currency   string
 	dealSize   float64
 	spend      string
-	windows    windowFlags
+	estimate   estimateFlags
 	plots      plotFlags
 }
 
-// windowFlags state the history's observation windows where the data do
-// not show them.
-type windowFlags struct{ eventsFrom, leadsUntil string }
-
-func (f *windowFlags) declare(fs *pflag.FlagSet) {
-	fs.StringVar(&f.eventsFrom, "events-from", "", "date YYYY-MM-DD from which the history records stage changes and closes (default: found from the data)")
-	fs.StringVar(&f.leadsUntil, "leads-until", "", "date YYYY-MM-DD up to which the history records new leads (default: found from the data)")
+// estimateFlags state the history's observation windows where the data do
+// not show them, and turn parts of the estimation off.
+type estimateFlags struct {
+	eventsFrom, leadsUntil string
+	without                []string
 }
 
-// apply sets the windows in o.
-func (f *windowFlags) apply(o *calibrate.Options) error {
+func (f *estimateFlags) declare(fs *pflag.FlagSet) {
+	fs.StringVar(&f.eventsFrom, "events-from", "", "date YYYY-MM-DD from which the history records stage changes and closes (default: found from the data)")
+	fs.StringVar(&f.leadsUntil, "leads-until", "", "date YYYY-MM-DD up to which the history records new leads (default: found from the data)")
+	fs.StringSliceVar(&f.without, "without", nil, "parts of the estimation to turn off, to measure what they do: "+strings.Join(calibrate.PartNames, ", "))
+}
+
+// apply sets the windows and the parts turned off in o.
+func (f *estimateFlags) apply(o *calibrate.Options) error {
+	for _, name := range f.without {
+		if err := o.Without.Set(name); err != nil {
+			return usagef("--without %s: a part is one of %s", name, strings.Join(calibrate.PartNames, ", "))
+		}
+	}
 	for _, x := range []struct {
 		flag, v string
 		t       *time.Time
@@ -112,7 +121,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
-	f.windows.declare(fs)
+	f.estimate.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
 }
@@ -170,7 +179,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"),
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")}
-	if err := f.windows.apply(&co); err != nil {
+	if err := f.estimate.apply(&co); err != nil {
 		return err
 	}
 	m, err := calibrate.Estimate(h, co)
