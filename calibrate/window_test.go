@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -52,6 +53,7 @@ func TestWindows(t *testing.T) {
 	}
 	conv := func(h *calibrate.History, o calibrate.Options) float64 {
 		o.StaleAfter = 26 * 7 * 24 * time.Hour
+		o.HazardHalfLife = math.Inf(1) // the windows alone
 		m, err := calibrate.Estimate(h, o)
 		if err != nil {
 			t.Fatal(err)
