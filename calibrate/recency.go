@@ -12,8 +12,13 @@ import (
 // tries; +Inf weighs every stay alike.
 var halfLives = []float64{math.Inf(1), 52, 26, 13}
 
-// holdoutWeeks is the span whose stage exits choose the half-life.
-const holdoutWeeks = 13
+// holdoutWeeks is the span whose stage exits choose the half-life, and
+// recencyGain the log likelihood a half-life must gain there over
+// weighing every stay alike.
+const (
+	holdoutWeeks = 13
+	recencyGain  = 1.92
+)
 
 // chooseHalfLives chooses each stage's recency half-life of the hazards
 // by a rolling-origin test inside the history: calibrated as of
@@ -22,7 +27,8 @@ const holdoutWeeks = 13
 // then (Poisson log likelihood, band by band, summed over causes and
 // channels)? The exits and exposure of those weeks are the difference of
 // the statistics as of o.AsOf and as of the inner origin. Without enough
-// history, or on a tie, every stay counts alike.
+// history, or unless a half-life is clearly better (recencyGain), every
+// stay counts alike.
 func chooseHalfLives(h *History, o Options) []float64 {
 	best := make([]float64, len(h.Stages))
 	for s := range best {
@@ -60,7 +66,14 @@ func chooseHalfLives(h *History, o Options) []float64 {
 			}
 		}
 		for s := range best {
-			if ll := holdoutLL(fit, before, after, s); ll > bestLL[s]+1e-9 {
+			// A finite half-life must beat weighing all stays alike by
+			// more than recencyGain, the likelihood ratio a significant
+			// extra parameter gives (χ²₁ at 95%, halved).
+			gain := 0.0
+			if !math.IsInf(hl, 1) {
+				gain = recencyGain
+			}
+			if ll := holdoutLL(fit, before, after, s) - gain; ll > bestLL[s]+1e-9 {
 				best[s], bestLL[s] = hl, ll
 			}
 		}

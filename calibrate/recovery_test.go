@@ -22,9 +22,12 @@ func generated(t *testing.T, o generate.Options) (*calibrate.History, *sample.Tr
 	return hist, truth
 }
 
-func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Duration) (*model.Model, *sample.Truth) {
+func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Duration, cutWeeks int) (*model.Model, *sample.Truth) {
 	t.Helper()
 	hist, truth := generated(t, generate.Options{Seed: seed, UnrecordedLoss: unrecorded})
+	if cutWeeks > 0 {
+		hist = truncated(hist, truth.AsOf.AddDate(0, 0, -7*cutWeeks))
+	}
 	m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: stale})
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +45,14 @@ const staleWeeks = 26 * 7 * 24 * time.Hour
 // errors, taken from the posterior spread) and that 90% intervals cover
 // the truth 80 to 97% of the time in all (85 to 95% with 50 histories).
 //
+// A history whose leads that closed more than a year before its end are
+// deleted, as in an export of the deals open or closed since a date, must
+// recover the same with delayed entry (the windows found from the data),
+// its bias bounded as below: with half the stays gone, the largest mean
+// error over 50 histories (lead stage, referral: 0.026) is that of the
+// full history (0.023 in the same cell, from the band-constant hazards),
+// over fewer data.
+//
 // Where 30% of losses are never recorded and the stale rule stands in for
 // them, the estimate is not exactly unbiased (the rule books those losses
 // late, at 26 weeks, which band-constant hazards absorb imperfectly); the
@@ -52,17 +63,19 @@ func TestRecovery(t *testing.T) {
 		name       string
 		unrecorded float64
 		stale      time.Duration
+		cutWeeks   int     // weeks before the end before which closed leads are deleted; 0 for none
 		maxBias    float64 // absolute bound on the mean error; 0 asks for none within 4 SE
 	}{
-		{"all losses recorded", -1, 0, 0},
-		{"30% of losses unrecorded, stale after 26 weeks", 0.3, staleWeeks, 0.03},
+		{"all losses recorded", -1, 0, 0, 0},
+		{"closes before the last year deleted", -1, 0, 52, 0.03},
+		{"30% of losses unrecorded, stale after 26 weeks", 0.3, staleWeeks, 0, 0.03},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			type cell struct{ err, sd float64 }
 			cells := map[[2]string]*cell{}
 			cover, n := 0, 0
 			for r := range *replicates {
-				m, truth := calibrated(t, uint64(r+1), c.unrecorded, c.stale)
+				m, truth := calibrated(t, uint64(r+1), c.unrecorded, c.stale, c.cutWeeks)
 				conv, err := model.Conversions(m, 400, uint64(r))
 				if err != nil {
 					t.Fatal(err)
@@ -101,7 +114,7 @@ func TestRecovery(t *testing.T) {
 			}
 			share := float64(cover) / float64(n)
 			lo, hi := 0.80, 0.97
-			if *replicates >= 50 && c.maxBias == 0 {
+			if *replicates >= 50 && (c.maxBias == 0 || c.cutWeeks > 0) {
 				lo, hi = 0.85, 0.95
 			}
 			t.Logf("%d histories: 90%% intervals cover %d of %d (%.3f); largest bias %.2f SE (%s %s); largest mean error %.4f", *replicates, cover, n, share, worst, worstKey[0], worstKey[1], worstAbs)
