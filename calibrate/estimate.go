@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -465,7 +466,7 @@ func (e *estimator) model() (*model.Model, error) {
 		ArrivalShockCV: defaultShockCV,
 	}
 	if !o.Without.Shock {
-		m.ArrivalShockCV = e.shockCV()
+		m.ArrivalShockCV, m.ArrivalShockDF = e.shockCV()
 	}
 	for s, name := range e.h.Stages {
 		st := model.Stage{Name: name, Metric: metricNames[name], PoolWeeks: o.PoolWeeks}
@@ -560,9 +561,12 @@ func (e *estimator) model() (*model.Model, error) {
 
 // defaultShockCV is the prior of the arrival shock shared by all channels
 // for a trial, and shockPriorQuarters its weight in quarters of history.
+// shockHalfLife is the half-life, in weeks, of the weights of the past
+// quarter-to-quarter changes behind the shock.
 const (
 	defaultShockCV     = 0.05
-	shockPriorQuarters = 2
+	shockPriorQuarters = 1
+	shockHalfLife      = 26
 )
 
 // trendDamping is the damped trend's φ per week: a trend fades to a
@@ -572,34 +576,54 @@ const (
 const trendDamping = 0.9
 
 // shockCV estimates the coefficient of variation of the trial's shared
-// arrival shock from the history: the root mean square of the log change
-// of 13-week arrivals from one quarter to the next, over every week
-// inside the leads' window, less the Poisson noise of the two counts,
-// shrunk toward defaultShockCV with the weight of shockPriorQuarters
-// quarters against the history's non-overlapping changes.
-func (e *estimator) shockCV() float64 {
-	y := e.allWeeks
+// arrival shock from how much 13-week arrivals moved from one quarter to
+// the next, at every week of the leads' window: the robust standard
+// deviation of the log changes (from their weighted median absolute
+// value, so that the quarters around a one-off change of level do not
+// carry it away), the latest quarters weighing most (half-life
+// shockHalfLife weeks), less the Poisson noise of the counts, shrunk
+// toward defaultShockCV with the weight of shockPriorQuarters quarters.
+//
+// It returns the CV and its degrees of freedom: the effective number of
+// non-overlapping quarters behind it, the prior's included.
+func (e *estimator) shockCV() (cv, df float64) {
+	y := e.allWeeks // y[k] is k weeks back
 	const q = 13
-	var sum, n float64
-	for t := 0; t+2*q <= len(y); t++ {
+	type werr struct{ e, w float64 }
+	var errs []werr
+	var noise, sw, sw2 float64
+	for k := 0; k+2*q <= len(y); k++ {
 		var a, b float64
-		for k := range q {
-			a += y[t+k]
-			b += y[t+q+k]
+		for j := k; j < k+q; j++ {
+			a += y[j]
+			b += y[j+q]
 		}
 		if a == 0 || b == 0 {
 			continue
 		}
-		d := math.Log(a / b)
-		sum += d*d - 1/a - 1/b
-		n++
+		w := math.Exp2(-float64(k) / shockHalfLife)
+		errs = append(errs, werr{math.Abs(math.Log(a / b)), w})
+		noise += w * (1/a + 1/b)
+		sw += w
+		sw2 += w * w
 	}
-	quarters := float64(len(y))/q - 1
-	if n == 0 || quarters <= 0 {
-		return defaultShockCV
+	if len(errs) == 0 {
+		return defaultShockCV, shockPriorQuarters
 	}
-	ms := math.Max(sum/n, 0)
-	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters))
+	// The weighted median absolute change over 0.6745 is the changes'
+	// standard deviation where they are normal.
+	slices.SortFunc(errs, func(a, b werr) int { return cmp.Compare(a.e, b.e) })
+	mad, acc := errs[len(errs)-1].e, 0.0
+	for _, x := range errs {
+		if acc += x.w; acc >= sw/2 {
+			mad = x.e
+			break
+		}
+	}
+	mad /= 0.6745
+	quarters := sw * sw / sw2 / q // effective
+	ms := math.Max(mad*mad-noise/sw, 0)
+	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters)), quarters + shockPriorQuarters
 }
 
 // arrivalsInto sets each channel's arrivals from its weekly counts over the
@@ -616,6 +640,10 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		x[i] = -float64(i) // week i back from the as-of date
 	}
 	for c, name := range e.channels {
+		phi := trendDamping
+		if e.o.Without.Damping {
+			phi = 1
+		}
 		y := e.arrivals[c]
 		mean := stat.Mean(y, nil)
 		ch := model.Channel{Name: name, HistoryWeeks: float64(w), Dispersion: math.Inf(1)}
@@ -630,8 +658,8 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			if trend {
 				ch.WeeklyLeads = math.Exp(a + b)
 				ch.Trend = clamp(b, 0.2)
-				if !e.o.Without.Damping {
-					ch.Damping = trendDamping
+				if phi < 1 {
+					ch.Damping = phi
 				}
 			}
 			ch.TrendSE = math.Min(se, 0.2)

@@ -18,17 +18,20 @@ import (
 
 var pitReplicates = flag.Int("pit-replicates", 16, "generated futures in TestForecastPIT (make validate runs 100)")
 
-// realised returns the wins and revenue the generator's leads book in the
-// horizon weeks from the as-of date.
-func realised(g *generate.History, asOf time.Time, weeks int) (wins, revenue float64) {
+// realised returns the leads the generator creates and the wins and
+// revenue its leads book in the horizon weeks from the as-of date.
+func realised(g *generate.History, asOf time.Time, weeks int) (leads, wins, revenue float64) {
 	end := asOf.Add(time.Duration(weeks) * 7 * 24 * time.Hour)
 	for _, l := range g.Leads {
+		if c := l.Reached[0]; !c.Before(asOf) && c.Before(end) {
+			leads++
+		}
 		if !l.Won.IsZero() && !l.Won.Before(asOf) && l.Won.Before(end) {
 			wins++
 			revenue += l.Amount
 		}
 	}
-	return wins, revenue
+	return leads, wins, revenue
 }
 
 // TestForecastPIT is the end-to-end check: histories generated past their
@@ -38,8 +41,10 @@ func realised(g *generate.History, asOf time.Time, weeks int) (wins, revenue flo
 // uniform: the test asserts that their Kolmogorov–Smirnov distance is
 // below the 1% critical value (1.63/√n) and that the 80% intervals
 // (P10–P90) cover within the 99% binomial range. It runs with clean loss
-// records, and with 30% of losses never recorded and leads idle 26 weeks
-// taken as lost.
+// records, with 30% of losses never recorded and leads idle 26 weeks
+// taken as lost, and with arrivals half as many again from the middle of
+// the history on (a change of regime); the next quarter's leads are
+// checked as well.
 func TestForecastPIT(t *testing.T) {
 	if testing.Short() {
 		t.Skip("calibrates and forecasts many histories")
@@ -49,16 +54,17 @@ func TestForecastPIT(t *testing.T) {
 		name       string
 		unrecorded float64
 		stale      time.Duration
-	}{{"clean", -1, 0}, {"unrecorded losses, stale rule", 0.3, staleWeeks}} {
+		shift      float64
+	}{{"clean", -1, 0, 0}, {"unrecorded losses, stale rule", 0.3, staleWeeks, 0}, {"level shift halfway", -1, 0, 1.5}} {
 		t.Run(c.name, func(t *testing.T) {
 			truth := sample.Company()
 			n := *pitReplicates
 			u := rng.NewStream()
-			var pw, pr []float64
+			var pl, pw, pr []float64
 			var sumWins, sumMean float64
 			for i := range n {
 				seed := uint64(1000 + i)
-				g, hist := fixture.Generated(t, truth, generate.Options{Seed: seed, After: weeks, UnrecordedLoss: c.unrecorded})
+				g, hist := fixture.Generated(t, truth, generate.Options{Seed: seed, After: weeks, UnrecordedLoss: c.unrecorded, LevelShift: c.shift})
 				m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: c.stale})
 				if err != nil {
 					t.Fatal(err)
@@ -67,10 +73,12 @@ func TestForecastPIT(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				wins, revenue := realised(g, truth.AsOf.Time, weeks)
+				leads, wins, revenue := realised(g, truth.AsOf.Time, weeks)
 				w, _ := r.Metric("wins")
 				rev, _ := r.Metric("revenue")
+				ls, _ := r.Metric("leads")
 				u.Reset(seed, 7)
+				pl = append(pl, backtest.PIT(ls, leads, u.Uniform()))
 				pw = append(pw, backtest.PIT(w, wins, u.Uniform()))
 				pr = append(pr, backtest.PIT(rev, revenue, u.Uniform()))
 				sumWins += wins
@@ -84,7 +92,7 @@ func TestForecastPIT(t *testing.T) {
 			for _, x := range []struct {
 				name string
 				p    []float64
-			}{{"wins", pw}, {"revenue", pr}} {
+			}{{"leads", pl}, {"wins", pw}, {"revenue", pr}} {
 				d := backtest.KSUniform(x.p)
 				in := 0.0
 				for _, v := range x.p {

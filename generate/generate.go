@@ -32,6 +32,10 @@ type Options struct {
 	// spend): campaigns come and go, and leads follow the truth's response
 	// to spend.
 	SpendCV float64
+	// LevelShift, when positive, multiplies every channel's arrivals from
+	// the middle of the history on (week Weeks/2): a change of regime the
+	// forecast must cope with.
+	LevelShift float64
 }
 
 // Lead is one generated lead: its true path, with zero times for stages
@@ -127,6 +131,9 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 				mean = r.Leads(h.Spend[w][c])
 			}
 			arr.Reset(o.Seed, purposeArrivals, uint64(w), uint64(c))
+			if o.LevelShift > 0 && w >= o.Weeks/2 {
+				mean *= o.LevelShift
+			}
 			n := rng.NegBinomial(arr, mean*level[w/13], ch.Dispersion)
 			for range n {
 				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))

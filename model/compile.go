@@ -34,6 +34,7 @@ type plan struct {
 	phi, trend, trendSE, spend []float64
 	damping                    []float64 // per channel; 1 for none
 	shockK                     float64   // Gamma(k, k) shock; 0 means none
+	shockDF                    float64   // degrees of freedom of 1/shockK; 0 for fixed
 
 	deal []nig // per channel
 	// emp is, per channel, its empirical deal sizes (nil for the
@@ -60,7 +61,7 @@ type plan struct {
 // scenarios, which differ only in changes from given weeks, in reps and in
 // the queue's cold rate, do.
 func (p *plan) sameDraws(o *plan) bool {
-	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK ||
+	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK || p.shockDF != o.shockDF ||
 		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) ||
 		!p.pool.equal(o.pool) || !slices.EqualFunc(p.emp, o.emp, (*empirical).equal) {
 		return false
@@ -268,6 +269,7 @@ func (p *plan) compileArrivals() {
 	}
 	if cv := p.m.ArrivalShockCV; cv > 0 {
 		p.shockK = 1 / (cv * cv)
+		p.shockDF = p.m.ArrivalShockDF
 	}
 }
 

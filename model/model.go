@@ -41,6 +41,12 @@ type Model struct {
 	// Calibration estimates it from how much quarterly arrivals moved
 	// from one quarter to the next in the history.
 	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
+	// ArrivalShockDF is the degrees of freedom behind ArrivalShockCV: a
+	// trial first draws the shock's CV² from a scaled inverse chi-square
+	// with ArrivalShockDF degrees of freedom around ArrivalShockCV², so
+	// that an estimate from few quarters widens the forecast as it should
+	// (a Student-t effect). 0 keeps the CV fixed.
+	ArrivalShockDF float64 `yaml:"arrival_shock_df,omitempty"`
 
 	DealSize DealSize `yaml:"deal_size"`
 	Reps     Reps     `yaml:"reps"`

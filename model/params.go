@@ -131,7 +131,12 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 	q.shock = 1
 	if p.shockK > 0 {
 		st.Reset(seed, trial, purposeShock)
-		q.shock = rng.Gamma(st, p.shockK, p.shockK)
+		k := p.shockK
+		if p.shockDF > 0 && !fixed {
+			// CV² ~ scaled inverse χ²(ν, s²): ν·s²/χ²_ν, χ²_ν = 2·Gamma(ν/2).
+			k = 2 * rng.Gamma(st, p.shockDF/2, 1) / p.shockDF * p.shockK
+		}
+		q.shock = rng.Gamma(st, k, k)
 	}
 	q.cycle = q.cycleWeeks(p)
 }

@@ -30,6 +30,7 @@ func (m *Model) Validate() error {
 		v.channel(fmt.Sprintf("channels[%s]", c.Name), i, c)
 	}
 	v.nonNeg("arrival_shock_cv", m.ArrivalShockCV)
+	v.check(m.ArrivalShockDF >= 0 && m.ArrivalShockDF < 1e6, "arrival_shock_df", "must be in [0, 1e6) (got %v)", m.ArrivalShockDF)
 	for i, c := range m.Changes {
 		v.change(fmt.Sprintf("changes[%d]", i), c, stages, channels)
 	}
