@@ -567,6 +567,10 @@ const (
 	defaultShockCV     = 0.05
 	shockPriorQuarters = 1
 	shockHalfLife      = 26
+	// minShockDF floors the degrees of freedom: below 4 the draws of CV²
+	// have no finite variance, and a history of a quarter or two would
+	// give forecasts of arrivals from nothing to ten times the level.
+	minShockDF = 5
 )
 
 // trendDamping is the damped trend's φ per week: a trend fades to a
@@ -585,7 +589,8 @@ const trendDamping = 0.9
 // toward defaultShockCV with the weight of shockPriorQuarters quarters.
 //
 // It returns the CV and its degrees of freedom: the effective number of
-// non-overlapping quarters behind it, the prior's included.
+// non-overlapping quarters behind it, the prior's included, at least
+// minShockDF.
 func (e *estimator) shockCV() (cv, df float64) {
 	y := e.allWeeks // y[k] is k weeks back
 	const q = 13
@@ -623,7 +628,7 @@ func (e *estimator) shockCV() (cv, df float64) {
 	mad /= 0.6745
 	quarters := sw * sw / sw2 / q // effective
 	ms := math.Max(mad*mad-noise/sw, 0)
-	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters)), quarters + shockPriorQuarters
+	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters)), math.Max(quarters+shockPriorQuarters, minShockDF)
 }
 
 // arrivalsInto sets each channel's arrivals from its weekly counts over the

@@ -48,6 +48,25 @@ if [ -d "$D" ]; then
   echo '```'
 fi
 echo
+echo "## Ablation: what each part of the estimation does"
+echo
+echo 'The same backtests with every part of the estimation that follows real exports (docs/MODEL.md), with each turned off alone (`--without PART`), and with all turned off (the estimation before them): the model'"'"'s CRPS and, in brackets, the coverage of its 80% intervals.'
+echo
+echo '```'
+echo '$ bin/simulate backtest --history history.csv --stale-after 26 --ablation'
+"$sim" backtest --history "$tmp/history.csv" --stale-after 26 --ablation 2>/dev/null
+if [ -d "$D" ]; then
+  echo
+  echo "\$ bin/simulate backtest ...olist... --ablation"
+  "$sim" backtest --history $D/olist-marketing-funnel/olist_marketing_qualified_leads_dataset.csv --history $D/olist-marketing-funnel/olist_closed_deals_dataset.csv \
+    --map lead_id=mql_id,created_at=first_contact_date,channel=origin,won_at=won_date --stages mql --stale-after 26 --deal-size 1000 --every 2 --ablation 2>/dev/null
+  echo
+  echo "\$ bin/simulate backtest ...maven... --ablation"
+  "$sim" backtest --history $D/maven-crm-sales-opportunities/sales_pipeline.csv \
+    --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --every 2 --ablation 2>/dev/null
+fi
+echo '```'
+echo
 cat docs/accuracy-tail.md
 } > docs/ACCURACY.md
 echo "docs/ACCURACY.md written"
