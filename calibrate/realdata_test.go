@@ -124,7 +124,8 @@ func TestMaven(t *testing.T) {
 			lost++
 		}
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{})
+	// As the command line calibrates it: the stale rule from the data.
+	m, err := calibrate.Estimate(h, calibrate.Options{DeriveStale: true})
 	if err != nil {
 		t.Fatal(err)
 	}
