@@ -8,7 +8,7 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
-// halfLives are the recency half-lives, in weeks, that chooseHalfLife
+// halfLives are the recency half-lives, in weeks, that chooseHalfLives
 // tries; +Inf weighs every stay alike.
 var halfLives = []float64{math.Inf(1), 52, 26, 13}
 
@@ -34,16 +34,19 @@ func chooseHalfLives(h *History, o Options) []float64 {
 	for s := range best {
 		best[s] = math.Inf(1)
 	}
-	inner := o
-	inner.AsOf = o.AsOf.Add(-holdoutWeeks * 7 * 24 * time.Hour)
-	inner.HazardHalfLife = math.Inf(1)
-	inner.Spend = nil
+	// The candidates differ only in their stage hazards: no spend to fit,
+	// a deal size assumed so that a history without amounts calibrates,
+	// and the windows as of o.AsOf for all, so that the statistics before
+	// and after the inner origin are counted alike.
 	full := o
 	full.HazardHalfLife = math.Inf(1)
 	full.Spend = nil
-	quiet := func(o *Options) { o.DealSize = math.Max(o.DealSize, 1) }
-	quiet(&inner)
-	quiet(&full)
+	full.DealSize = math.Max(o.DealSize, 1)
+	if w := findWindows(h, &o, o.Bands); !w.EventsFrom.IsZero() {
+		full.EventsFrom = w.EventsFrom
+	}
+	inner := full
+	inner.AsOf = o.AsOf.Add(-holdoutWeeks * 7 * 24 * time.Hour)
 	before, err := estimateQuiet(h, inner)
 	if err != nil {
 		return best
@@ -94,18 +97,16 @@ func estimateQuiet(h *History, o Options) (*model.Model, error) {
 // hazards of fit, each a Gamma posterior mean with a weak prior.
 func holdoutLL(fit, before, after *model.Model, s int) float64 {
 	ll := 0.0
-	{
-		for c := range fit.Stages[s].Exits {
-			f, b, a := fit.Stages[s].Exits[c].Bands, before.Stages[s].Exits[c].Bands, after.Stages[s].Exits[c].Bands
-			for k := range f {
-				e := a[k].Exposure - b[k].Exposure
-				if e <= 0 {
-					continue
-				}
-				for _, x := range [][2]float64{{f[k].Advance, a[k].Advance - b[k].Advance}, {f[k].Lost, a[k].Lost - b[k].Lost}} {
-					lambda := (x[0] + 0.01) / (f[k].Exposure + 0.1)
-					ll += x[1]*math.Log(lambda*e) - lambda*e
-				}
+	for c := range fit.Stages[s].Exits {
+		f, b, a := fit.Stages[s].Exits[c].Bands, before.Stages[s].Exits[c].Bands, after.Stages[s].Exits[c].Bands
+		for k := range f {
+			e := a[k].Exposure - b[k].Exposure
+			if e <= 0 {
+				continue
+			}
+			for _, x := range [][2]float64{{f[k].Advance, a[k].Advance - b[k].Advance}, {f[k].Lost, a[k].Lost - b[k].Lost}} {
+				lambda := (x[0] + 0.01) / (f[k].Exposure + 0.1)
+				ll += x[1]*math.Log(lambda*e) - lambda*e
 			}
 		}
 	}
