@@ -204,6 +204,8 @@ type estimator struct {
 	end                         time.Time // the history's last date
 	win                         Windows
 	arrEnd                      time.Time // the end of the weeks of arrivals counted
+	thinWeeks                   int       // the last weeks left out as the export thinning out
+	cut                         bool      // the export stops recording leads weeks before the as-of date
 	allWeeks                    []float64 // all channels' arrivals per week back from arrEnd, over the leads' window
 }
 
@@ -240,7 +242,13 @@ func newEstimator(h *History, o *Options) *estimator {
 	// before it, over weeks inside the window.
 	e.arrEnd = o.AsOf
 	if until := e.win.LeadsUntil.Truncate(24 * time.Hour).Add(24 * time.Hour); e.leadsCut(until) {
-		e.arrEnd = until
+		e.arrEnd, e.cut = until, true
+	}
+	if o.LeadsUntil.IsZero() && !o.Without.Windows {
+		if k := e.thinning(); k > 0 {
+			e.thinWeeks = k
+			e.arrEnd = e.arrEnd.Add(-time.Duration(k) * week)
+		}
 	}
 	e.window = 0
 	if !e.win.LeadsFrom.IsZero() {
@@ -280,6 +288,53 @@ func (e *estimator) leadsCut(until time.Time) bool {
 		}
 	}
 	return float64(n)/span.Hours()*gap.Hours() > truncationEvents
+}
+
+// thinning returns how many of the last weeks before e.arrEnd hold so
+// few leads, against the rate of the ArrivalWeeks before them, that the
+// export looks to thin out there rather than the business to stop: at
+// most 8 weeks, the longest stretch with under half the leads due and a
+// chance of so few below e^−10 (a Chernoff bound on the Poisson tail);
+// 0 for none.
+func (e *estimator) thinning() int {
+	const most = 8
+	n := e.o.ArrivalWeeks + most
+	y := make([]float64, n) // y[k]: leads k weeks back from arrEnd
+	for i := range e.h.Leads {
+		c := e.h.Leads[i].Created()
+		if !c.Before(e.arrEnd) || c.Before(e.win.LeadsFrom) {
+			continue
+		}
+		if k := int(e.arrEnd.Sub(c) / week); k < n {
+			y[k]++
+		}
+	}
+	avail := int(e.arrEnd.Sub(e.win.LeadsFrom) / week)
+	for k := most; k >= 2; k-- {
+		before := min(e.o.ArrivalWeeks, avail-k)
+		if before < 13 {
+			continue
+		}
+		var got, base float64
+		for j := range k {
+			got += y[j]
+		}
+		for j := k; j < k+before; j++ {
+			base += y[j]
+		}
+		due := base / float64(before) * float64(k)
+		if got >= due/2 {
+			continue
+		}
+		logP := -due + got
+		if got > 0 {
+			logP += got * math.Log(due/got)
+		}
+		if logP < -truncationEvents {
+			return k
+		}
+	}
+	return 0
 }
 
 // known returns t if it happened before the as-of date, else zero.
@@ -487,8 +542,11 @@ func (e *estimator) model() (*model.Model, error) {
 		}
 		m.Stages = append(m.Stages, st)
 	}
+	if k := e.thinWeeks; k > 0 {
+		rep.warn("the last %d weeks before %s hold under half the leads of the weeks before them: taken as an export that thins out, not a fall in leads, and left out of the arrivals (--leads-until sets the end)", k, stamp(e.arrEnd.Add(time.Duration(k)*week)))
+	}
 	switch gap := o.AsOf.Sub(e.lastCreated); {
-	case e.arrEnd.Before(o.AsOf):
+	case e.cut:
 		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the history records leads until then, and arrivals are estimated from the %d weeks before it (--leads-until sets the end)",
 			stamp(e.win.LeadsUntil), int(gap/week), e.window)
 	case gap > 4*week:

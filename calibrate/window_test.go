@@ -3,6 +3,8 @@ package calibrate_test
 import (
 	"math"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -118,5 +120,57 @@ func TestNoLookAhead(t *testing.T) {
 	after.Provenance = before.Provenance
 	if !reflect.DeepEqual(before, after) {
 		t.Errorf("changing %d things recorded after %s changed the model", changed, asOf.Format(time.DateOnly))
+	}
+}
+
+// TestThinning: an export whose last six weeks hold a fifth of their leads
+// (the rest not yet synced, say) is read as thinning out, not as a fall in
+// leads: the weekly leads estimated stay within 5% of the full history's,
+// where counting those weeks would lower them by more than 15%. The full
+// history is not taken as thinning.
+func TestThinning(t *testing.T) {
+	truth := sample.Company()
+	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 78, Seed: 21})
+	asOf := truth.AsOf.Time
+	from := asOf.AddDate(0, 0, -42)
+	i := 0
+	thin := h.Filter(func(l *calibrate.Lead) bool {
+		if l.Created().Before(from) {
+			return true
+		}
+		i++
+		return i%5 == 0
+	})
+	weekly := func(h *calibrate.History, o calibrate.Options) (float64, []string) {
+		h.Report = &calibrate.Report{}
+		o.AsOf = asOf
+		o.HazardHalfLife = math.Inf(1)
+		m, err := calibrate.Estimate(h, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := 0.0
+		for _, c := range m.Channels {
+			sum += c.WeeklyLeads
+		}
+		return sum, m.Provenance.Warnings
+	}
+	full, warns := weekly(h, calibrate.Options{})
+	for _, w := range warns {
+		if strings.Contains(w, "thins out") {
+			t.Errorf("full history: %s", w)
+		}
+	}
+	got, warns := weekly(thin, calibrate.Options{})
+	naive, _ := weekly(thin, calibrate.Options{Without: calibrate.Parts{Windows: true}})
+	t.Logf("weekly leads: full history %.1f, thinned %.1f, thinned without the windows %.1f", full, got, naive)
+	if !slices.ContainsFunc(warns, func(w string) bool { return strings.Contains(w, "thins out") }) {
+		t.Error("thinned history: no warning that the export thins out")
+	}
+	if math.Abs(got/full-1) > 0.05 {
+		t.Errorf("weekly leads %.1f, want within 5%% of the full history's %.1f", got, full)
+	}
+	if naive/full-1 > -0.15 {
+		t.Errorf("without the windows %.1f against %.1f: the thinning should matter", naive, full)
 	}
 }
