@@ -778,7 +778,7 @@ func (e *estimator) dealsInto(m *model.Model) error {
 	for c, a := range e.amounts {
 		if len(a) >= minChannelDeals {
 			d := model.ChannelDealSize{Channel: e.channels[c], LogNormal: logNormal(a)}
-			if empirical {
+			if empirical && len(a) < len(all) { // a channel with every deal is the overall
 				d.Amounts = slices.Sorted(slices.Values(a))
 			}
 			m.DealSize.Channels = append(m.DealSize.Channels, d)

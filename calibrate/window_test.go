@@ -174,3 +174,21 @@ func TestThinning(t *testing.T) {
 		t.Errorf("without the windows %.1f against %.1f: the thinning should matter", naive, full)
 	}
 }
+
+// TestPartsSet: each part's name turns its field on, and an unknown name
+// is refused with the names that are known.
+func TestPartsSet(t *testing.T) {
+	for _, name := range calibrate.PartNames {
+		var p calibrate.Parts
+		if err := p.Set(name); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p == (calibrate.Parts{}) {
+			t.Errorf("%s: no part turned off", name)
+		}
+	}
+	var p calibrate.Parts
+	if err := p.Set("window"); err == nil || !strings.Contains(err.Error(), "windows, damping") {
+		t.Errorf("Set(window) = %v, want an error listing the parts", err)
+	}
+}
