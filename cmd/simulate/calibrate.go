@@ -211,7 +211,7 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s: %s, as of %s\n\n", path, m.Name, m.AsOf)
-	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\tspend/week\tcost/lead\tnext lead costs (90%)\t\n")
+	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\tdamping\tspend/week\tcost/lead\tnext lead costs (90%)\t\n")
 	st := rng.NewStream()
 	for i, c := range m.Channels {
 		spend, cost, next := "-", "-", "-"
@@ -226,14 +226,23 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 				next = fmt.Sprintf("%.0f (default curve)", v)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, spend, cost, next)
+		damping := "-"
+		if c.Trend != 0 && c.Damping > 0 && c.Damping < 1 {
+			damping = fmt.Sprintf("%.2f", c.Damping)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, damping, spend, cost, next)
 	}
-	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\t\n")
+	fmt.Fprintf(tw, "arrival shock: CV %.3f a quarter, shared by the channels (%.1f degrees of freedom)\n", m.ArrivalShockCV, m.ArrivalShockDF)
+	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\thazards' half-life\t\n")
 	for _, k := range conv {
 		if k.Channel != "" {
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%s\t\n", k.Stage, k.Mean, k.P5, k.P95, model.FormatWeeks(k.MedianWeeks))
+		hl := "-"
+		if i := m.StageIndex(k.Stage); i >= 0 && m.Stages[i].HalfLifeWeeks > 0 {
+			hl = fmt.Sprintf("%.0f weeks", m.Stages[i].HalfLifeWeeks)
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%s\t%s\t\n", k.Stage, k.Mean, k.P5, k.P95, model.FormatWeeks(k.MedianWeeks), hl)
 	}
 	open := 0
 	for _, c := range m.Pipeline.Open {
@@ -250,10 +259,17 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 		}
 	}
 	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
-	if d := m.DealSize; d.Deals == 1 && d.LogSD == 0 {
+	switch d := m.DealSize; {
+	case d.Deals == 1 && d.LogSD == 0:
 		fmt.Fprintf(tw, "deal size %.0f %s, assumed\n", math.Exp(d.LogMean), m.Currency)
-	} else {
-		fmt.Fprintf(tw, "deal size median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
+	case len(d.Amounts) > 0:
+		sum := 0.0
+		for _, a := range d.Amounts {
+			sum += a
+		}
+		fmt.Fprintf(tw, "deal sizes drawn from the %d won amounts (mean %.0f %s)\n", len(d.Amounts), sum/float64(len(d.Amounts)), m.Currency)
+	default:
+		fmt.Fprintf(tw, "deal size lognormal, median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
 	}
 	return tw.Flush()
 }
