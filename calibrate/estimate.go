@@ -75,14 +75,15 @@ type Parts struct {
 	Recency   bool // every stay alike in the stage hazards
 	Empirical bool // lognormal deal sizes, however many won deals
 	Stale     bool // no stale rule derived from the data
+	Capacity  bool // no close capacity, however flat the closes
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -196,6 +197,10 @@ type estimator struct {
 	zeroWon  int
 	reps     map[string]bool
 	handoffs []float64 // hand-offs per recent week (for capacity)
+	// closes and wip are, per week back from the as-of date, the recorded
+	// exits from the stages from the opportunity stage on, and the stays
+	// open in them at the week's start (for the close capacity).
+	closes, wip []float64
 
 	path                        []int // lead's buffer
 	record                      func(s int, weeks float64, how exit)
@@ -262,6 +267,7 @@ func newEstimator(h *History, o *Options) *estimator {
 		e.arrivals[c] = make([]float64, e.window)
 	}
 	e.handoffs = make([]float64, 13)
+	e.closes, e.wip = make([]float64, closeWeeks), make([]float64, closeWeeks)
 	return e
 }
 
@@ -389,6 +395,9 @@ func (e *estimator) lead(l *Lead) {
 					e.reps[l.Rep] = true
 				}
 			}
+		}
+		if s >= e.opp {
+			e.closeStay(l, path, i, entry, won, lost)
 		}
 		switch {
 		case i+1 < len(path):
@@ -816,6 +825,86 @@ func (e *estimator) repsInto(m *model.Model) {
 	m.Reps.Count = len(e.reps)
 	m.Reps.WeeklyCapacity = slices.Max(e.handoffs) / float64(len(e.reps))
 	e.h.Report.warn("rep capacity is the busiest of the last 13 weeks: %.1f hand-offs per rep a week", m.Reps.WeeklyCapacity)
+	if e.o.Without.Capacity {
+		return
+	}
+	if c, slope := e.closeCapacity(m.Reps.Count); c > 0 {
+		m.Reps.CloseCapacity = c
+		e.h.Report.warn("closes from %s on stay flat as the open work changes (slope %.2f of log closes on log open deals, clearly below 1): the reps close at most %.1f a week each, the mean of the last 13 weeks", e.h.Stages[e.opp], slope, c)
+	}
+}
+
+// closeWeeks is how many recent weeks test whether closes are bound by
+// the reps' capacity.
+const closeWeeks = 26
+
+// closeStay tallies the stay path[i] of l, entered at entry, for the close
+// capacity: its recorded exit (to the next stage reached, the win or the
+// loss; a stale rule's loss is no record) by week, and the weeks at whose
+// start it was open.
+func (e *estimator) closeStay(l *Lead, path []int, i int, entry, won, lost time.Time) {
+	exit := time.Time{}
+	switch {
+	case i+1 < len(path):
+		exit = l.Reached[path[i+1]]
+	case !won.IsZero():
+		exit = won
+	case !lost.IsZero():
+		exit = lost
+	}
+	end := e.o.AsOf
+	if !exit.IsZero() {
+		end = exit
+		if k := int(e.o.AsOf.Sub(exit) / week); k < closeWeeks && exit.After(entry) {
+			e.closes[k]++
+		}
+	}
+	for k := range closeWeeks {
+		start := e.o.AsOf.Add(-time.Duration(k+1) * week)
+		if entry.Before(start) && !end.Before(start) {
+			e.wip[k]++
+		}
+	}
+}
+
+// closeCapacity tests whether the recent weeks' closes follow the open
+// work or stay flat whatever it is, as a team closing at its capacity
+// does: the log-log slope of weekly closes on the stays open at the
+// week's start, over closeWeeks weeks, clear of 1 (proportional, as per-
+// deal hazards make it) by twice its standard error, with the open work
+// varying by at least a tenth. It returns the closes a rep makes a week,
+// the mean over the last 13 weeks per rep, or 0 where they are not bound.
+func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
+	var x, y []float64
+	for k := range closeWeeks {
+		if e.closes[k] > 0 && e.wip[k] > 0 {
+			x, y = append(x, math.Log(e.wip[k])), append(y, math.Log(e.closes[k]))
+		}
+	}
+	if reps == 0 || len(x) < closeWeeks/2 {
+		return 0, math.NaN()
+	}
+	if _, sd := stat.MeanStdDev(x, nil); sd < 0.1 {
+		return 0, math.NaN()
+	}
+	_, b := stat.LinearRegression(x, y, nil, false)
+	var rss, sxx float64
+	mx := stat.Mean(x, nil)
+	a := stat.Mean(y, nil) - b*mx
+	for i := range x {
+		r := y[i] - a - b*x[i]
+		rss += r * r
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	se := math.Sqrt(rss / float64(len(x)-2) / sxx)
+	if b+2*se >= 1 {
+		return 0, b
+	}
+	recent := 0.0
+	for k := range 13 {
+		recent += e.closes[k]
+	}
+	return recent / 13 / float64(reps), b
 }
 
 // trendFactor is exp(trend·x) at each week k back (x = −k), relative to

@@ -96,7 +96,8 @@ func TestOlist(t *testing.T) {
 // calibration must find. Its won amounts are a mixture of product prices,
 // which a lognormal misreads (its mean is 1.6 times the observed one): the
 // forecast's mean deal size must hold the observed mean won amount inside
-// its 90% interval.
+// its 90% interval. Its closes stay flat while the open deals grow, which
+// calibration must read as a close capacity.
 func TestMaven(t *testing.T) {
 	dir := sharedData(t, "maven-crm-sales-opportunities")
 	path := filepath.Join(dir, "sales_pipeline.csv")
@@ -140,6 +141,11 @@ func TestMaven(t *testing.T) {
 	}
 	if ef := m.Provenance.EventsFrom; ef == nil || ef.String() != "2017-03-01" {
 		t.Errorf("events from %v, want 2017-03-01", ef)
+	}
+	// Maven's closes stay flat while its open deals grow: a close
+	// capacity of about 1,900 a quarter over 30 reps.
+	if c := m.Reps.CloseCapacity; c < 3 || c > 7 {
+		t.Errorf("close capacity %.2f a rep a week, want the flat closes' 3 to 7", c)
 	}
 	r, err := model.Run(context.Background(), m, &model.Options{Trials: 2000, Seed: 1})
 	if err != nil {

@@ -21,6 +21,9 @@ type plan struct {
 	nSlot  int
 
 	salesStart, sqlStage, oppStage int
+	// closeCap says the reps' close capacity limits exits from the
+	// opportunity stage on (Reps.CloseCapacity).
+	closeCap bool
 
 	// Gamma posteriors of the weekly hazards, indexed by hz(s, c, b).
 	advShape, lostShape, rate []float64
@@ -148,6 +151,7 @@ func compile(m *Model) (*plan, error) {
 	p.salesStart = m.StageIndex(m.SalesStart)
 	p.sqlStage = m.StageIndex(m.SQLStage)
 	p.oppStage = m.StageIndex(m.OpportunityStage)
+	p.closeCap = !m.Reps.Unlimited && m.Reps.CloseCapacity > 0
 	p.compileHazards()
 	if err := p.compileSkips(); err != nil {
 		return nil, err
@@ -352,7 +356,15 @@ func (p *plan) trendWeeks(c, t int) float64 {
 }
 
 // capacity is the team's hand-off capacity in forecast week t.
-func (p *plan) capacity(t int) float64 {
+func (p *plan) capacity(t int) float64 { return p.reps(t) * p.m.Reps.WeeklyCapacity }
+
+// closeCapacity is the team's close capacity in forecast week t, when the
+// model has one (closeCap).
+func (p *plan) closeCapacity(t int) float64 { return p.reps(t) * p.m.Reps.CloseCapacity }
+
+// reps is the team's size in forecast week t, new hires counted as the
+// share of a rep their ramp gives them.
+func (p *plan) reps(t int) float64 {
 	r := p.m.Reps
 	reps := float64(r.Count)
 	for _, h := range r.Hires {
@@ -365,5 +377,5 @@ func (p *plan) capacity(t int) float64 {
 		}
 		reps += float64(h.Count) * ramp
 	}
-	return math.Max(reps, 0) * r.WeeklyCapacity
+	return math.Max(reps, 0)
 }

@@ -189,6 +189,41 @@ func TestMoreCapacityNeverLowersWins(t *testing.T) {
 	}
 }
 
+// TestCloseCapacity: a close capacity that never binds changes nothing,
+// bit for bit; one that binds lowers wins, and more of it (a higher
+// capacity per rep, or reps hired) raises them, each by more than 4 MCSE
+// of the paired difference on common random numbers.
+func TestCloseCapacity(t *testing.T) {
+	o := model.Options{Trials: 3000, Seed: 9}
+	base := run(t, sample.Model(), o)
+	loose := sample.Model()
+	loose.Reps.CloseCapacity = 1e9
+	identical(t, "a close capacity that never binds", run(t, loose, o), base)
+	wins := func(closeCap float64, hires int) []float64 {
+		m := sample.Model()
+		m.Reps.CloseCapacity = closeCap
+		if hires > 0 {
+			m.Reps.Hires = append(m.Reps.Hires, model.Hire{Week: 0, Count: hires})
+		}
+		return metric(t, run(t, m, o), "wins")
+	}
+	rises := func(what string, lo, hi []float64) {
+		t.Helper()
+		d := make([]float64, len(lo))
+		for i := range d {
+			d[i] = hi[i] - lo[i]
+		}
+		mean, sd := stat.MeanStdDev(d, nil)
+		if se := sd / math.Sqrt(float64(len(d))); mean < 4*se {
+			t.Errorf("%s: mean wins rose by %.3f (MCSE %.3f)", what, mean, se)
+		}
+	}
+	tight, wider := wins(0.5, 0), wins(1, 0)
+	rises("no close capacity against 0.5 a rep", tight, metric(t, base, "wins"))
+	rises("1 against 0.5 closes a rep", tight, wider)
+	rises("three reps hired at 0.5 closes a rep", tight, wins(0.5, 3))
+}
+
 // TestDemandLimitedGainsNothing gives the team far more capacity than the
 // funnel hands off: more reps must change no trial's wins or revenue (on
 // common random numbers they are identical, which is within any MCSE).
@@ -265,7 +300,12 @@ func TestRunAllEqualsRuns(t *testing.T) {
 	emp := withAmounts(sample.Model())
 	empSize := withAmounts(sample.Model())
 	empSize.Changes = []model.Change{{Week: 3, Channel: "referral", DealSize: f(0.7)}}
-	models := []*model.Model{base, campaign, sql, reps, size, other, emp, empSize}
+	closing := sample.Model()
+	closing.Reps.CloseCapacity = 0.8
+	closingHires := sample.Model()
+	closingHires.Reps.CloseCapacity = 0.8
+	closingHires.Reps.Hires = append(closingHires.Reps.Hires, model.Hire{Week: 2, Count: 2})
+	models := []*model.Model{base, campaign, sql, reps, size, other, emp, empSize, closing, closingHires}
 	o := model.Options{Trials: 600, Seed: 7, Workers: 2}
 	all, err := model.RunAll(context.Background(), models, &o)
 	if err != nil {

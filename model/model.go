@@ -215,8 +215,13 @@ type Reps struct {
 	// WeeklyCapacity is the number of hand-offs a fully ramped rep accepts
 	// in a week.
 	WeeklyCapacity float64 `yaml:"weekly_capacity"`
-	// Unlimited turns the capacity limit off.
+	// Unlimited turns the capacity limits off.
 	Unlimited bool `yaml:"unlimited,omitempty"`
+	// CloseCapacity, when positive, is how many deals a fully ramped rep
+	// closes in a week: exits from the opportunity stage on. Where the
+	// team's capacity is below the exits the stage hazards would make in
+	// a week, each exit happens with the chance capacity/expected exits.
+	CloseCapacity float64 `yaml:"close_capacity,omitempty"`
 	// RampWeeks is how long a new hire takes to reach full capacity,
 	// linearly (capacity (w+1)/RampWeeks in the hire's week w).
 	RampWeeks int `yaml:"ramp_weeks"`

@@ -139,7 +139,8 @@ func (d *dealTotals) reset(nS, nC, weeks int) {
 // p's do over the first weeks of a trial, given that the two plans have
 // the same draws; nil when no channel's do.
 func (p *plan) sharedDeals(o *plan, weeks int) []bool {
-	if p.salesStart != o.salesStart || p.oppStage != o.oppStage ||
+	// A close capacity ties the followed leads' exits to the cohorts'.
+	if p.salesStart != o.salesStart || p.oppStage != o.oppStage || p.closeCap || o.closeCap ||
 		!slices.Equal(p.deals, o.deals) || !slices.Equal(p.tracked, o.tracked) {
 		return nil
 	}

@@ -30,14 +30,17 @@ type worker struct {
 	shareDeals []bool        // per channel: followed leads' outcomes taken from the lead's trial
 	follow     []dealState   // the followed leads w simulates itself (not shareDeals), as a trial starts
 
-	n       []int32  // open leads by cell(c, s, a)
-	occ     []uint64 // occupied ages, a bit per age, nw words per (s, c)
-	nw      int
-	queue   []int
-	deals   []dealState
-	dealAt  []int32 // per week, the first deal to leave its stage in it, listed through dealState.next
-	dt      dealTotals
-	weeks   int // the trial's horizon
+	n      []int32  // open leads by cell(c, s, a)
+	occ    []uint64 // occupied ages, a bit per age, nw words per (s, c)
+	nw     int
+	queue  []int
+	deals  []dealState
+	dealAt []int32 // per week, the first deal to leave its stage in it, listed through dealState.next
+	dt     dealTotals
+	weeks  int // the trial's horizon
+	// closeF is this week's chance that an exit due from the opportunity
+	// stage on happens, below 1 where the close capacity binds.
+	closeF  float64
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -127,6 +130,10 @@ func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) 
 		if w.qs != nil && w.e+1 < len(p.epochs) && p.epochs[w.e+1].week == t {
 			w.e++
 			w.q = w.qs[w.e]
+		}
+		w.closeF = 1
+		if p.closeCap {
+			w.closeF = w.closeFactor(t)
 		}
 		w.stepDeals(t)
 		k = w.stepFunnel(t, src, k)
@@ -273,6 +280,10 @@ func (w *worker) stepCohort(s, c, t int) {
 	cells := w.n[base : base+p.maxAge+1]
 	st := w.tr[s*p.nC+c]
 	opp := s >= p.oppStage
+	f := 1.0 // the close capacity's thinning of exits
+	if opp {
+		f = w.closeF
+	}
 	maxAge := p.maxAge
 	advanced, lost := 0, 0
 	for wi := len(occ) - 1; wi >= 0; wi-- {
@@ -285,9 +296,12 @@ func (w *worker) stepCohort(s, c, t int) {
 			cells[a] = 0
 			r := &rates[p.slotOf[a]]
 			var leave, adv int
-			if n <= smallCell {
+			switch {
+			case f < 1:
+				leave, adv = exits(st, n, r.leave*f, r.adv)
+			case n <= smallCell:
 				leave, adv = st.CountBelow(n, r.tLeave, r.tBoth)
-			} else {
+			default:
 				leave, adv = exits(st, n, r.leave, r.adv)
 			}
 			lost += leave - adv
@@ -439,6 +453,38 @@ func (w *worker) won(d *dealState, t int) {
 	w.dt.rev[d.ch*w.weeks+t] += amount
 }
 
+// closeFactor is the chance that an exit due in week t from the
+// opportunity stage on happens: the team's close capacity over the exits
+// the hazards make due (the open cohorts' expected exits and the
+// followed leads scheduled to leave), or 1 where it does not bind. Exits
+// in the week a lead enters a stage are not counted or held back.
+func (w *worker) closeFactor(t int) float64 {
+	p := w.p
+	due := 0.0
+	for s := p.oppStage; s < p.nS; s++ {
+		for c := range p.nC {
+			occ := w.occ[(s*p.nC+c)*w.nw : (s*p.nC+c+1)*w.nw]
+			cells := w.n[p.cell(c, s, 0):]
+			rates := w.q.cell[p.hs(s, c, 0):]
+			for wi, x := range occ {
+				for ; x != 0; x &= x - 1 {
+					a := wi*64 + bits.TrailingZeros64(x)
+					due += float64(cells[a]) * rates[p.slotOf[a]].leave
+				}
+			}
+		}
+	}
+	for i := w.dealAt[t]; i >= 0; i = w.deals[i].next {
+		if w.deals[i].stage >= p.oppStage {
+			due++
+		}
+	}
+	if capacity := p.closeCapacity(t); due > capacity {
+		return capacity / due
+	}
+	return 1
+}
+
 // stepDeals moves the leads followed one by one (deals, and the opening
 // pipeline's old leads) whose time in stage ends in week t (see
 // scheduleDeal): each advances with the week's chance of advancing given
@@ -448,6 +494,13 @@ func (w *worker) stepDeals(t int) {
 	for i := w.dealAt[t]; i >= 0; {
 		d := &w.deals[i]
 		i = d.next // d may be listed in a later week below
+		if d.stage >= p.oppStage && w.closeF < 1 && d.rand.Uniform() >= w.closeF {
+			// The close capacity holds it back: it stays a week more,
+			// and its stay goes on from its age then.
+			d.age = min(d.age+1, p.maxAge)
+			w.scheduleDeal(d, t+1)
+			continue
+		}
 		if d.rand.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
 			if d.stage >= p.oppStage {
 				w.dt.lost[d.ch]++

@@ -189,6 +189,7 @@ func (v *validator) amounts(p string, a []float64) {
 func (v *validator) reps(r Reps) {
 	v.check(r.Count >= 0, "reps.count", "must be >= 0 (got %d)", r.Count)
 	v.nonNeg("reps.weekly_capacity", r.WeeklyCapacity)
+	v.nonNeg("reps.close_capacity", r.CloseCapacity)
 	v.check(r.RampWeeks >= 0 && r.RampWeeks <= maxAgeWeeks, "reps.ramp_weeks", "must be in 0..%d (got %d)", maxAgeWeeks, r.RampWeeks)
 	v.check(r.ColdRate >= 0 && r.ColdRate <= 1, "reps.cold_rate", "must be a share in [0, 1] (got %v)", r.ColdRate)
 	team := r.Count
