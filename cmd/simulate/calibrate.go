@@ -258,6 +258,9 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 			fmt.Fprintf(tw, "%s\t%s%s\t%s\t%d\t\n", k.Kind, k.From, cut, k.To, k.Events)
 		}
 	}
+	if r := m.Reps; r.CloseCapacity > 0 && !r.Unlimited {
+		fmt.Fprintf(tw, "\nclose capacity: %.1f closes a rep a week from %s on (%d reps)\n", r.CloseCapacity, m.OpportunityStage, r.Count)
+	}
 	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
 	switch d := m.DealSize; {
 	case d.Deals == 1 && d.LogSD == 0:
