@@ -34,8 +34,8 @@ type Windows struct {
 	// a truncated window, or the date given (Options.EventsFrom).
 	EventsFrom time.Time
 	// LeadsFrom and LeadsUntil bound the weeks over which arrivals are
-	// counted: from the first creation, or EventsFrom if later (a lead
-	// created before it is in the export only if it was still open then),
+	// counted: from the first creation, or from EventsFrom where the leads
+	// created before it look selected on being open then (LeadsSelected),
 	// to the last creation (or the date given, Options.LeadsUntil).
 	LeadsFrom, LeadsUntil time.Time
 	// LeadsSelected says that the leads created before EventsFrom look
@@ -49,7 +49,7 @@ type Windows struct {
 // back in time, as the share of leads still open at that age does. It
 // compares the count created before from with what the rate of creation
 // after it gives, with and without that selection, and answers yes only
-// where the two differ by more than half and the count is nearer the
+// where the two differ by more than a quarter and the count is nearer the
 // selected one.
 func selectedOnSurvival(h *History, asOf, from time.Time) bool {
 	const maxAge = 104
