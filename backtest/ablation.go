@@ -18,20 +18,15 @@ type Variant struct {
 // with all turned off, on the same origins and seeds, so that what each
 // part does can be read off target by target.
 func Ablation(ctx context.Context, h *calibrate.History, o Options) ([]Variant, error) {
-	variants := []struct {
+	type variant struct {
 		name string
 		off  []string
-	}{{"all parts", nil}}
-	for _, p := range calibrate.PartNames {
-		variants = append(variants, struct {
-			name string
-			off  []string
-		}{"without " + p, []string{p}})
 	}
-	variants = append(variants, struct {
-		name string
-		off  []string
-	}{"without any", calibrate.PartNames})
+	variants := []variant{{"all parts", nil}}
+	for _, p := range calibrate.PartNames {
+		variants = append(variants, variant{"without " + p, []string{p}})
+	}
+	variants = append(variants, variant{"without any", calibrate.PartNames})
 	var out []Variant
 	for _, v := range variants {
 		vo := o

@@ -396,20 +396,21 @@ func (e *estimator) lead(l *Lead) {
 				}
 			}
 		}
-		if s >= e.opp {
-			e.closeStay(l, path, i, entry, won, lost)
-		}
+		var recorded time.Time // the stay's recorded end, if it has one
 		switch {
 		case i+1 < len(path):
 			next := path[i+1]
-			e.episode(s, c, entry, l.Reached[next], adv)
+			recorded = l.Reached[next]
+			e.episode(s, c, entry, recorded, adv)
 			e.skips[s][next]++
 		case !won.IsZero():
+			recorded = won
 			e.episode(s, c, entry, won, adv)
 			for k := s + 1; k < e.nS; k++ {
 				e.episode(k, c, won, won, adv)
 			}
 		case !lost.IsZero():
+			recorded = lost
 			e.episode(s, c, entry, lost, drop)
 		case e.o.StaleAfter > 0 && e.o.AsOf.Sub(entry) > e.o.StaleAfter:
 			e.stale++
@@ -417,6 +418,9 @@ func (e *estimator) lead(l *Lead) {
 		default:
 			e.episode(s, c, entry, e.o.AsOf, censored)
 			e.addOpen(l, s, c, entry)
+		}
+		if s >= e.opp {
+			e.closeStay(entry, recorded)
 		}
 	}
 	if !won.IsZero() {
@@ -838,20 +842,11 @@ func (e *estimator) repsInto(m *model.Model) {
 // the reps' capacity.
 const closeWeeks = 26
 
-// closeStay tallies the stay path[i] of l, entered at entry, for the close
-// capacity: its recorded exit (to the next stage reached, the win or the
-// loss; a stale rule's loss is no record) by week, and the weeks at whose
-// start it was open.
-func (e *estimator) closeStay(l *Lead, path []int, i int, entry, won, lost time.Time) {
-	exit := time.Time{}
-	switch {
-	case i+1 < len(path):
-		exit = l.Reached[path[i+1]]
-	case !won.IsZero():
-		exit = won
-	case !lost.IsZero():
-		exit = lost
-	}
+// closeStay tallies a stay from the opportunity stage on, entered at
+// entry, for the close capacity: its recorded exit (zero for none; a stale
+// rule's loss is no record) by week, and the weeks at whose start it was
+// open.
+func (e *estimator) closeStay(entry, exit time.Time) {
 	end := e.o.AsOf
 	if !exit.IsZero() {
 		end = exit
@@ -887,10 +882,9 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 	if _, sd := stat.MeanStdDev(x, nil); sd < 0.1 {
 		return 0, math.NaN()
 	}
-	_, b := stat.LinearRegression(x, y, nil, false)
+	a, b := stat.LinearRegression(x, y, nil, false)
 	var rss, sxx float64
 	mx := stat.Mean(x, nil)
-	a := stat.Mean(y, nil) - b*mx
 	for i := range x {
 		r := y[i] - a - b*x[i]
 		rss += r * r

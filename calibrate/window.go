@@ -1,7 +1,6 @@
 package calibrate
 
 import (
-	"fmt"
 	"math"
 	"time"
 )
@@ -262,20 +261,4 @@ func walkStays(l *Lead, asOf time.Time, nS int, at func(stage int, entry, exit t
 	default:
 		at(prev, l.Reached[prev], asOf, -1)
 	}
-}
-
-// summary is one line per window for the calibration report.
-func (w Windows) summary() []string {
-	var out []string
-	for _, k := range w.Kinds {
-		if k.Events == 0 {
-			continue
-		}
-		s := fmt.Sprintf("%-20s %s to %s, %d events", k.Kind, stamp(k.From), stamp(k.To), k.Events)
-		if k.Truncated {
-			s += fmt.Sprintf(": none before, where %.0f were due: recorded from %s on", k.Expected, stamp(k.From))
-		}
-		out = append(out, s)
-	}
-	return out
 }

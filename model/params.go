@@ -144,11 +144,7 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 // amount returns the amount of a deal of channel c won at uniform u,
 // for a channel with empirical deal sizes.
 func (q *params) amount(p *plan, c int, u float64) float64 {
-	e, cum := p.emp[c], q.empCum[c]
-	if e == p.pool {
-		cum = q.poolCum
-	}
-	return e.at(cum, u, p.pool, q.poolCum) * math.Exp(q.dealMu[c])
+	return p.emp[c].at(q.cumOf(p, c), u, p.pool, q.poolCum) * math.Exp(q.dealMu[c])
 }
 
 // dealMean is the mean amount of channel c's won deals under q.
@@ -157,11 +153,16 @@ func (q *params) dealMean(p *plan, c int) float64 {
 	if e == nil {
 		return math.Exp(q.dealMu[c] + q.dealSigma[c]*q.dealSigma[c]/2)
 	}
-	cum := q.empCum[c]
-	if e == p.pool {
-		cum = q.poolCum
+	return e.mean(q.cumOf(p, c), p.pool, q.poolCum) * math.Exp(q.dealMu[c])
+}
+
+// cumOf is the trial's cumulative weights of channel c's empirical deal
+// sizes: its own, or the overall amounts' where it has none of its own.
+func (q *params) cumOf(p *plan, c int) []float64 {
+	if p.emp[c] == p.pool {
+		return q.poolCum
 	}
-	return e.mean(cum, p.pool, q.poolCum) * math.Exp(q.dealMu[c])
+	return q.empCum[c]
 }
 
 // weekly turns cause-specific hazards per week into the probability of

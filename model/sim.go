@@ -41,6 +41,7 @@ type worker struct {
 	// closeF is this week's chance that an exit due from the opportunity
 	// stage on happens, below 1 where the close capacity binds.
 	closeF  float64
+	thin    []cellRate // thinned's buffer
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -280,9 +281,8 @@ func (w *worker) stepCohort(s, c, t int) {
 	cells := w.n[base : base+p.maxAge+1]
 	st := w.tr[s*p.nC+c]
 	opp := s >= p.oppStage
-	f := 1.0 // the close capacity's thinning of exits
-	if opp {
-		f = w.closeF
+	if opp && w.closeF < 1 {
+		rates = w.thinned(rates, w.closeF)
 	}
 	maxAge := p.maxAge
 	advanced, lost := 0, 0
@@ -296,12 +296,9 @@ func (w *worker) stepCohort(s, c, t int) {
 			cells[a] = 0
 			r := &rates[p.slotOf[a]]
 			var leave, adv int
-			switch {
-			case f < 1:
-				leave, adv = exits(st, n, r.leave*f, r.adv)
-			case n <= smallCell:
+			if n <= smallCell {
 				leave, adv = st.CountBelow(n, r.tLeave, r.tBoth)
-			default:
+			} else {
 				leave, adv = exits(st, n, r.leave, r.adv)
 			}
 			lost += leave - adv
@@ -451,6 +448,18 @@ func (w *worker) won(d *dealState, t int) {
 	}
 	w.dt.wins[d.ch*w.weeks+t]++
 	w.dt.rev[d.ch*w.weeks+t] += amount
+}
+
+// thinned returns a stage and channel's cell rates with each chance of
+// leaving multiplied by f, in the worker's buffer, so that the cohort step
+// draws the close capacity's thinned exits as it draws any other.
+func (w *worker) thinned(rates []cellRate, f float64) []cellRate {
+	w.thin = append(w.thin[:0], rates...)
+	for i := range w.thin {
+		r := &w.thin[i]
+		r.set(r.leave*f, r.adv)
+	}
+	return w.thin
 }
 
 // closeFactor is the chance that an exit due in week t from the
