@@ -27,9 +27,10 @@ ending --horizon weeks before the history's last date). At each it
 rebuilds the history as known then (nothing later leaks in), calibrates,
 forecasts the next --horizon weeks and scores the forecast against what
 the history shows happened: the CRPS (lower is better; scaled by each
-target's mean outcome to average over targets), the pinball loss at the M5
-quantiles, the coverage of
-the central 50, 80 and 90% intervals and the randomized PIT. Two
+target's mean outcome to average over targets), the pinball loss at the
+M5 quantiles, the coverage of the central 50, 80 and 90% intervals and the
+randomized PIT. A target is scored only at origins whose forecast quarter
+lies inside the span over which the history records it. Three
 probabilistic baselines are scored the same way: naive (the last horizon's
 value, with Poisson noise), run-rate (the trailing 26 weeks resampled) and,
 for wins and revenue, the weighted pipeline that CRM tools show (each open
@@ -38,11 +39,14 @@ wins at the trailing run-rate).
 Skill is 1 - CRPS(model)/CRPS(baseline): positive when the model is better.
 --plots DIR writes the charts: forecast-wins (the forecast at each origin
 against what happened), coverage (the intervals' coverage by target) and
-pit (the model's PIT values, pooled over targets).
+pit (the model's PIT values, pooled over targets). --ablation backtests
+with every part of the estimation, each turned off alone (--without) and
+all off, and prints each one's CRPS and coverage by target.
 
 Examples:
 
 	simulate backtest --history history.csv --stale-after 26
+	simulate backtest --history history.csv --stale-after 26 --ablation
 	simulate backtest --history mqls.csv --history deals.csv --map lead_id=mql_id,... --stages mql --json
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.

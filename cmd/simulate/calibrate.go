@@ -27,16 +27,27 @@ Calibrate reads CRM history (one row per lead with a <stage>_at date per
 stage; one row per stage change with lead_id, stage and at; or one row per
 deal with created_at, its current stage or outcome and a close date) and writes
 the model file: per stage, channel and weeks in stage the exposure and exits
-(leads still open are censored, never counted as lost), arrivals per
-channel, deal sizes, and the open pipeline at the as-of date.
+(leads still open are censored), arrivals per channel, deal sizes, and
+the open pipeline at the as-of date.
+
+It follows what real exports do (docs/MODEL.md): it finds the span over
+which the export records each kind of event and counts stays only inside
+it (--events-from, --leads-until set the dates); a lead open in a stage
+longer than --stale-after weeks (by default the 95th percentile of the
+stays that ended) counts as lost; stage hazards weigh recent stays first
+where that forecasts better; deal sizes come from the won amounts where
+there are 30 or more; the trend is damped, and the reps' close capacity
+is set where closes stay flat as the open work grows. --without turns
+these parts off.
 
 Every row is used, repaired or rejected; the report counts each reason and
 shows the first examples as file:line: field: problem, and is kept in the
 model's provenance. --plots DIR writes the calibration chart: per stage, the
 share of leads that advanced by weeks in stage as the history shows it
-(model-free, Aalen–Johansen) against the calibrated model. The summary shows, per channel, weekly leads and, per
-stage, the eventual conversion with its 90% interval and the median weeks
-in stage.
+(model-free, Aalen–Johansen) against the calibrated model. The summary
+shows, per channel, weekly leads and trend; per stage, the eventual
+conversion with its 90% interval and the median weeks in stage; the
+windows found, the arrival shock, the close capacity and the deal sizes.
 
 Several --history files are joined on lead_id: the first defines the
 leads, and a later file without created_at adds columns to them.
