@@ -170,7 +170,11 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		if n := outside[name]; n > 0 {
 			k := min(slices.Index(res.Targets, name), len(h.Stages))
 			from, to := win.Target(k)
-			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d origins not scored: their quarter is not inside %s to %s, where the history records %s", name, n, from.Format(time.DateOnly), to.Format(time.DateOnly), name))
+			why := ""
+			if k == 0 && to.Equal(win.ThinFrom) {
+				why = " (the leads thin out after it: an export cut, not a fall in leads)"
+			}
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d origins not scored: their quarter is not inside %s to %s, where the history records %s%s", name, n, from.Format(time.DateOnly), to.Format(time.DateOnly), name, why))
 		}
 	}
 	return res, nil

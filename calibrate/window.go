@@ -40,6 +40,10 @@ type Windows struct {
 	// LeadsSelected says that the leads created before EventsFrom look
 	// selected on being still open then, so arrivals are counted from it.
 	LeadsSelected bool
+	// ThinFrom is where the export thins out at its end: the weeks from
+	// it on hold too few leads to be a fall in leads, and are left out of
+	// the arrivals (zero for none; see Options.LeadsUntil).
+	ThinFrom time.Time
 }
 
 // selectedOnSurvival tells whether the leads created before from are in
@@ -110,18 +114,27 @@ func FindWindows(h *History, o Options) Windows {
 		return Windows{}
 	}
 	o.defaults(h)
-	return findWindows(h, &o, o.Bands)
+	e := newEstimator(h, &o)
+	w := e.win
+	if e.thinWeeks > 0 {
+		w.ThinFrom = e.arrEnd
+	}
+	return w
 }
 
 // Target returns the window inside which counts of entries into stage k
 // (k = len(Stages) for wins) are complete: that kind's own window within
 // the leads' window, since the entries of a quarter come in part from the
-// leads created in it.
+// leads created in it. The leads created (k = 0) end where the export
+// thins out, if it does.
 func (w Windows) Target(k int) (from, to time.Time) {
 	if k >= len(w.Kinds) || w.Kinds[k].Events == 0 {
 		return time.Time{}, time.Time{}
 	}
 	from, to = w.LeadsFrom, w.LeadsUntil
+	if k == 0 && !w.ThinFrom.IsZero() && w.ThinFrom.Before(to) {
+		to = w.ThinFrom
+	}
 	if f := w.Kinds[k].From; f.After(from) {
 		from = f
 	}

@@ -173,6 +173,24 @@ func TestThinning(t *testing.T) {
 	if naive/full-1 > -0.15 {
 		t.Errorf("without the windows %.1f against %.1f: the thinning should matter", naive, full)
 	}
+	// The leads' target window, which a backtest scores inside, ends
+	// where the thinning starts, or up to two weeks before it (the
+	// longest stretch under half the leads due takes in a week or two of
+	// full weeks, 6 at a fifth and 2 whole are 3.2 of 8); the full
+	// history's does not.
+	for _, c := range []struct {
+		h    *calibrate.History
+		thin bool
+	}{{h, false}, {thin, true}} {
+		w := calibrate.FindWindows(c.h, calibrate.Options{AsOf: asOf})
+		_, to := w.Target(0)
+		if got := !w.ThinFrom.IsZero(); got != c.thin {
+			t.Errorf("thinned %v: ThinFrom %v", c.thin, w.ThinFrom)
+		}
+		if c.thin && (to.Before(from.AddDate(0, 0, -15)) || to.After(from)) {
+			t.Errorf("leads' target window ends %s, want within two weeks before %s", to.Format(time.DateOnly), from.Format(time.DateOnly))
+		}
+	}
 }
 
 // TestPartsSet: each part's name turns its field on, and an unknown name
