@@ -46,8 +46,19 @@ func (o *Options) defaults() {
 	}
 }
 
-// Methods are the forecasts scored: the model and the baselines.
-var Methods = []string{"model", "naive", "run-rate", "pipeline"}
+// Methods are the forecasts scored: the model and the baselines (see
+// docs/ACCURACY.md): naive (the last quarter, times a quarter-to-quarter
+// change the history has shown), seasonal (the same quarter last year,
+// times a year-on-year change; where two years are recorded), run-rate
+// (trailing weeks resampled), ets (damped-trend exponential smoothing of
+// the weekly series, with bootstrapped errors) and pipeline (open leads
+// weighted by their chance of winning within the horizon, plus new leads'
+// wins; wins and revenue only). A method that does not forecast a target
+// at an origin scores NaN there.
+var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline"}
+
+// maxSeriesWeeks is the most weeks of a target's series the baselines use.
+const maxSeriesWeeks = 156
 
 // Score is one method's forecast of one target at one origin, scored.
 type Score struct {
@@ -111,6 +122,10 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		from, to := win.Target(k)
 		return !from.IsZero() && !origin.Before(from.Truncate(24*time.Hour)) && !origin.Add(horizon).After(to.Add(week))
 	}
+	bands := o.Calibrate.Bands
+	if len(bands) == 0 {
+		bands = calibrate.DefaultBands
+	}
 	outside := map[string]int{}
 	u := rng.NewStream()
 	for i, origin := range origins {
@@ -139,29 +154,40 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		}
 		res.Origins = append(res.Origins, origin)
 		actual := counts(h, origin, origin.Add(horizon))
-		prior := counts(h, origin.Add(-horizon), origin)
-		weekly := weeklyCounts(h, origin, o.TrainWeeks)
-		pipe, err := newPipeline(h, m, co, horizon)
-		if err != nil {
-			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
-		}
+		weekly := weeklyCounts(h, origin, min(int(origin.Sub(first)/week), maxSeriesWeeks))
+		pipe := newPipeline(h, co, bands, time.Duration(m.Provenance.StaleAfterWeeks*float64(week)), horizon)
 		for t, name := range res.Targets {
-			if !inside(min(t, len(h.Stages)), origin) {
+			k := min(t, len(h.Stages))
+			if !inside(k, origin) {
 				outside[name]++
 				continue
 			}
 			fc, _ := r.Metric(name)
 			u.Reset(o.Seed, uint64(i), uint64(t))
-			naive := naiveSample(u, prior, t, len(h.Stages), o.Trials)
-			rate := runRateSample(u, weekly, t, o.Horizon, o.Trials)
-			var weighted []float64 // the pipeline forecasts wins and revenue only
-			if name == "wins" || name == "revenue" {
-				weighted = pipe.sample(u, name == "revenue", o.Trials)
+			// The target's weekly series, over the weeks the history
+			// records it.
+			from, _ := win.Target(k)
+			y := make([]float64, min(len(weekly), int(origin.Sub(from)/week)))
+			for j := range y {
+				y[j] = weekly[j].value(t)
 			}
-			y := actual.value(t)
-			out := Outcome{Origin: origin, Target: name, Actual: y}
-			for _, xs := range [][]float64{fc, naive, rate, weighted} {
-				out.Scores = append(out.Scores, score(xs, y, u.Uniform()))
+			samples := [][]float64{fc,
+				laggedSample(u, y, o.Horizon, o.Horizon, o.Trials),
+				nil, // the seasonal naive, where two years of the target are recorded
+				runRateSample(u, y, o.Horizon, o.Trials),
+				etsBaseline(u, y, o.Horizon, o.Trials),
+				nil, // the pipeline forecasts wins and revenue only
+			}
+			if len(y) >= 104 {
+				samples[2] = laggedSample(u, y, o.Horizon, 52, o.Trials)
+			}
+			if name == "wins" || name == "revenue" {
+				samples[5] = pipe.sample(u, name == "revenue", o.Trials)
+			}
+			y0 := actual.value(t)
+			out := Outcome{Origin: origin, Target: name, Actual: y0}
+			for _, xs := range samples {
+				out.Scores = append(out.Scores, score(xs, y0, u.Uniform()))
 			}
 			res.Outcomes = append(res.Outcomes, out)
 		}
@@ -274,33 +300,6 @@ func weeklyCounts(h *calibrate.History, to time.Time, n int) []tally {
 			if l.HasAmount() {
 				out[k].rev += l.Amount
 			}
-		}
-	}
-	return out
-}
-
-// naiveSample is the last horizon's value with Poisson noise; revenue is
-// last horizon's revenue scaled by the noise of its wins.
-func naiveSample(st *rng.Stream, prior tally, target, nS, n int) []float64 {
-	if target <= nS {
-		return poissonSample(st, prior.value(target), n)
-	}
-	wins := poissonSample(st, prior.wins, n)
-	for i := range wins {
-		if prior.wins > 0 {
-			wins[i] *= prior.rev / prior.wins
-		}
-	}
-	return wins
-}
-
-// runRateSample sums horizon weeks drawn at random from the trailing
-// weeks, so that the weeks' own spread carries into the quarter.
-func runRateSample(st *rng.Stream, weekly []tally, target, horizon, n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		for range horizon {
-			out[i] += weekly[int(st.Uniform()*float64(len(weekly)))].value(target)
 		}
 	}
 	return out

@@ -3,6 +3,7 @@ package backtest_test
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -53,12 +54,29 @@ func TestBacktestGenerated(t *testing.T) {
 	}
 	in, n := 0.0, 0.0
 	for _, s := range res.Summary() {
-		t.Logf("%-13s CRPS model %9.1f naive %9.1f run-rate %9.1f; skill %+.2f %+.2f; covers 50/80/90%%: %.2f %.2f %.2f", s.Target, s.CRPS[0], s.CRPS[1], s.CRPS[2], s.Skill[1], s.Skill[2], s.Cover50, s.Cover80, s.Cover90)
-		in += s.Cover80 * float64(s.N)
-		n += float64(s.N)
+		m := s.Model()
+		t.Logf("%-13s CRPS model %9.1f; best baseline %s, skill %+.2f; covers 50/80/90%%: %.2f %.2f %.2f", s.Target, m.CRPS, s.Methods[s.Best].Method, s.Methods[s.Best].Skill, m.Cover50, m.Cover80, m.Cover90)
+		in += m.Cover80 * float64(m.N)
+		n += float64(m.N)
 		if s.Target == "wins" {
-			if d := backtest.KSUniform(s.PITs); d > 0.356 {
-				t.Errorf("wins: PIT values %v are not flat: KS distance %.3f", s.PITs, d)
+			if d := backtest.KSUniform(m.PITs); d > 0.356 {
+				t.Errorf("wins: PIT values %v are not flat: KS distance %.3f", m.PITs, d)
+			}
+			// The weighted pipeline forecasts within 25% of what came,
+			// and the model still beats every baseline.
+			var p50 float64
+			for _, o := range res.Outcomes {
+				if o.Target == "wins" {
+					p50 += o.Scores[slices.Index(backtest.Methods, "pipeline")].P50 / float64(s.N)
+				}
+			}
+			if math.Abs(p50/s.Mean-1) > 0.25 {
+				t.Errorf("wins: the pipeline's median %.1f against %.1f won on average", p50, s.Mean)
+			}
+			for _, b := range s.Methods[1:] {
+				if b.N > 0 && !(b.Skill > 0) {
+					t.Errorf("wins: the model's skill against %s is %+.2f", b.Method, b.Skill)
+				}
 			}
 		}
 	}

@@ -41,8 +41,8 @@ type Options struct {
 	// contributes (backtest ablations); the zero value uses them all.
 	Without Parts
 
-	// Bands are the starts of the age bands in weeks (default 0, 1, 2, 4,
-	// 8, 13, 26, 52).
+	// Bands are the starts of the age bands in weeks (default
+	// DefaultBands).
 	Bands        []int
 	HorizonWeeks int // default 13
 	// SalesStart, SQLStage and OpportunityStage name the hand-off, SQL
@@ -95,7 +95,7 @@ const week = 7 * 24 * time.Hour
 
 func (o *Options) defaults(h *History) {
 	if len(o.Bands) == 0 {
-		o.Bands = []int{0, 1, 2, 4, 8, 13, 26, 52}
+		o.Bands = DefaultBands
 	}
 	if o.HorizonWeeks == 0 {
 		o.HorizonWeeks = 13
@@ -643,6 +643,10 @@ const (
 	// give forecasts of arrivals from nothing to ten times the level.
 	minShockDF = 5
 )
+
+// DefaultBands are the starts, in weeks, of the age bands over which
+// hazards are estimated when Options.Bands is empty.
+var DefaultBands = []int{0, 1, 2, 4, 8, 13, 26, 52}
 
 // trendDamping is the damped trend's φ per week: a trend fades to a
 // tenth of its weekly step in 22 weeks, and adds at most φ/(1−φ) = 9

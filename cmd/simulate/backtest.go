@@ -151,25 +151,49 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 }
 
 func writeBacktestTable(w io.Writer, res *backtest.Result, horizon int) error {
-	fmt.Fprintf(w, "%d origins from %s to %s, forecasting %d weeks; CRPS: lower is better; skill: 1 - model/baseline\n\n",
+	fmt.Fprintf(w, "%d origins from %s to %s, forecasting %d weeks; CRPS and pinball loss: lower is better; skill: the model's, 1 - CRPS(model)/CRPS(method)\n\n",
 		len(res.Origins), res.Origins[0].Format(time.DateOnly), res.Origins[len(res.Origins)-1].Format(time.DateOnly), horizon)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tCRPS model\tnaive\trun-rate\tpipeline\tskill vs naive\tvs run-rate\tvs pipeline\t50% covers\t80%\t90%\tPIT mean\t")
-	for _, s := range res.Summary() {
-		mean := 0.0
-		for _, p := range s.PITs {
-			mean += p
+	fmt.Fprintln(tw, "target\tmethod\tn\tCRPS\tpinball\tmodel's skill\t50% covers\t80%\t90%\tPIT mean\t")
+	sums := res.Summary()
+	for _, s := range sums {
+		for k, m := range s.Methods {
+			name := ""
+			if k == 0 {
+				name = s.Target
+			}
+			if m.N == 0 {
+				fmt.Fprintf(tw, "%s\t%s\t0\t-\t-\t-\t-\t-\t-\t-\t\n", name, m.Method)
+				continue
+			}
+			skill := skillText(m.Skill)
+			if k == 0 {
+				skill = ""
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t\n", name, m.Method, m.N, crps(m.CRPS), crps(m.Pinball), skill, m.Cover50, m.Cover80, m.Cover90, m.PITMean)
 		}
-		mean /= float64(len(s.PITs))
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.2f\t\n", s.Target, crps(s.CRPS[0]), crps(s.CRPS[1]), crps(s.CRPS[2]), crps(s.CRPS[3]),
-			skillText(s.Skill[1]), skillText(s.Skill[2]), skillText(s.Skill[3]), s.Cover50, s.Cover80, s.Cover90, mean)
 	}
-	sc, skill := backtest.Overall(res.Summary())
-	fmt.Fprintf(tw, "all, scaled\t%.3f\t%.3f\t%.3f\t-\t%s\t%s\t\t\t\t\t\t\n", sc[0], sc[1], sc[2], skillText(skill[1]), skillText(skill[2]))
+	sc, skill := backtest.Overall(sums)
+	fmt.Fprintf(tw, "all, scaled\tmodel\t\t%.3f\t\t\t\t\t\t\t\n", sc[0])
+	for k := 1; k < len(backtest.Methods); k++ {
+		if !math.IsNaN(sc[k]) {
+			fmt.Fprintf(tw, "\t%s\t\t%.3f\t\t%s\t\t\t\t\t\n", backtest.Methods[k], sc[k], skillText(skill[k]))
+		}
+	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintln(w, "\n(pipeline: open deals × their stage's probability of winning, plus new deals at the run-rate; wins and revenue only. all, scaled: each target's CRPS over its mean outcome, averaged over the targets)")
+	fmt.Fprintln(w, "\n(naive: the last quarter times a quarter-to-quarter change the history showed; seasonal: the same quarter last year times a year-on-year change, where two years are recorded; run-rate: trailing weeks resampled; ets: damped-trend exponential smoothing of the weekly series; pipeline: each open lead's chance of winning within the horizon from its stage and weeks in it, plus new leads' wins, for wins and revenue. all, scaled: each target's CRPS over its mean outcome, averaged over the targets the method forecasts at every origin, and the model's skill over the same targets)")
+	fmt.Fprintln(w)
+	for _, s := range sums {
+		m := s.Model()
+		lo, hi := backtest.CoverageBand(m.N, 0.8)
+		best := "no baseline"
+		if s.Best > 0 {
+			best = fmt.Sprintf("best baseline %s (model's skill %s)", s.Methods[s.Best].Method, skillText(s.Methods[s.Best].Skill))
+		}
+		fmt.Fprintf(w, "%s: %s; the model's 80%% intervals cover %.0f of %d (calibrated ones would cover %d to %d, 9 times in 10)\n", s.Target, best, m.Cover80*float64(m.N), m.N, lo, hi)
+	}
 	for _, n := range res.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
@@ -190,7 +214,7 @@ func writeAblation(w io.Writer, vs []backtest.Variant) error {
 	for _, v := range vs {
 		fmt.Fprintf(tw, "%s\t", v.Name)
 		for _, s := range v.Summary {
-			fmt.Fprintf(tw, "%s (%.2f)\t", crps(s.CRPS[0]), s.Cover80)
+			fmt.Fprintf(tw, "%s (%.2f)\t", crps(s.Model().CRPS), s.Model().Cover80)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -221,18 +245,26 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 		Actual float64                   `json:"actual"`
 		Scores map[string]backtest.Score `json:"scores"`
 	}
+	type method struct {
+		Method  string    `json:"method"`
+		N       int       `json:"n"`
+		CRPS    *float64  `json:"crps"`
+		Scaled  *float64  `json:"scaled_crps"`
+		Pinball *float64  `json:"pinball"`
+		Skill   *float64  `json:"model_skill,omitempty"`
+		Cover50 *float64  `json:"cover50"`
+		Cover80 *float64  `json:"cover80"`
+		Cover90 *float64  `json:"cover90"`
+		PITMean *float64  `json:"pit_mean"`
+		PITs    []float64 `json:"pit"`
+	}
 	type target struct {
-		Target  string              `json:"target"`
-		N       int                 `json:"n"`
-		Mean    float64             `json:"mean_outcome"`
-		CRPS    map[string]*float64 `json:"crps"`
-		Scaled  map[string]*float64 `json:"scaled_crps"`
-		Pinball map[string]*float64 `json:"pinball"`
-		Skill   map[string]*float64 `json:"skill"`
-		Cover50 float64             `json:"cover50"`
-		Cover80 float64             `json:"cover80"`
-		Cover90 float64             `json:"cover90"`
-		PITs    []float64           `json:"pit"`
+		Target       string   `json:"target"`
+		N            int      `json:"n"`
+		Mean         float64  `json:"mean_outcome"`
+		BestBaseline string   `json:"best_baseline,omitempty"`
+		Cover80Band  [2]int   `json:"cover80_band"`
+		Methods      []method `json:"methods"`
 	}
 	doc := struct {
 		Targets  []target  `json:"targets"`
@@ -243,13 +275,21 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 		doc.Notes = []string{}
 	}
 	for _, s := range res.Summary() {
-		t := target{Target: s.Target, N: s.N, Mean: s.Mean, CRPS: map[string]*float64{}, Scaled: map[string]*float64{}, Pinball: map[string]*float64{},
-			Skill: map[string]*float64{}, Cover50: s.Cover50, Cover80: s.Cover80, Cover90: s.Cover90, PITs: s.PITs}
-		for k, m := range backtest.Methods {
-			t.CRPS[m], t.Scaled[m], t.Pinball[m] = num(s.CRPS[k]), num(s.Scaled[k]), num(s.Pinball[k])
+		lo, hi := backtest.CoverageBand(s.N, 0.8)
+		t := target{Target: s.Target, N: s.N, Mean: s.Mean, Cover80Band: [2]int{lo, hi}}
+		if s.Best > 0 {
+			t.BestBaseline = backtest.Methods[s.Best]
+		}
+		for k, m := range s.Methods {
+			x := method{Method: m.Method, N: m.N, CRPS: num(m.CRPS), Scaled: num(m.Scaled), Pinball: num(m.Pinball),
+				Cover50: num(m.Cover50), Cover80: num(m.Cover80), Cover90: num(m.Cover90), PITMean: num(m.PITMean), PITs: m.PITs}
 			if k > 0 {
-				t.Skill[m] = num(s.Skill[k])
+				x.Skill = num(m.Skill)
 			}
+			if x.PITs == nil {
+				x.PITs = []float64{}
+			}
+			t.Methods = append(t.Methods, x)
 		}
 		doc.Targets = append(doc.Targets, t)
 	}
@@ -280,8 +320,9 @@ func backtestCharts(res *backtest.Result) []chart {
 	var pits []float64
 	for _, s := range res.Summary() {
 		targets = append(targets, s.Target)
-		cover = append(cover, [3]float64{s.Cover50, s.Cover80, s.Cover90})
-		pits = append(pits, s.PITs...)
+		m := s.Model()
+		cover = append(cover, [3]float64{m.Cover50, m.Cover80, m.Cover90})
+		pits = append(pits, m.PITs...)
 	}
 	return []chart{
 		{"forecast-wins", func() (*plot.Plot, error) { return plots.ForecastVsActual("wins", "", origins) }},

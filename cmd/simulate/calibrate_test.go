@@ -210,18 +210,41 @@ func TestBacktestCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"3 origins from", "CRPS model", "wins", "revenue"} {
+	for _, want := range []string{"3 origins from", "model's skill", "wins", "revenue", "naive", "seasonal", "run-rate", "ets", "pipeline", "wins: best baseline", "calibrated ones would cover"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
 	out, _, code = simulateCmd("backtest", "--history", path, "--origins", "2", "--trials", "200", "--json")
 	var doc struct {
-		Targets  []map[string]any `json:"targets"`
+		Targets []struct {
+			Target  string `json:"target"`
+			Methods []struct {
+				Method  string   `json:"method"`
+				N       int      `json:"n"`
+				Cover80 *float64 `json:"cover80"`
+				PITMean *float64 `json:"pit_mean"`
+			} `json:"methods"`
+		} `json:"targets"`
 		Outcomes []map[string]any `json:"outcomes"`
 	}
 	if code != 0 || json.Unmarshal([]byte(out), &doc) != nil || len(doc.Targets) != 8 || len(doc.Outcomes) != 16 {
 		t.Errorf("json: exit %d, %d targets, %d outcomes", code, len(doc.Targets), len(doc.Outcomes))
+	}
+	// Every method's coverage is there where it forecasts: the pipeline
+	// only wins and revenue.
+	for _, tg := range doc.Targets {
+		if len(tg.Methods) != 6 {
+			t.Fatalf("%s: %d methods, want 6", tg.Target, len(tg.Methods))
+		}
+		for _, m := range tg.Methods {
+			if has := m.Cover80 != nil && m.PITMean != nil; has != (m.N > 0) {
+				t.Errorf("%s, %s: n %d, cover80 %v", tg.Target, m.Method, m.N, m.Cover80)
+			}
+			if m.Method == "pipeline" && (m.N > 0) != (tg.Target == "wins" || tg.Target == "revenue") {
+				t.Errorf("pipeline forecasts %s at %d origins", tg.Target, m.N)
+			}
+		}
 	}
 	dir := t.TempDir()
 	if _, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "3", "--trials", "200", "--plots", dir, "--plot-format", "svg"); code != 0 {
