@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -60,18 +61,7 @@ func ForecastVsActual(target, unit string, origins []Origin) (*plot.Plot, error)
 	for i, o := range origins {
 		labels[i] = o.Label
 	}
-	p.X.Tick.Marker = plot.TickerFunc(func(min, max float64) []plot.Tick {
-		var ts []plot.Tick
-		step := int(math.Max(1, math.Ceil(float64(n)/6)))
-		for i := range n {
-			t := plot.Tick{Value: float64(i)}
-			if i%step == 0 {
-				t.Label = labels[i]
-			}
-			ts = append(ts, t)
-		}
-		return ts
-	})
+	p.X.Tick.Marker = originTicks(labels)
 	p.Y.Min = 0
 	_, _, _, top := b.DataRange()
 	p.Y.Max = 1.3 * math.Max(top, maxY(got)) // room for the legend
@@ -169,4 +159,84 @@ func PITHistogram(pits []float64) (*plot.Plot, error) {
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, math.Max(0.2, 1.3*top)
 	p.Legend.Left = false
 	return p, nil
+}
+
+// CoverageSeries is a record of whether the forecast's 80% intervals
+// covered what happened, by origin: for one target 1 or 0, for several
+// the share covered; NaN where nothing was scored.
+type CoverageSeries struct {
+	Target  string
+	Covered []float64
+}
+
+// RollingCoverage draws, for each series, the share of the last window
+// scored origins' outcomes that the 80% intervals covered, origin by
+// origin (from the third scored origin on), against the 80% a calibrated
+// forecast covers: the track record a planner checks before trusting the
+// next interval.
+func RollingCoverage(labels []string, series []CoverageSeries, window int) (*plot.Plot, error) {
+	p := newPlot(fmt.Sprintf("Backtest: share of the last %d forecasts whose 80%% interval held", window), "forecast origin", "share covered")
+	colours := []color.Color{blue, orange, vermilion, sky, grey, color.NRGBA{0x00, 0x9E, 0x73, 0xff}, color.NRGBA{0xCC, 0x79, 0xA7, 0xff}, color.NRGBA{0xF0, 0xE4, 0x42, 0xff}}
+	drawn := 0
+	for k, s := range series {
+		var pts plotter.XYs
+		var last []float64
+		for i, c := range s.Covered {
+			if math.IsNaN(c) {
+				continue
+			}
+			if last = append(last, c); len(last) > window {
+				last = last[1:]
+			}
+			if len(last) >= 3 {
+				pts = append(pts, plotter.XY{X: float64(i), Y: stat.Mean(last, nil)})
+			}
+		}
+		if len(pts) == 0 {
+			continue
+		}
+		l, err := plotter.NewLine(pts)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = colours[k%len(colours)], vg.Points(2)
+		if k >= len(colours) {
+			l.Dashes = dashed
+		}
+		p.Add(l)
+		p.Legend.Add(s.Target, l)
+		drawn++
+	}
+	if drawn == 0 {
+		return nil, fmt.Errorf("plots: rolling coverage: %w", ErrNoData)
+	}
+	ref, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0.8}, {X: float64(len(labels) - 1), Y: 0.8}})
+	if err != nil {
+		return nil, err
+	}
+	ref.Color, ref.Dashes = grey, dashed
+	p.Add(ref)
+	p.Legend.Add("80%, where a calibrated forecast sits", ref)
+	p.Legend.Left, p.Legend.Top = true, false
+	p.X.Tick.Marker = originTicks(labels)
+	p.X.Min, p.X.Max = 0, float64(len(labels)-1)
+	p.Y.Min, p.Y.Max = 0, 1.05
+	return p, nil
+}
+
+// originTicks labels about six of the origins.
+func originTicks(labels []string) plot.Ticker {
+	n := len(labels)
+	return plot.TickerFunc(func(min, max float64) []plot.Tick {
+		var ts []plot.Tick
+		step := int(math.Max(1, math.Ceil(float64(n)/6)))
+		for i := range n {
+			t := plot.Tick{Value: float64(i)}
+			if i%step == 0 {
+				t.Label = labels[i]
+			}
+			ts = append(ts, t)
+		}
+		return ts
+	})
 }

@@ -121,6 +121,13 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "pit", pit)
+	nan := math.NaN()
+	roll, err := plots.RollingCoverage([]string{"2025-03-07", "2025-04-04", "2025-05-02", "2025-05-30", "2025-06-27", "2025-07-25"},
+		[]plots.CoverageSeries{{Target: "every target", Covered: []float64{1, 0.75, 1, 0.5, 1, 1}}, {Target: "wins", Covered: []float64{1, nan, 0, 1, 1, 0}}}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "coverage-over-time", roll)
 }
 
 // TestChartsRefuseBadData checks that NaN or empty data give a clear
@@ -169,6 +176,9 @@ func TestChartsRefuseBadData(t *testing.T) {
 	}
 	if _, err := plots.Coverage(nil, nil); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("no coverage: %v", err)
+	}
+	if _, err := plots.RollingCoverage([]string{"a", "b"}, []plots.CoverageSeries{{Target: "wins", Covered: []float64{1, nan}}}, 4); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("too few scored origins for a rolling coverage: %v", err)
 	}
 	if _, err := plots.PITHistogram([]float64{nan}); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("no PIT: %v", err)

@@ -30,16 +30,26 @@ the history shows happened: the CRPS (lower is better; scaled by each
 target's mean outcome to average over targets), the pinball loss at the
 M5 quantiles, the coverage of the central 50, 80 and 90% intervals and the
 randomized PIT. A target is scored only at origins whose forecast quarter
-lies inside the span over which the history records it. Three
-probabilistic baselines are scored the same way: naive (the last horizon's
-value, with Poisson noise), run-rate (the trailing 26 weeks resampled) and,
-for wins and revenue, the weighted pipeline that CRM tools show (each open
-deal wins with its stage's censoring-aware probability, and new deals add
-wins at the trailing run-rate).
-Skill is 1 - CRPS(model)/CRPS(baseline): positive when the model is better.
---plots DIR writes the charts: forecast-wins (the forecast at each origin
-against what happened), coverage (the intervals' coverage by target) and
-pit (the model's PIT values, pooled over targets). --ablation backtests
+lies inside the span over which the history records it. Five
+probabilistic baselines are scored the same way, each from the target's
+weekly series over that span: naive (the last quarter, times a
+quarter-to-quarter change the series showed), seasonal (the same quarter
+last year, times a year-on-year change; with two years of the target),
+run-rate (the trailing 26 weeks resampled), ets (damped-trend exponential
+smoothing with bootstrapped errors) and, for wins and revenue, the
+weighted pipeline (each open lead wins with the share of leads at its
+stage and weeks in it that won within the horizon in the past year, and
+new leads add what a past quarter's new leads won).
+Each method's CRPS, pinball loss, coverage and PIT mean are printed;
+skill is the model's, 1 - CRPS(model)/CRPS(method): positive when the
+model is better. Under the table, each target's strongest baseline and
+the range of origins a calibrated 80% interval would cover.
+--plots DIR writes the charts: forecast-TARGET for each target (the
+forecast's P10-P90 and median at each origin against what happened),
+coverage (the intervals' coverage by target), coverage-over-time (the
+share of the last 6 origins' outcomes the 80% intervals covered, pooled
+and for wins and revenue) and pit (the model's PIT values, pooled over
+targets). --ablation backtests
 with every part of the estimation, each turned off alone (--without) and
 all off, and prints each one's CRPS and coverage by target.
 
@@ -308,13 +318,52 @@ func writeBacktestJSON(w io.Writer, res *backtest.Result) error {
 }
 
 func backtestCharts(res *backtest.Result) []chart {
-	var origins []plots.Origin
-	for _, o := range res.Outcomes {
-		if o.Target == "wins" {
-			m := o.Scores[0]
-			origins = append(origins, plots.Origin{Label: o.Origin.Format(time.DateOnly), P10: m.P10, P50: m.P50, P90: m.P90, Got: o.Actual})
+	var charts []chart
+	idx := map[time.Time]int{}
+	labels := make([]string, len(res.Origins))
+	for i, o := range res.Origins {
+		idx[o], labels[i] = i, o.Format(time.DateOnly)
+	}
+	var series []plots.CoverageSeries
+	pooled, scored := make([]float64, len(res.Origins)), make([]float64, len(res.Origins))
+	for _, target := range res.Targets {
+		var origins []plots.Origin
+		covered := make([]float64, len(res.Origins))
+		for i := range covered {
+			covered[i] = math.NaN()
+		}
+		for _, o := range res.Outcomes {
+			if o.Target == target {
+				m := o.Scores[0]
+				origins = append(origins, plots.Origin{Label: o.Origin.Format(time.DateOnly), P10: m.P10, P50: m.P50, P90: m.P90, Got: o.Actual})
+				covered[idx[o.Origin]] = b2f(m.Cover80)
+			}
+		}
+		if len(origins) < 2 {
+			continue // too few scored origins for a chart
+		}
+		unit := ""
+		if target == "revenue" {
+			unit = " (won amounts)"
+		}
+		target := target
+		charts = append(charts, chart{"forecast-" + target, func() (*plot.Plot, error) { return plots.ForecastVsActual(target, unit, origins) }})
+		for i, c := range covered {
+			if !math.IsNaN(c) {
+				pooled[i] += c
+				scored[i]++
+			}
+		}
+		if target == "wins" || target == "revenue" {
+			series = append(series, plots.CoverageSeries{Target: target, Covered: covered})
 		}
 	}
+	// Every target pooled, origin by origin: the share of its targets
+	// covered.
+	for i := range pooled {
+		pooled[i] /= scored[i] // NaN where none was scored
+	}
+	series = append([]plots.CoverageSeries{{Target: "every target", Covered: pooled}}, series...)
 	var targets []string
 	var cover [][3]float64
 	var pits []float64
@@ -324,9 +373,16 @@ func backtestCharts(res *backtest.Result) []chart {
 		cover = append(cover, [3]float64{m.Cover50, m.Cover80, m.Cover90})
 		pits = append(pits, m.PITs...)
 	}
-	return []chart{
-		{"forecast-wins", func() (*plot.Plot, error) { return plots.ForecastVsActual("wins", "", origins) }},
-		{"coverage", func() (*plot.Plot, error) { return plots.Coverage(targets, cover) }},
-		{"pit", func() (*plot.Plot, error) { return plots.PITHistogram(pits) }},
+	return append(charts,
+		chart{"coverage", func() (*plot.Plot, error) { return plots.Coverage(targets, cover) }},
+		chart{"coverage-over-time", func() (*plot.Plot, error) { return plots.RollingCoverage(labels, series, 6) }},
+		chart{"pit", func() (*plot.Plot, error) { return plots.PITHistogram(pits) }},
+	)
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
 	}
+	return 0
 }

@@ -250,7 +250,7 @@ func TestBacktestCommand(t *testing.T) {
 	if _, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "3", "--trials", "200", "--plots", dir, "--plot-format", "svg"); code != 0 {
 		t.Fatalf("--plots: exit %d: %s", code, errOut)
 	}
-	for _, name := range []string{"forecast-wins.svg", "coverage.svg", "pit.svg"} {
+	for _, name := range []string{"forecast-leads.svg", "forecast-wins.svg", "forecast-revenue.svg", "coverage.svg", "coverage-over-time.svg", "pit.svg"} {
 		if !strings.Contains(readFile(t, filepath.Join(dir, name)), "<svg") {
 			t.Errorf("%s is not a chart", name)
 		}
