@@ -53,9 +53,15 @@ func (o *Options) defaults() {
 // (trailing weeks resampled), ets (damped-trend exponential smoothing of
 // the weekly series, with bootstrapped errors) and pipeline (open leads
 // weighted by their chance of winning within the horizon, plus new leads'
-// wins; wins and revenue only). A method that does not forecast a target
-// at an origin scores NaN there.
-var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline"}
+// wins; wins and revenue only). The last, recalibrated, is the model's
+// forecast recalibrated on the origins whose forecast quarter had ended
+// (Learn). A method that does not forecast a target at an origin scores
+// NaN there.
+var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline", "recalibrated"}
+
+// recalibratedMethod is the index of the recalibrated forecast in Methods;
+// it is the model's own, not a baseline.
+const recalibratedMethod = 6
 
 // maxSeriesWeeks is the most weeks of a target's series the baselines use.
 const maxSeriesWeeks = 156
@@ -76,6 +82,10 @@ type Outcome struct {
 	Target string
 	Actual float64
 	Scores []Score
+	// Quantiles are the model's forecast at QuantileLevels, and Median
+	// its median, from which later origins learn their recalibration.
+	Quantiles []float64
+	Median    float64
 }
 
 // Result is a backtest's outcomes, with notes on origins left out.
@@ -84,6 +94,9 @@ type Result struct {
 	Origins  []time.Time
 	Outcomes []Outcome
 	Notes    []string
+	// Recalibration is learned from every outcome (Learn): the map to
+	// apply to the model's forecasts from the last origin on.
+	Recalibration *model.Recalibration
 }
 
 const week = 7 * 24 * time.Hour
@@ -184,8 +197,10 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			if name == "wins" || name == "revenue" {
 				samples[5] = pipe.sample(u, name == "revenue", o.Trials)
 			}
+			samples = append(samples, recalibrated(fc, res.Outcomes, name, origin, o.Horizon))
 			y0 := actual.value(t)
 			out := Outcome{Origin: origin, Target: name, Actual: y0}
+			keep(&out, fc)
 			for _, xs := range samples {
 				out.Scores = append(out.Scores, score(xs, y0, u.Uniform()))
 			}
@@ -203,6 +218,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: %d origins not scored: their quarter is not inside %s to %s, where the history records %s%s", name, n, from.Format(time.DateOnly), to.Format(time.DateOnly), name, why))
 		}
 	}
+	res.Recalibration = Learn(res, o.Horizon)
 	return res, nil
 }
 

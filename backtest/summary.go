@@ -32,7 +32,8 @@ type TargetSummary struct {
 	Mean    float64 // the mean outcome
 	Methods []MethodSummary
 	// Best is the index in Methods of the strongest baseline: the one
-	// the model's skill is lowest against (0 when there is none).
+	// the model's skill is lowest against (0 when there is none; the
+	// recalibrated model is not a baseline).
 	Best int
 }
 
@@ -60,7 +61,7 @@ func (r *Result) Summary() []TargetSummary {
 			s.Methods[k] = summarise(name, outcomes, k)
 		}
 		for k := 1; k < len(Methods); k++ {
-			if m := s.Methods[k]; m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
+			if m := s.Methods[k]; k != recalibratedMethod && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
 				s.Best = k
 			}
 		}

@@ -25,6 +25,9 @@ type Result struct {
 	CumRevenue  []float64
 	CumWins     []float64
 	Warnings    []string
+	// Recalibrated says how the totals were recalibrated (Options.
+	// Recalibration); empty when they are as simulated.
+	Recalibrated string
 }
 
 func newResult(p *plan, o *Options) *Result {

@@ -26,6 +26,9 @@ type Options struct {
 	// Progress, if set, is called from Run's goroutine with the number of
 	// trials done, at most once per chunk.
 	Progress func(done, total int)
+	// Recalibration, if set, maps every result's totals to calibrated
+	// ones once the trials are done (see Recalibration).
+	Recalibration *Recalibration
 }
 
 // Limits that keep a run from exhausting memory.
@@ -92,6 +95,11 @@ func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, err
 		return nil, err
 	}
 	for _, r := range res {
+		if rc := o.Recalibration; rc != nil {
+			if err := rc.apply(r); err != nil {
+				return nil, err
+			}
+		}
 		r.addWarnings()
 	}
 	return res, nil
@@ -115,6 +123,8 @@ func (o *Options) fill(m *Model, models int) error {
 		return fmt.Errorf("weeks must be in 1..%d (got %d)", MaxWeeks, o.Weeks)
 	case o.Workers < 1:
 		return fmt.Errorf("workers must be at least 1 (got %d)", o.Workers)
+	case o.Recalibration != nil && o.Recalibration.HorizonWeeks != o.Weeks:
+		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", o.Recalibration.HorizonWeeks, o.Weeks)
 	}
 	if b := int64(models) * resultBytes(len(m.Stages), o.Trials, o.Weeks); b > maxRunBytes {
 		return fmt.Errorf("%d trials over %d weeks need about %d MiB of results, more than the %d MiB limit; use fewer trials or weeks", o.Trials, o.Weeks, b>>20, maxRunBytes>>20)

@@ -234,8 +234,8 @@ func TestBacktestCommand(t *testing.T) {
 	// Every method's coverage is there where it forecasts: the pipeline
 	// only wins and revenue.
 	for _, tg := range doc.Targets {
-		if len(tg.Methods) != 6 {
-			t.Fatalf("%s: %d methods, want 6", tg.Target, len(tg.Methods))
+		if len(tg.Methods) != 7 {
+			t.Fatalf("%s: %d methods, want 7", tg.Target, len(tg.Methods))
 		}
 		for _, m := range tg.Methods {
 			if has := m.Cover80 != nil && m.PITMean != nil; has != (m.N > 0) {

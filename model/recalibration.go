@@ -1,0 +1,170 @@
+package model
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Recalibration maps a forecast's totals to calibrated ones, target by
+// target, as a backtest of the model's own past forecasts learned it
+// (backtest.Learn): where the past outcomes fell outside the intervals
+// more often than stated, the map widens them; where the forecasts ran
+// high, it moves them down.
+//
+// Each target's map works on the log scale, log(1 + x), around the
+// forecast's own median m: a trial's z becomes m + Scale·(z − m) + Shift.
+// It is monotone, so every trial keeps its rank and paired comparisons
+// between scenarios stay paired. Ratios (win rate) and costs are left as
+// simulated.
+type Recalibration struct {
+	// HorizonWeeks is the horizon of the forecasts it was learned from;
+	// it applies to forecasts over the same horizon only.
+	HorizonWeeks int                  `yaml:"horizon_weeks"`
+	Source       string               `yaml:"source,omitempty"` // what it was learned from
+	Targets      []RecalibratedTarget `yaml:"targets"`
+}
+
+// RecalibratedTarget is one target's map (see Recalibration).
+type RecalibratedTarget struct {
+	Target string  `yaml:"target"`
+	Scale  float64 `yaml:"scale"`
+	Shift  float64 `yaml:"shift"`
+	// Origins is the number of past forecasts it was learned from, and
+	// Quarters how many non-overlapping horizons they span: the map is
+	// shrunk toward doing nothing by Quarters/(Quarters + 4).
+	Origins  int     `yaml:"origins"`
+	Quarters float64 `yaml:"quarters"`
+}
+
+// Identity reports whether the map leaves a forecast as it is.
+func (t RecalibratedTarget) Identity() bool { return t.Scale == 1 && t.Shift == 0 }
+
+// Transform applies the map to the forecast's samples xs, in place.
+func (t RecalibratedTarget) Transform(xs []float64) {
+	if t.Identity() || len(xs) == 0 {
+		return
+	}
+	z := make([]float64, 0, len(xs))
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			z = append(z, math.Log1p(math.Max(x, 0)))
+		}
+	}
+	if len(z) == 0 {
+		return
+	}
+	slices.Sort(z)
+	m := z[len(z)/2]
+	for i, x := range xs {
+		if math.IsNaN(x) {
+			continue
+		}
+		v := m + t.Scale*(math.Log1p(math.Max(x, 0))-m) + t.Shift
+		xs[i] = math.Max(math.Expm1(v), 0)
+	}
+}
+
+// Validate checks that every map is finite with a positive scale.
+func (rc *Recalibration) Validate() error {
+	if rc.HorizonWeeks < 1 {
+		return fmt.Errorf("recalibration: horizon_weeks %d: must be >= 1", rc.HorizonWeeks)
+	}
+	for _, t := range rc.Targets {
+		if t.Target == "" {
+			return errors.New("recalibration: a target without a name")
+		}
+		if !(t.Scale > 0) || math.IsInf(t.Scale, 0) || math.IsNaN(t.Shift) || math.IsInf(t.Shift, 0) {
+			return fmt.Errorf("recalibration: target %s: scale %v and shift %v must be finite, the scale > 0", t.Target, t.Scale, t.Shift)
+		}
+	}
+	return nil
+}
+
+// Describe says in a line what the recalibration does, for a forecast's
+// output.
+func (rc *Recalibration) Describe() string {
+	n := 0
+	for _, t := range rc.Targets {
+		if !t.Identity() {
+			n++
+		}
+	}
+	s := fmt.Sprintf("intervals recalibrated on the model's backtest: %d of %d targets changed", n, len(rc.Targets))
+	if rc.Source != "" {
+		s += " (" + rc.Source + ")"
+	}
+	return s
+}
+
+// apply recalibrates r's totals, and scales each trial's weekly
+// cumulative revenue and wins to their recalibrated totals.
+func (rc *Recalibration) apply(r *Result) error {
+	if r.Weeks != rc.HorizonWeeks {
+		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", rc.HorizonWeeks, r.Weeks)
+	}
+	for _, t := range rc.Targets {
+		xs, ok := r.Metric(t.Target)
+		if !ok {
+			continue
+		}
+		before := slices.Clone(xs)
+		t.Transform(xs)
+		var path []float64
+		switch t.Target {
+		case "revenue":
+			path = r.CumRevenue
+		case "wins":
+			path = r.CumWins
+		}
+		if path == nil {
+			continue
+		}
+		for i := range xs {
+			p := path[i*r.Weeks : (i+1)*r.Weeks]
+			for w := range p {
+				if before[i] > 0 {
+					p[w] *= xs[i] / before[i]
+				} else {
+					p[w] = xs[i] * float64(w+1) / float64(r.Weeks)
+				}
+			}
+		}
+	}
+	r.Recalibrated = rc.Describe()
+	return nil
+}
+
+// ReadRecalibration reads a recalibration file (YAML) and checks it.
+func ReadRecalibration(path string) (*Recalibration, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var rc Recalibration
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&rc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := rc.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &rc, nil
+}
+
+// WriteFile writes the recalibration to path atomically.
+func (rc *Recalibration) WriteFile(path string) error {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(rc); err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, buf.Bytes())
+}
