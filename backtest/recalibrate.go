@@ -101,7 +101,8 @@ func learnTarget(target string, past []Outcome, horizon int) model.RecalibratedT
 	}
 	w := t.Quarters / (t.Quarters + recalibrationPriorQuarters)
 	logS := math.Min(math.Abs(res.X[0]), math.Log(10))
-	t.Scale, t.Shift = math.Exp(w*logS), w*res.X[1]
+	// Four decimals: finer is noise, and an identity stays one.
+	t.Scale, t.Shift = math.Round(math.Exp(w*logS)*1e4)/1e4, math.Round(w*res.X[1]*1e4)/1e4
 	return t
 }
 

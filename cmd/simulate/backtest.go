@@ -40,6 +40,12 @@ smoothing with bootstrapped errors) and, for wins and revenue, the
 weighted pipeline (each open lead wins with the share of leads at its
 stage and weeks in it that won within the horizon in the past year, and
 new leads add what a past quarter's new leads won).
+Beside them is the model's forecast recalibrated on its own track record:
+at each origin, a scale and shift of its totals on the log scale fitted
+by CRPS to the origins whose forecast quarter had ended by then, shrunk
+toward none by how few quarters they span. --save-calibration FILE writes
+the map learned from every origin, which forecast, compare, sweep, goal
+and report apply with --recalibration FILE.
 Each method's CRPS, pinball loss, coverage and PIT mean are printed;
 skill is the model's, 1 - CRPS(model)/CRPS(method): positive when the
 model is better. Under the table, each target's strongest baseline and
@@ -57,6 +63,8 @@ Examples:
 
 	simulate backtest --history history.csv --stale-after 26
 	simulate backtest --history history.csv --stale-after 26 --ablation
+	simulate backtest --history history.csv --save-calibration recalibration.yaml
+	simulate forecast --model model.yaml --recalibration recalibration.yaml
 	simulate backtest --history mqls.csv --history deals.csv --map lead_id=mql_id,... --stages mql --json
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
@@ -79,6 +87,7 @@ type backtestFlags struct {
 	workers    int
 	json       bool
 	ablation   bool
+	saveCal    string
 	estimate   estimateFlags
 	plots      plotFlags
 }
@@ -99,6 +108,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	fs.BoolVar(&f.ablation, "ablation", false, "backtest with every part of the estimation, each turned off alone, and all off; a table of CRPS and 80% coverage by target")
+	fs.StringVar(&f.saveCal, "save-calibration", "", "write the recalibration learned from every origin to FILE (YAML), for forecast, compare, sweep, goal and report's --recalibration")
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
 }
@@ -153,6 +163,11 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	}
 	if err := f.plots.write(backtestCharts(res)); err != nil {
 		return err
+	}
+	if f.saveCal != "" {
+		if err := res.Recalibration.WriteFile(f.saveCal); err != nil {
+			return err
+		}
 	}
 	if f.json {
 		return writeBacktestJSON(e.stdout, res)

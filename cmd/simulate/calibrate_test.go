@@ -255,6 +255,22 @@ func TestBacktestCommand(t *testing.T) {
 			t.Errorf("%s is not a chart", name)
 		}
 	}
+	// The recalibration learned from the backtest, applied to a forecast.
+	cal := filepath.Join(dir, "recalibration.yaml")
+	if _, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "6", "--every", "2", "--trials", "200", "--save-calibration", cal); code != 0 {
+		t.Fatalf("--save-calibration: exit %d: %s", code, errOut)
+	}
+	if b := readFile(t, cal); !strings.Contains(b, "horizon_weeks: 13") || !strings.Contains(b, "target: revenue") {
+		t.Errorf("recalibration file:\n%s", b)
+	}
+	out, errOut, code = simulateCmd("forecast", "--trials", "500", "--recalibration", cal)
+	if code != 0 || !strings.Contains(out, "note: intervals recalibrated on the model's backtest") {
+		t.Errorf("forecast --recalibration: exit %d, %s\n%s", code, errOut, out)
+	}
+	_, errOut, code = simulateCmd("forecast", "--trials", "500", "--weeks", "26", "--recalibration", cal)
+	if code != 1 || !strings.Contains(errOut, "the recalibration was learned on 13-week forecasts; this one is 26 weeks") {
+		t.Errorf("forecast --weeks 26 --recalibration: exit %d, %q", code, errOut)
+	}
 	_, errOut, code = simulateCmd("backtest", "--history", path, "--origins", "0")
 	if code != 2 || !strings.HasPrefix(errOut, "simulate backtest: --origins, --every and --horizon must be >= 1") {
 		t.Errorf("origins 0: exit %d, %q", code, errOut)

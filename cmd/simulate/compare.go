@@ -285,6 +285,9 @@ func writeCompareTable(w io.Writer, c *scenarios.Comparison, doc *compareJSON) e
 			fmt.Fprintf(w, "note: %s: %s\n", s.Name, warn)
 		}
 	}
+	if r.Recalibrated != "" {
+		fmt.Fprintf(w, "note: %s\n", r.Recalibrated)
+	}
 	return nil
 }
 

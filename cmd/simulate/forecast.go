@@ -114,6 +114,8 @@ type forecastJSON struct {
 	PTarget     *float64               `json:"p_target,omitempty"`
 	PTargetMCSE *float64               `json:"p_target_mcse,omitempty"`
 	Warnings    []string               `json:"warnings"`
+	// Recalibrated says how the totals were recalibrated (--recalibration).
+	Recalibrated string `json:"recalibrated,omitempty"`
 }
 
 // summaryJSON has mean, sd and p5…p95, with MCSEs; null where undefined
@@ -156,7 +158,7 @@ func newForecastJSON(r *model.Result, target float64) *forecastJSON {
 // tables, which do not show them.
 func newForecastSummary(r *model.Result, target float64) *forecastJSON {
 	out := &forecastJSON{Model: r.Model, Currency: r.Currency, Start: r.Start.String(), Trials: r.Trials, Weeks: r.Weeks,
-		Seed: r.Seed, FixedParams: r.FixedParams, Metrics: map[string]summaryJSON{}, Warnings: r.Warnings}
+		Seed: r.Seed, FixedParams: r.FixedParams, Metrics: map[string]summaryJSON{}, Warnings: r.Warnings, Recalibrated: r.Recalibrated}
 	if out.Warnings == nil {
 		out.Warnings = []string{}
 	}
@@ -197,6 +199,9 @@ func writeForecastTable(w io.Writer, r *model.Result, f *forecastJSON) error {
 	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	if r.Recalibrated != "" {
+		fmt.Fprintf(w, "note: %s\n", r.Recalibrated)
 	}
 	return nil
 }

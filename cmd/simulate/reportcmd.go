@@ -222,5 +222,8 @@ func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenari
 		page.Tables = append(page.Tables, st)
 	}
 	page.Notes = append(page.Notes, r.Warnings...)
+	if r.Recalibrated != "" {
+		page.Notes = append(page.Notes, r.Recalibrated)
+	}
 	return page, nil
 }

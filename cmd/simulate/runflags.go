@@ -20,6 +20,10 @@ type runFlags struct {
 	seed        uint64
 	workers     int
 	fixedParams bool
+	// recalibration names the file of --recalibration, and rc is what
+	// load read from it.
+	recalibration string
+	rc            *model.Recalibration
 }
 
 func (r *runFlags) declare(fs *pflag.FlagSet) {
@@ -29,18 +33,36 @@ func (r *runFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&r.seed, "seed", 1, "random seed; the same seed gives the same answer")
 	fs.IntVar(&r.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")
 	fs.BoolVar(&r.fixedParams, "fixed-params", false, "use posterior means instead of drawing parameters per trial")
+	fs.StringVar(&r.recalibration, "recalibration", "", "recalibrate the totals with the map a backtest learned (simulate backtest --save-calibration FILE)")
 }
 
-// load returns the model named by --model, or the embedded sample.
+// load returns the model named by --model, or the embedded sample, and
+// reads the --recalibration file.
 func (r *runFlags) load() (*model.Model, error) {
+	if r.recalibration != "" {
+		rc, err := model.ReadRecalibration(r.recalibration)
+		if err != nil {
+			return nil, err
+		}
+		rc.Source = r.recalibration
+		r.rc = rc
+	}
 	if r.model == "" {
 		return sample.Model(), nil
 	}
 	return model.ReadFile(r.model)
 }
 
+// note is the line that says the totals were recalibrated, or "".
+func (r *runFlags) note() string {
+	if r.rc == nil {
+		return ""
+	}
+	return r.rc.Describe()
+}
+
 func (r *runFlags) options() *model.Options {
-	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams}
+	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams, Recalibration: r.rc}
 }
 
 // simulate runs m, drawing a progress bar on stderr when it is a terminal.

@@ -233,7 +233,7 @@ func writeSweep(w io.Writer, f leverFlags, pts []scenarios.Point, asJSON bool) e
 		}
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"lever": f.lever, "trials": f.trials, "seed": f.seed, "points": out})
+		return enc.Encode(map[string]any{"lever": f.lever, "trials": f.trials, "seed": f.seed, "points": out, "recalibrated": f.note()})
 	}
 	fmt.Fprintf(w, "sweep of %s, %d trials a value, seed %d, the same trials at every value\n\n", f.lever, f.trials, f.seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -263,6 +263,9 @@ func writeSweep(w io.Writer, f leverFlags, pts []scenarios.Point, asJSON bool) e
 			}
 		}
 	}
+	if n := f.note(); n != "" {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	return nil
 }
 
@@ -271,7 +274,7 @@ func writeGoal(w io.Writer, f leverFlags, g *scenarios.Goal, asJSON bool) error 
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(map[string]any{"lever": f.lever, "target": f.target, "confidence": f.confidence, "reached": g.Reached,
-			"value": num(map[bool]float64{true: g.Value, false: math.NaN()}[g.Reached]), "at": pointOf(g.At), "below": pointOf(g.Below), "runs": g.Evals})
+			"value": num(map[bool]float64{true: g.Value, false: math.NaN()}[g.Reached]), "at": pointOf(g.At), "below": pointOf(g.Below), "runs": g.Evals, "recalibrated": f.note()})
 	}
 	if !g.Reached {
 		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %g it is %.3f ± %.3f\n",
@@ -284,5 +287,8 @@ func writeGoal(w io.Writer, f leverFlags, g *scenarios.Goal, asJSON bool) error 
 		fmt.Fprintf(w, "at %g it is %.3f ± %.3f\n", g.Below.Value, g.Below.PTarget, g.Below.PTargetMCSE)
 	}
 	fmt.Fprintf(w, "(%d runs of %d trials, seed %d, on common random numbers)\n", g.Evals, f.trials, f.seed)
+	if n := f.note(); n != "" {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	return nil
 }
