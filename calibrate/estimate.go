@@ -843,8 +843,12 @@ func (e *estimator) repsInto(m *model.Model) {
 }
 
 // closeWeeks is how many recent weeks test whether closes are bound by
-// the reps' capacity.
-const closeWeeks = 26
+// the reps' capacity, and minCloseWeeks the fewest weeks inside the
+// window of recorded closes that can.
+const (
+	closeWeeks    = 26
+	minCloseWeeks = 8
+)
 
 // closeStay tallies a stay from the opportunity stage on, entered at
 // entry, for the close capacity: its recorded exit (zero for none; a stale
@@ -871,16 +875,21 @@ func (e *estimator) closeStay(entry, exit time.Time) {
 // does: the log-log slope of weekly closes on the stays open at the
 // week's start, over closeWeeks weeks, clear of 1 (proportional, as per-
 // deal hazards make it) by twice its standard error, with the open work
-// varying by at least a tenth. It returns the closes a rep makes a week,
-// the mean over the last 13 weeks per rep, or 0 where they are not bound.
+// varying by at least a tenth. Only the weeks inside the window of
+// recorded closes count, at least minCloseWeeks of them. It returns the
+// closes a rep makes a week, the mean over the last 13 of those weeks per
+// rep, or 0 where they are not bound.
 func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
+	inside := func(k int) bool {
+		return !e.o.AsOf.Add(-time.Duration(k+1) * week).Before(e.win.EventsFrom)
+	}
 	var x, y []float64
 	for k := range closeWeeks {
-		if e.closes[k] > 0 && e.wip[k] > 0 {
+		if inside(k) && e.closes[k] > 0 && e.wip[k] > 0 {
 			x, y = append(x, math.Log(e.wip[k])), append(y, math.Log(e.closes[k]))
 		}
 	}
-	if reps == 0 || len(x) < closeWeeks/2 {
+	if reps == 0 || len(x) < minCloseWeeks {
 		return 0, math.NaN()
 	}
 	if _, sd := stat.MeanStdDev(x, nil); sd < 0.1 {
@@ -898,11 +907,12 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 	if b+2*se >= 1 {
 		return 0, b
 	}
-	recent := 0.0
-	for k := range 13 {
+	recent, n := 0.0, 0.0
+	for k := 0; k < 13 && inside(k); k++ {
 		recent += e.closes[k]
+		n++
 	}
-	return recent / 13 / float64(reps), b
+	return recent / n / float64(reps), b
 }
 
 // trendFactor is exp(trend·x) at each week k back (x = −k), relative to

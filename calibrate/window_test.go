@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 	"slices"
@@ -208,5 +209,66 @@ func TestPartsSet(t *testing.T) {
 	var p calibrate.Parts
 	if err := p.Set("window"); err == nil || !strings.Contains(err.Error(), "windows, damping") {
 		t.Errorf("Set(window) = %v, want an error listing the parts", err)
+	}
+}
+
+// capacityHistory is a deal pipeline whose 10 reps close 48 or 52 deals a
+// week, oldest first, half of them won, while new deals come faster every
+// week, so that the open deals pile up: closes bound by capacity. The
+// deals closed before week cut are not in it, as in an export of the deals
+// open or closed since a date.
+func capacityHistory(start time.Time, weeks, cut int) *calibrate.History {
+	h := &calibrate.History{Stages: []string{"engaging"}, Report: &calibrate.Report{}}
+	day := 24 * time.Hour
+	var open []int
+	var leads []calibrate.Lead
+	for w := range weeks {
+		at := start.Add(time.Duration(w) * 7 * day)
+		for i := range 40 + 2*w {
+			leads = append(leads, calibrate.Lead{ID: fmt.Sprint(len(leads)), Channel: "all", Rep: fmt.Sprint("rep", len(leads)%10),
+				Reached: []time.Time{at.Add(time.Duration(i%7) * day)}, Amount: math.NaN()})
+			open = append(open, len(leads)-1)
+		}
+		n := 48 + 4*(w%2)
+		for j := 0; j < n && len(open) > 0; j++ {
+			l := &leads[open[0]]
+			end := at.Add(time.Duration(7*day) - time.Hour)
+			if end.After(l.Created()) {
+				if j%2 == 0 {
+					l.Won, l.Amount = end, 1000
+				} else {
+					l.Lost = end
+				}
+				open = open[1:]
+			}
+		}
+	}
+	cutAt := start.Add(time.Duration(cut) * 7 * day)
+	for _, l := range leads {
+		if !l.Won.IsZero() && l.Won.Before(cutAt) || !l.Lost.IsZero() && l.Lost.Before(cutAt) {
+			continue
+		}
+		h.Leads = append(h.Leads, l)
+	}
+	return h
+}
+
+// TestCloseCapacityInWindow: where the export records closes only from a
+// date, the close capacity is read from the weeks after it alone: found
+// from 10 such weeks, at the reps' true 5 a week, not diluted by the
+// weeks before it, which have no closes on record.
+func TestCloseCapacityInWindow(t *testing.T) {
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	h := capacityHistory(start, 50, 40)
+	asOf := start.Add(50 * 7 * 24 * time.Hour)
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: 200 * 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Provenance.EventsFrom.IsZero() {
+		t.Fatal("the window of closes was not found")
+	}
+	if c := m.Reps.CloseCapacity; math.Abs(c-5) > 0.1 {
+		t.Errorf("close capacity %.2f a rep a week, want 5 (%v)", c, m.Provenance.Warnings)
 	}
 }
