@@ -5,10 +5,13 @@ GO ?= go
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
 
-# vet, then every test under the race detector.
+# vet, then every test under the race detector but the slowest statistical
+# ones (-short), which run next without it: they replicate calibrations
+# and forecasts whose concurrency the other tests already race-check.
 test:
 	$(GO) vet ./...
-	$(GO) test -race ./...
+	$(GO) test -race -short ./...
+	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestDeterminism|TestInterrupt' ./calibrate ./backtest ./cmd/simulate
 
 # The main job on the embedded sample: calibrate its two-year CRM history,
 # then forecast next quarter against a 800k revenue target.

@@ -37,6 +37,9 @@ func TestDeterminism(t *testing.T) {
 		{"demo", []string{"demo", "--trials", "500", "--out", "OUT"}, true, []string{"model.yaml", "forecast.json", "compare.json", "report.html", "charts/fan.png"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.name == "demo" && testing.Short() {
+				t.Skip("runs every step of the demo twice (45 s under the race detector)")
+			}
 			var sums [2][]byte
 			for i, workers := range []string{"1", "2"} {
 				dir := t.TempDir()
