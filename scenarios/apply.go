@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -10,6 +11,10 @@ import (
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 )
+
+// ErrNeedsHistory is returned for an attribute rule applied without the
+// Evidence of the history the model came from.
+var ErrNeedsHistory = errors.New("needs the history the model came from")
 
 // Evidence is the history a model was calibrated from and how, for
 // interventions that re-estimate the funnel on part of it (attribute
@@ -286,7 +291,7 @@ func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error
 		return nil, fmt.Errorf("sql_criteria: give a rule or handoff and downstream, not both")
 	}
 	if ev == nil || ev.History == nil {
-		return nil, fmt.Errorf("sql_criteria.rule: needs the history the model came from (--history)")
+		return nil, fmt.Errorf("sql_criteria.rule: %w", ErrNeedsHistory)
 	}
 	rule, err := CompileRule(c.Rule, ev.History)
 	if err != nil {
@@ -398,7 +403,7 @@ func campaignFilter(out, m *model.Model, c *Campaign, ev *Evidence) ([]string, e
 		return nil, fmt.Errorf("campaign: give a filter or quality multipliers, not both")
 	}
 	if ev == nil || ev.History == nil {
-		return nil, fmt.Errorf("campaign.filter: needs the history the model came from (--history)")
+		return nil, fmt.Errorf("campaign.filter: %w", ErrNeedsHistory)
 	}
 	rule, err := CompileRule(c.Filter, ev.History)
 	if err != nil {

@@ -199,7 +199,7 @@ func TestRuleErrors(t *testing.T) {
 		}
 	}
 	f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - sql_criteria: {rule: 'lead_score > 50'}\n")
-	if _, _, err := scenarios.Apply(sample.Model(), f.Scenarios[0], nil); err == nil || err.Error() != `scenario "s": interventions[0]: sql_criteria.rule: needs the history the model came from (--history)` {
+	if _, _, err := scenarios.Apply(sample.Model(), f.Scenarios[0], nil); err == nil || err.Error() != `scenario "s": interventions[0]: sql_criteria.rule: needs the history the model came from` {
 		t.Errorf("rule without history: %v", err)
 	}
 }

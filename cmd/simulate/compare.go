@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -180,7 +181,11 @@ func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenari
 	if e.terminal {
 		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)
 	}
-	return scenarios.Compare(ctx, m, file, *o, ev)
+	c, err := scenarios.Compare(ctx, m, file, *o, ev)
+	if errors.Is(err, scenarios.ErrNeedsHistory) {
+		return nil, fmt.Errorf("%w (give it with --history)", err)
+	}
+	return c, err
 }
 
 type compareJSON struct {
