@@ -22,6 +22,9 @@ var ErrNeedsHistory = errors.New("needs the history the model came from")
 type Evidence struct {
 	History *calibrate.History
 	Options calibrate.Options
+	// Seed keys the posterior draws behind the re-estimated conversions
+	// (a run's seed, so that one seed fixes every draw).
+	Seed uint64
 }
 
 // Apply returns the model as scenario s changes it, with warnings (spend
@@ -305,7 +308,7 @@ func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("sql_criteria.%w", err)
 	}
-	cAll, cPass, asOf, err := reestimate(ev.History, pass, ev.Options, "all leads", "the leads that pass the rule")
+	cAll, cPass, asOf, err := reestimate(ev.History, pass, ev.Options, ev.Seed, "all leads", "the leads that pass the rule")
 	if err != nil {
 		return nil, fmt.Errorf("sql_criteria: %w", err)
 	}
@@ -352,7 +355,7 @@ func split(h *calibrate.History, rule *Rule) (*calibrate.History, []bool, error)
 // reestimate calibrates all and the leads that pass afresh (with reports
 // of their own) and returns each stage's eventual conversion for both, and
 // the as-of date used.
-func reestimate(all, pass *calibrate.History, o calibrate.Options, allName, passName string) (cAll, cPass []float64, asOf time.Time, err error) {
+func reestimate(all, pass *calibrate.History, o calibrate.Options, seed uint64, allName, passName string) (cAll, cPass []float64, asOf time.Time, err error) {
 	a, p := *all, *pass
 	a.Report, p.Report = &calibrate.Report{}, &calibrate.Report{}
 	mAll, err := calibrate.Estimate(&a, o)
@@ -363,19 +366,19 @@ func reestimate(all, pass *calibrate.History, o calibrate.Options, allName, pass
 	if err != nil {
 		return nil, nil, asOf, fmt.Errorf("re-estimating the %d of %s: %w", len(pass.Leads), passName, err)
 	}
-	if cAll, err = overallConversion(mAll); err != nil {
+	if cAll, err = overallConversion(mAll, seed); err != nil {
 		return nil, nil, asOf, err
 	}
-	if cPass, err = overallConversion(mPass); err != nil {
+	if cPass, err = overallConversion(mPass, seed); err != nil {
 		return nil, nil, asOf, err
 	}
 	return cAll, cPass, mAll.AsOf.Time, nil
 }
 
 // overallConversion is each stage's eventual conversion over all channels,
-// at the posterior means.
-func overallConversion(m *model.Model) ([]float64, error) {
-	conv, err := model.Conversions(m, 400, 1)
+// its posterior mean over 400 draws keyed by seed.
+func overallConversion(m *model.Model, seed uint64) ([]float64, error) {
+	conv, err := model.Conversions(m, 400, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -420,7 +423,7 @@ func campaignFilter(out, m *model.Model, c *Campaign, ev *Evidence) ([]string, e
 	if len(pass.Leads) == 0 {
 		return nil, fmt.Errorf("campaign.filter: none of the %d leads of %s pass it", len(inChannel.Leads), c.Channel)
 	}
-	cAll, cPass, _, err := reestimate(inChannel, pass, ev.Options, c.Channel, "the leads of "+c.Channel+" that pass the filter")
+	cAll, cPass, _, err := reestimate(inChannel, pass, ev.Options, ev.Seed, c.Channel, "the leads of "+c.Channel+" that pass the filter")
 	if err != nil {
 		return nil, fmt.Errorf("campaign: %w", err)
 	}

@@ -40,7 +40,7 @@ func ExampleCompare() {
 		fmt.Println(err)
 		return
 	}
-	c, err := scenarios.Compare(context.Background(), m, f, model.Options{Trials: 2000, Seed: 1}, &scenarios.Evidence{History: h, Options: o})
+	c, err := scenarios.Compare(context.Background(), m, f, model.Options{Trials: 2000, Seed: 1}, &scenarios.Evidence{History: h, Options: o, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

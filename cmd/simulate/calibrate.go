@@ -79,6 +79,7 @@ type calibrateFlags struct {
 	name       string
 	currency   string
 	dealSize   float64
+	seed       uint64
 	spend      string
 	estimate   estimateFlags
 	plots      plotFlags
@@ -132,6 +133,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed of the summary's intervals (posterior draws)")
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
@@ -210,13 +212,14 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := f.plots.write([]chart{calibrationChart(h, co, m)}); err != nil {
 		return err
 	}
-	return writeCalibrationSummary(e.stdout, m, f.out)
+	return writeCalibrationSummary(e.stdout, m, f.out, f.seed)
 }
 
 // writeCalibrationSummary prints weekly leads per channel and, per stage,
-// the eventual conversion with its 90% interval and median weeks in stage.
-func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
-	conv, err := model.Conversions(m, 1000, 1)
+// the eventual conversion with its 90% interval and median weeks in stage;
+// the intervals' posterior draws are keyed by seed.
+func writeCalibrationSummary(w io.Writer, m *model.Model, path string, seed uint64) error {
+	conv, err := model.Conversions(m, 1000, seed)
 	if err != nil {
 		return err
 	}
@@ -230,7 +233,7 @@ func writeCalibrationSummary(w io.Writer, m *model.Model, path string) error {
 			spend = fmt.Sprintf("%.0f", c.WeeklySpend)
 			cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
 		}
-		st.Reset(1, uint64(i))
+		st.Reset(seed, uint64(i))
 		if v, lo, hi, ok := calibrate.MarginalCost(c, 2000, st); ok {
 			next = fmt.Sprintf("%.0f (%.0f–%.0f)", v, lo, hi)
 			if c.Response.Source == "default" {

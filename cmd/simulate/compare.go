@@ -181,6 +181,11 @@ func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenari
 	if e.terminal {
 		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)
 	}
+	if ev != nil { // the rules' posterior draws keyed by the run's seed
+		keyed := *ev
+		keyed.Seed = o.Seed
+		ev = &keyed
+	}
 	c, err := scenarios.Compare(ctx, m, file, *o, ev)
 	if errors.Is(err, scenarios.ErrNeedsHistory) {
 		return nil, fmt.Errorf("%w (give it with --history)", err)

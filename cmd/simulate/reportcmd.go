@@ -196,7 +196,7 @@ func reportPage(ctx context.Context, m *model.Model, r *model.Result, c *scenari
 		t.Rows = append(t.Rows, []string{mi.Name, format(s["mean"], mi, true), format(s["p10"], mi, false), format(s["p50"], mi, false), format(s["p90"], mi, false)})
 	}
 	page.Tables = append(page.Tables, t)
-	conv, err := model.Conversions(m, 1000, 1)
+	conv, err := model.Conversions(m, 1000, o.Seed)
 	if err != nil {
 		return nil, err
 	}
