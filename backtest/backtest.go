@@ -59,9 +59,22 @@ func (o *Options) defaults() {
 // NaN there.
 var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline", "recalibrated"}
 
-// recalibratedMethod is the index of the recalibrated forecast in Methods;
-// it is the model's own, not a baseline.
-const recalibratedMethod = 6
+// Method is a forecast scored, indexing Methods and an Outcome's Scores.
+type Method int
+
+// The methods, in the order of Methods. Recalibrated is the model's own
+// forecast, not a baseline.
+const (
+	Model Method = iota
+	Naive
+	Seasonal
+	RunRate
+	ETS
+	Pipeline
+	Recalibrated
+)
+
+func (m Method) String() string { return Methods[m] }
 
 // maxSeriesWeeks is the most weeks of a target's series the baselines use.
 const maxSeriesWeeks = 156
@@ -184,20 +197,18 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			for j := range y {
 				y[j] = weekly[j].value(t)
 			}
-			samples := [][]float64{fc,
-				laggedSample(u, y, o.Horizon, o.Horizon, o.Trials),
-				nil, // the seasonal naive, where two years of the target are recorded
-				runRateSample(u, y, o.Horizon, o.Trials),
-				etsBaseline(u, y, o.Horizon, o.Trials),
-				nil, // the pipeline forecasts wins and revenue only
-			}
-			if len(y) >= 104 {
-				samples[2] = laggedSample(u, y, o.Horizon, 52, o.Trials)
+			samples := make([][]float64, len(Methods)) // nil: the method does not forecast it here
+			samples[Model] = fc
+			samples[Naive] = laggedSample(u, y, o.Horizon, o.Horizon, o.Trials)
+			samples[RunRate] = runRateSample(u, y, o.Horizon, o.Trials)
+			samples[ETS] = etsBaseline(u, y, o.Horizon, o.Trials)
+			if len(y) >= 104 { // two years of the target recorded
+				samples[Seasonal] = laggedSample(u, y, o.Horizon, 52, o.Trials)
 			}
 			if name == "wins" || name == "revenue" {
-				samples[5] = pipe.sample(u, name == "revenue", o.Trials)
+				samples[Pipeline] = pipe.sample(u, name == "revenue", o.Trials)
 			}
-			samples = append(samples, recalibrated(fc, res.Outcomes, name, origin, o.Horizon))
+			samples[Recalibrated] = recalibrated(fc, res.Outcomes, name, origin, o.Horizon)
 			y0 := actual.value(t)
 			out := Outcome{Origin: origin, Target: name, Actual: y0}
 			keep(&out, fc)
@@ -228,7 +239,7 @@ func score(xs []float64, y, u float64) Score {
 		if len(x) == 0 {
 			return math.NaN()
 		}
-		return x[int(math.Round(p*float64(len(x)-1)))]
+		return model.QuantileOf(x, p)
 	}
 	return Score{CRPS: CRPS(x, y), Pinball: Pinball(x, y), PIT: PIT(x, y, u), Cover50: Covers(x, y, 0.5), Cover80: Covers(x, y, 0.8), Cover90: Covers(x, y, 0.9),
 		P10: q(0.1), P50: q(0.5), P90: q(0.9)}

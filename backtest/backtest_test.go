@@ -3,7 +3,6 @@ package backtest_test
 import (
 	"context"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -67,14 +66,14 @@ func TestBacktestGenerated(t *testing.T) {
 			var p50 float64
 			for _, o := range res.Outcomes {
 				if o.Target == "wins" {
-					p50 += o.Scores[slices.Index(backtest.Methods, "pipeline")].P50 / float64(s.N)
+					p50 += o.Scores[backtest.Pipeline].P50 / float64(s.N)
 				}
 			}
 			if math.Abs(p50/s.Mean-1) > 0.25 {
 				t.Errorf("wins: the pipeline's median %.1f against %.1f won on average", p50, s.Mean)
 			}
 			for _, b := range s.Methods[1:] {
-				if b.Method != "recalibrated" && b.N > 0 && !(b.Skill > 0) {
+				if b.Method != backtest.Recalibrated.String() && b.N > 0 && !(b.Skill > 0) {
 					t.Errorf("wins: the model's skill against %s is %+.2f", b.Method, b.Skill)
 				}
 			}

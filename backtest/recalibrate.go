@@ -135,7 +135,12 @@ func keep(o *Outcome, fc []float64) {
 	}
 	o.Quantiles = make([]float64, len(QuantileLevels))
 	for k, p := range QuantileLevels {
-		o.Quantiles[k] = x[int(p*float64(len(x)))]
+		o.Quantiles[k] = model.QuantileOf(x, p)
 	}
-	o.Median = x[len(x)/2]
+	// The median on the log scale, as RecalibratedTarget.Transform takes it.
+	z := make([]float64, len(x))
+	for i, v := range x {
+		z[i] = math.Log1p(math.Max(v, 0))
+	}
+	o.Median = math.Expm1(model.QuantileOf(z, 0.5))
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
@@ -52,9 +53,7 @@ func Covers(xs []float64, y, p float64) bool {
 	if len(x) == 0 {
 		return false
 	}
-	lo := x[int(math.Floor((1-p)/2*float64(len(x)-1)))]
-	hi := x[int(math.Ceil((1+p)/2*float64(len(x)-1)))]
-	return y >= lo && y <= hi
+	return y >= model.QuantileOf(x, (1-p)/2) && y <= model.QuantileOf(x, (1+p)/2)
 }
 
 func finiteSorted(xs []float64) []float64 {
@@ -93,7 +92,7 @@ func Pinball(xs []float64, y float64) float64 {
 	}
 	total := 0.0
 	for _, tau := range M5Quantiles {
-		q := x[int(math.Round(tau*float64(len(x)-1)))]
+		q := model.QuantileOf(x, tau)
 		if y >= q {
 			total += (y - q) * tau
 		} else {

@@ -61,7 +61,7 @@ func (r *Result) Summary() []TargetSummary {
 			s.Methods[k] = summarise(name, outcomes, k)
 		}
 		for k := 1; k < len(Methods); k++ {
-			if m := s.Methods[k]; k != recalibratedMethod && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
+			if m := s.Methods[k]; Method(k) != Recalibrated && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
 				s.Best = k
 			}
 		}

@@ -153,5 +153,5 @@ func MarginalCost(ch model.Channel, draws int, st *rng.Stream) (cost, lo, hi flo
 		costs[i] = 1 / d.Marginal(x0)
 	}
 	slices.Sort(costs)
-	return cost, stat.Quantile(0.05, stat.Empirical, costs, nil), stat.Quantile(0.95, stat.Empirical, costs, nil), true
+	return cost, model.QuantileOf(costs, 0.05), model.QuantileOf(costs, 0.95), true
 }

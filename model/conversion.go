@@ -55,7 +55,7 @@ func Conversions(m *Model, draws int, seed uint64) ([]Conversion, error) {
 			x := conv[s][c+1]
 			slices.Sort(x)
 			k := Conversion{Stage: stage.Name, Mean: stat.Mean(x, nil),
-				P5: stat.Quantile(0.05, stat.LinInterp, x, nil), P95: stat.Quantile(0.95, stat.LinInterp, x, nil)}
+				P5: QuantileOf(x, 0.05), P95: QuantileOf(x, 0.95)}
 			if c >= 0 {
 				k.Channel = m.Channels[c].Name
 				k.MedianWeeks = p.medianWeeks(s, c)

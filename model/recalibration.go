@@ -60,7 +60,7 @@ func (t RecalibratedTarget) Transform(xs []float64) {
 		return
 	}
 	slices.Sort(z)
-	m := z[len(z)/2]
+	m := QuantileOf(z, 0.5)
 	for i, x := range xs {
 		if math.IsNaN(x) {
 			continue

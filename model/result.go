@@ -136,9 +136,16 @@ func Summarize(name string, values []float64) Summary {
 	fs.sort(sorted)
 	mcse := batchQuantileSE(fs, x, Probs)
 	for j, p := range Probs {
-		s.Quantiles = append(s.Quantiles, Quantile{P: p, Value: stat.Quantile(p, stat.LinInterp, sorted, nil), MCSE: mcse[j]})
+		s.Quantiles = append(s.Quantiles, Quantile{P: p, Value: QuantileOf(sorted, p), MCSE: mcse[j]})
 	}
 	return s
+}
+
+// QuantileOf is the p-quantile of sorted values, interpolated linearly
+// between order statistics (gonum's stat.LinInterp): the one definition
+// every summary, backtest score and chart uses.
+func QuantileOf(sorted []float64, p float64) float64 {
+	return stat.Quantile(p, stat.LinInterp, sorted, nil)
 }
 
 // Q returns the summary's quantile at p, which must be one of Probs.
