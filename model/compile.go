@@ -159,6 +159,9 @@ func compile(m *Model) (*plan, error) {
 	p.compileArrivals()
 	p.compileChanges()
 	p.compileDeals()
+	if err := p.checkDerived(); err != nil {
+		return nil, err
+	}
 	if err := p.compilePipeline(); err != nil {
 		return nil, err
 	}

@@ -141,10 +141,15 @@ func resultBytes(stages, trials, weeks int) int64 {
 // and runs each trial for every plan in turn. A plan whose draws are those
 // of an earlier plan (sameDraws) reuses that plan's draw of the trial, and
 // replays its marketing stages where they do the same (sharedMarketing).
-func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) error {
+func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result) error {
 	newWorkers := team(plans, o.Weeks)
 	chunks := (o.Trials + chunkSize - 1) / chunkSize
 	workers := min(o.Workers, chunks)
+	// A worker that panics stops the others and its panic is returned as
+	// an error naming the trial: a library caller is never killed.
+	ctx, stop := context.WithCancel(parent)
+	defer stop()
+	var crash atomic.Pointer[error]
 	var next atomic.Int64
 	done := make(chan int, chunks)
 	var wg sync.WaitGroup
@@ -152,6 +157,14 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			trial := -1
+			defer func() {
+				if r := recover(); r != nil {
+					err := fmt.Errorf("model: trial %d: %v", trial, r)
+					crash.CompareAndSwap(nil, &err)
+					stop()
+				}
+			}()
 			ws, leader := newWorkers()
 			for {
 				k := int(next.Add(1) - 1)
@@ -160,6 +173,7 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 				}
 				lo, hi := k*chunkSize, min((k+1)*chunkSize, o.Trials)
 				for i := lo; i < hi; i++ {
+					trial = i
 					if ctx.Err() != nil {
 						return
 					}
@@ -180,8 +194,11 @@ func runTrials(ctx context.Context, plans []*plan, o *Options, res []*Result) er
 			o.Progress(finished, o.Trials)
 		}
 	}
-	if err := ctx.Err(); err != nil && finished < o.Trials {
-		return fmt.Errorf("run cancelled after %d of %d trials: %w", finished, o.Trials, context.Cause(ctx))
+	if err := crash.Load(); err != nil {
+		return *err
+	}
+	if err := parent.Err(); err != nil && finished < o.Trials {
+		return fmt.Errorf("run cancelled after %d of %d trials: %w", finished, o.Trials, context.Cause(parent))
 	}
 	if finished < o.Trials {
 		return errors.New("model: workers stopped early")

@@ -44,6 +44,8 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"huge-field", []string{"calibrate", "--history", huge, "-o", model}, 1},
 		{"missing-file", cal("no-such-file.csv"), 1},
 		{"model-bad-values", []string{"forecast", "--model", filepath.Join(bad, "model-bad-values.yaml")}, 1},
+		{"model-shock-tiny", []string{"forecast", "--model", filepath.Join(bad, "model-shock-tiny.yaml")}, 1},
+		{"model-history-weeks-huge", []string{"forecast", "--model", filepath.Join(bad, "model-history-weeks-huge.yaml")}, 1},
 		{"model-unknown-key", []string{"forecast", "--model", filepath.Join(bad, "model-unknown-key.yaml")}, 1},
 		{"scenario-unknown-key", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-key.yaml")}, 1},
 		{"scenario-unknown-channel", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-channel.yaml")}, 1},
@@ -52,6 +54,8 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"absurd-trials", []string{"forecast", "--trials", "1000000000000"}, 1},
 		{"absurd-weeks", []string{"forecast", "--weeks", "10000"}, 1},
 		{"bad-flag", []string{"forecast", "--trials", "many"}, 2},
+		{"target-inf", []string{"forecast", "--target", "Inf"}, 2},
+		{"demo-target-inf", []string{"demo", "--target", "+Inf"}, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := simulateCmd(c.args...)

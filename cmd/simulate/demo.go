@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -82,8 +83,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if f.target < 0 || f.target != f.target {
-		return usagef("--target must be a number >= 0")
+	if !(f.target >= 0 && !math.IsInf(f.target, 1)) {
+		return usagef("--target must be a finite number >= 0")
 	}
 	if f.trials < 1 {
 		return usagef("--trials must be >= 1")

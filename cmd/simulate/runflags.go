@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -89,10 +90,11 @@ func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*m
 	return r, nil
 }
 
-// checkTarget refuses a --target that is given but not an amount >= 0.
+// checkTarget refuses a --target that is given but not a finite amount
+// >= 0.
 func checkTarget(fs *pflag.FlagSet, target float64) error {
-	if fs.Changed("target") && !(target >= 0) {
-		return usagef("--target must be a number >= 0")
+	if fs.Changed("target") && !(target >= 0 && !math.IsInf(target, 1)) {
+		return usagef("--target must be a finite number >= 0")
 	}
 	return nil
 }
