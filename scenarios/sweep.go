@@ -89,6 +89,9 @@ func (l *Lever) Eval(ctx context.Context, m *model.Model, v, target float64, o m
 // Sweep evaluates the lever at each value, running the models together on
 // the same trials (model.RunAll).
 func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, target float64, o model.Options) ([]Point, error) {
+	if len(values) > MaxSweepValues {
+		return nil, fmt.Errorf("sweep: %d values, more than %d", len(values), MaxSweepValues)
+	}
 	models := make([]*model.Model, len(values))
 	warnings := make([][]string, len(values))
 	for i, v := range values {
@@ -116,6 +119,14 @@ func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, tar
 	return out, nil
 }
 
+// Limits on the grids a sweep and a goal seek run over: a sweep runs
+// every value (MaxSweepValues runs at most); a goal seek bisects its grid
+// (MaxSeekSteps steps at most, about 20 runs).
+const (
+	MaxSweepValues = 1000
+	MaxSeekSteps   = 1 << 20
+)
+
 // Goal is a goal seek's answer.
 type Goal struct {
 	// Reached says whether some value in the range reaches the confidence;
@@ -142,6 +153,9 @@ func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, 
 	}
 	if !(lo <= hi) || !(step > 0) {
 		return nil, fmt.Errorf("goal: empty range %g..%g", lo, hi)
+	}
+	if n := (hi - lo) / step; !(n <= MaxSeekSteps) {
+		return nil, fmt.Errorf("goal: %g..%g by %g is %.3g steps, more than the %d a seek bisects; use a larger step", lo, hi, step, n, MaxSeekSteps)
 	}
 	g := &Goal{}
 	eval := func(v float64) (*Point, error) {

@@ -55,6 +55,11 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"absurd-weeks", []string{"forecast", "--weeks", "10000"}, 1},
 		{"bad-flag", []string{"forecast", "--trials", "many"}, 2},
 		{"target-inf", []string{"forecast", "--target", "Inf"}, 2},
+		{"trials-zero", []string{"forecast", "--trials", "0"}, 2},
+		{"weeks-zero", []string{"forecast", "--weeks", "0"}, 2},
+		{"sweep-range-huge", []string{"sweep", "--lever", "reps", "--range", "0:1e9:1"}, 2},
+		{"sweep-step-tiny", []string{"sweep", "--lever", "reps", "--range", "0:10:1e-300"}, 2},
+		{"goal-step-tiny", []string{"goal", "--lever", "spend:webinar", "--range", "0:10:1e-300", "--target", "100000"}, 1},
 		{"demo-target-inf", []string{"demo", "--target", "+Inf"}, 2},
 	} {
 		t.Run(c.name, func(t *testing.T) {

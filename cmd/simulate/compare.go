@@ -140,6 +140,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if f.scenarios == "" {
 		return usagef("--scenarios is required")
 	}
+	if err := f.runFlags.check(fs); err != nil {
+		return err
+	}
 	if err := checkTarget(fs, f.target); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if err := f.runFlags.check(fs); err != nil {
+		return err
+	}
 	if err := checkTarget(fs, f.target); err != nil {
 		return err
 	}

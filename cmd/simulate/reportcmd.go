@@ -62,6 +62,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if f.out == "" {
 		return usagef("-o (the HTML file to write) is required")
 	}
+	if err := f.runFlags.check(fs); err != nil {
+		return err
+	}
 	if err := checkTarget(fs, f.target); err != nil {
 		return err
 	}

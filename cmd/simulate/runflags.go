@@ -90,6 +90,18 @@ func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*m
 	return r, nil
 }
 
+// check refuses --trials and --weeks given as 0 or less: 0 is no
+// horizon and no trials, not "the default".
+func (r *runFlags) check(fs *pflag.FlagSet) error {
+	if fs.Changed("trials") && r.trials < 1 {
+		return usagef("--trials must be >= 1")
+	}
+	if fs.Changed("weeks") && r.weeks < 1 {
+		return usagef("--weeks must be >= 1")
+	}
+	return nil
+}
+
 // checkTarget refuses a --target that is given but not a finite amount
 // >= 0.
 func checkTarget(fs *pflag.FlagSet, target float64) error {

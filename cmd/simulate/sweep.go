@@ -153,6 +153,8 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return usagef("--lever is required")
 	case goal && math.IsNaN(f.target):
 		return usagef("--target is required")
+	case f.runFlags.check(fs) != nil:
+		return f.runFlags.check(fs)
 	case checkTarget(fs, f.target) != nil:
 		return checkTarget(fs, f.target)
 	case goal && !(f.confidence > 0 && f.confidence < 1):
@@ -181,6 +183,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 			return err
 		}
 		return writeGoal(e.stdout, f, g, f.json)
+	}
+	if n := math.Floor((hi-lo)/step*(1+1e-9)) + 1; !(n <= scenarios.MaxSweepValues) {
+		return usagef("--range %g:%g:%g is %.3g values; a sweep runs at most %d (use a larger step)", lo, hi, step, n, scenarios.MaxSweepValues)
 	}
 	var values []float64
 	for k := 0; ; k++ {
