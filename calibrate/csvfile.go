@@ -13,6 +13,39 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
+// Limits on a history file, checked while reading, before anything is
+// allocated for what exceeds them: a CRM export's lines are a few hundred
+// bytes and its columns a few dozen.
+const (
+	MaxLineBytes = 1 << 20 // bytes in one line
+	MaxColumns   = 1024    // columns in the header
+)
+
+// lineLimit passes bytes through until a line runs past MaxLineBytes,
+// then fails with errLineTooLong.
+type lineLimit struct {
+	r    io.Reader
+	run  int // bytes since the last newline
+	line int // lines seen
+}
+
+var errLineTooLong = fmt.Errorf("a line longer than %d bytes (%d MiB): not a CRM export", MaxLineBytes, MaxLineBytes>>20)
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\n' {
+			l.run = 0
+			l.line++
+			continue
+		}
+		if l.run++; l.run > MaxLineBytes {
+			return i, fmt.Errorf("line %d: %w", l.line+1, errLineTooLong)
+		}
+	}
+	return n, err
+}
+
 // csvFile reads one CSV input row by row, accounting for every row: gzip
 // and a byte-order mark are taken off, a semicolon separator is detected
 // from the header, and malformed and ragged rows are rejected into the
@@ -47,7 +80,7 @@ func openCSV(f File, rep *Report) (*csvFile, error) {
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	c.cr = csv.NewReader(br)
+	c.cr = csv.NewReader(&lineLimit{r: br})
 	c.cr.FieldsPerRecord = -1
 	c.cr.ReuseRecord = true
 	if bytes.Count(first, []byte{';'}) > bytes.Count(first, []byte{','}) {
@@ -61,6 +94,10 @@ func openCSV(f File, rep *Report) (*csvFile, error) {
 	if err != nil {
 		c.close()
 		return nil, fmt.Errorf("%s: header: %w", f.Name, err)
+	}
+	if len(header) > MaxColumns {
+		c.close()
+		return nil, fmt.Errorf("%s: header: %d columns, more than %d: not a CRM export", f.Name, len(header), MaxColumns)
 	}
 	c.header = slices.Clone(header)
 	return c, nil

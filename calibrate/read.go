@@ -258,7 +258,7 @@ func (rd *reader) attrs(rec []string) []string {
 		return nil
 	}
 	if len(rd.attrBlock) < n {
-		rd.attrBlock = make([]string, 4096*n)
+		rd.attrBlock = make([]string, n*max(1, 1<<16/n)) // about 64k values a block
 	}
 	v := rd.attrBlock[:n:n]
 	rd.attrBlock = rd.attrBlock[n:]

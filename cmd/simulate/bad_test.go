@@ -16,9 +16,18 @@ import (
 func TestBadInputCatalogue(t *testing.T) {
 	bad := filepath.Join("testdata", "bad")
 	out := t.TempDir()
-	// A 2 MB field, made here rather than kept in the repository.
+	// A 2 MB field and a header of 2,000 columns, made here rather than
+	// kept in the repository.
 	huge := filepath.Join(out, "huge-field.csv")
 	if err := os.WriteFile(huge, []byte("lead_id,created_at,channel\na,2025-01-01,"+strings.Repeat("x", 2_000_000)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cols := make([]string, 2000)
+	for i := range cols {
+		cols[i] = "c" + strconv.Itoa(i)
+	}
+	wide := filepath.Join(out, "wide-header.csv")
+	if err := os.WriteFile(wide, []byte("lead_id,created_at,"+strings.Join(cols, ",")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	model := filepath.Join(out, "m.yaml")
@@ -42,6 +51,7 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"amounts", cal("amounts.csv"), 1},
 		{"binary", cal("binary.csv"), 1},
 		{"huge-field", []string{"calibrate", "--history", huge, "-o", model}, 1},
+		{"wide-header", []string{"calibrate", "--history", wide, "-o", model}, 1},
 		{"missing-file", cal("no-such-file.csv"), 1},
 		{"model-bad-values", []string{"forecast", "--model", filepath.Join(bad, "model-bad-values.yaml")}, 1},
 		{"model-shock-tiny", []string{"forecast", "--model", filepath.Join(bad, "model-shock-tiny.yaml")}, 1},
