@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -100,6 +101,17 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 		}
 	case n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode:
 		return fmt.Errorf("line %d: %s: expected %s", n.Line, path, kindName(t))
+	case n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Int || t.Kind() == reflect.Int64 || t.Kind() == reflect.Uint64):
+		// The decoder would truncate 1.9 to 1 and wrap 1e30: a count is
+		// a whole number in range, or an error.
+		if n.Tag == "!!float" {
+			return fmt.Errorf("line %d: %s: %s is not a whole number", n.Line, path, n.Value)
+		}
+		if n.Tag == "!!int" {
+			if _, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err != nil {
+				return fmt.Errorf("line %d: %s: %s is not a whole number in range", n.Line, path, n.Value)
+			}
+		}
 	}
 	return nil
 }

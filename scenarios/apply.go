@@ -152,9 +152,25 @@ func factor(m *model.Model, f *Factor, stages bool) error {
 	return nil
 }
 
+// spendAt is a channel's weekly spend in force at week in out: its current
+// spend, as the model's changes and the scenario's earlier interventions
+// (the last, by week, before or at week) have set it.
+func spendAt(out *model.Model, ch *model.Channel, week int) float64 {
+	x, at := ch.WeeklySpend, -1
+	for _, c := range out.Changes {
+		if c.Channel == ch.Name && c.Spend != nil && c.Week <= week && c.Week >= at {
+			x, at = *c.Spend, c.Week
+		}
+	}
+	return x
+}
+
 // budget turns new weekly spends into changes of spend and of leads, the
 // latter by the ratio of each channel's response at the new spend to its
-// response at the current one.
+// response at the spend in force at the week. Interventions compose in
+// order: a budget starts from the spend the scenario's earlier ones left,
+// so two moves equal one move of their sum, and no move takes more than
+// the channel then spends.
 func budget(out, m *model.Model, b *Budget) ([]string, error) {
 	if err := week(b.Week); err != nil {
 		return nil, fmt.Errorf("budget.%w", err)
@@ -173,6 +189,10 @@ func budget(out, m *model.Model, b *Budget) ([]string, error) {
 		if err != nil {
 			return nil, fmt.Errorf("budget.move.to: %w", err)
 		}
+		if from.Name == to.Name {
+			return nil, fmt.Errorf("budget.move: from and to are both %s", from.Name)
+		}
+		fromNow, toNow := spendAt(out, from, b.Week), spendAt(out, to, b.Week)
 		amount := mv.Amount
 		switch {
 		case (mv.Amount > 0) == (mv.Share > 0):
@@ -180,13 +200,13 @@ func budget(out, m *model.Model, b *Budget) ([]string, error) {
 		case mv.Share > 1:
 			return nil, fmt.Errorf("budget.move.share: must be in (0, 1] (got %v)", mv.Share)
 		case mv.Share > 0:
-			amount = mv.Share * from.WeeklySpend
+			amount = mv.Share * fromNow
 		}
-		if amount > from.WeeklySpend {
-			return nil, fmt.Errorf("budget.move.amount: %v is more than %s's weekly spend %v", amount, from.Name, from.WeeklySpend)
+		if !(amount <= fromNow) || math.IsInf(amount, 0) {
+			return nil, fmt.Errorf("budget.move.amount: %v is more than %s's weekly spend %v at week %d", amount, from.Name, fromNow, b.Week)
 		}
-		spend[from.Name] = from.WeeklySpend - amount
-		spend[to.Name] = to.WeeklySpend + amount
+		spend[from.Name] = fromNow - amount
+		spend[to.Name] = toNow + amount
 	case len(b.Spend) > 0:
 		for name, x := range b.Spend {
 			if _, err := channel(m, name); err != nil {
@@ -208,7 +228,7 @@ func budget(out, m *model.Model, b *Budget) ([]string, error) {
 		if r == nil {
 			return nil, fmt.Errorf("budget: channel %s has no response to spend in the model (calibrate with --spend)", name)
 		}
-		now := r.Leads(ch.WeeklySpend)
+		now := r.Leads(spendAt(out, ch, b.Week))
 		if !(now > 0) {
 			return nil, fmt.Errorf("budget: channel %s's response gives no leads at its current spend", name)
 		}

@@ -60,7 +60,9 @@ func TestApplyErrors(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"budget: {move: {from: tv, to: webinar, share: 0.3}}", `scenario "s": interventions[0]: budget.move.from: no channel "tv" in the model`},
 		{"budget: {move: {from: paid_social, to: webinar, share: 1.5}}", `scenario "s": interventions[0]: budget.move.share: must be in (0, 1] (got 1.5)`},
-		{"budget: {move: {from: paid_social, to: webinar, amount: 99000}}", `scenario "s": interventions[0]: budget.move.amount: 99000 is more than paid_social's weekly spend 9000`},
+		{"budget: {move: {from: paid_social, to: webinar, amount: 99000}}", `scenario "s": interventions[0]: budget.move.amount: 99000 is more than paid_social's weekly spend 9000 at week 0`},
+		{"budget: {move: {from: webinar, to: webinar, amount: 100}}", `scenario "s": interventions[0]: budget.move: from and to are both webinar`},
+		{"budget: {move: {from: paid_social, to: webinar, amount: 5000}}\n      - budget: {week: 2, move: {from: paid_social, to: referral, amount: 5000}}", `scenario "s": interventions[1]: budget.move.amount: 5000 is more than paid_social's weekly spend 4000 at week 2`},
 		{"campaign: {channel: paid_social}", `scenario "s": interventions[0]: campaign: give volume, quality or sales_quality`},
 		{"conversion: {stage: demo, factor: 1.2}", `scenario "s": interventions[0]: conversion.stage: no stage "demo" in the model`},
 		{"sla: {cold_rate: 2}", `scenario "s": interventions[0]: sla.cold_rate: must be a share in [0, 1] (got 2)`},
@@ -160,6 +162,31 @@ func TestBudgetFollowsResponse(t *testing.T) {
 	for _, w := range c.Scenarios[0].Warnings {
 		if !strings.Contains(w, "budget") {
 			t.Errorf("warning %q", w)
+		}
+	}
+}
+
+// TestBudgetMovesCompose: two moves in a row equal one move of their sum,
+// trial by trial, since each starts from the spend the one before left.
+func TestBudgetMovesCompose(t *testing.T) {
+	m := sample.Model()
+	c := compare(t, m, `scenarios:
+  - name: two
+    interventions:
+      - budget: {week: 1, move: {from: paid_social, to: webinar, amount: 2000}}
+      - budget: {week: 1, move: {from: paid_social, to: webinar, amount: 3000}}
+  - name: one
+    interventions:
+      - budget: {week: 1, move: {from: paid_social, to: webinar, amount: 5000}}
+`, 1000)
+	two, one := c.Scenarios[0].Result, c.Scenarios[1].Result
+	for _, name := range []string{"leads", "spend", "revenue"} {
+		a, _ := two.Metric(name)
+		b, _ := one.Metric(name)
+		for i := range a {
+			if math.Abs(a[i]-b[i]) > 1e-9*math.Max(1, math.Abs(b[i])) {
+				t.Fatalf("%s, trial %d: two moves give %v, one move of their sum %v", name, i, a[i], b[i])
+			}
 		}
 	}
 }
