@@ -5,6 +5,11 @@ import (
 	"math"
 )
 
+// MaxWeeklyLeads bounds a channel's weekly leads, changes included: a
+// billion a week is beyond any funnel, and far below where counts lose
+// their precision.
+const MaxWeeklyLeads = 1e9
+
 // checkDerived checks that every distribution parameter the plan derives
 // from the model is finite and in its range, so that a model whose fields
 // pass Validate one by one but combine into an impossible distribution
@@ -30,6 +35,15 @@ func (p *plan) checkDerived() error {
 		}
 		if math.IsInf(ch.WeeklyLeads*math.Exp(math.Abs(ch.Trend)*float64(MaxWeeks)), 0) {
 			return fmt.Errorf("channels[%s]: weekly_leads %g with trend %g overflows", ch.Name, ch.WeeklyLeads, ch.Trend)
+		}
+		for _, e := range p.epochs {
+			if x := ch.WeeklyLeads * e.leads[c]; !(x <= MaxWeeklyLeads) {
+				how := "weekly_leads"
+				if e.leads[c] != 1 {
+					how = fmt.Sprintf("weekly_leads times the changes from week %d (×%g)", e.week, e.leads[c])
+				}
+				return fmt.Errorf("channels[%s]: %s makes %g leads a week, more than %g", ch.Name, how, x, float64(MaxWeeklyLeads))
+			}
 		}
 	}
 	if p.m.ArrivalShockCV > 0 && !pos(p.shockK) {

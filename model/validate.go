@@ -54,10 +54,11 @@ func (v *validator) add(path, format string, args ...any) {
 	v.errs = append(v.errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
 }
 
-func (v *validator) check(ok bool, path, format string, args ...any) {
+func (v *validator) check(ok bool, path, format string, args ...any) bool {
 	if !ok {
 		v.add(path, format, args...)
 	}
+	return ok
 }
 
 func (v *validator) err() error { return errors.Join(v.errs...) }
@@ -186,8 +187,12 @@ func (v *validator) amounts(p string, a []float64) {
 	}
 }
 
+// MaxReps bounds a team, its hires and departures: far above any sales
+// team, and far below where counts overflow.
+const MaxReps = 1_000_000
+
 func (v *validator) reps(r Reps) {
-	v.check(r.Count >= 0, "reps.count", "must be >= 0 (got %d)", r.Count)
+	v.check(r.Count >= 0 && r.Count <= MaxReps, "reps.count", "must be in 0..%d (got %d)", MaxReps, r.Count)
 	v.nonNeg("reps.weekly_capacity", r.WeeklyCapacity)
 	v.nonNeg("reps.close_capacity", r.CloseCapacity)
 	v.check(r.RampWeeks >= 0 && r.RampWeeks <= maxAgeWeeks, "reps.ramp_weeks", "must be in 0..%d (got %d)", maxAgeWeeks, r.RampWeeks)
@@ -196,8 +201,11 @@ func (v *validator) reps(r Reps) {
 	for i, h := range r.Hires {
 		p := fmt.Sprintf("reps.hires[%d]", i)
 		v.check(h.Week >= 0 && h.Week <= maxAgeWeeks, p+".week", "must be in 0..%d (got %d)", maxAgeWeeks, h.Week)
+		if !v.check(h.Count >= -MaxReps && h.Count <= MaxReps, p+".count", "must be in -%d..%d (got %d)", MaxReps, MaxReps, h.Count) {
+			return
+		}
 		team += h.Count
-		v.check(team >= 0, p+".count", "leaves a team of %d reps", team)
+		v.check(team >= 0 && team <= MaxReps, p+".count", "leaves a team of %d reps", team)
 	}
 }
 
