@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -191,21 +193,31 @@ func (m *Model) WriteFile(path string) error {
 }
 
 // WriteFileAtomic writes data to a temporary file beside path and renames
-// it over path, so a reader never sees a partial file.
+// it over path, so a reader never sees a partial file. The file's mode is
+// 0666 less the umask, as os.WriteFile's. A path that names something
+// other than a regular file (a symlink, a device, a FIFO, a directory) is
+// refused rather than replaced.
 func WriteFileAtomic(path string, data []byte) error {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("writing %s: it is %s, not a regular file; give the path of a file to write", path, modeName(fi.Mode()))
+	}
 	dir, base := ".", path
 	if i := strings.LastIndexByte(path, os.PathSeparator); i >= 0 {
 		dir, base = path[:i+1], path[i+1:]
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	var f *os.File
+	var err error
+	for range 100 { // os.CreateTemp's 0600 would ignore the umask
+		name := filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
+		if f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666); !os.IsExist(err) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644) // as os.WriteFile would, not CreateTemp's 0600
-	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -217,6 +229,23 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
+}
+
+// modeName says what a file that is not a regular one is.
+func modeName(m os.FileMode) string {
+	switch {
+	case m&os.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeDevice != 0, m&os.ModeCharDevice != 0:
+		return "a device"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a regular file"
 }
 
 // mapValue returns the value node of key in a mapping node, or nil.

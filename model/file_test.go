@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -135,5 +136,33 @@ func TestSeedGolden(t *testing.T) {
 	}
 	if b.String() != string(want) {
 		t.Fatalf("seed 1 trials changed:\n got: %s\nwant: %s", b.String(), want)
+	}
+}
+
+// TestWriteFileAtomicSafe: the file's mode follows the umask, and a path
+// that names a symbolic link or a device is refused, not replaced.
+func TestWriteFileAtomicSafe(t *testing.T) {
+	dir := t.TempDir()
+	old := syscall.Umask(0o027)
+	path := filepath.Join(dir, "m.yaml")
+	err := model.WriteFileAtomic(path, []byte("x"))
+	syscall.Umask(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Errorf("mode %v under umask 027, want -rw-r-----", fi.Mode())
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{link, "/dev/null"} {
+		if err := model.WriteFileAtomic(p, []byte("y")); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("%s: %v, want a refusal", p, err)
+		}
+	}
+	if b, _ := os.ReadFile(path); string(b) != "x" {
+		t.Errorf("the link's target was written: %q", b)
 	}
 }

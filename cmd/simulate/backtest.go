@@ -125,6 +125,13 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	var inputs []file
+	for _, h := range f.history {
+		inputs = append(inputs, file{"--history", h})
+	}
+	if err := distinctFiles(inputs, []file{{"--save-calibration", f.saveCal}}); err != nil {
+		return err
+	}
 	switch {
 	case len(f.history) == 0:
 		return usagef("--history is required")

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -28,6 +29,20 @@ func TestBadInputCatalogue(t *testing.T) {
 	}
 	wide := filepath.Join(out, "wide-header.csv")
 	if err := os.WriteFile(wide, []byte("lead_id,created_at,"+strings.Join(cols, ",")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Outputs that must be refused: an input, a symbolic link, a named
+	// pipe.
+	input := filepath.Join(out, "input.csv")
+	if err := os.WriteFile(input, []byte("lead_id,created_at\na,2025-01-01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(out, "link.csv")
+	if err := os.Symlink(input, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(out, "fifo.csv")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	model := filepath.Join(out, "m.yaml")
@@ -59,6 +74,10 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"model-weekly-leads-huge", []string{"forecast", "--model", filepath.Join(bad, "model-weekly-leads-huge.yaml")}, 1},
 		{"scenario-volume-huge", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-volume-huge.yaml"), "--trials", "200"}, 1},
 		{"scenario-hires-huge", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-hires-huge.yaml"), "--trials", "200"}, 1},
+		{"output-is-input", []string{"calibrate", "--history", input, "-o", input}, 2},
+		{"outputs-same", []string{"generate", "--weeks", "8", "-o", filepath.Join(out, "g.csv"), "--spend-out", filepath.Join(out, "g.csv")}, 2},
+		{"output-symlink", []string{"generate", "--weeks", "8", "-o", link}, 1},
+		{"output-fifo", []string{"generate", "--weeks", "8", "-o", fifo}, 1},
 		{"model-unknown-key", []string{"forecast", "--model", filepath.Join(bad, "model-unknown-key.yaml")}, 1},
 		{"scenario-unknown-key", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-key.yaml")}, 1},
 		{"scenario-unknown-channel", []string{"compare", "--scenarios", filepath.Join(bad, "scenario-unknown-channel.yaml")}, 1},

@@ -160,6 +160,13 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if f.staleAfter < 0 {
 		return usagef("--stale-after must be >= 0 weeks")
 	}
+	inputs := []file{{"--spend", f.spend}}
+	for _, h := range f.history {
+		inputs = append(inputs, file{"--history", h})
+	}
+	if err := distinctFiles(inputs, []file{{"-o", f.out}}); err != nil {
+		return err
+	}
 	if err := f.plots.check(); err != nil {
 		return err
 	}

@@ -92,6 +92,9 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	case !(f.leadScale > 0 && f.leadScale <= 1000):
 		return usagef("--lead-scale must be in (0, 1000]")
 	}
+	if err := distinctFiles([]file{{"--truth", f.truth}}, []file{{"-o", f.out}, {"--spend-out", f.spendOut}, {"--write-truth", f.writeTruth}}); err != nil {
+		return err
+	}
 	truth := sample.Company()
 	if f.truth != "" {
 		t, err := sample.ReadTruth(f.truth)

@@ -62,6 +62,13 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if f.out == "" {
 		return usagef("-o (the HTML file to write) is required")
 	}
+	inputs := []file{{"--model", f.model}, {"--scenarios", f.scenarios}, {"--recalibration", f.recalibration}}
+	for _, h := range f.history {
+		inputs = append(inputs, file{"--history", h})
+	}
+	if err := distinctFiles(inputs, []file{{"-o", f.out}}); err != nil {
+		return err
+	}
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -107,6 +109,41 @@ func (r *runFlags) check(fs *pflag.FlagSet) error {
 func checkTarget(fs *pflag.FlagSet, target float64) error {
 	if fs.Changed("target") && !(target >= 0 && !math.IsInf(target, 1)) {
 		return usagef("--target must be a finite number >= 0")
+	}
+	return nil
+}
+
+// file is a path named by a flag, for distinctFiles.
+type file struct{ flag, path string }
+
+// distinctFiles refuses an output that is one of the inputs or another
+// output of the same run: calibrate -o history.csv would overwrite its
+// input, and one path given to two outputs would keep only the last.
+// Paths are compared cleaned and, where they exist, as files (os.SameFile
+// sees through links).
+func distinctFiles(inputs, outputs []file) error {
+	same := func(a, b string) bool {
+		if filepath.Clean(a) == filepath.Clean(b) {
+			return true
+		}
+		fa, errA := os.Stat(a)
+		fb, errB := os.Stat(b)
+		return errA == nil && errB == nil && os.SameFile(fa, fb)
+	}
+	for i, o := range outputs {
+		if o.path == "" {
+			continue
+		}
+		for _, in := range inputs {
+			if in.path != "" && same(o.path, in.path) {
+				return usagef("%s %s is also the input %s: it would be overwritten", o.flag, o.path, in.flag)
+			}
+		}
+		for _, p := range outputs[:i] {
+			if p.path != "" && same(o.path, p.path) {
+				return usagef("%s and %s both name %s: give each output its own file", p.flag, o.flag, o.path)
+			}
+		}
 	}
 	return nil
 }
