@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnelsim/model/rng"
@@ -67,7 +68,10 @@ type History struct {
 	// spend), from Start.
 	Spend [][]float64
 	Dirty float64
-	seed  uint64
+	// RawText writes the truth's text into the CSV as it is, without
+	// neutralising what a spreadsheet would run (see WriteCSV).
+	RawText bool
+	seed    uint64
 }
 
 // Purposes key the generator's random streams.
@@ -214,6 +218,19 @@ func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, adv
 	return 0, false, false
 }
 
+// SafeCell returns s as a spreadsheet will show and not run: with a
+// leading ' where s begins with =, +, -, @, a tab or a carriage return and
+// is not a number (the OWASP rule for CSV injection).
+func SafeCell(s string) string {
+	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return s
+	}
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return "'" + s
+}
+
 // WriteCSV writes the history as a CRM export known at the as-of date
 // asOf: one row per lead created before it, with the stage dates before
 // it (later ones are not known yet), unrecorded losses left open, and the
@@ -222,16 +239,27 @@ func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, adv
 // amount, rep (once handed to sales), then one column per attribute and
 // lead_score. A share of rows
 // (Dirty) is spoiled as described in Options.
+//
+// Text from the truth (channel, rep and attribute names and levels) that
+// begins with =, +, -, @, a tab or a carriage return and is not a number
+// is written with a leading ', so that a spreadsheet opening the file
+// shows it rather than running it as a formula; RawText turns that off.
 func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 	t := h.Truth
 	cw := csv.NewWriter(w)
+	text := func(s string) string {
+		if h.RawText {
+			return s
+		}
+		return SafeCell(s)
+	}
 	header := []string{"lead_id", "created_at", "channel"}
 	for _, s := range t.Stages[1:] {
-		header = append(header, s.Name+"_at")
+		header = append(header, text(s.Name)+"_at")
 	}
 	header = append(header, "won_at", "lost_at", "amount", "rep")
 	for _, a := range t.Attributes {
-		header = append(header, a.Name)
+		header = append(header, text(a.Name))
 	}
 	if t.ScoreNoise > 0 {
 		header = append(header, "lead_score")
@@ -261,7 +289,7 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		if !l.Reached[0].Before(asOf) {
 			continue
 		}
-		row := []string{l.ID, known(l.Reached[0]), l.Channel}
+		row := []string{l.ID, known(l.Reached[0]), text(l.Channel)}
 		for s := 1; s < len(t.Stages); s++ {
 			row = append(row, known(l.Reached[s]))
 		}
@@ -275,11 +303,11 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		}
 		rep := ""
 		if sales >= 0 && known(l.Reached[sales]) != "" {
-			rep = l.Rep
+			rep = text(l.Rep)
 		}
 		row = append(row, known(l.Won), lost, amount, rep)
 		for a, k := range h.Profiles[l.Profile].Levels {
-			row = append(row, t.Attributes[a].Levels[k])
+			row = append(row, text(t.Attributes[a].Levels[k]))
 		}
 		if t.ScoreNoise > 0 {
 			row = append(row, strconv.Itoa(l.Score))

@@ -147,3 +147,34 @@ func eventual(bands []int, h sample.Hazards) float64 {
 	}
 	return total
 }
+
+// TestSafeCells: text a spreadsheet would run as a formula is written with
+// a leading ', numbers (a negative amount) are not, and RawText writes the
+// text as it is.
+func TestSafeCells(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"organic", "organic"}, {"=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"}, {"+1 555", "'+1 555"},
+		{"-5", "-5"}, {"-x", "'-x"}, {"@SUM(A1)", "'@SUM(A1)"}, {"", ""},
+	} {
+		if got := generate.SafeCell(c.in); got != c.want {
+			t.Errorf("SafeCell(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	truth := sample.Company()
+	truth.Channels[0].Name = "=cmd()"
+	h, err := generate.Generate(truth, generate.Options{Weeks: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, raw := range []bool{false, true} {
+		var b bytes.Buffer
+		h.RawText = raw
+		if err := h.WriteCSV(&b, truth.AsOf.Time); err != nil {
+			t.Fatal(err)
+		}
+		safe, bare := strings.Contains(b.String(), ",'=cmd(),"), strings.Contains(b.String(), ",=cmd(),")
+		if safe == raw || bare != raw {
+			t.Errorf("RawText %v: neutralised %v, raw %v", raw, safe, bare)
+		}
+	}
+}

@@ -30,7 +30,10 @@ type command struct {
 // env is what a command may touch: its output streams and whether stderr
 // is a terminal (for the progress bar).
 type env struct {
+	// stdout and stderr escape the control characters data may carry
+	// (safeText); rawStderr is for the progress bar's own.
 	stdout, stderr io.Writer
+	rawStderr      io.Writer
 	terminal       bool
 }
 
@@ -45,7 +48,8 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 var commands = []*command{demoCmd, forecastCmd, compareCmd, sweepCmd, goalCmd, reportCmd, calibrateCmd, backtestCmd, generateCmd}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, terminal: isTerminal(stderr)}
+	e := &env{stdout: safeText{stdout}, stderr: safeText{stderr}, rawStderr: stderr, terminal: isTerminal(stderr)}
+	stdout, stderr = e.stdout, e.stderr
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage

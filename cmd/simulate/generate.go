@@ -53,6 +53,7 @@ type generateFlags struct {
 	truth      string
 	writeTruth string
 	leadScale  float64
+	rawText    bool
 	spendOut   string
 }
 
@@ -66,6 +67,7 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.writeTruth, "write-truth", "", "also write the truth used to this file (YAML)")
 	fs.Float64Var(&f.leadScale, "lead-scale", 1, "multiply every channel's weekly leads (for volume tests)")
 	fs.StringVar(&f.spendOut, "spend-out", "", "also write the weekly spend per channel to this file (CSV: week, channel, spend)")
+	fs.BoolVar(&f.rawText, "raw-text", false, "write the truth's names as they are, without the ' that keeps a spreadsheet from running one beginning with =, +, -, @ as a formula")
 }
 
 func init() {
@@ -124,6 +126,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		zw = gzip.NewWriter(&buf)
 		w = zw
 	}
+	h.RawText = f.rawText
 	if err := h.WriteCSV(w, truth.AsOf.Time); err != nil {
 		return err
 	}

@@ -74,7 +74,7 @@ func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*m
 		var bar *progressbar.ProgressBar
 		o.Progress = func(done, total int) {
 			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.stderr), progressbar.OptionSetDescription("trials"),
+				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.rawStderr), progressbar.OptionSetDescription("trials"),
 					progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 			}
 			bar.Set(done)
