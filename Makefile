@@ -27,9 +27,12 @@ bench:
 validate:
 	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100
 
+# gofmt, vet and staticcheck (fetched at its pinned version by go run).
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 check:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 
 # The demo's meeting report rendered in headless Chromium (installed from
 # Debian's packages when missing): no console errors, every chart, not blank.

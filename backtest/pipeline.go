@@ -133,30 +133,6 @@ func newPipeline(h *calibrate.History, o calibrate.Options, bands []int, stale, 
 	return pl
 }
 
-// mean is the pipeline's expected wins (or revenue).
-func (pl *pipeline) mean(revenue bool) float64 {
-	var m float64
-	for j, p := range pl.p {
-		if revenue {
-			m += p * pl.amount[j]
-		} else {
-			m += p
-		}
-	}
-	var fresh float64
-	for _, w := range pl.newWins {
-		if revenue {
-			fresh += w.rev
-		} else {
-			fresh += w.wins
-		}
-	}
-	if len(pl.newWins) > 0 {
-		m += fresh / float64(len(pl.newWins))
-	}
-	return m
-}
-
 // sample draws n forecasts of wins (or revenue): a Bernoulli per open lead
 // plus one snapshot's wins from leads created after it, drawn at random.
 func (pl *pipeline) sample(st *rng.Stream, revenue bool, n int) []float64 {

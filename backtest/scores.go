@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/funnelsim/funnelsim/model"
-	"github.com/funnelsim/funnelsim/model/rng"
 )
 
 // CRPS is the continuous ranked probability score of the sample forecast
@@ -65,17 +64,6 @@ func finiteSorted(xs []float64) []float64 {
 	}
 	slices.Sort(x)
 	return x
-}
-
-// poissonSample draws n values of Poisson(mean) from st.
-func poissonSample(st *rng.Stream, mean float64, n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		if mean > 0 {
-			out[i] = float64(rng.Poisson(st, mean))
-		}
-	}
-	return out
 }
 
 // M5Quantiles are the quantiles of the M5 uncertainty competition, at

@@ -109,8 +109,6 @@ type reader struct {
 	attrBlock []string
 	// attrCols are the leads file's attribute columns.
 	attrCols []int
-	// event logs: ids whose creation was not among their events
-	noCreation map[string]bool
 }
 
 var (
