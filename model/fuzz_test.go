@@ -1,15 +1,22 @@
 package model_test
 
 import (
+	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 
 	"github.com/funnelsim/funnelsim/model"
 )
 
 // FuzzDecode feeds arbitrary bytes to the model file decoder: it must not
-// panic, and a model it accepts must encode and decode to the same file.
+// panic, a model it accepts must encode and decode to the same file, and
+// a short forecast of it must end without a panic, with finite totals or
+// an error.
 func FuzzDecode(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("..", "examples", "sample-model.yaml")); err == nil {
 		f.Add(b)
@@ -33,9 +40,74 @@ func FuzzDecode(f *testing.F) {
 		if err := m2.Encode(&buf2); err != nil || string(buf1.b) != string(buf2.b) {
 			t.Fatalf("the model does not round-trip: %v", err)
 		}
+		runShort(t, m)
 	})
+}
+
+// runShort forecasts m over 4 weeks with 40 trials: an error is an answer,
+// a panic or a non-finite total is not.
+func runShort(t *testing.T, m *model.Model) {
+	t.Helper()
+	r, err := model.Run(context.Background(), m, &model.Options{Trials: 40, Weeks: 4, Seed: 1, Workers: 1})
+	if err != nil {
+		return
+	}
+	for _, name := range []string{"leads", "wins", "revenue"} {
+		xs, _ := r.Metric(name)
+		for i, x := range xs {
+			if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+				t.Fatalf("%s in trial %d is %v", name, i, x)
+			}
+		}
+	}
 }
 
 type bytesBuffer struct{ b []byte }
 
 func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
+
+// FuzzModelLeaves sets one numeric leaf of the sample model (chosen by
+// index) to any value: the model must be refused with an error or run a
+// short forecast to finite totals, never panic or hang.
+func FuzzModelLeaves(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("..", "examples", "sample-model.yaml"))
+	if err != nil {
+		f.Skip("no sample model")
+	}
+	for _, v := range []float64{0, -1, 5e-324, 1e-155, 1e15, 1e308, math.Inf(1), math.NaN()} {
+		for i := range uint(8) {
+			f.Add(i*13, v)
+		}
+	}
+	f.Fuzz(func(t *testing.T, i uint, v float64) {
+		var doc yaml.Node
+		if err := yaml.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var leaves []*yaml.Node
+		var walk func(n *yaml.Node)
+		walk = func(n *yaml.Node) {
+			if n.Kind == yaml.ScalarNode && (n.Tag == "!!int" || n.Tag == "!!float") {
+				leaves = append(leaves, n)
+			}
+			for _, c := range n.Content {
+				walk(c)
+			}
+		}
+		walk(&doc)
+		leaf := leaves[i%uint(len(leaves))]
+		leaf.Value, leaf.Tag = strconv.FormatFloat(v, 'g', -1, 64), "!!float"
+		if v == math.Trunc(v) && math.Abs(v) < 1e18 {
+			leaf.Value, leaf.Tag = strconv.FormatInt(int64(v), 10), "!!int"
+		}
+		out, err := yaml.Marshal(&doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := model.Decode(out)
+		if err != nil {
+			return
+		}
+		runShort(t, m)
+	})
+}

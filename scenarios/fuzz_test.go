@@ -1,18 +1,22 @@
 package scenarios_test
 
 import (
+	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
-// FuzzScenarioFile feeds arbitrary bytes to the scenario file decoder and
-// applies what it accepts to the sample company: neither may panic.
+// FuzzScenarioFile feeds arbitrary bytes to the scenario file decoder,
+// applies what it accepts to the sample company and runs a short forecast
+// of each scenario: none may panic, and a forecast's totals are finite.
 func FuzzScenarioFile(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("..", "examples", "sample-scenarios.yaml")); err == nil {
 		f.Add(b)
@@ -28,7 +32,24 @@ func FuzzScenarioFile(f *testing.F) {
 			return
 		}
 		for _, s := range file.Scenarios {
-			scenarios.Apply(m, s, nil)
+			sm, _, err := scenarios.Apply(m, s, nil)
+			if err != nil {
+				continue
+			}
+			// An applied scenario runs: an error or finite totals, no
+			// panic.
+			r, err := model.Run(context.Background(), sm, &model.Options{Trials: 40, Weeks: 4, Seed: 1, Workers: 1})
+			if err != nil {
+				continue
+			}
+			for _, name := range []string{"leads", "wins", "revenue"} {
+				xs, _ := r.Metric(name)
+				for i, x := range xs {
+					if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+						t.Fatalf("scenario %q: %s in trial %d is %v", s.Name, name, i, x)
+					}
+				}
+			}
 		}
 	})
 }

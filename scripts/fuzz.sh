@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t=${FUZZTIME:-10s}
-for target in "calibrate FuzzRead" "calibrate FuzzParseTime" "model FuzzDecode" "scenarios FuzzScenarioFile" "scenarios FuzzRule"; do
+for target in "calibrate FuzzRead" "calibrate FuzzParseTime" "model FuzzDecode" "model FuzzModelLeaves" "scenarios FuzzScenarioFile" "scenarios FuzzRule"; do
   set -- $target
   echo "fuzz $1 $2 for $t"
   go test "./$1/" -run '^$' -fuzz "^$2\$" -fuzztime "$t" 2>&1 | grep -E "^(ok|FAIL|---)|elapsed: .*execs" | tail -2
