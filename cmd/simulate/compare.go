@@ -174,7 +174,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(doc)
 	}
-	return writeCompareTable(e.stdout, c, doc)
+	return writeCompareTable(e.stdout, m, c, doc)
 }
 
 // compareScenarios runs the comparison with a progress bar per run on a
@@ -249,7 +249,16 @@ func newCompareJSON(c *scenarios.Comparison, target float64, weekly bool) *compa
 	return doc
 }
 
-func writeCompareTable(w io.Writer, c *scenarios.Comparison, doc *compareJSON) error {
+// sqlMetric is the metric of m's SQL stage, whatever the stage is called;
+// "" when the funnel has none.
+func sqlMetric(m *model.Model) string {
+	if i := m.StageIndex(m.SQLStage); i >= 0 {
+		return m.Stages[i].MetricName()
+	}
+	return ""
+}
+
+func writeCompareTable(w io.Writer, m *model.Model, c *scenarios.Comparison, doc *compareJSON) error {
 	r := c.Baseline
 	fmt.Fprintf(w, "%d weeks from %s, %d trials, seed %d; differences are scenario minus baseline, paired trial by trial\n\n", r.Weeks, doc.Baseline.Start, r.Trials, r.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -264,7 +273,7 @@ func writeCompareTable(w io.Writer, c *scenarios.Comparison, doc *compareJSON) e
 			p50 = thousands(*v)
 		}
 		cells := []string{name, p50}
-		for _, k := range []string{"revenue", "wins", "win_rate", "sql", "cost_per_win"} {
+		for _, k := range []string{"revenue", "wins", "win_rate", sqlMetric(m), "cost_per_win"} {
 			if d == nil {
 				cells = append(cells, "")
 				if k == "revenue" {

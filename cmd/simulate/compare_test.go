@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/funnelsim/funnelsim/sample"
 )
 
 // TestCompare runs the sample scenarios through the command: a table with
@@ -149,5 +151,32 @@ func TestReport(t *testing.T) {
 	}
 	if _, errOut, code := simulateCmd("report"); code != 2 || !strings.HasPrefix(errOut, "simulate report: -o (the HTML file to write) is required") {
 		t.Errorf("no -o: exit %d, %q", code, errOut)
+	}
+}
+
+// TestCompareSQLStageNamed: the compare table's SQL column reads the
+// model's SQL stage whatever it is called.
+func TestCompareSQLStageNamed(t *testing.T) {
+	m := sample.Model()
+	i := m.StageIndex(m.SQLStage)
+	old := m.Stages[i].Name
+	m.Stages[i].Name, m.Stages[i].Metric, m.SQLStage = "qualified", "qualified", "qualified"
+	for k := range m.Pipeline.Open {
+		if m.Pipeline.Open[k].Stage == old {
+			m.Pipeline.Open[k].Stage = "qualified"
+		}
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.yaml")
+	if err := m.WriteFile(path); err != nil {
+		t.Fatal(err)
+	}
+	scen := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(scen, []byte("scenarios:\n  - name: more\n    interventions:\n      - reps: {week: 1, hires: 2}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := simulateCmd("compare", "--model", path, "--scenarios", scen, "--trials", "300")
+	if code != 0 || strings.Contains(out, "- ± -") {
+		t.Errorf("exit %d, %s\n%s", code, errOut, out)
 	}
 }

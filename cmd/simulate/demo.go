@@ -138,7 +138,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	cmp := newCompareJSON(c, f.target, true)
-	if err := writeCompareTable(e.stdout, c, cmp); err != nil {
+	if err := writeCompareTable(e.stdout, m, c, cmp); err != nil {
 		return err
 	}
 	if f.out == "" {
