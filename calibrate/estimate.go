@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -764,7 +765,53 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		e.spendInto(&ch, c, y, trendFactor(ch.Trend, w))
 		m.Channels = append(m.Channels, ch)
 	}
+	e.checkSpend()
 	return nil
+}
+
+// checkSpend warns where a spend file is given but none of its rows falls
+// in the weeks of leads counted, so that every channel's spend comes out
+// zero, and names the channels it has that the history does not.
+func (e *estimator) checkSpend() {
+	sp := e.o.Spend
+	if sp == nil || len(sp.Rows) == 0 {
+		return
+	}
+	first, last := sp.Rows[0].Week, sp.Rows[0].Week
+	overlap := false
+	unknown := map[string]bool{}
+	for _, r := range sp.Rows {
+		first, last = minTime(first, r.Week), maxTime(last, r.Week)
+		if _, ok := e.chIndex[r.Channel]; !ok {
+			unknown[r.Channel] = true
+			continue
+		}
+		mid := r.Week.Add(week / 2)
+		if mid.Before(e.o.AsOf) && int(e.o.AsOf.Sub(mid)/week) < e.window {
+			overlap = true
+		}
+	}
+	if !overlap {
+		e.h.Report.warn("the spend file's weeks, %s to %s, do not overlap the %d weeks of leads before %s: every channel's spend is taken as zero",
+			stamp(first), stamp(last), e.window, stamp(e.o.AsOf))
+	}
+	if len(unknown) > 0 {
+		e.h.Report.warn("the spend file has channels the history does not: %s", strings.Join(slices.Sorted(maps.Keys(unknown)), ", "))
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
 
 func clamp(v, limit float64) float64 { return math.Max(-limit, math.Min(limit, v)) }

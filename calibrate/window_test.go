@@ -272,3 +272,21 @@ func TestCloseCapacityInWindow(t *testing.T) {
 		t.Errorf("close capacity %.2f a rep a week, want 5 (%v)", c, m.Provenance.Warnings)
 	}
 }
+
+// TestSpendOverlap: a spend file whose weeks miss the history's is a
+// warning, not a silent zero spend, and so are its unknown channels.
+func TestSpendOverlap(t *testing.T) {
+	truth := sample.Company()
+	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 40, Seed: 3})
+	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	sp := &calibrate.Spend{Rows: []calibrate.SpendRow{{Week: old, Channel: truth.Channels[0].Name, Amount: 100}, {Week: old, Channel: "tv", Amount: 5}}}
+	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, Spend: sp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"do not overlap", "channels the history does not: tv"} {
+		if !slices.ContainsFunc(m.Provenance.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("no warning with %q in %v", want, m.Provenance.Warnings)
+		}
+	}
+}
