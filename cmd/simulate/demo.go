@@ -144,10 +144,21 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if f.out == "" {
 		return nil
 	}
-	if err := writeDemoOut(f.out, m, fc, cmp, append(report.Bytes(), summary.Bytes()...)); err != nil {
+	// Everything is written into a directory beside --out and moved into
+	// it at the end: an interrupted or failed demo leaves nothing behind.
+	parent := filepath.Dir(filepath.Clean(f.out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	pf := plotFlags{dir: filepath.Join(f.out, "charts"), format: "png"}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(f.out))+".tmp")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeDemoOut(tmp, m, fc, cmp, append(report.Bytes(), summary.Bytes()...)); err != nil {
+		return err
+	}
+	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png"}
 	cal := calibrationChart(h, co, m)
 	if err := pf.write(append(append(forecastCharts(m, r, f.target), compareCharts(m, c)...), cal)); err != nil {
 		return err
@@ -156,7 +167,38 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeReport(filepath.Join(f.out, "report.html"), page)
+	if err := writeReport(filepath.Join(tmp, "report.html"), page); err != nil {
+		return err
+	}
+	return publish(tmp, f.out)
+}
+
+// publish moves what dir holds into out: dir itself where out does not
+// exist yet, else entry by entry (each a rename, so each file is whole),
+// into out's subdirectories where both have one.
+func publish(dir, out string) error {
+	if _, err := os.Lstat(out); os.IsNotExist(err) {
+		return os.Rename(dir, out)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, en := range entries {
+		src, dst := filepath.Join(dir, en.Name()), filepath.Join(out, en.Name())
+		if fi, err := os.Lstat(dst); err == nil && fi.IsDir() && en.IsDir() {
+			if err := publish(src, dst); err != nil {
+				return err
+			}
+			continue
+		} else if err == nil && !fi.Mode().IsRegular() {
+			return fmt.Errorf("writing %s: it is %s, not a regular file", dst, map[bool]string{true: "a directory", false: "not a regular file"}[fi.IsDir()])
+		}
+		if err := os.Rename(src, dst); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // writeDemoOut writes the demo's files into dir, each whole or not at all.

@@ -117,6 +117,13 @@ func TestInterrupt(t *testing.T) {
 		if len(entries) != 0 {
 			t.Errorf("%v: the interrupted run left %d entries in its output directory", sig, len(entries))
 		}
+		// Nor its working directory beside it.
+		siblings, _ := os.ReadDir(filepath.Dir(dir))
+		for _, s := range siblings {
+			if strings.HasPrefix(s.Name(), "."+filepath.Base(dir)+".tmp") {
+				t.Errorf("%v: the interrupted run left %s", sig, s.Name())
+			}
+		}
 		t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
 	}
 }
