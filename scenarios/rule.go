@@ -14,10 +14,12 @@ import (
 // (github.com/expr-lang/expr: a safe expression language, no code is run):
 // for example `job_level in ["manager", "director"] && company_size != "1-50"`
 // or `lead_score >= 60`. Attributes whose every value in the history is a
-// number compare as numbers; the others as strings.
+// number compare as numbers; the others as strings. A Rule evaluates on
+// one goroutine at a time.
 type Rule struct {
 	text    string
 	prog    *vm.Program
+	vm      vm.VM // reused lead after lead, with its cost budget
 	names   []string
 	numeric []bool
 	env     map[string]any
@@ -52,8 +54,16 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 		return nil, fmt.Errorf("rule %q: %w", text, err)
 	}
 	r.prog = prog
+	r.vm.MemoryBudget = RuleBudget
 	return r, nil
 }
+
+// RuleBudget bounds what a rule may cost on one lead, in the expression
+// VM's units (about one per element it builds or visits): a rule on a
+// lead's attributes costs a few, while `all(1..900, {all(1..900, …)})`
+// would cost 810,000 on each of a history's leads. Past it, Match is an
+// error naming the rule.
+const RuleBudget = 10_000
 
 // Match evaluates the rule on lead l.
 func (r *Rule) Match(l *calibrate.Lead) (bool, error) {
@@ -66,7 +76,7 @@ func (r *Rule) Match(l *calibrate.Lead) (bool, error) {
 			r.env[name] = v
 		}
 	}
-	out, err := expr.Run(r.prog, r.env)
+	out, err := r.vm.Run(r.prog, r.env)
 	if err != nil {
 		return false, fmt.Errorf("rule %q on lead %s: %w", r.text, l.ID, err)
 	}

@@ -225,6 +225,18 @@ func TestRuleErrors(t *testing.T) {
 			t.Errorf("lead %s: %v %v, want %v", h.Leads[i].ID, got, err, want)
 		}
 	}
+	// A rule that would cost 810,000 on each lead stops at its budget,
+	// with an error naming it, and a cheap one still runs on the same VM.
+	slow, err := scenarios.CompileRule(`all(1..900, {all(1..900, {# + lead_score > -1})})`, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slow.Match(&h.Leads[0]); err == nil || !strings.Contains(err.Error(), "memory budget exceeded") || !strings.Contains(err.Error(), "all(1..900") {
+		t.Errorf("a rule past its budget: %v", err)
+	}
+	if got, err := r.Match(&h.Leads[0]); err != nil || !got {
+		t.Errorf("after it, a cheap rule: %v %v", got, err)
+	}
 	f := decode(t, "scenarios:\n  - name: s\n    interventions:\n      - sql_criteria: {rule: 'lead_score > 50'}\n")
 	if _, _, err := scenarios.Apply(sample.Model(), f.Scenarios[0], nil); err == nil || err.Error() != `scenario "s": interventions[0]: sql_criteria.rule: needs the history the model came from` {
 		t.Errorf("rule without history: %v", err)
