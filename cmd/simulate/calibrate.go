@@ -123,7 +123,7 @@ func (f *estimateFlags) apply(o *calibrate.Options) error {
 
 func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
-	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML)")
+	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML; - for standard output, the summary then on standard error)")
 	fs.StringVar(&f.asOf, "as-of", "", "cut-off date YYYY-MM-DD: the history as known then (default: the day after its last date)")
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
 	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
@@ -213,13 +213,13 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := m.Encode(&buf); err != nil {
 		return err
 	}
-	if err := model.WriteFileAtomic(f.out, buf.Bytes()); err != nil {
+	if err := e.writeOut(f.out, buf.Bytes()); err != nil {
 		return err
 	}
 	if err := f.plots.write([]chart{calibrationChart(h, co, m)}); err != nil {
 		return err
 	}
-	return writeCalibrationSummary(e.stdout, m, f.out, f.seed)
+	return writeCalibrationSummary(e.report(f.out), m, f.out, f.seed)
 }
 
 // writeCalibrationSummary prints weekly leads per channel and, per stage,

@@ -276,3 +276,27 @@ func TestBacktestCommand(t *testing.T) {
 		t.Errorf("origins 0: exit %d, %q", code, errOut)
 	}
 }
+
+// TestStdoutOutput: "-" writes a command's file to standard output, whole
+// and as it is, and its messages to standard error.
+func TestStdoutOutput(t *testing.T) {
+	csvOut, errOut, code := simulateCmd("generate", "--weeks", "30", "-o", "-")
+	if code != 0 || !strings.HasPrefix(csvOut, "lead_id,created_at,") || !strings.Contains(errOut, "-: ") {
+		t.Fatalf("generate -o -: exit %d, stderr %q, stdout starts %.40q", code, errOut, csvOut)
+	}
+	path := filepath.Join(t.TempDir(), "h.csv")
+	if err := os.WriteFile(path, []byte(csvOut), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	yamlOut, errOut, code := simulateCmd("calibrate", "--history", path, "-o", "-", "--stale-after", "26")
+	if code != 0 || !strings.Contains(errOut, "Calibrated funnel") {
+		t.Fatalf("calibrate -o -: exit %d, stderr %q", code, errOut)
+	}
+	if _, err := model.Decode([]byte(yamlOut)); err != nil {
+		t.Errorf("calibrate -o - wrote no model to standard output: %v", err)
+	}
+	html, _, code := simulateCmd("report", "--trials", "300", "-o", "-")
+	if code != 0 || !strings.HasPrefix(html, "<!DOCTYPE html>") {
+		t.Errorf("report -o -: exit %d, stdout starts %.40q", code, html)
+	}
+}

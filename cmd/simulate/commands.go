@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/model"
 )
 
 // Exit codes.
@@ -33,8 +35,29 @@ type env struct {
 	// stdout and stderr escape the control characters data may carry
 	// (safeText); rawStderr is for the progress bar's own.
 	stdout, stderr io.Writer
+	rawStdout      io.Writer // for a file written to standard output (-o -)
 	rawStderr      io.Writer
 	terminal       bool
+}
+
+// writeOut writes a command's output file: to standard output as it is
+// where path is "-", else atomically to path.
+func (e *env) writeOut(path string, data []byte) error {
+	if path == "-" {
+		_, err := e.rawStdout.Write(data)
+		return err
+	}
+	return model.WriteFileAtomic(path, data)
+}
+
+// report is where a command's messages go when it writes its file to
+// standard output (path "-"): standard error, so that the file stays
+// whole.
+func (e *env) report(path string) io.Writer {
+	if path == "-" {
+		return e.stderr
+	}
+	return e.stdout
 }
 
 // usageError marks an error in how the command was called (exit code 2).
@@ -48,7 +71,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 var commands = []*command{demoCmd, forecastCmd, compareCmd, sweepCmd, goalCmd, reportCmd, calibrateCmd, backtestCmd, generateCmd}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: safeText{stdout}, stderr: safeText{stderr}, rawStderr: stderr, terminal: isTerminal(stderr)}
+	e := &env{stdout: safeText{stdout}, stderr: safeText{stderr}, rawStdout: stdout, rawStderr: stderr, terminal: isTerminal(stderr)}
 	stdout, stderr = e.stdout, e.stderr
 	if len(args) == 0 {
 		usage(stderr)

@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/generate"
-	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
 
@@ -58,7 +57,7 @@ type generateFlags struct {
 }
 
 func (f *generateFlags) declare(fs *pflag.FlagSet) {
-	fs.StringVarP(&f.out, "out", "o", "", "history file to write (CSV)")
+	fs.StringVarP(&f.out, "out", "o", "", "history file to write (CSV; - for standard output)")
 	fs.IntVar(&f.weeks, "weeks", 104, "weeks of history before the as-of date")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.Float64Var(&f.unrecorded, "unrecorded-loss", 0.3, "share of losses never recorded")
@@ -140,7 +139,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		if err := h.WriteSpendCSV(&sb, truth.AsOf.Time); err != nil {
 			return err
 		}
-		if err := model.WriteFileAtomic(f.spendOut, sb.Bytes()); err != nil {
+		if err := e.writeOut(f.spendOut, sb.Bytes()); err != nil {
 			return err
 		}
 	}
@@ -149,13 +148,13 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		if err := truth.Encode(&tb); err != nil {
 			return err
 		}
-		if err := model.WriteFileAtomic(f.writeTruth, tb.Bytes()); err != nil {
+		if err := e.writeOut(f.writeTruth, tb.Bytes()); err != nil {
 			return err
 		}
 	}
-	if err := model.WriteFileAtomic(f.out, buf.Bytes()); err != nil {
+	if err := e.writeOut(f.out, buf.Bytes()); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(e.stdout, "%s: %d leads over %d weeks to %s\n", f.out, len(h.Leads), f.weeks, truth.AsOf)
+	_, err = fmt.Fprintf(e.report(f.out), "%s: %d leads over %d weeks to %s\n", f.out, len(h.Leads), f.weeks, truth.AsOf)
 	return err
 }

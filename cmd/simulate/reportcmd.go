@@ -49,7 +49,7 @@ func init() {
 
 func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	f.compareFlags.declare(fs)
-	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write")
+	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -101,7 +101,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return writeReport(f.out, page)
+	var buf bytes.Buffer
+	if err := report.Write(&buf, page); err != nil {
+		return err
+	}
+	return e.writeOut(f.out, buf.Bytes())
 }
 
 func writeReport(path string, page *report.Page) error {
