@@ -37,6 +37,9 @@ func metric(t *testing.T, r *model.Result, name string) []float64 {
 // sample company and for it as a sales-only funnel, whose arrivals wait in
 // the reps' queue; and with changes from given weeks (a scenario).
 func TestExpectOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a statistical replication; make test runs it without the race detector")
+	}
 	salesOnly := sample.Model()
 	salesOnly.SalesStart = salesOnly.Stages[0].Name
 	changed := sample.Model()
@@ -134,6 +137,9 @@ func b2f(b bool) float64 {
 // parameters. The per-batch differences have mean 0 under the oracle; their
 // spread gives the tolerance.
 func TestRevenueVarianceOracle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a statistical replication; make test runs it without the race detector")
+	}
 	m := sample.Model()
 	m.DealSize.Channels = nil
 	m.Pipeline.Deals = nil
@@ -164,6 +170,9 @@ func TestRevenueVarianceOracle(t *testing.T) {
 // MCSE of the paired difference, and where capacity binds (3 to 6 reps)
 // must raise them.
 func TestMoreCapacityNeverLowersWins(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a statistical replication; make test runs it without the race detector")
+	}
 	var prev []float64
 	for reps := 3; reps <= 9; reps++ {
 		m := sample.Model()

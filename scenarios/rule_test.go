@@ -79,6 +79,9 @@ func truthFactors(g *generate.History, before time.Time, sql int) (pi float64, r
 // calibrated factors, binomial on the counts that entered each stage in
 // the calibrated history (all and passing), at p = ½, the widest.
 func TestSQLRuleRecoversTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a statistical replication; make test runs it without the race detector")
+	}
 	truth, g, h, opts, m := tripled(t, 31)
 	f := decode(t, "scenarios:\n  - name: strict\n    interventions:\n      - sql_criteria:\n          rule: '"+managerRule+"'\n")
 	out, notes, err := scenarios.Apply(m, f.Scenarios[0], &scenarios.Evidence{History: h, Options: opts})

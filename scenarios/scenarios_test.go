@@ -100,6 +100,9 @@ func TestApplyIsPure(t *testing.T) {
 // to capacity, so two more from week 0 raise wins; with capacity to spare
 // they change nothing beyond the Monte Carlo error.
 func TestMoreReps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a statistical replication; make test runs it without the race detector")
+	}
 	const text = "scenarios:\n  - name: two more reps\n    interventions:\n      - reps: {week: 0, hires: 2}\n"
 	m := sample.Model()
 	m.Reps.RampWeeks = 0
