@@ -33,15 +33,19 @@ var errLineTooLong = fmt.Errorf("a line longer than %d bytes (%d MiB): not a CRM
 
 func (l *lineLimit) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
-	for i, b := range p[:n] {
-		if b == '\n' {
-			l.run = 0
-			l.line++
-			continue
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			j = n - i // no newline in the rest: the line runs on
 		}
-		if l.run++; l.run > MaxLineBytes {
-			return i, fmt.Errorf("line %d: %w", l.line+1, errLineTooLong)
+		if l.run+j > MaxLineBytes {
+			return i + MaxLineBytes - l.run, fmt.Errorf("line %d: %w", l.line+1, errLineTooLong)
 		}
+		if i+j == n {
+			l.run += j
+			break
+		}
+		l.run, l.line, i = 0, l.line+1, i+j+1
 	}
 	return n, err
 }

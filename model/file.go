@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -208,7 +208,7 @@ func WriteFileAtomic(path string, data []byte) error {
 	var f *os.File
 	var err error
 	for range 100 { // os.CreateTemp's 0600 would ignore the umask
-		name := filepath.Join(dir, "."+base+".tmp"+strconv.FormatUint(rand.Uint64(), 36))
+		name := filepath.Join(dir, "."+base+".tmp"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatUint(tmpCount.Add(1), 36))
 		if f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666); !os.IsExist(err) {
 			break
 		}
@@ -230,6 +230,10 @@ func WriteFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// tmpCount numbers the temporary files of WriteFileAtomic within the
+// process; with the process id, it makes their names unique.
+var tmpCount atomic.Uint64
 
 // modeName says what a file that is not a regular one is.
 func modeName(m os.FileMode) string {

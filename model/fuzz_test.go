@@ -1,7 +1,6 @@
 package model_test
 
 import (
-	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -40,26 +40,8 @@ func FuzzDecode(f *testing.F) {
 		if err := m2.Encode(&buf2); err != nil || string(buf1.b) != string(buf2.b) {
 			t.Fatalf("the model does not round-trip: %v", err)
 		}
-		runShort(t, m)
+		fixture.RunShort(t, m, "")
 	})
-}
-
-// runShort forecasts m over 4 weeks with 40 trials: an error is an answer,
-// a panic or a non-finite total is not.
-func runShort(t *testing.T, m *model.Model) {
-	t.Helper()
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 40, Weeks: 4, Seed: 1, Workers: 1})
-	if err != nil {
-		return
-	}
-	for _, name := range []string{"leads", "wins", "revenue"} {
-		xs, _ := r.Metric(name)
-		for i, x := range xs {
-			if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-				t.Fatalf("%s in trial %d is %v", name, i, x)
-			}
-		}
-	}
 }
 
 type bytesBuffer struct{ b []byte }
@@ -108,6 +90,6 @@ func FuzzModelLeaves(f *testing.F) {
 		if err != nil {
 			return
 		}
-		runShort(t, m)
+		fixture.RunShort(t, m, "")
 	})
 }

@@ -113,8 +113,6 @@ func (rc *Recalibration) apply(r *Result) error {
 		if !ok {
 			continue
 		}
-		before := slices.Clone(xs)
-		t.Transform(xs)
 		var path []float64
 		switch t.Target {
 		case "revenue":
@@ -123,8 +121,11 @@ func (rc *Recalibration) apply(r *Result) error {
 			path = r.CumWins
 		}
 		if path == nil {
+			t.Transform(xs)
 			continue
 		}
+		before := slices.Clone(xs)
+		t.Transform(xs)
 		for i := range xs {
 			p := path[i*r.Weeks : (i+1)*r.Weeks]
 			for w := range p {

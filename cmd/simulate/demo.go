@@ -192,7 +192,7 @@ func publish(dir, out string) error {
 			}
 			continue
 		} else if err == nil && !fi.Mode().IsRegular() {
-			return fmt.Errorf("writing %s: it is %s, not a regular file", dst, map[bool]string{true: "a directory", false: "not a regular file"}[fi.IsDir()])
+			return fmt.Errorf("writing %s: not a regular file", dst)
 		}
 		if err := os.Rename(src, dst); err != nil {
 			return err

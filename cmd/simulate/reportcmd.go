@@ -101,19 +101,28 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := report.Write(&buf, page); err != nil {
+	b, err := renderReport(page)
+	if err != nil {
 		return err
 	}
-	return e.writeOut(f.out, buf.Bytes())
+	return e.writeOut(f.out, b)
+}
+
+// renderReport is the page's HTML.
+func renderReport(page *report.Page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := report.Write(&buf, page); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func writeReport(path string, page *report.Page) error {
-	var buf bytes.Buffer
-	if err := report.Write(&buf, page); err != nil {
+	b, err := renderReport(page)
+	if err != nil {
 		return err
 	}
-	return model.WriteFileAtomic(path, buf.Bytes())
+	return model.WriteFileAtomic(path, b)
 }
 
 // quantiles formats a metric's P50 with its P10–P90.
