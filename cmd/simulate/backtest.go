@@ -17,11 +17,12 @@ import (
 	"github.com/funnelsim/funnelsim/plots"
 )
 
-var backtestCmd = &command{
-	Name:      "backtest",
-	UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json] [--plots DIR]",
-	Short:     "score past forecasts against what happened, beside simple baselines",
-	Long: `
+func backtestCommand() *command {
+	return &command{
+		Name:      "backtest",
+		UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json] [--plots DIR]",
+		Short:     "score past forecasts against what happened, beside simple baselines",
+		Long: `
 Backtest goes back to rolling origins (--origins, --every weeks apart,
 ending --horizon weeks before the history's last date). At each it
 rebuilds the history as known then (nothing later leaks in), calibrates,
@@ -69,6 +70,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runBacktest,
+		Flags: func(fs *pflag.FlagSet) { new(backtestFlags).declare(fs) },
+	}
 }
 
 type backtestFlags struct {
@@ -111,11 +115,6 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.saveCal, "save-calibration", "", "write the recalibration learned from every origin to FILE (YAML), for forecast, compare, sweep, goal and report's --recalibration")
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
-}
-
-func init() {
-	backtestCmd.Run = runBacktest
-	flagSets["backtest"] = func(fs *pflag.FlagSet) { new(backtestFlags).declare(fs) }
 }
 
 func runBacktest(ctx context.Context, e *env, args []string) error {

@@ -18,11 +18,12 @@ import (
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
-var calibrateCmd = &command{
-	Name:      "calibrate",
-	UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] [--spend FILE] -o model.yaml",
-	Short:     "estimate a model from CRM history",
-	Long: `
+func calibrateCommand() *command {
+	return &command{
+		Name:      "calibrate",
+		UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] [--spend FILE] -o model.yaml",
+		Short:     "estimate a model from CRM history",
+		Long: `
 Calibrate reads CRM history (one row per lead with a <stage>_at date per
 stage; one row per stage change with lead_id, stage and at; or one row per
 deal with created_at, its current stage or outcome and a close date) and writes
@@ -65,6 +66,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runCalibrate,
+		Flags: func(fs *pflag.FlagSet) { new(calibrateFlags).declare(fs) },
+	}
 }
 
 type calibrateFlags struct {
@@ -137,11 +141,6 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
-}
-
-func init() {
-	calibrateCmd.Run = runCalibrate
-	flagSets["calibrate"] = func(fs *pflag.FlagSet) { new(calibrateFlags).declare(fs) }
 }
 
 func runCalibrate(ctx context.Context, e *env, args []string) error {

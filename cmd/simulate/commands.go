@@ -25,8 +25,10 @@ type command struct {
 	UsageLine string
 	Short     string
 	Long      string
-	// Flags declares the command's flags on fs and returns what Run needs.
+	// Run parses args and does the command's work.
 	Run func(ctx context.Context, env *env, args []string) error
+	// Flags declares the command's flags on fs, for its help.
+	Flags func(fs *pflag.FlagSet)
 }
 
 // env is what a command may touch: its output streams and whether stderr
@@ -68,30 +70,36 @@ func (u usageError) Unwrap() error { return u.err }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
-var commands = []*command{demoCmd, forecastCmd, compareCmd, sweepCmd, goalCmd, reportCmd, calibrateCmd, backtestCmd, generateCmd}
+// commands lists the subcommands, in the order usage shows them.
+func commands() []*command {
+	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
+		reportCommand(), calibrateCommand(), backtestCommand(), generateCommand()}
+}
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// run runs the command args name with cmds, writing to stdout and stderr,
+// and returns the exit code.
+func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: safeText{stdout}, stderr: safeText{stderr}, rawStdout: stdout, rawStderr: stderr, terminal: isTerminal(stderr)}
 	stdout, stderr = e.stdout, e.stderr
 	if len(args) == 0 {
-		usage(stderr)
+		usage(stderr, cmds)
 		return exitUsage
 	}
 	name, rest := args[0], args[1:]
 	switch name {
 	case "help", "-h", "--help":
 		if len(rest) == 0 {
-			usage(stdout)
+			usage(stdout, cmds)
 			return exitOK
 		}
-		if c := lookup(rest[0]); c != nil {
+		if c := lookup(cmds, rest[0]); c != nil {
 			help(stdout, c)
 			return exitOK
 		}
 		fmt.Fprintf(stderr, "simulate: unknown command %q\n", rest[0])
 		return exitUsage
 	}
-	c := lookup(name)
+	c := lookup(cmds, name)
 	if c == nil {
 		fmt.Fprintf(stderr, "simulate: unknown command %q; run 'simulate help'\n", name)
 		return exitUsage
@@ -112,8 +120,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-func lookup(name string) *command {
-	for _, c := range commands {
+func lookup(cmds []*command, name string) *command {
+	for _, c := range cmds {
 		if c.Name == name {
 			return c
 		}
@@ -121,9 +129,9 @@ func lookup(name string) *command {
 	return nil
 }
 
-func usage(w io.Writer) {
+func usage(w io.Writer, cmds []*command) {
 	fmt.Fprint(w, "simulate plans the combined marketing and sales funnel by Monte Carlo.\n\nUsage:\n\n\tsimulate <command> [flags]\n\nCommands:\n\n")
-	for _, c := range commands {
+	for _, c := range cmds {
 		fmt.Fprintf(w, "\t%-10s %s\n", c.Name, c.Short)
 	}
 	fmt.Fprint(w, "\nRun 'simulate help <command>' for a command's flags and examples.\n")
@@ -131,15 +139,12 @@ func usage(w io.Writer) {
 
 func help(w io.Writer, c *command) {
 	fmt.Fprintf(w, "usage: %s\n\n%s\n", c.UsageLine, strings.TrimSpace(c.Long))
-	fs := pflag.NewFlagSet(c.Name, pflag.ContinueOnError)
-	if f := flagSets[c.Name]; f != nil {
-		f(fs)
+	if c.Flags != nil {
+		fs := pflag.NewFlagSet(c.Name, pflag.ContinueOnError)
+		c.Flags(fs)
 		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
 	}
 }
-
-// flagSets declares each command's flags, for its help.
-var flagSets = map[string]func(*pflag.FlagSet){}
 
 // parse parses args into fs, turning pflag's errors into usage errors.
 func parse(fs *pflag.FlagSet, args []string) error {

@@ -21,11 +21,12 @@ import (
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
-var compareCmd = &command{
-	Name:      "compare",
-	UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json] [--plots DIR]",
-	Short:     "compare what-if scenarios with the baseline on common random numbers",
-	Long: `
+func compareCommand() *command {
+	return &command{
+		Name:      "compare",
+		UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json] [--plots DIR]",
+		Short:     "compare what-if scenarios with the baseline on common random numbers",
+		Long: `
 Compare applies each scenario of a scenario file to the model (the
 embedded sample company without --model) and runs the baseline and every
 scenario on the same trials: trial i of each run shares its parameter
@@ -60,6 +61,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runCompare,
+		Flags: func(fs *pflag.FlagSet) { new(compareFlags).declareOutput(fs) },
+	}
 }
 
 type compareFlags struct {
@@ -123,11 +127,6 @@ func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
 		return nil, err
 	}
 	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week}}, nil
-}
-
-func init() {
-	compareCmd.Run = runCompare
-	flagSets["compare"] = func(fs *pflag.FlagSet) { new(compareFlags).declareOutput(fs) }
 }
 
 func runCompare(ctx context.Context, e *env, args []string) error {

@@ -19,11 +19,12 @@ import (
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
-var demoCmd = &command{
-	Name:      "demo",
-	UsageLine: "simulate demo [--target X] [--trials N] [--seed N] [--workers N] [--out DIR]",
-	Short:     "calibrate the embedded sample history and forecast next quarter",
-	Long: `
+func demoCommand() *command {
+	return &command{
+		Name:      "demo",
+		UsageLine: "simulate demo [--target X] [--trials N] [--seed N] [--workers N] [--out DIR]",
+		Short:     "calibrate the embedded sample history and forecast next quarter",
+		Long: `
 Demo runs the whole job on the embedded sample: a two-year CRM history of
 the sample company and its weekly spend (examples/sample-history.csv.gz and
 examples/sample-spend.csv, generated from examples/sample-truth.yaml). It
@@ -47,6 +48,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runDemo,
+		Flags: func(fs *pflag.FlagSet) { new(demoFlags).declare(fs) },
+	}
 }
 
 type demoFlags struct {
@@ -63,11 +67,6 @@ func (f *demoFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed; the same seed gives the same answer")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")
 	fs.StringVar(&f.out, "out", "", "directory to write model.yaml, forecast.json, compare.json and calibration.txt")
-}
-
-func init() {
-	demoCmd.Run = runDemo
-	flagSets["demo"] = func(fs *pflag.FlagSet) { new(demoFlags).declare(fs) }
 }
 
 // demoStale is how long the demo lets a lead sit in a stage before

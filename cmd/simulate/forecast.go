@@ -15,11 +15,12 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
-var forecastCmd = &command{
-	Name:      "forecast",
-	UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--plots DIR [--plot-format png|svg|pdf]]",
-	Short:     "forecast leads, wins and revenue as distributions",
-	Long: `
+func forecastCommand() *command {
+	return &command{
+		Name:      "forecast",
+		UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--plots DIR [--plot-format png|svg|pdf]]",
+		Short:     "forecast leads, wins and revenue as distributions",
+		Long: `
 Forecast simulates the model's funnel forward from its as-of date: the open
 pipeline and new arrivals, week by week, over --weeks (default the model's
 horizon), in --trials Monte Carlo trials. Each trial draws every parameter
@@ -45,6 +46,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runForecast,
+		Flags: func(fs *pflag.FlagSet) { new(forecastFlags).declare(fs) },
+	}
 }
 
 type forecastFlags struct {
@@ -59,11 +63,6 @@ func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	f.plotFlags.declare(fs)
-}
-
-func init() {
-	forecastCmd.Run = runForecast
-	flagSets["forecast"] = func(fs *pflag.FlagSet) { new(forecastFlags).declare(fs) }
 }
 
 func runForecast(ctx context.Context, e *env, args []string) error {

@@ -14,11 +14,12 @@ import (
 	"github.com/funnelsim/funnelsim/sample"
 )
 
-var generateCmd = &command{
-	Name:      "generate",
-	UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] [--spend-out FILE] -o history.csv[.gz]",
-	Short:     "write a synthetic CRM history whose truth is known",
-	Long: `
+func generateCommand() *command {
+	return &command{
+		Name:      "generate",
+		UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] [--spend-out FILE] -o history.csv[.gz]",
+		Short:     "write a synthetic CRM history whose truth is known",
+		Long: `
 Generate simulates a truth (by default the sample company; --truth reads
 one from a YAML file, and --write-truth writes the one used) lead by lead,
 in continuous time and independently of the forecasting engine, over
@@ -41,6 +42,9 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runGenerate,
+		Flags: func(fs *pflag.FlagSet) { new(generateFlags).declare(fs) },
+	}
 }
 
 type generateFlags struct {
@@ -67,11 +71,6 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.leadScale, "lead-scale", 1, "multiply every channel's weekly leads (for volume tests)")
 	fs.StringVar(&f.spendOut, "spend-out", "", "also write the weekly spend per channel to this file (CSV: week, channel, spend)")
 	fs.BoolVar(&f.rawText, "raw-text", false, "write the truth's names as they are, without the ' that keeps a spreadsheet from running one beginning with =, +, -, @ as a formula")
-}
-
-func init() {
-	generateCmd.Run = runGenerate
-	flagSets["generate"] = func(fs *pflag.FlagSet) { new(generateFlags).declare(fs) }
 }
 
 func runGenerate(ctx context.Context, e *env, args []string) error {

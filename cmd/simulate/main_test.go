@@ -12,7 +12,7 @@ import (
 
 func simulateCmd(args ...string) (stdout, stderr string, code int) {
 	var o, e bytes.Buffer
-	code = run(context.Background(), args, &o, &e)
+	code = run(context.Background(), commands(), args, &o, &e)
 	return o.String(), e.String(), code
 }
 
@@ -96,6 +96,23 @@ func TestForecastTable(t *testing.T) {
 	for _, want := range []string{"MARKETING", "SALES", "revenue", "cost_per_sql", "P(revenue >= 800,000) = "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestCommandsComplete: every command has a unique name, runs and declares
+// its flags, and its help lists them.
+func TestCommandsComplete(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range commands() {
+		if c.Name == "" || seen[c.Name] || c.Run == nil || c.Flags == nil || c.Short == "" || c.UsageLine == "" {
+			t.Errorf("command %q: a name, Run, Flags, Short and UsageLine are all required, the name once", c.Name)
+		}
+		seen[c.Name] = true
+		var b strings.Builder
+		help(&b, c)
+		if !strings.Contains(b.String(), "\nFlags:\n") || !strings.Contains(b.String(), "--") {
+			t.Errorf("help %s lists no flags:\n%s", c.Name, b.String())
 		}
 	}
 }

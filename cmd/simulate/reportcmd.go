@@ -15,11 +15,12 @@ import (
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
-var reportCmd = &command{
-	Name:      "report",
-	UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N]",
-	Short:     "write the one-page meeting report (HTML)",
-	Long: `
+func reportCommand() *command {
+	return &command{
+		Name:      "report",
+		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N]",
+		Short:     "write the one-page meeting report (HTML)",
+		Long: `
 Report forecasts the model (the embedded sample company without --model)
 and writes one self-contained HTML page: the headline numbers, the charts
 (revenue week by week, the horizon's revenue, the funnel) and the tables
@@ -35,16 +36,14 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   runReport,
+		Flags: func(fs *pflag.FlagSet) { new(reportFlags).declare(fs) },
+	}
 }
 
 type reportFlags struct {
 	compareFlags
 	out string
-}
-
-func init() {
-	reportCmd.Run = runReport
-	flagSets["report"] = func(fs *pflag.FlagSet) { new(reportFlags).declare(fs) }
 }
 
 func (f *reportFlags) declare(fs *pflag.FlagSet) {

@@ -16,11 +16,12 @@ import (
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
-var sweepCmd = &command{
-	Name:      "sweep",
-	UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--plots DIR]",
-	Short:     "vary one lever over a range: revenue, wins and P(target) with bands",
-	Long: `
+func sweepCommand() *command {
+	return &command{
+		Name:      "sweep",
+		UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--plots DIR]",
+		Short:     "vary one lever over a range: revenue, wins and P(target) with bands",
+		Long: `
 Sweep runs the model with one lever at each value of a range, every value
 on the same trials (common random numbers), and prints revenue (P10, P50,
 P90), median wins and, with --target, the chance of reaching it, each
@@ -38,13 +39,17 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
+		Run:   func(ctx context.Context, e *env, args []string) error { return runLever(ctx, e, args, false) },
+		Flags: func(fs *pflag.FlagSet) { new(leverFlags).declare(fs, false) },
+	}
 }
 
-var goalCmd = &command{
-	Name:      "goal",
-	UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json]",
-	Short:     "find the smallest lever value that reaches a revenue target with a given confidence",
-	Long: `
+func goalCommand() *command {
+	return &command{
+		Name:      "goal",
+		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json]",
+		Short:     "find the smallest lever value that reaches a revenue target with a given confidence",
+		Long: `
 Goal finds the smallest value of a lever (reps, spend:CHANNEL or budget:
 levers where more never lowers revenue) whose chance of reaching the
 revenue target is at least --confidence, by bisection over the range on
@@ -59,6 +64,9 @@ Examples:
 Exit status is 0 on success (whether or not the target is reachable), 1 on
 an error, 2 on a usage error.
 `,
+		Run:   func(ctx context.Context, e *env, args []string) error { return runLever(ctx, e, args, true) },
+		Flags: func(fs *pflag.FlagSet) { new(leverFlags).declare(fs, true) },
+	}
 }
 
 type leverFlags struct {
@@ -83,13 +91,6 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	if !goal {
 		f.plotFlags.declare(fs)
 	}
-}
-
-func init() {
-	sweepCmd.Run = func(ctx context.Context, e *env, args []string) error { return runLever(ctx, e, args, false) }
-	goalCmd.Run = func(ctx context.Context, e *env, args []string) error { return runLever(ctx, e, args, true) }
-	flagSets["sweep"] = func(fs *pflag.FlagSet) { new(leverFlags).declare(fs, false) }
-	flagSets["goal"] = func(fs *pflag.FlagSet) { new(leverFlags).declare(fs, true) }
 }
 
 // parseRange reads A:B[:STEP].
