@@ -423,3 +423,31 @@ func TestEntryWeek(t *testing.T) {
 		t.Errorf("CascadeWeek(1e4, 1) = %v, want about EntryWeek(1) = %v", got, want)
 	}
 }
+
+// TestMetricInfo: every metric says which way it improves and how it
+// reads; costs and losses improve by falling, and the SQL stage reads as
+// SQLs whatever it is called.
+func TestMetricInfo(t *testing.T) {
+	r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 10, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := map[string]bool{"spend": true, "cost_per_lead": true, "cost_per_sql": true, "cost_per_win": true, "cold": true, "lost_opportunities": true, "cycle_weeks": true}
+	for _, m := range r.Metrics {
+		if m.Label == "" {
+			t.Errorf("%s: no label", m.Name)
+		}
+		if got := m.Better == model.Lower; got != lower[m.Name] {
+			t.Errorf("%s: lower is better %v, want %v", m.Name, got, lower[m.Name])
+		}
+	}
+	if info, ok := r.Info("sql"); !ok || info.Label != "SQLs" || info.Unit != model.Count {
+		t.Errorf("Info(sql) = %+v, %v", info, ok)
+	}
+	if info, ok := r.Info("revenue"); !ok || info.Unit != model.Money || info.Better != model.Higher {
+		t.Errorf("Info(revenue) = %+v, %v", info, ok)
+	}
+	if _, ok := r.Info("nothing"); ok {
+		t.Error("Info found a metric that is not there")
+	}
+}

@@ -25,12 +25,22 @@ const (
 	Weeks
 )
 
+// Direction says which way a metric improves.
+type Direction int
+
+const (
+	Higher Direction = iota // more is better: leads, wins, revenue
+	Lower                   // less is better: costs, cold leads, lost deals
+)
+
 // MetricInfo describes one per-trial metric of a Result.
 type MetricInfo struct {
-	Name string
-	Side Side
-	Unit Unit
-	Doc  string
+	Name   string // as in JSON and on the command line: "revenue"
+	Label  string // as a person reads it: "revenue", "SQLs"
+	Side   Side
+	Unit   Unit
+	Better Direction
+	Doc    string
 }
 
 // metricIndex places the per-trial metrics in a Result.
@@ -45,9 +55,13 @@ type metricIndex struct {
 func newMetricIndex(m *Model) metricIndex {
 	x := metricIndex{}
 	add := func(name string, side Side, unit Unit, doc string) int {
-		x.info = append(x.info, MetricInfo{Name: name, Side: side, Unit: unit, Doc: doc})
+		x.info = append(x.info, MetricInfo{Name: name, Label: metricLabels[name], Side: side, Unit: unit, Better: Higher, Doc: doc})
+		if x.info[len(x.info)-1].Label == "" {
+			x.info[len(x.info)-1].Label = name
+		}
 		return len(x.info) - 1
 	}
+	lower := func(k int) { x.info[k].Better = Lower }
 	sales := m.StageIndex(m.SalesStart)
 	for s, st := range m.Stages {
 		side, doc := Marketing, "entries into stage "+st.Name
@@ -58,6 +72,11 @@ func newMetricIndex(m *Model) metricIndex {
 			doc = "new leads"
 		}
 		x.entry = append(x.entry, add(st.MetricName(), side, Count, doc))
+		if s == 0 {
+			x.info[len(x.info)-1].Label = "new leads"
+		} else if st.Name == m.SQLStage {
+			x.info[len(x.info)-1].Label = "SQLs"
+		}
 	}
 	x.handoffs = add("handoffs", Marketing, Count, "leads handed to sales (entering the queue for "+m.SalesStart+")")
 	x.spend = add("spend", Marketing, Money, "marketing spend over the horizon")
@@ -72,5 +91,15 @@ func newMetricIndex(m *Model) metricIndex {
 	x.avgDeal = add("avg_deal", Sales, Money, "revenue per won deal")
 	x.cycle = add("cycle_weeks", Sales, Weeks, "expected weeks from lead to won for a new lead, under the trial's parameters")
 	x.revenue = add("revenue", Sales, Money, "bookings from deals won in the horizon")
+	for _, k := range []int{x.spend, x.costLead, x.costSQL, x.costWin, x.cold, x.lostOpps, x.cycle} {
+		lower(k)
+	}
 	return x
+}
+
+// metricLabels are the labels of the metrics whose name does not read
+// well; the others are their name.
+var metricLabels = map[string]string{
+	"handoffs": "hand-offs", "cost_per_lead": "cost per lead", "cost_per_sql": "cost per SQL", "cost_per_win": "cost per win",
+	"cold": "cold leads", "lost_opportunities": "lost deals", "win_rate": "win rate", "avg_deal": "average deal", "cycle_weeks": "weeks to win",
 }

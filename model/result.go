@@ -76,6 +76,16 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// Info returns the description of the named metric.
+func (r *Result) Info(name string) (MetricInfo, bool) {
+	for _, m := range r.Metrics {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return MetricInfo{}, false
+}
+
 // Metric returns the per-trial values of the named metric.
 func (r *Result) Metric(name string) ([]float64, bool) {
 	for k, m := range r.Metrics {

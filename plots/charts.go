@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -303,12 +302,13 @@ type Delta struct {
 // Scenarios draws each scenario's paired difference from the baseline in
 // one metric (revenue, say) as its P10–P90 interval over the trials and
 // its mean, against a zero line.
-func Scenarios(metric, currency string, deltas []Delta) (*plot.Plot, error) {
+func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Plot, error) {
 	if len(deltas) == 0 {
 		return nil, ErrNoData
 	}
+	metric := info.Name
 	unit := metric
-	money := metric == "revenue" || metric == "avg_deal" || strings.HasPrefix(metric, "cost_")
+	money := info.Unit == model.Money
 	if money {
 		unit = metric + " (" + currency + ")"
 	}
@@ -372,9 +372,9 @@ type SweepPoint struct {
 	Value, P10, P50, P90 float64
 }
 
-// Sweep draws revenue against a lever's value: the P10–P90 band, the
-// median and, when target is a number, the target.
-func Sweep(lever, currency string, pts []SweepPoint, target float64) (*plot.Plot, error) {
+// Sweep draws revenue against a lever's value, in unit: the P10–P90 band,
+// the median and, when target is a number, the target.
+func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, target float64) (*plot.Plot, error) {
 	if len(pts) < 2 {
 		return nil, fmt.Errorf("plots: sweep: %d values: %w", len(pts), ErrNoData)
 	}
@@ -387,7 +387,7 @@ func Sweep(lever, currency string, pts []SweepPoint, target float64) (*plot.Plot
 	}
 	p := newPlot(fmt.Sprintf("Revenue as %s varies (P10 to P90 and median)", lever), lever, "revenue ("+currency+")")
 	p.Y.Tick.Marker = moneyTicks{}
-	if strings.HasPrefix(lever, "spend") || lever == "budget" {
+	if unit == model.Money {
 		p.X.Tick.Marker = moneyTicks{}
 	}
 	b, err := band(xs, lo, hi, bandOuter)

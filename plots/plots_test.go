@@ -81,7 +81,7 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "funnel", fun)
-	sc, err := plots.Scenarios("revenue", "USD", []plots.Delta{
+	sc, err := plots.Scenarios(revenueInfo, "USD", []plots.Delta{
 		{Name: "SQL definition workshop", Mean: 48000, P10: -90000, P90: 190000, PBetter: 0.6, PWorse: 0.4},
 		{Name: "Two more AEs from week 3", Mean: 1700, P10: 0, P90: 12000, PBetter: 0.25, PWorse: 0.02},
 	})
@@ -89,7 +89,7 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "scenarios", sc)
-	sw, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{2, 438e3, 652e3, 932e3}, {4, 483e3, 707e3, 992e3}, {6, 513e3, 748e3, 1046e3}, {8, 516e3, 748e3, 1049e3}}, 800000)
+	sw, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{2, 438e3, 652e3, 932e3}, {4, 483e3, 707e3, 992e3}, {6, 513e3, 748e3, 1046e3}, {8, 516e3, 748e3, 1049e3}}, 800000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,16 +134,16 @@ func TestCharts(t *testing.T) {
 // error, not a broken chart.
 func TestChartsRefuseBadData(t *testing.T) {
 	nan := math.NaN()
-	if _, err := plots.Scenarios("revenue", "USD", nil); !errors.Is(err, plots.ErrNoData) {
+	if _, err := plots.Scenarios(revenueInfo, "USD", nil); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("no scenarios: %v", err)
 	}
-	if _, err := plots.Scenarios("revenue", "USD", []plots.Delta{{Name: "x", Mean: nan}}); err == nil || err.Error() != "plots: scenarios: x: plots: no finite data to draw" {
+	if _, err := plots.Scenarios(revenueInfo, "USD", []plots.Delta{{Name: "x", Mean: nan}}); err == nil || err.Error() != "plots: scenarios: x: plots: no finite data to draw" {
 		t.Errorf("NaN scenario: %v", err)
 	}
-	if _, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{1, 1, 2, 3}}, nan); !errors.Is(err, plots.ErrNoData) {
+	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}}, nan); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("one sweep point: %v", err)
 	}
-	if _, err := plots.Sweep("reps", "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
+	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
 		t.Errorf("NaN sweep point: %v", err)
 	}
 	r := &model.Result{Weeks: 0}
@@ -198,3 +198,6 @@ func TestMoney(t *testing.T) {
 		}
 	}
 }
+
+// revenueInfo describes the revenue metric, for the scenario charts.
+var revenueInfo = model.MetricInfo{Name: "revenue", Label: "revenue", Unit: model.Money}

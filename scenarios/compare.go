@@ -40,12 +40,6 @@ type Delta struct {
 	UnpairedSE  float64
 }
 
-// lowerIsBetter lists the metrics a scenario improves by lowering.
-var lowerIsBetter = map[string]bool{
-	"cold": true, "lost_opportunities": true, "spend": true, "cost_per_lead": true,
-	"cost_per_sql": true, "cost_per_win": true, "cycle_weeks": true,
-}
-
 // Compare runs the baseline model and each scenario of f applied to it
 // with the same options, so that trial i of every run shares its parameter
 // draws and random streams (common random numbers), and reports each
@@ -118,7 +112,7 @@ func delta(base, r *model.Result, k int) Delta {
 		n++
 		switch {
 		case tie(a[i], b[i]):
-		case lowerIsBetter[info.Name] == (d[i] < 0):
+		case (info.Better == model.Lower) == (d[i] < 0):
 			better++
 		default:
 			worse++

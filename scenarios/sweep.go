@@ -15,7 +15,12 @@ type Lever struct {
 	Name string
 	// Integer levers take whole values (reps).
 	Integer bool
-	set     func(m *model.Model, v float64) (*model.Model, []string, error)
+	// Unit is what the lever's values count: reps, money a week, a rate.
+	Unit model.Unit
+	// Rising says more of the lever never lowers revenue, as a goal seek
+	// needs (reps, spend, budget; not cold_rate).
+	Rising bool
+	set    func(m *model.Model, v float64) (*model.Model, []string, error)
 }
 
 // Levers lists the lever names ParseLever knows.
@@ -25,7 +30,7 @@ const Levers = "reps (team size), spend:CHANNEL (that channel's weekly spend), b
 func ParseLever(m *model.Model, name string) (*Lever, error) {
 	switch {
 	case name == "reps":
-		return &Lever{Name: name, Integer: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+		return &Lever{Name: name, Integer: true, Unit: model.Count, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
 			if v < 0 || v != math.Trunc(v) {
 				return nil, nil, fmt.Errorf("reps: %v is not a whole number of reps >= 0", v)
 			}
@@ -38,7 +43,7 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 		if _, err := channel(m, ch); err != nil {
 			return nil, fmt.Errorf("lever %s: %w", name, err)
 		}
-		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+		return &Lever{Name: name, Unit: model.Money, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
 			return Apply(m, Scenario{Name: fmt.Sprintf("%s = %g", name, v), Interventions: []Intervention{{Budget: &Budget{Spend: map[string]float64{ch: v}}}}}, nil)
 		}}, nil
 	case name == "budget":
@@ -49,7 +54,7 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 		if total <= 0 {
 			return nil, fmt.Errorf("lever budget: the model has no spend")
 		}
-		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+		return &Lever{Name: name, Unit: model.Money, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
 			spend := map[string]float64{}
 			for _, c := range m.Channels {
 				if c.WeeklySpend > 0 {
@@ -59,7 +64,7 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 			return Apply(m, Scenario{Name: fmt.Sprintf("budget = %g", v), Interventions: []Intervention{{Budget: &Budget{Spend: spend}}}}, nil)
 		}}, nil
 	case name == "cold_rate":
-		return &Lever{Name: name, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+		return &Lever{Name: name, Unit: model.Ratio, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
 			return Apply(m, Scenario{Name: fmt.Sprintf("cold_rate = %g", v), Interventions: []Intervention{{SLA: &SLA{ColdRate: v}}}}, nil)
 		}}, nil
 	}
@@ -119,6 +124,67 @@ func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, tar
 	return out, nil
 }
 
+// DefaultRange is the range the lever sweeps for model m when none is
+// given: half to twice the current team or spend, a rate from 0 to 0.5.
+func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
+	switch {
+	case l.Name == "reps":
+		n := float64(max(m.Reps.Count, 1))
+		lo, hi = math.Floor(n/2), 2*n
+		return lo, hi, math.Max(1, math.Round((hi-lo)/10))
+	case strings.HasPrefix(l.Name, "spend:"):
+		for _, c := range m.Channels {
+			if c.Name == strings.TrimPrefix(l.Name, "spend:") {
+				return 0, 2 * c.WeeklySpend, c.WeeklySpend / 5
+			}
+		}
+	case l.Name == "budget":
+		total := 0.0
+		for _, c := range m.Channels {
+			total += c.WeeklySpend
+		}
+		return total / 2, 2 * total, total * 0.15
+	}
+	return 0, 0.5, 0.05
+}
+
+// Values is the grid a sweep runs from lo to hi by step, rounded to whole
+// values for an integer lever (a value once), at most MaxSweepValues.
+func (l *Lever) Values(lo, hi, step float64) ([]float64, error) {
+	if !(lo <= hi) || !(step > 0) && hi > lo {
+		return nil, fmt.Errorf("sweep: want lo <= hi and step > 0 (got %g, %g, %g)", lo, hi, step)
+	}
+	if hi > lo {
+		if n := math.Floor((hi-lo)/step*(1+1e-9)) + 1; !(n <= MaxSweepValues) {
+			return nil, &GridError{N: n}
+		}
+	}
+	var values []float64
+	for k := 0; ; k++ {
+		v := lo + float64(k)*step
+		if v > hi+step*1e-9 || (hi == lo && k > 0) {
+			break
+		}
+		if l.Integer {
+			v = math.Round(v)
+			if len(values) > 0 && values[len(values)-1] == v {
+				continue // a fractional step rounds to a value already run
+			}
+		}
+		values = append(values, v)
+	}
+	return values, nil
+}
+
+// GridError is Values' error for a grid of more than MaxSweepValues.
+type GridError struct {
+	N float64 // values in the grid asked for
+}
+
+func (e *GridError) Error() string {
+	return fmt.Sprintf("sweep: %.3g values; a sweep runs at most %d", e.N, MaxSweepValues)
+}
+
 // Limits on the grids a sweep and a goal seek run over: a sweep runs
 // every value (MaxSweepValues runs at most); a goal seek bisects its grid
 // (MaxSeekSteps steps at most, about 20 runs).
@@ -148,6 +214,9 @@ type Goal struct {
 // exhaustive sweep at that step with the same seed would give wherever
 // P(target) rises with the lever.
 func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
+	if !l.Rising {
+		return nil, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, spend:CHANNEL or budget)", l.Name)
+	}
 	if l.Integer {
 		lo, hi, step = math.Ceil(lo), math.Floor(hi), math.Max(1, math.Round(step))
 	}

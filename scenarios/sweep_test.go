@@ -3,6 +3,7 @@ package scenarios_test
 import (
 	"context"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -120,5 +121,45 @@ func TestTornado(t *testing.T) {
 	}
 	if w := swings[0].High - swings[0].Low; w < tol {
 		t.Errorf("the widest swing, %s, is only %.0f", swings[0].Driver, w)
+	}
+}
+
+// TestLeverGrid: a lever's default range, its grid (whole values for reps,
+// each once) and whether a goal seek may use it.
+func TestLeverGrid(t *testing.T) {
+	m := sample.Model()
+	cases := []struct {
+		lever          string
+		lo, hi, step   float64
+		want           []float64
+		unit           model.Unit
+		rising, failed bool
+	}{
+		{"reps", 2, 4, 0.5, []float64{2, 3, 4}, model.Count, true, false}, // 2.5 rounds to 3, 3.5 to 4
+		{"reps", 4, 4, 0, []float64{4}, model.Count, true, false},
+		{"budget", 100, 300, 100, []float64{100, 200, 300}, model.Money, true, false},
+		{"cold_rate", 0, 0.1, 0.05, []float64{0, 0.05, 0.1}, model.Ratio, false, false},
+		{"reps", 0, 1e9, 1, nil, model.Count, true, true},
+		{"reps", 5, 4, 1, nil, model.Count, true, true},
+	}
+	for _, c := range cases {
+		l, err := scenarios.ParseLever(m, c.lever)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Unit != c.unit || l.Rising != c.rising {
+			t.Errorf("%s: unit %v rising %v, want %v %v", c.lever, l.Unit, l.Rising, c.unit, c.rising)
+		}
+		got, err := l.Values(c.lo, c.hi, c.step)
+		if (err != nil) != c.failed || !slices.Equal(got, c.want) {
+			t.Errorf("%s.Values(%g, %g, %g) = %v, %v; want %v (error %v)", c.lever, c.lo, c.hi, c.step, got, err, c.want, c.failed)
+		}
+		if lo, hi, step := l.DefaultRange(m); !(lo < hi && step > 0) {
+			t.Errorf("%s: default range %g..%g by %g is empty", c.lever, lo, hi, step)
+		}
+	}
+	l, _ := scenarios.ParseLever(m, "cold_rate")
+	if _, err := l.Seek(context.Background(), m, 0, 0.5, 0.05, 1, 0.5, model.Options{Trials: 10, Seed: 1}); err == nil {
+		t.Error("a goal seek over cold_rate, which can lower revenue, was run")
 	}
 }

@@ -80,6 +80,13 @@ func compareCharts(m *model.Model, c *scenarios.Comparison) []chart {
 		}
 		return ds
 	}
+	scenarioDeltas := func(metric string) (*plot.Plot, error) {
+		info, ok := c.Baseline.Info(metric)
+		if !ok {
+			return nil, fmt.Errorf("no metric %q", metric)
+		}
+		return plots.Scenarios(info, m.Currency, deltas(metric))
+	}
 	best, bestMove := -1, -1.0
 	for i, o := range c.Scenarios {
 		if d, _ := o.Delta("revenue"); abs(d.Summary.Mean) > bestMove {
@@ -87,12 +94,9 @@ func compareCharts(m *model.Model, c *scenarios.Comparison) []chart {
 		}
 	}
 	charts := []chart{
-		{"scenarios", func() (*plot.Plot, error) { return plots.Scenarios("revenue", m.Currency, deltas("revenue")) }},
-		{"scenarios-wins", func() (*plot.Plot, error) { return plots.Scenarios("wins", m.Currency, deltas("wins")) }},
-		{"scenarios-sql", func() (*plot.Plot, error) {
-			sql := m.Stages[m.StageIndex(m.SQLStage)].MetricName()
-			return plots.Scenarios(sql, m.Currency, deltas(sql))
-		}},
+		{"scenarios", func() (*plot.Plot, error) { return scenarioDeltas("revenue") }},
+		{"scenarios-wins", func() (*plot.Plot, error) { return scenarioDeltas("wins") }},
+		{"scenarios-sql", func() (*plot.Plot, error) { return scenarioDeltas(sqlMetric(m)) }},
 	}
 	if best >= 0 {
 		o := c.Scenarios[best]
@@ -108,7 +112,7 @@ func abs(x float64) float64 {
 	return x
 }
 
-func sweepCharts(lever, currency string, pts []scenarios.Point, target float64) []chart {
+func sweepCharts(lever *scenarios.Lever, currency string, pts []scenarios.Point, target float64) []chart {
 	sp := make([]plots.SweepPoint, len(pts))
 	for i, p := range pts {
 		a, _, _ := p.Revenue.Quantile(0.1)
@@ -116,7 +120,7 @@ func sweepCharts(lever, currency string, pts []scenarios.Point, target float64) 
 		c, _, _ := p.Revenue.Quantile(0.9)
 		sp[i] = plots.SweepPoint{Value: p.Value, P10: a, P50: b, P90: c}
 	}
-	return []chart{{"sweep", func() (*plot.Plot, error) { return plots.Sweep(lever, currency, sp, target) }}}
+	return []chart{{"sweep", func() (*plot.Plot, error) { return plots.Sweep(lever.Name, lever.Unit, currency, sp, target) }}}
 }
 
 // calibrationChart sets the history's model-free advance by weeks in stage

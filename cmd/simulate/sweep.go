@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
@@ -115,29 +115,6 @@ func parseRange(s string) (lo, hi, step float64, err error) {
 	return lo, hi, step, nil
 }
 
-// defaultRange is the range a lever sweeps without --range.
-func defaultRange(m *model.Model, lever string) (lo, hi, step float64) {
-	switch {
-	case lever == "reps":
-		n := float64(max(m.Reps.Count, 1))
-		lo, hi = math.Floor(n/2), 2*n
-		return lo, hi, math.Max(1, math.Round((hi-lo)/10))
-	case strings.HasPrefix(lever, "spend:"):
-		for _, c := range m.Channels {
-			if c.Name == strings.TrimPrefix(lever, "spend:") {
-				return 0, 2 * c.WeeklySpend, c.WeeklySpend / 5
-			}
-		}
-	case lever == "budget":
-		total := 0.0
-		for _, c := range m.Channels {
-			total += c.WeeklySpend
-		}
-		return total / 2, 2 * total, total * 0.15
-	}
-	return 0, 0.5, 0.05
-}
-
 func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	var f leverFlags
 	name := "sweep"
@@ -160,8 +137,6 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return checkTarget(fs, f.target)
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
-	case goal && f.lever == "cold_rate":
-		return usagef("goal needs a lever where more never lowers revenue: reps, spend:CHANNEL or budget")
 	}
 	m, err := f.load()
 	if err != nil {
@@ -171,7 +146,10 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err != nil {
 		return usagef("%v", err)
 	}
-	lo, hi, step := defaultRange(m, f.lever)
+	if goal && !lever.Rising {
+		return usagef("goal needs a lever where more never lowers revenue: reps, spend:CHANNEL or budget")
+	}
+	lo, hi, step := lever.DefaultRange(m)
 	if f.rng != "" {
 		if lo, hi, step, err = parseRange(f.rng); err != nil {
 			return usagef("%v", err)
@@ -185,22 +163,12 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 		return writeGoal(e.stdout, f, g, f.json)
 	}
-	if n := math.Floor((hi-lo)/step*(1+1e-9)) + 1; !(n <= scenarios.MaxSweepValues) {
-		return usagef("--range %g:%g:%g is %.3g values; a sweep runs at most %d (use a larger step)", lo, hi, step, n, scenarios.MaxSweepValues)
+	values, err := lever.Values(lo, hi, step)
+	if ge := new(scenarios.GridError); errors.As(err, &ge) {
+		return usagef("--range %g:%g:%g is %.3g values; a sweep runs at most %d (use a larger step)", lo, hi, step, ge.N, scenarios.MaxSweepValues)
 	}
-	var values []float64
-	for k := 0; ; k++ {
-		v := lo + float64(k)*step
-		if v > hi+step*1e-9 || (hi == lo && k > 0) {
-			break
-		}
-		if lever.Integer {
-			v = math.Round(v)
-			if len(values) > 0 && values[len(values)-1] == v {
-				continue // a fractional step rounds to a value already run
-			}
-		}
-		values = append(values, v)
+	if err != nil {
+		return usagef("--range: %v", err)
 	}
 	pts, err := lever.Sweep(ctx, m, values, f.target, o)
 	if err != nil {
@@ -209,7 +177,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
-	if err := f.plotFlags.write(sweepCharts(f.lever, m.Currency, pts, f.target)); err != nil {
+	if err := f.plotFlags.write(sweepCharts(lever, m.Currency, pts, f.target)); err != nil {
 		return err
 	}
 	return writeSweep(e.stdout, f, pts, f.json)
