@@ -1,7 +1,13 @@
-// Package report writes the one-page meeting report: a self-contained
-// HTML page (inline SVG charts, no scripts, nothing fetched) with the
-// headline numbers, the charts and the key tables, laid out to print on A4
-// or letter.
+// Package report draws funnelsim's charts and writes the one-page meeting
+// report.
+//
+// Charts is the registry of the kinds of chart: each Kind draws its
+// figures from the Inputs it needs (a forecast, a comparison, a sweep, a
+// backtest, a calibration) and carries the caption the report gives it.
+// Build gathers a Page from a forecast and what else the inputs hold, and
+// Write renders it as a self-contained HTML page (inline SVG charts, no
+// scripts, nothing fetched) with the headline numbers, the charts and the
+// key tables, laid out to print on A4 or letter.
 package report
 
 import (

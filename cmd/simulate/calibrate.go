@@ -16,6 +16,7 @@ import (
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/model/rng"
+	"github.com/funnelsim/funnelsim/report"
 )
 
 func calibrateCommand() *command {
@@ -215,7 +216,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := e.writeOut(f.out, buf.Bytes()); err != nil {
 		return err
 	}
-	if err := f.plots.write([]chart{calibrationChart(h, co, m)}); err != nil {
+	if err := f.plots.write(&report.Inputs{Model: m, History: h, Calibration: co, Target: math.NaN()}); err != nil {
 		return err
 	}
 	return writeCalibrationSummary(e.report(f.out), m, f.out, f.seed)

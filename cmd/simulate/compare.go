@@ -3,20 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
-	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -164,16 +162,14 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	doc := newCompareJSON(c, f.target, f.json)
-	if err := f.plotFlags.write(compareCharts(m, c)); err != nil {
+	doc := document.NewCompare(m, c, f.target, f.json)
+	if err := f.plotFlags.write(&report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
 		return err
 	}
 	if f.json {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(doc)
+		return writeJSON(e.stdout, doc)
 	}
-	return writeCompareTable(e.stdout, m, c, doc)
+	return doc.WriteText(e.stdout)
 }
 
 // compareScenarios runs the comparison with a progress bar per run on a
@@ -193,154 +189,6 @@ func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenari
 		return nil, fmt.Errorf("%w (give it with --history)", err)
 	}
 	return c, err
-}
-
-type compareJSON struct {
-	Baseline  *forecastJSON  `json:"baseline"`
-	Scenarios []scenarioJSON `json:"scenarios"`
-}
-
-type scenarioJSON struct {
-	Name     string               `json:"name"`
-	Warnings []string             `json:"warnings"`
-	Forecast *forecastJSON        `json:"forecast"`
-	Delta    map[string]deltaJSON `json:"delta"`
-}
-
-// deltaJSON is a metric's paired difference: its summary, P(better) and
-// the paired and unpaired standard errors of its mean.
-type deltaJSON struct {
-	summaryJSON
-	PBetter     *float64 `json:"p_better"`
-	PBetterMCSE *float64 `json:"p_better_mcse"`
-	PairedSE    *float64 `json:"paired_se"`
-	UnpairedSE  *float64 `json:"unpaired_se"`
-}
-
-func (d deltaJSON) MarshalJSON() ([]byte, error) {
-	out := map[string]*float64{}
-	for k, v := range d.summaryJSON {
-		out[k] = v
-	}
-	out["p_better"], out["p_better_mcse"], out["paired_se"], out["unpaired_se"] = d.PBetter, d.PBetterMCSE, d.PairedSE, d.UnpairedSE
-	return json.Marshal(out)
-}
-
-// newCompareJSON is the comparison as JSON; weekly adds each run's weekly
-// summaries, which the table does not show.
-func newCompareJSON(c *scenarios.Comparison, target float64, weekly bool) *compareJSON {
-	forecast := newForecastSummary
-	if weekly {
-		forecast = newForecastJSON
-	}
-	doc := &compareJSON{Baseline: forecast(c.Baseline, target)}
-	for _, o := range c.Scenarios {
-		s := scenarioJSON{Name: o.Name, Warnings: o.Warnings, Forecast: forecast(o.Result, target), Delta: map[string]deltaJSON{}}
-		if s.Warnings == nil {
-			s.Warnings = []string{}
-		}
-		for _, d := range o.Deltas {
-			s.Delta[d.Metric] = deltaJSON{summaryJSON: summaryOf(d.Summary), PBetter: num(d.PBetter), PBetterMCSE: num(d.PBetterMCSE),
-				PairedSE: num(d.PairedSE), UnpairedSE: num(d.UnpairedSE)}
-		}
-		doc.Scenarios = append(doc.Scenarios, s)
-	}
-	return doc
-}
-
-// sqlMetric is the metric of m's SQL stage, whatever the stage is called;
-// "" when the funnel has none.
-func sqlMetric(m *model.Model) string {
-	if i := m.StageIndex(m.SQLStage); i >= 0 {
-		return m.Stages[i].MetricName()
-	}
-	return ""
-}
-
-func writeCompareTable(w io.Writer, m *model.Model, c *scenarios.Comparison, doc *compareJSON) error {
-	r := c.Baseline
-	fmt.Fprintf(w, "%d weeks from %s, %d trials, seed %d; differences are scenario minus baseline, paired trial by trial\n\n", r.Weeks, doc.Baseline.Start, r.Trials, r.Seed)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "scenario\trevenue P50\tΔ revenue\tP(better)\tΔ wins\tΔ win rate\tΔ SQLs\tΔ cost/win\t"
-	if doc.Baseline.PTarget != nil {
-		head += "P(target)\t"
-	}
-	fmt.Fprintln(tw, head)
-	row := func(name string, f *forecastJSON, d map[string]deltaJSON) {
-		p50 := "-"
-		if v := f.Metrics["revenue"]["p50"]; v != nil {
-			p50 = thousands(*v)
-		}
-		cells := []string{name, p50}
-		for _, k := range []string{"revenue", "wins", "win_rate", sqlMetric(m), "cost_per_win"} {
-			if d == nil {
-				cells = append(cells, "")
-				if k == "revenue" {
-					cells = append(cells, "")
-				}
-				continue
-			}
-			x := d[k]
-			cells = append(cells, signed(x.summaryJSON["mean"], k)+" ± "+plainSE(x.PairedSE, k))
-			if k == "revenue" {
-				cells = append(cells, fmt3(x.PBetter))
-			}
-		}
-		if f.PTarget != nil {
-			cells = append(cells, fmt.Sprintf("%.3f", *f.PTarget))
-		}
-		for _, c := range cells {
-			fmt.Fprintf(tw, "%s\t", c)
-		}
-		fmt.Fprintln(tw)
-	}
-	row(c.Baseline.Model, doc.Baseline, nil)
-	for i := range doc.Scenarios {
-		row(doc.Scenarios[i].Name, doc.Scenarios[i].Forecast, doc.Scenarios[i].Delta)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	for _, s := range doc.Scenarios {
-		for _, warn := range s.Warnings {
-			fmt.Fprintf(w, "note: %s: %s\n", s.Name, warn)
-		}
-	}
-	if r.Recalibrated != "" {
-		fmt.Fprintf(w, "note: %s\n", r.Recalibrated)
-	}
-	return nil
-}
-
-func signed(x *float64, metric string) string {
-	if x == nil {
-		return "-"
-	}
-	switch metric {
-	case "win_rate":
-		return fmt.Sprintf("%+.3f", *x)
-	case "revenue", "cost_per_win":
-		if *x >= 0 {
-			return "+" + thousands(*x)
-		}
-		return thousands(*x)
-	}
-	return fmt.Sprintf("%+.1f", *x)
-}
-
-// plainSE prints a standard error to two significant digits.
-func plainSE(x *float64, metric string) string {
-	if x != nil && metric == "win_rate" && *x < 0.001 {
-		return strconv.FormatFloat(*x, 'g', 2, 64)
-	}
-	return formatSE(x)
-}
-
-func fmt3(x *float64) string {
-	if x == nil {
-		return "-"
-	}
-	return fmt.Sprintf("%.3f", *x)
 }
 
 // sampleEvidence is the embedded sample history, read as the demo reads it.

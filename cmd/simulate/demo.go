@@ -13,8 +13,10 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -104,11 +106,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	co := calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
 	m, err := calibrate.Estimate(h, co)
-	var report bytes.Buffer
-	if rerr := h.Report.Write(&report); rerr != nil {
+	var readReport bytes.Buffer
+	if rerr := h.Report.Write(&readReport); rerr != nil {
 		return rerr
 	}
-	e.stdout.Write(report.Bytes())
+	e.stdout.Write(readReport.Bytes())
 	if err != nil {
 		return err
 	}
@@ -123,8 +125,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fc := newForecastJSON(r, f.target)
-	if err := writeForecastTable(e.stdout, r, fc); err != nil {
+	fc := document.NewForecast(r, f.target)
+	if err := fc.WriteText(e.stdout); err != nil {
 		return err
 	}
 	file, err := scenarios.Decode(examples.ScenariosYAML())
@@ -136,8 +138,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cmp := newCompareJSON(c, f.target, true)
-	if err := writeCompareTable(e.stdout, m, c, cmp); err != nil {
+	cmp := document.NewCompare(m, c, f.target, true)
+	if err := cmp.WriteText(e.stdout); err != nil {
 		return err
 	}
 	if f.out == "" {
@@ -154,15 +156,15 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	if err := writeDemoOut(tmp, m, fc, cmp, append(report.Bytes(), summary.Bytes()...)); err != nil {
+	if err := writeDemoOut(tmp, m, fc, cmp, append(readReport.Bytes(), summary.Bytes()...)); err != nil {
 		return err
 	}
 	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png"}
-	cal := calibrationChart(h, co, m)
-	if err := pf.write(append(append(forecastCharts(m, r, f.target), compareCharts(m, c)...), cal)); err != nil {
+	in := &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, History: h, Calibration: co}
+	if err := pf.write(in); err != nil {
 		return err
 	}
-	page, err := reportPage(ctx, m, r, c, f.target, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, cal)
+	page, err := report.Build(ctx, in, model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, report.Charts)
 	if err != nil {
 		return err
 	}
@@ -201,7 +203,7 @@ func publish(dir, out string) error {
 }
 
 // writeDemoOut writes the demo's files into dir, each whole or not at all.
-func writeDemoOut(dir string, m *model.Model, fc *forecastJSON, cmp *compareJSON, report []byte) error {
+func writeDemoOut(dir string, m *model.Model, fc *document.Forecast, cmp *document.Compare, report []byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

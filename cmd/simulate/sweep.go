@@ -2,17 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
@@ -161,7 +160,11 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		if err != nil {
 			return err
 		}
-		return writeGoal(e.stdout, f, g, f.json)
+		d := document.NewGoal(f.run(), f.confidence, g)
+		if f.json {
+			return writeJSON(e.stdout, d)
+		}
+		return d.WriteText(e.stdout)
 	}
 	values, err := lever.Values(lo, hi, step)
 	if ge := new(scenarios.GridError); errors.As(err, &ge) {
@@ -177,92 +180,17 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
-	if err := f.plotFlags.write(sweepCharts(lever, m.Currency, pts, f.target)); err != nil {
+	if err := f.plotFlags.write(&report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
 		return err
 	}
-	return writeSweep(e.stdout, f, pts, f.json)
+	d := document.NewSweep(f.run(), pts)
+	if f.json {
+		return writeJSON(e.stdout, d)
+	}
+	return d.WriteText(e.stdout)
 }
 
-type pointJSON struct {
-	Value       float64     `json:"value"`
-	Revenue     summaryJSON `json:"revenue"`
-	Wins        summaryJSON `json:"wins"`
-	PTarget     *float64    `json:"p_target,omitempty"`
-	PTargetMCSE *float64    `json:"p_target_mcse,omitempty"`
-	Warnings    []string    `json:"warnings,omitempty"`
-}
-
-func pointOf(p *scenarios.Point) *pointJSON {
-	if p == nil {
-		return nil
-	}
-	return &pointJSON{Value: p.Value, Revenue: summaryOf(p.Revenue), Wins: summaryOf(p.Wins), PTarget: num(p.PTarget), PTargetMCSE: num(p.PTargetMCSE), Warnings: p.Warnings}
-}
-
-func writeSweep(w io.Writer, f leverFlags, pts []scenarios.Point, asJSON bool) error {
-	if asJSON {
-		var out []*pointJSON
-		for i := range pts {
-			out = append(out, pointOf(&pts[i]))
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"lever": f.lever, "trials": f.trials, "seed": f.seed, "points": out, "recalibrated": f.note()})
-	}
-	fmt.Fprintf(w, "sweep of %s, %d trials a value, seed %d, the same trials at every value\n\n", f.lever, f.trials, f.seed)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "value\trevenue P10\tP50\tP90\t± (P50)\twins P50\t"
-	if !math.IsNaN(f.target) {
-		head += fmt.Sprintf("P(revenue >= %s)\t", thousands(f.target))
-	}
-	fmt.Fprintln(tw, head)
-	for _, p := range pts {
-		q := summaryOf(p.Revenue)
-		fmt.Fprintf(tw, "%g\t%s\t%s\t%s\t%s\t%s\t", p.Value, thousands(*q["p10"]), thousands(*q["p50"]), thousands(*q["p90"]), formatSE(q["p50_mcse"]),
-			strconv.FormatFloat(*summaryOf(p.Wins)["p50"], 'f', 0, 64))
-		if !math.IsNaN(f.target) {
-			fmt.Fprintf(tw, "%.3f ± %.3f\t", p.PTarget, p.PTargetMCSE)
-		}
-		fmt.Fprintln(tw)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	for _, p := range pts {
-		for _, warn := range p.Warnings {
-			if !seen[warn] {
-				fmt.Fprintf(w, "warning: %s\n", warn)
-				seen[warn] = true
-			}
-		}
-	}
-	if n := f.note(); n != "" {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	return nil
-}
-
-func writeGoal(w io.Writer, f leverFlags, g *scenarios.Goal, asJSON bool) error {
-	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(map[string]any{"lever": f.lever, "target": f.target, "confidence": f.confidence, "reached": g.Reached,
-			"value": num(map[bool]float64{true: g.Value, false: math.NaN()}[g.Reached]), "at": pointOf(g.At), "below": pointOf(g.Below), "runs": g.Evals, "recalibrated": f.note()})
-	}
-	if !g.Reached {
-		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %g it is %.3f ± %.3f\n",
-			f.lever, thousands(f.target), f.confidence, g.Below.Value, g.Below.PTarget, g.Below.PTargetMCSE)
-		return nil
-	}
-	fmt.Fprintf(w, "%s = %g is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)\n",
-		f.lever, g.Value, thousands(f.target), f.confidence, g.At.PTarget, g.At.PTargetMCSE, thousands(*summaryOf(g.At.Revenue)["p50"]))
-	if g.Below != nil {
-		fmt.Fprintf(w, "at %g it is %.3f ± %.3f\n", g.Below.Value, g.Below.PTarget, g.Below.PTargetMCSE)
-	}
-	fmt.Fprintf(w, "(%d runs of %d trials, seed %d, on common random numbers)\n", g.Evals, f.trials, f.seed)
-	if n := f.note(); n != "" {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
-	return nil
+// run says how the sweep or goal seek runs, for its document.
+func (f *leverFlags) run() document.Run {
+	return document.Run{Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note()}
 }

@@ -1,0 +1,86 @@
+package report_test
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/funnelsim/funnelsim/backtest"
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/generate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/report"
+	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/scenarios"
+)
+
+// inputs runs everything the charts draw from, cheaply: a forecast, a
+// comparison of two scenarios, a sweep, a calibration and a backtest.
+func inputs(t *testing.T) *report.Inputs {
+	t.Helper()
+	ctx := context.Background()
+	m := sample.Model()
+	o := model.Options{Trials: 200, Seed: 1}
+	r, err := model.Run(ctx, m, &o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := scenarios.Decode([]byte("scenarios:\n  - name: more reps\n    interventions:\n      - reps: {week: 0, hires: 2}\n  - name: budget to webinars\n    interventions:\n      - budget: {move: {from: paid_social, to: webinar, share: 0.3}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := scenarios.Compare(ctx, m, f, o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lever, err := scenarios.ParseLever(m, "reps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts, err := lever.Sweep(ctx, m, []float64{2, 4}, math.NaN(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := sample.Company()
+	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 40, Seed: 2})
+	co := calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: 26 * 7 * 24 * time.Hour}
+	bt, err := backtest.Run(ctx, h, backtest.Options{Calibrate: co, Origins: 3, Every: 2, Horizon: 4, TrainWeeks: 20, Trials: 100, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts,
+		Backtest: bt, History: h, Calibration: co}
+}
+
+// TestCharts: every kind has a name of its own and, given every input,
+// draws its figures; given a forecast alone, only the forecast's kinds
+// draw.
+func TestCharts(t *testing.T) {
+	in := inputs(t)
+	seen := map[string]bool{}
+	for _, k := range report.Charts {
+		if k.Name == "" || seen[k.Name] || k.Figures == nil {
+			t.Errorf("kind %q: a name of its own and Figures are required", k.Name)
+		}
+		seen[k.Name] = true
+		figs := k.Figures(in)
+		if len(figs) == 0 {
+			t.Errorf("kind %s drew nothing from every input", k.Name)
+		}
+		for _, f := range figs {
+			if _, err := f.Draw(); err != nil {
+				t.Errorf("kind %s, figure %s: %v", k.Name, f.Name, err)
+			}
+		}
+	}
+	var names []string
+	for _, f := range report.Charts.Figures(&report.Inputs{Model: in.Model, Result: in.Result, Target: math.NaN()}) {
+		names = append(names, f.Name)
+	}
+	if want := []string{"fan", "histogram", "funnel"}; !slices.Equal(names, want) {
+		t.Errorf("a forecast's figures are %v, want %v", names, want)
+	}
+}
