@@ -116,7 +116,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "\ncalibrated as of %s, leads open more than %d weeks in a stage counted as lost\n", m.AsOf, demoStale)
 	var summary bytes.Buffer
-	if err := writeCalibrationSummary(&summary, m, "model", f.seed); err != nil {
+	if err := document.WriteCalibration(&summary, m, "model", f.seed); err != nil {
 		return err
 	}
 	e.stdout.Write(summary.Bytes())

@@ -1,0 +1,92 @@
+package document
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+
+	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// WriteCalibration writes the summary of model m, calibrated into the
+// file at path: per channel, its weekly leads, trend and spend and what
+// the next lead costs; the arrival shock; per stage, the eventual
+// conversion with its 90% interval, median weeks in stage and the hazards'
+// half-life; the windows the history records each kind of event over; the
+// close capacity; the open pipeline and the deal sizes. The intervals'
+// posterior draws are keyed by seed.
+func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) error {
+	conv, err := model.Conversions(m, 1000, seed)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s: %s, as of %s\n\n", path, m.Name, m.AsOf)
+	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\tdamping\tspend/week\tcost/lead\tnext lead costs (90%)\t\n")
+	st := rng.NewStream()
+	for i, c := range m.Channels {
+		spend, cost, next := "-", "-", "-"
+		if c.WeeklySpend > 0 {
+			spend = fmt.Sprintf("%.0f", c.WeeklySpend)
+			cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
+		}
+		st.Reset(seed, uint64(i))
+		if v, lo, hi, ok := calibrate.MarginalCost(c, 2000, st); ok {
+			next = fmt.Sprintf("%.0f (%.0f–%.0f)", v, lo, hi)
+			if c.Response.Source == "default" {
+				next = fmt.Sprintf("%.0f (default curve)", v)
+			}
+		}
+		damping := "-"
+		if c.Trend != 0 && c.Damping > 0 && c.Damping < 1 {
+			damping = fmt.Sprintf("%.2f", c.Damping)
+		}
+		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, damping, spend, cost, next)
+	}
+	fmt.Fprintf(tw, "arrival shock: CV %.3f a quarter, shared by the channels (%.1f degrees of freedom)\n", m.ArrivalShockCV, m.ArrivalShockDF)
+	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\thazards' half-life\t\n")
+	for _, k := range conv {
+		if k.Channel != "" {
+			continue
+		}
+		hl := "-"
+		if i := m.StageIndex(k.Stage); i >= 0 && m.Stages[i].HalfLifeWeeks > 0 {
+			hl = fmt.Sprintf("%.0f weeks", m.Stages[i].HalfLifeWeeks)
+		}
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f–%.3f\t%s\t%s\t\n", k.Stage, k.Mean, k.P5, k.P95, model.FormatWeeks(k.MedianWeeks), hl)
+	}
+	open := 0
+	for _, c := range m.Pipeline.Open {
+		open += c.Count
+	}
+	if len(m.Provenance.Windows) > 0 {
+		fmt.Fprint(tw, "\nevents\tfrom\tto\tcount\t\n")
+		for _, k := range m.Provenance.Windows {
+			cut := ""
+			if k.Truncated {
+				cut = " (recorded from here)"
+			}
+			fmt.Fprintf(tw, "%s\t%s%s\t%s\t%d\t\n", k.Kind, k.From, cut, k.To, k.Events)
+		}
+	}
+	if r := m.Reps; r.CloseCapacity > 0 && !r.Unlimited {
+		fmt.Fprintf(tw, "\nclose capacity: %.1f closes a rep a week from %s on (%d reps)\n", r.CloseCapacity, m.OpportunityStage, r.Count)
+	}
+	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
+	switch d := m.DealSize; {
+	case d.Deals == 1 && d.LogSD == 0:
+		fmt.Fprintf(tw, "deal size %.0f %s, assumed\n", math.Exp(d.LogMean), m.Currency)
+	case len(d.Amounts) > 0:
+		sum := 0.0
+		for _, a := range d.Amounts {
+			sum += a
+		}
+		fmt.Fprintf(tw, "deal sizes drawn from the %d won amounts (mean %.0f %s)\n", len(d.Amounts), sum/float64(len(d.Amounts)), m.Currency)
+	default:
+		fmt.Fprintf(tw, "deal size lognormal, median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
+	}
+	return tw.Flush()
+}
