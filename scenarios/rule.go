@@ -3,11 +3,13 @@ package scenarios
 import (
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
 )
 
 // Rule is a predicate on a lead's attributes, written in the expr language
@@ -81,4 +83,59 @@ func (r *Rule) Match(l *calibrate.Lead) (bool, error) {
 		return false, fmt.Errorf("rule %q on lead %s: %w", r.text, l.ID, err)
 	}
 	return out.(bool), nil
+}
+
+// split evaluates rule on every lead of h: the leads that pass, as a
+// history of their own, and which did, lead by lead.
+func split(h *calibrate.History, rule *Rule) (*calibrate.History, []bool, error) {
+	passes := make([]bool, len(h.Leads))
+	for i := range h.Leads {
+		ok, err := rule.Match(&h.Leads[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		passes[i] = ok
+	}
+	i := 0
+	pass := h.Filter(func(*calibrate.Lead) bool { i++; return passes[i-1] }) // Filter visits the leads in order
+	return pass, passes, nil
+}
+
+// reestimate calibrates all and the leads that pass afresh (with reports
+// of their own) and returns each stage's eventual conversion for both, and
+// the as-of date used.
+func reestimate(all, pass *calibrate.History, o calibrate.Options, seed uint64, allName, passName string) (cAll, cPass []float64, asOf time.Time, err error) {
+	a, p := *all, *pass
+	a.Report, p.Report = &calibrate.Report{}, &calibrate.Report{}
+	mAll, err := calibrate.Estimate(&a, o)
+	if err != nil {
+		return nil, nil, asOf, fmt.Errorf("re-estimating %s: %w", allName, err)
+	}
+	mPass, err := calibrate.Estimate(&p, o)
+	if err != nil {
+		return nil, nil, asOf, fmt.Errorf("re-estimating the %d of %s: %w", len(pass.Leads), passName, err)
+	}
+	if cAll, err = overallConversion(mAll, seed); err != nil {
+		return nil, nil, asOf, err
+	}
+	if cPass, err = overallConversion(mPass, seed); err != nil {
+		return nil, nil, asOf, err
+	}
+	return cAll, cPass, mAll.AsOf.Time, nil
+}
+
+// overallConversion is each stage's eventual conversion over all channels,
+// its posterior mean over 400 draws keyed by seed.
+func overallConversion(m *model.Model, seed uint64) ([]float64, error) {
+	conv, err := model.Conversions(m, 400, seed)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, len(m.Stages))
+	for _, k := range conv {
+		if k.Channel == "" {
+			out[m.StageIndex(k.Stage)] = k.Mean
+		}
+	}
+	return out, nil
 }
