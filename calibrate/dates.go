@@ -18,12 +18,13 @@ var isoLayouts = []string{
 }
 
 // ParseTime parses an ISO 8601 date or date-time, or, when layout is not
-// empty, a value in that Go time layout. Times without a zone are UTC.
+// empty, a value in that Go time layout. Times without a zone are UTC. Its
+// error is a *DateError.
 func ParseTime(s, layout string) (time.Time, error) {
 	if layout != "" {
 		t, err := time.Parse(layout, s)
 		if err != nil {
-			return time.Time{}, fmt.Errorf("%q does not match --date-format %q", s, layout)
+			return time.Time{}, &DateError{Value: s, Layout: layout}
 		}
 		return t.UTC(), nil
 	}
@@ -32,5 +33,20 @@ func ParseTime(s, layout string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("%q is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format", s)
+	return time.Time{}, &DateError{Value: s}
+}
+
+// DateError is a value that is not a date in the layout given, or, with
+// none, not an ISO 8601 date.
+type DateError struct {
+	Value, Layout string
+	// Names names the date format setting in the message.
+	Names SettingNames
+}
+
+func (e *DateError) Error() string {
+	if e.Layout != "" {
+		return fmt.Sprintf("%q does not match %s %q", e.Value, e.Names.of(SetDateFormat), e.Layout)
+	}
+	return fmt.Sprintf("%q is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give %s", e.Value, e.Names.of(SetDateFormat))
 }

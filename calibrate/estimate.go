@@ -60,6 +60,8 @@ type Options struct {
 	// of a history that records no amounts (such a history is otherwise
 	// an error). It is an assumption, reported as one, not an estimate.
 	DealSize float64
+	// Names names these settings in messages that advise one.
+	Names SettingNames
 	// Spend is the weekly spend per channel (ReadSpend); nil leaves every
 	// channel's spend at zero.
 	Spend          *Spend
@@ -149,7 +151,7 @@ func Estimate(h *History, o Options) (*model.Model, error) {
 	}
 	if o.StaleAfter == 0 && o.DeriveStale && !o.Without.Stale {
 		o.StaleAfter = deriveStale(h, o.AsOf)
-		h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (--stale-after sets it)", o.StaleAfter.Hours()/168)
+		h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (%s sets it)", o.StaleAfter.Hours()/168, o.Names.of(SetStaleAfter))
 	}
 	if o.HazardHalfLife == 0 {
 		o.halfLives = chooseHalfLives(h, o)
@@ -557,22 +559,22 @@ func (e *estimator) model() (*model.Model, error) {
 		m.Stages = append(m.Stages, st)
 	}
 	if k := e.thinWeeks; k > 0 {
-		rep.warn("the last %d weeks before %s hold under half the leads of the weeks before them: taken as an export that thins out, not a fall in leads, and left out of the arrivals (--leads-until sets the end)", k, stamp(e.arrEnd.Add(time.Duration(k)*week)))
+		rep.warn("the last %d weeks before %s hold under half the leads of the weeks before them: taken as an export that thins out, not a fall in leads, and left out of the arrivals (%s sets the end)", k, stamp(e.arrEnd.Add(time.Duration(k)*week)), e.o.Names.of(SetLeadsUntil))
 	}
 	switch gap := o.AsOf.Sub(e.lastCreated); {
 	case e.cut:
-		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the history records leads until then, and arrivals are estimated from the %d weeks before it (--leads-until sets the end)",
-			stamp(e.win.LeadsUntil), int(gap/week), e.window)
+		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the history records leads until then, and arrivals are estimated from the %d weeks before it (%s sets the end)",
+			stamp(e.win.LeadsUntil), int(gap/week), e.window, o.Names.of(SetLeadsUntil))
 	case gap > 4*week:
-		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the weeks since count as weeks with no leads (if the leads file ends there, give --as-of %s)",
-			stamp(e.lastCreated), int(gap/week), e.lastCreated.Truncate(24*time.Hour).Add(24*time.Hour).Format(time.DateOnly))
+		rep.warn("the last lead was created on %s, %d weeks before the as-of date: the weeks since count as weeks with no leads (if the leads file ends there, give %s %s)",
+			stamp(e.lastCreated), int(gap/week), o.Names.of(SetAsOf), e.lastCreated.Truncate(24*time.Hour).Add(24*time.Hour).Format(time.DateOnly))
 	}
 	if from := e.win.EventsFrom; !from.IsZero() {
 		also := ""
 		if e.win.LeadsSelected {
 			also = ", and arrivals from the weeks after it, since the leads created before it look selected on being open then"
 		}
-		rep.warn("the history records closes from %s on: stays before then count from then (delayed entry)%s (--events-from sets the date)", stamp(from), also)
+		rep.warn("the history records closes from %s on: stays before then count from then (delayed entry)%s (%s sets the date)", stamp(from), also, o.Names.of(SetEventsFrom))
 	}
 	if err := e.arrivalsInto(m); err != nil {
 		return nil, err
@@ -827,12 +829,12 @@ func (e *estimator) dealsInto(m *model.Model) error {
 		e.h.Report.warn("%d won leads without a positive amount are left out of deal sizes", e.zeroWon)
 	}
 	if len(all) < 2 && e.o.DealSize > 0 {
-		e.h.Report.warn("deal sizes: %d won deals with an amount; every deal is assumed to be %g (--deal-size)", len(all), e.o.DealSize)
+		e.h.Report.warn("deal sizes: %d won deals with an amount; every deal is assumed to be %g (%s)", len(all), e.o.DealSize, e.o.Names.of(SetDealSize))
 		m.DealSize.LogNormal = model.LogNormal{Deals: 1, LogMean: math.Log(e.o.DealSize)}
 		return nil
 	}
 	if len(all) < 2 {
-		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2 (or an assumed size, --deal-size)", len(all))
+		return fmt.Errorf("calibrate: %d won deals with an amount before the as-of date; deal sizes need at least 2 (or an assumed size, %s)", len(all), e.o.Names.of(SetDealSize))
 	}
 	m.DealSize.LogNormal = logNormal(all)
 	empirical := len(all) >= minEmpiricalDeals && !e.o.Without.Empirical

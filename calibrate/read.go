@@ -29,6 +29,8 @@ type ReadOptions struct {
 	StageMap map[string]string
 	// DateFormat is a Go time layout for dates that are not ISO 8601.
 	DateFormat string
+	// Names names these settings in messages that advise one.
+	Names SettingNames
 }
 
 // File is one named history input.
@@ -85,10 +87,10 @@ func Read(files []File, o ReadOptions) (*History, error) {
 	// A mapped column need only be in one of the files.
 	for _, c := range slices.Sorted(maps.Keys(o.Map)) {
 		if canon := rd.canonical(); !slices.Contains(canon, c) {
-			return nil, fmt.Errorf("--map %s=%s: %q is not a column name funnelsim knows (%s)", c, o.Map[c], c, strings.Join(canon, ", "))
+			return nil, fmt.Errorf("%s %s=%s: %q is not a column name funnelsim knows (%s)", o.Names.of(SetMap), c, o.Map[c], c, strings.Join(canon, ", "))
 		}
 		if !rd.mapped[c] {
-			return nil, fmt.Errorf("--map %s=%s: no file has a column %q", c, o.Map[c], o.Map[c])
+			return nil, fmt.Errorf("%s %s=%s: no file has a column %q", o.Names.of(SetMap), c, o.Map[c], o.Map[c])
 		}
 	}
 	rd.finish()
@@ -162,7 +164,7 @@ func (rd *reader) file(f File) error {
 	_, channel := cols["channel"]
 	_, primary := cols["created_at"]
 	if shape != Event && primary && !channel && src.Rows > 0 {
-		rd.h.Report.warn("%s: no channel column: all leads are in channel %q (use --map channel=COLUMN)", f.Name, allChannels)
+		rd.h.Report.warn("%s: no channel column: all leads are in channel %q (use %s channel=COLUMN)", f.Name, allChannels, rd.o.Names.of(SetMap))
 	}
 	if src.Rows == 0 {
 		rd.h.Report.warn("%s: header only, no rows", f.Name)
@@ -303,11 +305,11 @@ func (rd *reader) shape(name string, cols columns) (Shape, error) {
 	_, closed := cols["closed_at"]
 	switch {
 	case !id:
-		return 0, fmt.Errorf("%s: header: no lead_id column (use --map lead_id=COLUMN)", name)
+		return 0, fmt.Errorf("%s: header: no lead_id column (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
 	case stage && at:
 		return Event, nil
 	case outcome && !closed:
-		return 0, fmt.Errorf("%s: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)", name)
+		return 0, fmt.Errorf("%s: header: an outcome column needs a closed_at column (use %s closed_at=COLUMN)", name, rd.o.Names.of(SetMap))
 	case outcome && (created || len(rd.h.Leads) > 0):
 		return Outcome, nil
 	case created || len(rd.h.Leads) > 0:
@@ -326,6 +328,7 @@ func (rd *reader) date(cols columns, rec []string, field string) (time.Time, *ro
 	}
 	t, err := ParseTime(s, rd.o.DateFormat)
 	if err != nil {
+		err.(*DateError).Names = rd.o.Names
 		return time.Time{}, &rowErr{field, "unparsable date", err.Error()}
 	}
 	return t, nil
@@ -415,7 +418,7 @@ func (rd *reader) outcome(cols columns, rec []string, l *Lead) *rowErr {
 	if v != "won" && v != "lost" {
 		switch {
 		case k < 0:
-			return &rowErr{"outcome", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use --stage-map)", cols.get(rec, "outcome"), strings.Join(rd.o.Stages, ", "))}
+			return &rowErr{"outcome", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use %s)", cols.get(rec, "outcome"), strings.Join(rd.o.Stages, ", "), rd.o.Names.of(SetStageMap))}
 		case k > 0 && l.Reached[k].IsZero():
 			return &rowErr{"outcome", "current stage without its date", fmt.Sprintf("%q has no %s_at column or value", v, rd.o.Stages[k])}
 		}
@@ -494,7 +497,7 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 		k = 0
 	}
 	if k < 0 && name != "won" && name != "lost" {
-		rep.reject(src, line, "stage", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use --stage-map)", name, strings.Join(rd.o.Stages, ", ")))
+		rep.reject(src, line, "stage", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use %s)", name, strings.Join(rd.o.Stages, ", "), rd.o.Names.of(SetStageMap)))
 		return
 	}
 	if cols.get(rec, "at") == "" {

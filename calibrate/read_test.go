@@ -28,8 +28,8 @@ func TestRejections(t *testing.T) {
 		name, rows, reason, example string
 	}{
 		{"duplicate id", "a,2025-01-01,x,,,,\na,2025-01-02,x,,,,\n", "duplicate lead_id", `in.csv:3: lead_id: "a" first on line 2`},
-		{"bad created date", "a,2025-13-01,x,,,,\n", "unparsable date", `in.csv:2: created_at: "2025-13-01" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
-		{"bad stage date", "a,2025-01-01,x,soon,,,\n", "unparsable date", `in.csv:2: mql_at: "soon" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
+		{"bad created date", "a,2025-13-01,x,,,,\n", "unparsable date", `in.csv:2: created_at: "2025-13-01" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give ReadOptions.DateFormat`},
+		{"bad stage date", "a,2025-01-01,x,soon,,,\n", "unparsable date", `in.csv:2: mql_at: "soon" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give ReadOptions.DateFormat`},
 		{"stage before creation", "a,2025-01-05,x,2025-01-01,,,\n", "stage before creation", "in.csv:2: mql_at: 2025-01-01 is before created_at 2025-01-05"},
 		{"negative amount", "a,2025-01-01,x,,,,-5\n", "negative amount", "in.csv:2: amount: -5"},
 		{"amount not a number", "a,2025-01-01,x,,,,12k\n", "unparsable amount", `in.csv:2: amount: "12k" is not a number`},
@@ -56,13 +56,13 @@ func TestRejections(t *testing.T) {
 
 func TestUnknownStage(t *testing.T) {
 	h := read(t, "lead_id,stage,at\na,created,2025-01-01\na,demo,2025-01-03\n", calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
-	want := `in.csv:3: stage: "demo" is not one of lead, mql, won, lost (use --stage-map)`
+	want := `in.csv:3: stage: "demo" is not one of lead, mql, won, lost (use ReadOptions.StageMap)`
 	if r := h.Report.Rejected; len(r) != 1 || r[0].Examples[0] != want {
 		t.Fatalf("rejected %+v, want %q", r, want)
 	}
 	h = read(t, "lead_id,stage,at\na,created,2025-01-01\na,demo,2025-01-03\n", calibrate.ReadOptions{Stages: []string{"lead", "mql"}, StageMap: map[string]string{"demo": "mql"}})
 	if len(h.Report.Rejected) != 0 || h.Leads[0].Reached[1].IsZero() {
-		t.Fatalf("--stage-map demo=mql: rejected %+v, lead %+v", h.Report.Rejected, h.Leads[0])
+		t.Fatalf("StageMap demo=mql: rejected %+v, lead %+v", h.Report.Rejected, h.Leads[0])
 	}
 }
 
@@ -99,11 +99,11 @@ func TestShapeErrors(t *testing.T) {
 		m          map[string]string
 	}{
 		{"", "in.csv: empty file: no header", nil},
-		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use --map lead_id=COLUMN)", nil},
+		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use ReadOptions.Map lead_id=COLUMN)", nil},
 		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at", nil},
-		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use --map closed_at=COLUMN)", nil},
-		{"lead_id,created_at\nx,2025-01-01\n", `--map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
-		{"lead_id,created_at\nx,2025-01-01\n", `--map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
+		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN)", nil},
+		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
+		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
 	} {
 		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{Map: c.m})
 		if err == nil || err.Error() != c.want {
@@ -160,7 +160,7 @@ func TestOutcome(t *testing.T) {
 	}
 	want := map[string]string{
 		"missing close date": "in.csv:6: closed_at: won with no close date",
-		"unknown stage":      `in.csv:7: outcome: "Paused" is not one of engaging, won, lost (use --stage-map)`,
+		"unknown stage":      `in.csv:7: outcome: "Paused" is not one of engaging, won, lost (use ReadOptions.StageMap)`,
 	}
 	if len(h.Report.Rejected) != len(want) {
 		t.Fatalf("rejected %+v", h.Report.Rejected)
@@ -170,7 +170,7 @@ func TestOutcome(t *testing.T) {
 			t.Errorf("%s: %q, want %q", r.Reason, r.Examples[0], want[r.Reason])
 		}
 	}
-	if w := h.Report.Warnings; len(w) != 1 || w[0] != `in.csv: no channel column: all leads are in channel "all" (use --map channel=COLUMN)` {
+	if w := h.Report.Warnings; len(w) != 1 || w[0] != `in.csv: no channel column: all leads are in channel "all" (use ReadOptions.Map channel=COLUMN)` {
 		t.Errorf("warnings %q", w)
 	}
 }
@@ -200,7 +200,7 @@ func TestGzip(t *testing.T) {
 func TestSpendRejections(t *testing.T) {
 	const header = "week,channel,spend\n"
 	for _, c := range []struct{ name, rows, reason, example string }{
-		{"bad week", "2025-02-30,x,100\n", "unparsable date", `spend.csv:2: week: "2025-02-30" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give --date-format`},
+		{"bad week", "2025-02-30,x,100\n", "unparsable date", `spend.csv:2: week: "2025-02-30" is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give ReadOptions.DateFormat`},
 		{"no channel", "2025-01-06,,100\n", "missing channel", "spend.csv:2: channel: empty"},
 		{"not a number", "2025-01-06,x,1k\n", "unparsable amount", `spend.csv:2: spend: "1k" is not a number`},
 		{"negative", "2025-01-06,x,-3\n", "negative amount", "spend.csv:2: spend: -3"},
@@ -209,7 +209,7 @@ func TestSpendRejections(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rep := &calibrate.Report{}
-			s, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader(header + c.rows)}, "", rep)
+			s, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader(header + c.rows)}, calibrate.ReadOptions{}, rep)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,8 +221,25 @@ func TestSpendRejections(t *testing.T) {
 			}
 		})
 	}
-	_, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader("week,source,spend\n")}, "", &calibrate.Report{})
+	_, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: strings.NewReader("week,source,spend\n")}, calibrate.ReadOptions{}, &calibrate.Report{})
 	if want := "spend.csv: header: no channel column (a spend file has week, channel, spend)"; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
+	}
+}
+
+// TestSettingNames: a program that sets the reader's options by other
+// names (a command line's flags) has its messages name them so.
+func TestSettingNames(t *testing.T) {
+	names := calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetDateFormat: "--date-format"}
+	_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
+	if err == nil || err.Error() != "in.csv: header: no lead_id column (use --map lead_id=COLUMN)" {
+		t.Errorf("error %v, want it to name --map", err)
+	}
+	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := h.Report.Rejected; len(r) != 1 || !strings.HasSuffix(r[0].Examples[0], "give --date-format") {
+		t.Errorf("rejected %+v, want the date format named --date-format", r)
 	}
 }

@@ -32,7 +32,7 @@ func calibratedWithSpend(t *testing.T, o generate.Options) (*model.Model, *calib
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: &sb}, "", h.Report)
+	sp, err := calibrate.ReadSpend(calibrate.File{Name: "spend.csv", R: &sb}, calibrate.ReadOptions{}, h.Report)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,21 +23,21 @@ type SpendRow struct {
 }
 
 // ReadSpendFile opens and reads a spend file; see ReadSpend.
-func ReadSpendFile(path string, dateFormat string, rep *Report) (*Spend, error) {
+func ReadSpendFile(path string, o ReadOptions, rep *Report) (*Spend, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadSpend(File{Name: path, R: f}, dateFormat, rep)
+	return ReadSpend(File{Name: path, R: f}, o, rep)
 }
 
 // ReadSpend reads a spend file: a CSV with columns week (the date the week
 // starts), channel and spend. Rows with an unparsable date, an empty
 // channel, a spend that is not a number or is negative, or a second row for
 // the same week and channel are rejected and counted in rep, as history
-// rows are.
-func ReadSpend(f File, dateFormat string, rep *Report) (*Spend, error) {
+// rows are. Of o, only the date format and the settings' names count.
+func ReadSpend(f File, o ReadOptions, rep *Report) (*Spend, error) {
 	c, err := openCSV(f, rep)
 	if err != nil {
 		return nil, err
@@ -68,8 +68,9 @@ func ReadSpend(f File, dateFormat string, rep *Report) (*Spend, error) {
 			break
 		}
 		get := func(name string) string { return strings.TrimSpace(rec[col[name]]) }
-		week, err := ParseTime(get("week"), dateFormat)
+		week, err := ParseTime(get("week"), o.DateFormat)
 		if err != nil {
+			err.(*DateError).Names = o.Names
 			rep.reject(src, line, "week", "unparsable date", err.Error())
 			continue
 		}

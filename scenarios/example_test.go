@@ -24,7 +24,7 @@ func ExampleCompare() {
 		fmt.Println(err)
 		return
 	}
-	spend, err := calibrate.ReadSpend(calibrate.File{Name: "sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, "", h.Report)
+	spend, err := calibrate.ReadSpend(calibrate.File{Name: "sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, calibrate.ReadOptions{}, h.Report)
 	if err != nil {
 		fmt.Println(err)
 		return

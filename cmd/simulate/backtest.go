@@ -72,11 +72,8 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 }
 
 type backtestFlags struct {
-	history    []string
-	maps       map[string]string
-	stageMap   map[string]string
-	dateFormat string
-	stages     []string
+	history []string
+	readFlags
 	staleAfter int
 	dealSize   float64
 	origins    int
@@ -140,14 +137,14 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := f.plots.check(); err != nil {
 		return err
 	}
-	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	h, err := calibrate.ReadFiles(f.history, f.readOptions())
 	if err != nil {
 		return err
 	}
 	if err := h.Report.Write(e.stderr); err != nil {
 		return err
 	}
-	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"), DealSize: f.dealSize}
+	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"), DealSize: f.dealSize, Names: flagNames()}
 	if err := f.estimate.apply(&co); err != nil {
 		return err
 	}

@@ -74,17 +74,14 @@ type calibrateFlags struct {
 	out        string
 	asOf       string
 	staleAfter int
-	maps       map[string]string
-	stageMap   map[string]string
-	dateFormat string
-	stages     []string
-	name       string
-	currency   string
-	dealSize   float64
-	seed       uint64
-	spend      string
-	estimate   estimateFlags
-	plots      plotFlags
+	readFlags
+	name     string
+	currency string
+	dealSize float64
+	seed     uint64
+	spend    string
+	estimate estimateFlags
+	plots    plotFlags
 }
 
 // estimateFlags state the history's observation windows where the data do
@@ -182,19 +179,19 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	// live heap rather than all of it keeps a million leads well under a
 	// gigabyte, for a little more time (docs/BENCHMARKS.md).
 	defer debug.SetGCPercent(debug.SetGCPercent(30))
-	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	h, err := calibrate.ReadFiles(f.history, f.readOptions())
 	if err != nil {
 		return err
 	}
 	var spend *calibrate.Spend
 	if f.spend != "" {
-		if spend, err = calibrate.ReadSpendFile(f.spend, f.dateFormat, h.Report); err != nil {
+		if spend, err = calibrate.ReadSpendFile(f.spend, f.readOptions(), h.Report); err != nil {
 			return err
 		}
 	} else {
 		h.Report.Warn("no spend file: every channel's spend is zero, so costs are too (give --spend)")
 	}
-	co := calibrate.Options{Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"),
+	co := calibrate.Options{Names: flagNames(), Spend: spend, AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"),
 		DealSize: f.dealSize, Name: f.name, Currency: f.currency, Source: strings.Join(f.history, ", ")}
 	if err := f.estimate.apply(&co); err != nil {
 		return err

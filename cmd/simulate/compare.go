@@ -67,14 +67,11 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 type compareFlags struct {
 	runFlags
 	plotFlags
-	scenarios  string
-	target     float64
-	json       bool
-	history    []string
-	maps       map[string]string
-	stageMap   map[string]string
-	dateFormat string
-	stages     []string
+	scenarios string
+	target    float64
+	json      bool
+	history   []string
+	readFlags
 	asOf       string
 	staleAfter int
 }
@@ -120,11 +117,11 @@ func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
 	if f.staleAfter < 0 {
 		return nil, usagef("--stale-after must be >= 0 weeks")
 	}
-	h, err := calibrate.ReadFiles(f.history, calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat})
+	h, err := calibrate.ReadFiles(f.history, f.readOptions())
 	if err != nil {
 		return nil, err
 	}
-	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week}}, nil
+	return &scenarios.Evidence{History: h, Options: calibrate.Options{Names: flagNames(), AsOf: asOf, StaleAfter: time.Duration(f.staleAfter) * week}}, nil
 }
 
 func runCompare(ctx context.Context, e *env, args []string) error {
@@ -197,7 +194,7 @@ func sampleEvidence() (*scenarios.Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "examples/sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read([]calibrate.File{{Name: "examples/sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return nil, err
 	}

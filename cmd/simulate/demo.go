@@ -95,15 +95,15 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("the embedded sample truth: %w", err)
 	}
 	const name = "examples/sample-history.csv.gz"
-	h, err := calibrate.Read([]calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read([]calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return err
 	}
-	spend, err := calibrate.ReadSpend(calibrate.File{Name: "examples/sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, "", h.Report)
+	spend, err := calibrate.ReadSpend(calibrate.File{Name: "examples/sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, calibrate.ReadOptions{Names: flagNames()}, h.Report)
 	if err != nil {
 		return err
 	}
-	co := calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
+	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
 	m, err := calibrate.Estimate(h, co)
 	var readReport bytes.Buffer

@@ -11,6 +11,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
@@ -146,4 +147,27 @@ func distinctFiles(inputs, outputs []file) error {
 		}
 	}
 	return nil
+}
+
+// readFlags are how a history file is read: --stages, --map, --stage-map
+// and --date-format.
+type readFlags struct {
+	maps       map[string]string
+	stageMap   map[string]string
+	dateFormat string
+	stages     []string
+}
+
+// readOptions are the flags as the reader takes them, its messages naming
+// the flags.
+func (f *readFlags) readOptions() calibrate.ReadOptions {
+	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, Names: flagNames()}
+}
+
+// flagNames are the flags that set the calibration's settings, for its
+// messages.
+func flagNames() calibrate.SettingNames {
+	return calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetStageMap: "--stage-map", calibrate.SetDateFormat: "--date-format",
+		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
+		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size"}
 }
