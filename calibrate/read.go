@@ -42,15 +42,6 @@ type File struct {
 	Size int64
 }
 
-// Shape is the layout of a history file, detected from its header.
-type Shape int
-
-const (
-	Wide    Shape = iota + 1 // one row per lead
-	Event                    // one row per stage change
-	Outcome                  // one row per deal: its current stage or outcome and close date
-)
-
 // ReadFiles opens and reads history files; see Read.
 func ReadFiles(paths []string, o ReadOptions) (*History, error) {
 	var files []File
@@ -143,7 +134,8 @@ func (rd *reader) file(f File) error {
 	if err != nil {
 		return err
 	}
-	if _, primary := cols["created_at"]; primary && shape != Event && rd.attrCols == nil {
+	_, primary := cols["created_at"]
+	if primary && shape.perLead() && rd.attrCols == nil {
 		rd.attributes(c.header, cols)
 	}
 	src := &c.src
@@ -155,15 +147,10 @@ func (rd *reader) file(f File) error {
 		if !ok {
 			break
 		}
-		if shape == Event {
-			rd.event(src, line, cols, rec)
-		} else {
-			rd.wide(src, line, cols, rec)
-		}
+		shape.row(rd, src, line, cols, rec)
 	}
 	_, channel := cols["channel"]
-	_, primary := cols["created_at"]
-	if shape != Event && primary && !channel && src.Rows > 0 {
+	if shape.perLead() && primary && !channel && src.Rows > 0 {
 		rd.h.Report.warn("%s: no channel column: all leads are in channel %q (use %s channel=COLUMN)", f.Name, allChannels, rd.o.Names.of(SetMap))
 	}
 	if src.Rows == 0 {
@@ -296,26 +283,40 @@ func (rd *reader) columns(name string, header []string) (columns, error) {
 	return cols, nil
 }
 
-func (rd *reader) shape(name string, cols columns) (Shape, error) {
-	_, id := cols["lead_id"]
-	_, created := cols["created_at"]
-	_, stage := cols["stage"]
-	_, at := cols["at"]
-	_, outcome := cols["outcome"]
-	_, closed := cols["closed_at"]
-	switch {
-	case !id:
-		return 0, fmt.Errorf("%s: header: no lead_id column (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
-	case stage && at:
-		return Event, nil
-	case outcome && !closed:
-		return 0, fmt.Errorf("%s: header: an outcome column needs a closed_at column (use %s closed_at=COLUMN)", name, rd.o.Names.of(SetMap))
-	case outcome && (created || len(rd.h.Leads) > 0):
-		return Outcome, nil
-	case created || len(rd.h.Leads) > 0:
-		return Wide, nil
+// shape is a layout of history file: which headers are its, and how its
+// rows become leads. A new layout is a file declaring one, its test and an
+// entry in shapes.
+type shape interface {
+	// detect says whether a header's columns are this shape (haveLeads:
+	// a file read before defined leads), or an error where they would be
+	// but lack a column.
+	detect(rd *reader, name string, cols columns, haveLeads bool) (bool, error)
+	// needs says which columns the shape needs, for an unknown header.
+	needs() string
+	// perLead says whether a row is a lead (its other columns are the
+	// lead's attributes), not an event of one.
+	perLead() bool
+	// row reads one row into the leads, or counts it rejected.
+	row(rd *reader, src *model.SourceFile, line int, cols columns, rec []string)
+}
+
+// shapes are the layouts the reader knows, tried in order.
+var shapes = []shape{eventLog{}, dealExport{}, wideFile{}}
+
+// shape finds the layout of a file from its header's columns.
+func (rd *reader) shape(name string, cols columns) (shape, error) {
+	if _, id := cols["lead_id"]; !id {
+		return nil, fmt.Errorf("%s: header: no lead_id column (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
 	}
-	return 0, fmt.Errorf("%s: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at", name)
+	var needs []string
+	for _, s := range shapes {
+		ok, err := s.detect(rd, name, cols, len(rd.h.Leads) > 0)
+		if err != nil || ok {
+			return s, err
+		}
+		needs = append(needs, s.needs())
+	}
+	return nil, fmt.Errorf("%s: header: unknown shape: %s", name, strings.Join(needs, "; "))
 }
 
 // rowErr is a row's first problem.
@@ -334,111 +335,8 @@ func (rd *reader) date(cols columns, rec []string, field string) (time.Time, *ro
 	return t, nil
 }
 
-func (rd *reader) wide(src *model.SourceFile, line int, cols columns, rec []string) {
-	rep := rd.h.Report
-	id := cols.get(rec, "lead_id")
-	if id == "" {
-		rep.reject(src, line, "lead_id", "missing lead_id", "empty")
-		return
-	}
-	_, primary := cols["created_at"]
-	l := Lead{ID: strings.Clone(id), File: src.Path, Line: line, Amount: math.NaN(), Reached: rd.times()}
-	if primary {
-		l.Attrs = rd.attrs(rec)
-	}
-	e := rd.parseWide(cols, rec, &l, primary)
-	if e != nil {
-		rep.reject(src, line, e.field, e.reason, e.detail)
-		return
-	}
-	i, seen := rd.byID[id]
-	switch {
-	case primary && seen && rd.h.Leads[i].File == src.Path:
-		rep.reject(src, line, "lead_id", "duplicate lead_id", fmt.Sprintf("%q first on line %d", id, rd.h.Leads[i].Line))
-	case primary && !seen:
-		rd.byID[id] = len(rd.h.Leads)
-		rd.h.Leads = append(rd.h.Leads, l)
-	case !seen:
-		rep.reject(src, line, "lead_id", "lead_id not in the leads file", fmt.Sprintf("%q", id))
-	default:
-		merge(&rd.h.Leads[i], &l)
-	}
-}
-
-func (rd *reader) parseWide(cols columns, rec []string, l *Lead, primary bool) *rowErr {
-	var e *rowErr
-	if primary {
-		if cols.get(rec, "created_at") == "" {
-			return &rowErr{"created_at", "missing created_at", "empty"}
-		}
-		if l.Reached[0], e = rd.date(cols, rec, "created_at"); e != nil {
-			return e
-		}
-	}
-	for k, s := range rd.o.Stages[1:] {
-		if l.Reached[k+1], e = rd.date(cols, rec, s+"_at"); e != nil {
-			return e
-		}
-	}
-	if l.Won, e = rd.date(cols, rec, "won_at"); e != nil {
-		return e
-	}
-	if l.Lost, e = rd.date(cols, rec, "lost_at"); e != nil {
-		return e
-	}
-	if _, ok := cols["outcome"]; ok {
-		if e = rd.outcome(cols, rec, l); e != nil {
-			return e
-		}
-	}
-	l.Channel, l.Rep = rd.intern(cols.get(rec, "channel")), rd.intern(cols.get(rec, "rep"))
-	if _, ok := cols["channel"]; primary && !ok {
-		l.Channel = allChannels
-	}
-	l.Amount, e = amount(cols, rec)
-	if _, ok := cols["outcome"]; ok && l.HasAmount() {
-		l.AmountAtClose = true
-	}
-	return e
-}
-
 // allChannels is the channel of leads from a file without a channel column.
 const allChannels = "all"
-
-// outcome reads a deal export's current stage or outcome: won or lost on
-// its close date, or open in a stage (whose close date, an expected one
-// in many CRMs, is ignored).
-func (rd *reader) outcome(cols columns, rec []string, l *Lead) *rowErr {
-	v := cols.get(rec, "outcome")
-	if m, ok := rd.o.StageMap[v]; ok {
-		v = m
-	}
-	v = strings.ToLower(v)
-	k := slices.Index(rd.o.Stages, v)
-	if v != "won" && v != "lost" {
-		switch {
-		case k < 0:
-			return &rowErr{"outcome", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use %s)", cols.get(rec, "outcome"), strings.Join(rd.o.Stages, ", "), rd.o.Names.of(SetStageMap))}
-		case k > 0 && l.Reached[k].IsZero():
-			return &rowErr{"outcome", "current stage without its date", fmt.Sprintf("%q has no %s_at column or value", v, rd.o.Stages[k])}
-		}
-		return nil
-	}
-	if cols.get(rec, "closed_at") == "" {
-		return &rowErr{"closed_at", "missing close date", fmt.Sprintf("%s with no close date", v)}
-	}
-	at, e := rd.date(cols, rec, "closed_at")
-	if e != nil {
-		return e
-	}
-	if v == "won" && l.Won.IsZero() {
-		l.Won = at
-	}
-	if v == "lost" && l.Lost.IsZero() {
-		l.Lost = at
-	}
-	return nil
-}
 
 // amount parses the row's amount: NaN when empty, an error when it is not
 // a finite number or is negative.
@@ -455,94 +353,6 @@ func amount(cols columns, rec []string) (float64, *rowErr) {
 		return 0, &rowErr{"amount", "negative amount", a}
 	}
 	return v, nil
-}
-
-// merge fills the fields of a that b has and a does not.
-func merge(a, b *Lead) {
-	for k, t := range b.Reached {
-		if a.Reached[k].IsZero() {
-			a.Reached[k] = t
-		}
-	}
-	if a.Won.IsZero() {
-		a.Won = b.Won
-	}
-	if a.Lost.IsZero() {
-		a.Lost = b.Lost
-	}
-	if !a.HasAmount() {
-		a.Amount, a.AmountAtClose = b.Amount, b.AmountAtClose
-	}
-	if a.Channel == "" {
-		a.Channel = b.Channel
-	}
-	if a.Rep == "" {
-		a.Rep = b.Rep
-	}
-}
-
-func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []string) {
-	rep := rd.h.Report
-	id := cols.get(rec, "lead_id")
-	if id == "" {
-		rep.reject(src, line, "lead_id", "missing lead_id", "empty")
-		return
-	}
-	name := cols.get(rec, "stage")
-	if m, ok := rd.o.StageMap[name]; ok {
-		name = m
-	}
-	k := slices.Index(rd.o.Stages, strings.ToLower(name))
-	if name == "created" {
-		k = 0
-	}
-	if k < 0 && name != "won" && name != "lost" {
-		rep.reject(src, line, "stage", "unknown stage", fmt.Sprintf("%q is not one of %s, won, lost (use %s)", name, strings.Join(rd.o.Stages, ", "), rd.o.Names.of(SetStageMap)))
-		return
-	}
-	if cols.get(rec, "at") == "" {
-		rep.reject(src, line, "at", "missing date", "empty")
-		return
-	}
-	at, e := rd.date(cols, rec, "at")
-	if e != nil {
-		rep.reject(src, line, e.field, e.reason, e.detail)
-		return
-	}
-	amt, e := amount(cols, rec)
-	if e != nil {
-		rep.reject(src, line, e.field, e.reason, e.detail)
-		return
-	}
-	i, seen := rd.byID[id]
-	if !seen {
-		i = len(rd.h.Leads)
-		rd.byID[id] = i
-		rd.h.Leads = append(rd.h.Leads, Lead{ID: strings.Clone(id), File: src.Path, Line: line, Amount: math.NaN(), Reached: rd.times()})
-	}
-	l := &rd.h.Leads[i]
-	earliest := func(t *time.Time) {
-		if t.IsZero() || at.Before(*t) {
-			*t = at
-		}
-	}
-	switch {
-	case name == "won":
-		earliest(&l.Won)
-	case name == "lost":
-		earliest(&l.Lost)
-	default:
-		earliest(&l.Reached[k])
-	}
-	if !math.IsNaN(amt) {
-		l.Amount = amt
-	}
-	if c := cols.get(rec, "channel"); c != "" && l.Channel == "" {
-		l.Channel = rd.intern(c)
-	}
-	if r := cols.get(rec, "rep"); r != "" && l.Rep == "" {
-		l.Rep = rd.intern(r)
-	}
 }
 
 // finish checks each joined lead: an event-log lead without a creation

@@ -100,7 +100,7 @@ func TestShapeErrors(t *testing.T) {
 	}{
 		{"", "in.csv: empty file: no header", nil},
 		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use ReadOptions.Map lead_id=COLUMN)", nil},
-		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: a wide file needs lead_id and created_at, an event log lead_id, stage and at, a deal export lead_id, created_at, outcome and closed_at", nil},
+		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at", nil},
 		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN)", nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
