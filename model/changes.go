@@ -96,7 +96,7 @@ func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 	own := &q.own
 	q.pLeave, q.pEntry, q.lambda0, q.pCascade = base.pLeave, base.pEntry, base.lambda0, base.pCascade
 	q.trend, q.dealSigma, q.destP, q.shock, q.cycle = base.trend, base.dealSigma, base.destP, base.shock, base.cycle
-	q.empCum, q.poolCum = base.empCum, base.poolCum
+	q.empCum, q.poolCum, q.season = base.empCum, base.poolCum, base.season
 	q.qAdv, q.cell = base.qAdv, base.cell
 	if slices.ContainsFunc(e.conv, func(k float64) bool { return k != 1 }) {
 		q.qAdv, q.cell = own.qAdv, own.cell

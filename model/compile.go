@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/funnelsim/funnelsim/model/rng"
 )
@@ -35,9 +36,13 @@ type plan struct {
 
 	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
 	phi, trend, trendSE, spend []float64
-	damping                    []float64 // per channel; 1 for none
-	shockK                     float64   // Gamma(k, k) shock; 0 means none
-	shockDF                    float64   // degrees of freedom of 1/shockK; 0 for fixed
+	damping                    []float64   // per channel; 1 for none
+	shockK                     float64     // Gamma(k, k) shock; 0 means none
+	shockDF                    float64     // degrees of freedom of 1/shockK; 0 for fixed
+	season                     *seasonPlan // yearly cycle of arrivals; nil for none
+	// seasonBasis is, for each week the engine can run, the cosines and
+	// sines of the season's harmonics at the middle of the week.
+	seasonBasis [][]float64
 
 	deal []nig // per channel
 	// emp is, per channel, its empirical deal sizes (nil for the
@@ -66,7 +71,7 @@ type plan struct {
 func (p *plan) sameDraws(o *plan) bool {
 	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK || p.shockDF != o.shockDF ||
 		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) ||
-		!p.pool.equal(o.pool) || !slices.EqualFunc(p.emp, o.emp, (*empirical).equal) {
+		!p.pool.equal(o.pool) || !slices.EqualFunc(p.emp, o.emp, (*empirical).equal) || !p.season.equal(o.season) {
 		return false
 	}
 	for _, x := range [][2][]float64{{p.advShape, o.advShape}, {p.lostShape, o.lostShape}, {p.rate, o.rate},
@@ -157,6 +162,9 @@ func compile(m *Model) (*plan, error) {
 		return nil, err
 	}
 	p.compileArrivals()
+	if err := p.compileSeason(); err != nil {
+		return nil, err
+	}
 	p.compileChanges()
 	p.compileDeals()
 	if err := p.checkDerived(); err != nil {
@@ -278,6 +286,22 @@ func (p *plan) compileArrivals() {
 		p.shockK = 1 / (cv * cv)
 		p.shockDF = p.m.ArrivalShockDF
 	}
+}
+
+// compileSeason compiles the yearly cycle of arrivals and the phase of
+// the year at the middle of every week the engine can run.
+func (p *plan) compileSeason() error {
+	sp, err := newSeasonPlan(p.m.ArrivalSeason)
+	if err != nil || sp == nil {
+		return err
+	}
+	p.season = sp
+	p.seasonBasis = make([][]float64, MaxWeeks)
+	for t := range p.seasonBasis {
+		y := SeasonPhase(p.m.AsOf.Add(time.Duration(t)*7*24*time.Hour + 84*time.Hour))
+		p.seasonBasis[t] = SeasonBasis(y, len(sp.mean)/2)
+	}
+	return nil
 }
 
 func (p *plan) compileDeals() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"testing"
+	"time"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -67,10 +68,14 @@ func TestExpectOracle(t *testing.T) {
 	// of its own, with a change of deal size in that channel.
 	emp := withAmounts(sample.Model())
 	emp.Changes = []model.Change{{Week: 6, DealSize: f(1.2), Channel: "referral"}}
+	// A yearly season, through a change of leads from week 4.
+	seasonal := sample.Model()
+	seasonal.ArrivalSeason = &model.Season{Cos: []float64{0.3, 0.1}, Sin: []float64{-0.4, 0.05}}
+	seasonal.Changes = []model.Change{{Week: 4, Channel: "paid_search", Leads: f(1.3)}}
 	for _, c := range []struct {
 		name string
 		m    *model.Model
-	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}, {"empirical deal sizes", emp}} {
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}, {"empirical deal sizes", emp}, {"yearly season", seasonal}} {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
 			m.Reps.Unlimited = true
@@ -449,5 +454,36 @@ func TestMetricInfo(t *testing.T) {
 	}
 	if _, ok := r.Info("nothing"); ok {
 		t.Error("Info found a metric that is not there")
+	}
+}
+
+// TestSeasonMultipliesArrivals: with a yearly season every week's expected
+// new leads are the model's without it times exp of the season's log
+// multiplier at the middle of the week, computed from the calendar here.
+func TestSeasonMultipliesArrivals(t *testing.T) {
+	plain := sample.Model()
+	seasonal := sample.Model()
+	seasonal.ArrivalSeason = &model.Season{Cos: []float64{0.3, 0.1}, Sin: []float64{-0.4, 0.05}}
+	plain.Reps.Unlimited, seasonal.Reps.Unlimited = true, true
+	prev0, prev1 := 0.0, 0.0
+	for w := 1; w <= 26; w++ {
+		e0, err := model.Expect(plain, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e1, err := model.Expect(seasonal, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		week0, week1 := e0.Entries[0]-prev0, e1.Entries[0]-prev1
+		prev0, prev1 = e0.Entries[0], e1.Entries[0]
+		mid := plain.AsOf.Add(time.Duration(w-1)*7*24*time.Hour + 84*time.Hour)
+		want := math.Exp(seasonal.ArrivalSeason.Log(mid))
+		if got := week1 / week0; math.Abs(got/want-1) > 1e-9 {
+			t.Errorf("week %d (%s): leads ×%.6f, want ×%.6f", w, mid.Format(time.DateOnly), got, want)
+		}
+	}
+	if r, peak := seasonal.ArrivalSeason.Amplitude(); !(r > 1.5 && peak >= 0 && peak < 1) {
+		t.Errorf("amplitude %.2f at phase %.2f", r, peak)
 	}
 }

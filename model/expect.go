@@ -118,7 +118,7 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		}
 		for c := range p.nC {
 			// E[shock] = 1, so the mean arrivals are the channel's mean with trend.
-			a := q.mean[c] * math.Exp(q.trend[c]*p.trendWeeks(c, t))
+			a := q.mean[c] * math.Exp(q.trend[c]*p.trendWeeks(c, t)) * q.seasonAt(p, t)
 			e.Entries[0] += a
 			if p.salesStart == 0 {
 				queued[c] += a // a sales-only funnel: arrivals wait for a rep

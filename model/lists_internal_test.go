@@ -29,6 +29,7 @@ var planFields = map[string]string{
 	"arrShape": "draws", "arrRate": "draws", "phi": "process noise, compared by sharedMarketing",
 	"trend": "draws", "trendSE": "draws", "spend": "the epochs' spend",
 	"damping": "process, compared by sharedMarketing", "shockK": "draws", "shockDF": "draws",
+	"season": "draws (compared by seasonPlan.equal)", "seasonBasis": "the calendar, from the model's as-of date",
 	"deal": "draws", "emp": "draws (compared by empirical.equal)", "pool": "draws (compared by empirical.equal)",
 	"open": "the opening pipeline, compared by sharedMarketing", "start": "the opening pipeline",
 	"occ": "the opening pipeline", "tracked": "the followed leads, compared by sharedDeals",
@@ -45,6 +46,7 @@ var paramsFields = map[string]string{
 	"la": "scratch", "ll": "scratch", "destP": "base", "mean": "scaled", "trend": "base", "dealMu": "scaled",
 	"dealSigma": "base", "empCum": "base", "poolCum": "base", "shock": "base", "cycle": "base",
 	"reach": "scratch", "win": "scratch", "own": "the scaled fields' storage",
+	"season": "base", "seasonZ": "scratch",
 }
 
 // epochFields classifies every field of epoch by the lists that read it.
@@ -170,7 +172,8 @@ func TestApplyEpochCarriesEveryParam(t *testing.T) {
 }
 
 // testModel is the sample model (examples/sample-model.yaml) with an
-// arrival shock and its degrees of freedom and leads that skip a stage,
+// arrival shock and its degrees of freedom, a yearly season, and leads
+// that skip a stage,
 // so that every kind of draw is there.
 func testModel(t *testing.T) *Model {
 	t.Helper()
@@ -179,6 +182,8 @@ func testModel(t *testing.T) *Model {
 		t.Fatal(err)
 	}
 	m.ArrivalShockCV, m.ArrivalShockDF = 0.1, 8
+	m.ArrivalSeason = &Season{Cos: []float64{0.2, 0.05}, Sin: []float64{-0.1, 0.02},
+		Cov: [][]float64{{4e-4, 0, 0, 0}, {0, 4e-4, 0, 0}, {0, 0, 4e-4, 0}, {0, 0, 0, 4e-4}}}
 	m.Stages[3].Skips = append(m.Stages[3].Skips, Skip{To: m.Stages[5].Name, Count: 5})
 	return m
 }

@@ -47,6 +47,9 @@ type Model struct {
 	// that an estimate from few quarters widens the forecast as it should
 	// (a Student-t effect). 0 keeps the CV fixed.
 	ArrivalShockDF float64 `yaml:"arrival_shock_df,omitempty"`
+	// ArrivalSeason is the yearly cycle of lead arrivals, shared by the
+	// channels; absent for none.
+	ArrivalSeason *Season `yaml:"arrival_season,omitempty"`
 
 	DealSize DealSize `yaml:"deal_size"`
 	Reps     Reps     `yaml:"reps"`

@@ -22,6 +22,7 @@ const (
 	purposeAmounts
 	purposeCapacity
 	purposeOpenDeals
+	purposeSeason
 )
 
 // params is one trial's draw of every parameter.
@@ -43,11 +44,14 @@ type params struct {
 	// empCum is, per channel with empirical deal sizes, the cumulative
 	// weights of the trial's Bayesian bootstrap, and poolCum the overall
 	// amounts'; dealMu is then the log factor on the amounts.
-	empCum     [][]float64
-	poolCum    []float64
-	shock      float64
-	cycle      float64   // cycleWeeks of the draw
-	reach, win []float64 // cycleWeeks' buffers, per stage and won
+	empCum  [][]float64
+	poolCum []float64
+	shock   float64
+	// season is the trial's coefficients of the yearly cycle of arrivals,
+	// and seasonZ the normals behind them.
+	season, seasonZ []float64
+	cycle           float64   // cycleWeeks of the draw
+	reach, win      []float64 // cycleWeeks' buffers, per stage and won
 	// own keeps the arrays newParams made that an epoch's parameters
 	// change, while the fields refer to base's or to these (applyEpoch).
 	own struct {
@@ -127,6 +131,10 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 	if p.pool != nil {
 		st.Reset(seed, trial, purposeDealParams, uint64(p.nC))
 		q.poolCum = p.pool.weights(st, fixed, q.poolCum)
+	}
+	if p.season != nil {
+		st.Reset(seed, trial, purposeSeason)
+		q.season, q.seasonZ = p.season.draw(st, fixed, q.season, q.seasonZ)
 	}
 	q.shock = 1
 	if p.shockK > 0 {
@@ -372,4 +380,17 @@ func geometricSums(r float64, k int) (s0, s1 float64) {
 	s0 = (1 - rk) / (1 - r)
 	s1 = r * (1 - kf*rk/r + (kf-1)*rk) / ((1 - r) * (1 - r))
 	return s0, s1
+}
+
+// seasonAt is the trial's multiplier of arrivals in forecast week t: 1
+// without a season.
+func (q *params) seasonAt(p *plan, t int) float64 {
+	if p.season == nil {
+		return 1
+	}
+	x, b := 0.0, p.seasonBasis[t]
+	for i, c := range q.season {
+		x += c * b[i]
+	}
+	return math.Exp(x)
 }

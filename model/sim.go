@@ -631,10 +631,10 @@ func (w *worker) work(t int) {
 }
 
 // arrive adds week t's new leads of channel c: negative binomial around
-// the trial's mean, trend and shared shock.
+// the trial's mean, trend, season and shared shock.
 func (w *worker) arrive(c, t int) {
 	p := w.p
-	mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*p.trendWeeks(c, t))
+	mu := w.q.mean[c] * w.q.shock * math.Exp(w.q.trend[c]*p.trendWeeks(c, t)) * w.q.seasonAt(p, t)
 	y := rng.NegBinomial(w.arr[c], mu, p.phi[c])
 	switch {
 	case y == 0:

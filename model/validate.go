@@ -31,6 +31,9 @@ func (m *Model) Validate() error {
 	}
 	v.nonNeg("arrival_shock_cv", m.ArrivalShockCV)
 	v.check(m.ArrivalShockDF >= 0 && m.ArrivalShockDF < 1e6, "arrival_shock_df", "must be in [0, 1e6) (got %v)", m.ArrivalShockDF)
+	if m.ArrivalSeason != nil {
+		m.ArrivalSeason.validate(v)
+	}
 	for i, c := range m.Changes {
 		v.change(fmt.Sprintf("changes[%d]", i), c, stages, channels)
 	}
