@@ -11,7 +11,7 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -short ./...
-	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios
+	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios
 
 # The main job on the embedded sample: calibrate its two-year CRM history,
 # then forecast next quarter against a 800k revenue target.
@@ -25,7 +25,7 @@ bench:
 # Parameter recovery over 50 generated histories and forecast calibration
 # (PIT) over 100 generated futures (docs/VALIDATION.md).
 validate:
-	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100
+	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT|TestSeasonRecovery' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100 -season-replicates 40
 
 # gofmt, vet and staticcheck (fetched at its pinned version by go run).
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

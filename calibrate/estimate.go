@@ -79,14 +79,15 @@ type Parts struct {
 	Empirical bool // lognormal deal sizes, however many won deals
 	Stale     bool // no stale rule derived from the data
 	Capacity  bool // no close capacity, however flat the closes
+	Season    bool // no yearly season of arrivals, however long the history
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -536,6 +537,7 @@ func (e *estimator) model() (*model.Model, error) {
 		SalesStart: o.SalesStart, SQLStage: o.SQLStage, OpportunityStage: o.OpportunityStage,
 		ArrivalShockCV: defaultShockCV,
 	}
+	e.seasonInto(m)
 	if !o.Without.Shock {
 		m.ArrivalShockCV, m.ArrivalShockDF = e.shockCV()
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"text/tabwriter"
+	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
@@ -47,6 +48,11 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, damping, spend, cost, next)
 	}
 	fmt.Fprintf(tw, "arrival shock: CV %.3f a quarter, shared by the channels (%.1f degrees of freedom)\n", m.ArrivalShockCV, m.ArrivalShockDF)
+	if s := m.ArrivalSeason; s != nil {
+		ratio, peak := s.Amplitude()
+		fmt.Fprintf(tw, "yearly season: leads ×%.2f from the slowest week to the busiest, around %s; leads/week above are seasonally adjusted\n",
+			ratio, time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(peak*365*24*float64(time.Hour))).Format("January 2"))
+	}
 	fmt.Fprint(tw, "\nstage\tconversion\t90% interval\tmedian weeks\thazards' half-life\t\n")
 	for _, k := range conv {
 		if k.Channel != "" {

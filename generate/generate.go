@@ -138,6 +138,9 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 			if o.LevelShift > 0 && w >= o.Weeks/2 {
 				mean *= o.LevelShift
 			}
+			if s := t.ArrivalSeason; s != nil {
+				mean *= math.Exp(s.Log(h.Start.Add(time.Duration(w)*week + week/2)))
+			}
 			n := rng.NegBinomial(arr, mean*level[w/13], ch.Dispersion)
 			for range n {
 				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))

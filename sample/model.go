@@ -33,7 +33,7 @@ func Model() *model.Model {
 func (t *Truth) Model(weeks float64) (*model.Model, error) {
 	m := &model.Model{Format: model.FormatVersion, Name: t.Name, Currency: t.Currency, AsOf: t.AsOf,
 		HorizonWeeks: t.HorizonWeeks, Bands: t.Bands, SalesStart: t.SalesStart, SQLStage: t.SQLStage,
-		OpportunityStage: t.OpportunityStage, ArrivalShockCV: t.ArrivalShockCV, Reps: t.Reps}
+		OpportunityStage: t.OpportunityStage, ArrivalShockCV: t.ArrivalShockCV, ArrivalSeason: t.ArrivalSeason, Reps: t.Reps}
 	m.Provenance.Source = fmt.Sprintf("sample company truth: expected counts over %.0f weeks of history", weeks)
 	entries := make([]float64, len(t.Channels)) // weekly entries into the current stage
 	wins := make([]float64, len(t.Channels))

@@ -34,6 +34,9 @@ type Truth struct {
 	ScoreNoise float64 `yaml:"score_noise,omitempty"`
 
 	ArrivalShockCV float64 `yaml:"arrival_shock_cv"`
+	// ArrivalSeason is a yearly cycle of every channel's leads; absent for
+	// none.
+	ArrivalSeason *model.Season `yaml:"arrival_season,omitempty"`
 	// DealLogSD is the spread of log deal amounts, common to all channels.
 	DealLogSD float64    `yaml:"deal_log_sd"`
 	Reps      model.Reps `yaml:"reps"`

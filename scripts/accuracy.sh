@@ -29,6 +29,21 @@ echo '$ bin/simulate generate --weeks 156 --seed 51 -o history.csv'
 echo '$ bin/simulate backtest --history history.csv --stale-after 26'
 "$sim" backtest --history "$tmp/history.csv" --stale-after 26 2>/dev/null
 echo '```'
+echo
+echo "## Generated history with a yearly season"
+echo
+echo 'The same company with a yearly season of leads added to its truth (busiest around the new year, quietest in the summer, ×1.8 from trough to peak), from the same seed:'
+"$sim" generate --weeks 4 --write-truth "$tmp/truth.yaml" -o "$tmp/unused.csv" >/dev/null
+printf 'arrival_season:\n  cos: [0.25, 0.05]\n  sin: [0.15, -0.05]\n' >> "$tmp/truth.yaml"
+"$sim" generate --truth "$tmp/truth.yaml" --weeks 156 --seed 51 -o "$tmp/seasonal.csv" >/dev/null
+echo
+echo '```'
+echo '$ bin/simulate generate --weeks 4 --write-truth truth.yaml -o /dev/null'
+echo "\$ printf 'arrival_season:\\n  cos: [0.25, 0.05]\\n  sin: [0.15, -0.05]\\n' >> truth.yaml"
+echo '$ bin/simulate generate --truth truth.yaml --weeks 156 --seed 51 -o seasonal.csv'
+echo '$ bin/simulate backtest --history seasonal.csv --stale-after 26'
+"$sim" backtest --history "$tmp/seasonal.csv" --stale-after 26 2>/dev/null
+echo '```'
 if [ -d "$D" ]; then
   echo
   echo "## Olist: MQLs and their wins"
@@ -55,6 +70,9 @@ echo
 echo '```'
 echo '$ bin/simulate backtest --history history.csv --stale-after 26 --ablation'
 "$sim" backtest --history "$tmp/history.csv" --stale-after 26 --ablation 2>/dev/null
+echo
+echo '$ bin/simulate backtest --history seasonal.csv --stale-after 26 --ablation'
+"$sim" backtest --history "$tmp/seasonal.csv" --stale-after 26 --ablation 2>/dev/null
 if [ -d "$D" ]; then
   echo
   echo "\$ bin/simulate backtest ...olist... --ablation"

@@ -35,9 +35,10 @@ it (--events-from, --leads-until set the dates); a lead open in a stage
 longer than --stale-after weeks (by default the 95th percentile of the
 stays that ended) counts as lost; stage hazards weigh recent stays first
 where that forecasts better; deal sizes come from the won amounts where
-there are 30 or more; the trend is damped, and the reps' close capacity
-is set where closes stay flat as the open work grows. --without turns
-these parts off.
+there are 30 or more; the trend is damped; the reps' close capacity is
+set where closes stay flat as the open work grows; and with two years of
+leads or more, a yearly season is kept where the history shows one.
+--without turns these parts off.
 
 Every row is used, repaired or rejected; the report counts each reason and
 shows the first examples as file:line: field: problem, and is kept in the
@@ -46,7 +47,8 @@ share of leads that advanced by weeks in stage as the history shows it
 (model-free, Aalen–Johansen) against the calibrated model. The summary
 shows, per channel, weekly leads and trend; per stage, the eventual
 conversion with its 90% interval and the median weeks in stage; the
-windows found, the arrival shock, the close capacity and the deal sizes.
+windows found, the arrival shock and season, the close capacity and the
+deal sizes.
 
 Several --history files are joined on lead_id: the first defines the
 leads, and a later file without created_at adds columns to them.
