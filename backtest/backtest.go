@@ -159,7 +159,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		co.AsOf = origin
 		sub := *h
 		sub.Report = &calibrate.Report{}
-		m, err := calibrate.Estimate(&sub, co)
+		m, err := calibrate.EstimateContext(ctx, &sub, co)
 		if err != nil {
 			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
 		}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -19,7 +20,48 @@ import (
 const (
 	MaxLineBytes = 1 << 20 // bytes in one line
 	MaxColumns   = 1024    // columns in the header
+	// MaxInflation bounds how many times its size a gzipped file may
+	// decompress to, once it has given minInflated bytes: CSV compresses
+	// five to twenty times, a decompression bomb a thousand and more.
+	MaxInflation = 200
+	minInflated  = 64 << 20
 )
+
+// countReader counts the bytes read through it.
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// inflateLimit passes a decompressed stream through until it has given
+// more than MaxInflation times the compressed bytes read (and at least
+// minInflated), then fails.
+type inflateLimit struct {
+	r   io.Reader
+	in  *countReader
+	out int64
+}
+
+var errInflated = fmt.Errorf("decompresses to more than %d times its size: not a CRM export (a decompression bomb?)", MaxInflation)
+
+func (l *inflateLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	l.out += int64(n)
+	if l.out > minInflated && l.out > MaxInflation*l.in.n {
+		return n, errInflated
+	}
+	return n, err
+}
+
+// checkEvery is how many rows a reader reads between looks at its
+// context.
+const checkEvery = 4096
 
 // lineLimit passes bytes through until a line runs past MaxLineBytes,
 // then fails with errLineTooLong.
@@ -55,6 +97,7 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 // from the header, and malformed and ragged rows are rejected into the
 // report with their line.
 type csvFile struct {
+	ctx    context.Context
 	name   string
 	cr     *csv.Reader
 	header []string
@@ -64,17 +107,19 @@ type csvFile struct {
 	start  []byte // the first bytes, for estimating the row count
 }
 
-// openCSV opens f and reads its header.
-func openCSV(f File, rep *Report) (*csvFile, error) {
-	br := bufio.NewReaderSize(f.R, 64<<10)
-	c := &csvFile{name: f.Name, rep: rep, src: model.SourceFile{Path: f.Name}}
+// openCSV opens f and reads its header; reading stops with ctx's error
+// once ctx is done.
+func openCSV(ctx context.Context, f File, rep *Report) (*csvFile, error) {
+	in := &countReader{r: f.R}
+	br := bufio.NewReaderSize(in, 64<<10)
+	c := &csvFile{ctx: ctx, name: f.Name, rep: rep, src: model.SourceFile{Path: f.Name}}
 	if b, _ := br.Peek(2); bytes.Equal(b, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 		c.closer = zr
-		br = bufio.NewReaderSize(zr, 64<<10)
+		br = bufio.NewReaderSize(&inflateLimit{r: zr, in: in}, 64<<10)
 	}
 	if b, _ := br.Peek(3); bytes.Equal(b, bom) {
 		br.Discard(3)
@@ -118,6 +163,11 @@ func (c *csvFile) close() {
 // a failure to read the file at all. The record is reused by the next call.
 func (c *csvFile) next() (rec []string, line int, ok bool, err error) {
 	for {
+		if c.src.Rows%checkEvery == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return nil, 0, false, fmt.Errorf("%s: %w", c.name, err)
+			}
+		}
 		rec, err := c.cr.Read()
 		if err == io.EOF {
 			return nil, 0, false, nil

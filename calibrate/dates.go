@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -33,6 +34,9 @@ func ParseTime(s, layout string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
+	if t, ok := leapSecond(s); ok {
+		return t, nil
+	}
 	return time.Time{}, &DateError{Value: s}
 }
 
@@ -49,4 +53,18 @@ func (e *DateError) Error() string {
 		return fmt.Sprintf("%q does not match %s %q", e.Value, e.Names.of(SetDateFormat), e.Layout)
 	}
 	return fmt.Sprintf("%q is not an ISO date (YYYY-MM-DD[THH:MM[:SS][zone]]); give %s", e.Value, e.Names.of(SetDateFormat))
+}
+
+// leapSecond parses an ISO date-time at a leap second (23:59:60), which
+// Go's time does not represent, as the second after 23:59:59.
+func leapSecond(s string) (time.Time, bool) {
+	i := strings.Index(s, "23:59:60")
+	if i < 11 {
+		return time.Time{}, false
+	}
+	t, err := ParseTime(s[:i]+"23:59:59"+s[i+8:], "")
+	if err != nil {
+		return time.Time{}, false
+	}
+	return t.Add(time.Second), true
 }

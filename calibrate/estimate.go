@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -67,6 +68,8 @@ type Options struct {
 	Spend          *Spend
 	Name, Currency string
 	Source         string // for the model's provenance
+
+	ctx context.Context // EstimateContext's, for the passes over the leads
 }
 
 // Parts are the parts of the estimation that follow what real exports
@@ -143,6 +146,12 @@ func later(a, b time.Time) time.Time {
 
 // Estimate calibrates a model from the history as known at o.AsOf.
 func Estimate(h *History, o Options) (*model.Model, error) {
+	return EstimateContext(context.Background(), h, o)
+}
+
+// EstimateContext is Estimate stopping with ctx's error once ctx is done.
+func EstimateContext(ctx context.Context, h *History, o Options) (*model.Model, error) {
+	o.ctx = ctx
 	if len(h.Leads) == 0 {
 		return nil, errors.New("calibrate: no usable leads in the history")
 	}
@@ -164,6 +173,11 @@ func Estimate(h *History, o Options) (*model.Model, error) {
 func estimate(h *History, o Options) (*model.Model, error) {
 	e := newEstimator(h, &o)
 	for i := range h.Leads {
+		if i%checkEvery == 0 && o.ctx != nil {
+			if err := o.ctx.Err(); err != nil {
+				return nil, fmt.Errorf("calibrate: %w", err)
+			}
+		}
 		e.lead(&h.Leads[i])
 	}
 	if e.used == 0 {

@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"maps"
@@ -44,6 +45,12 @@ type File struct {
 
 // ReadFiles opens and reads history files; see Read.
 func ReadFiles(paths []string, o ReadOptions) (*History, error) {
+	return ReadFilesContext(context.Background(), paths, o)
+}
+
+// ReadFilesContext is ReadFiles stopping with ctx's error once ctx is
+// done.
+func ReadFilesContext(ctx context.Context, paths []string, o ReadOptions) (*History, error) {
 	var files []File
 	for _, p := range paths {
 		f, err := os.Open(p)
@@ -57,7 +64,7 @@ func ReadFiles(paths []string, o ReadOptions) (*History, error) {
 		}
 		files = append(files, file)
 	}
-	return Read(files, o)
+	return ReadContext(ctx, files, o)
 }
 
 // Read reads history files and joins them on the lead id. The first file
@@ -66,10 +73,15 @@ func ReadFiles(paths []string, o ReadOptions) (*History, error) {
 // Rows that cannot be used are counted in the report, never dropped
 // silently. An error means a file cannot be read at all.
 func Read(files []File, o ReadOptions) (*History, error) {
+	return ReadContext(context.Background(), files, o)
+}
+
+// ReadContext is Read stopping with ctx's error once ctx is done.
+func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, error) {
 	if len(o.Stages) == 0 {
 		o.Stages = DefaultStages
 	}
-	rd := &reader{o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
+	rd := &reader{ctx: ctx, o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
 	for _, f := range files {
 		if err := rd.file(f); err != nil {
 			return nil, err
@@ -89,6 +101,7 @@ func Read(files []File, o ReadOptions) (*History, error) {
 }
 
 type reader struct {
+	ctx  context.Context
 	o    ReadOptions
 	h    *History
 	byID map[string]int // lead id → index in h.Leads
@@ -120,7 +133,7 @@ func (c columns) get(rec []string, name string) string {
 }
 
 func (rd *reader) file(f File) error {
-	c, err := openCSV(f, rd.h.Report)
+	c, err := openCSV(rd.ctx, f, rd.h.Report)
 	if err != nil {
 		return err
 	}

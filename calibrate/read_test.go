@@ -3,6 +3,8 @@ package calibrate_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -241,5 +243,23 @@ func TestSettingNames(t *testing.T) {
 	}
 	if r := h.Report.Rejected; len(r) != 1 || !strings.HasSuffix(r[0].Examples[0], "give --date-format") {
 		t.Errorf("rejected %+v, want the date format named --date-format", r)
+	}
+}
+
+// TestCancelled: reading and estimating stop with the context's error
+// once it is done.
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rows := "lead_id,created_at\n" + strings.Repeat("a,2025-01-01\n", 10)
+	if _, err := calibrate.ReadContext(ctx, []calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadContext: %v, want context.Canceled", err)
+	}
+	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := calibrate.EstimateContext(ctx, h, calibrate.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("EstimateContext: %v, want context.Canceled", err)
 	}
 }

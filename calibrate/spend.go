@@ -1,6 +1,7 @@
 package calibrate
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -38,7 +39,7 @@ func ReadSpendFile(path string, o ReadOptions, rep *Report) (*Spend, error) {
 // the same week and channel are rejected and counted in rep, as history
 // rows are. Of o, only the date format and the settings' names count.
 func ReadSpend(f File, o ReadOptions, rep *Report) (*Spend, error) {
-	c, err := openCSV(f, rep)
+	c, err := openCSV(context.Background(), f, rep)
 	if err != nil {
 		return nil, err
 	}

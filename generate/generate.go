@@ -1,6 +1,7 @@
 package generate
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -86,6 +87,11 @@ const (
 // Generate simulates every lead created from Weeks before the truth's
 // as-of date to After weeks past it.
 func Generate(t *sample.Truth, o Options) (*History, error) {
+	return GenerateContext(context.Background(), t, o)
+}
+
+// GenerateContext is Generate stopping with ctx's error once ctx is done.
+func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History, error) {
 	if o.Weeks == 0 {
 		o.Weeks = 104
 	}
@@ -119,6 +125,9 @@ func Generate(t *sample.Truth, o Options) (*History, error) {
 	h.Spend = make([][]float64, weeks)
 	spend := rng.NewStream()
 	for w := range weeks {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("generate: %w", err)
+		}
 		h.Spend[w] = make([]float64, len(t.Channels))
 		for c, ch := range t.Channels {
 			mean := ch.WeeklyLeads
@@ -248,6 +257,11 @@ func SafeCell(s string) string {
 // is written with a leading ', so that a spreadsheet opening the file
 // shows it rather than running it as a formula; RawText turns that off.
 func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
+	return h.WriteCSVContext(context.Background(), w, asOf)
+}
+
+// WriteCSVContext is WriteCSV stopping with ctx's error once ctx is done.
+func (h *History) WriteCSVContext(ctx context.Context, w io.Writer, asOf time.Time) error {
 	t := h.Truth
 	cw := csv.NewWriter(w)
 	text := func(s string) string {
@@ -288,7 +302,12 @@ func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
 		return x.Format(layout)
 	}
 	var prev []string
-	for _, l := range h.Leads {
+	for i, l := range h.Leads {
+		if i%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return fmt.Errorf("generate: %w", err)
+			}
+		}
 		if !l.Reached[0].Before(asOf) {
 			continue
 		}

@@ -137,7 +137,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := f.plots.check(); err != nil {
 		return err
 	}
-	h, err := calibrate.ReadFiles(f.history, f.readOptions())
+	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"compress/gzip"
 	"flag"
 	"os"
 	"path/filepath"
@@ -31,6 +32,12 @@ func TestBadInputCatalogue(t *testing.T) {
 	if err := os.WriteFile(wide, []byte("lead_id,created_at,"+strings.Join(cols, ",")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Decompression bombs: 96 MiB of one repeated row, and of one field,
+	// in a few hundred kilobytes of gzip.
+	bomb := filepath.Join(out, "bomb.csv.gz")
+	gzipFile(t, bomb, "lead_id,created_at\n", "a,2025-01-01\n", 96<<20)
+	fieldBomb := filepath.Join(out, "field-bomb.csv.gz")
+	gzipFile(t, fieldBomb, "lead_id,created_at,channel\na,2025-01-01,", "x", 96<<20)
 	// Outputs that must be refused: an input, a symbolic link, a named
 	// pipe.
 	input := filepath.Join(out, "input.csv")
@@ -67,6 +74,8 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"binary", cal("binary.csv"), 1},
 		{"huge-field", []string{"calibrate", "--history", huge, "-o", model}, 1},
 		{"wide-header", []string{"calibrate", "--history", wide, "-o", model}, 1},
+		{"gzip-bomb", []string{"calibrate", "--history", bomb, "-o", model}, 1},
+		{"gzip-field-bomb", []string{"calibrate", "--history", fieldBomb, "-o", model}, 1},
 		{"missing-file", cal("no-such-file.csv"), 1},
 		{"model-bad-values", []string{"forecast", "--model", filepath.Join(bad, "model-bad-values.yaml")}, 1},
 		{"model-shock-tiny", []string{"forecast", "--model", filepath.Join(bad, "model-shock-tiny.yaml")}, 1},
@@ -122,3 +131,24 @@ func TestBadInputCatalogue(t *testing.T) {
 }
 
 var update = flag.Bool("update", false, "rewrite the golden messages in testdata/bad")
+
+// gzipFile writes head, then body repeated to n bytes, gzipped, to path.
+func gzipFile(t *testing.T, path, head, body string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
+	zw.Write([]byte(head))
+	chunk := []byte(strings.Repeat(body, (1<<20)/len(body)))
+	for w := 0; w < n; w += len(chunk) {
+		if _, err := zw.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -181,7 +181,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	// live heap rather than all of it keeps a million leads well under a
 	// gigabyte, for a little more time (docs/BENCHMARKS.md).
 	defer debug.SetGCPercent(debug.SetGCPercent(30))
-	h, err := calibrate.ReadFiles(f.history, f.readOptions())
+	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
 	if err != nil {
 		return err
 	}
@@ -198,12 +198,15 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := f.estimate.apply(&co); err != nil {
 		return err
 	}
-	m, err := calibrate.Estimate(h, co)
+	m, err := calibrate.EstimateContext(ctx, h, co)
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
 	}
 	if err != nil {
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err // interrupted: no model written
 	}
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {

@@ -112,6 +112,9 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 	case errors.Is(err, pflag.ErrHelp):
 		help(stdout, c)
 		return exitOK
+	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+		fmt.Fprintf(stderr, "simulate %s: interrupted; nothing written\n", c.Name)
+		return exitError
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "simulate %s: %v\nusage: %s\nrun 'simulate help %s' for details\n", c.Name, err, c.UsageLine, c.Name)
 		return exitUsage

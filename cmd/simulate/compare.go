@@ -99,7 +99,7 @@ func (f *compareFlags) declareOutput(fs *pflag.FlagSet) {
 
 // evidence reads the history behind the model, when --history is given;
 // for the embedded sample company it is the embedded sample history.
-func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
+func (f *compareFlags) evidence(ctx context.Context) (*scenarios.Evidence, error) {
 	if len(f.history) == 0 && f.model == "" {
 		return sampleEvidence()
 	}
@@ -117,7 +117,7 @@ func (f *compareFlags) evidence() (*scenarios.Evidence, error) {
 	if f.staleAfter < 0 {
 		return nil, usagef("--stale-after must be >= 0 weeks")
 	}
-	h, err := calibrate.ReadFiles(f.history, f.readOptions())
+	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := f.evidence()
+	ev, err := f.evidence(ctx)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
-	m, err := calibrate.Estimate(h, co)
+	m, err := calibrate.EstimateContext(ctx, h, co)
 	var readReport bytes.Buffer
 	if rerr := h.Report.Write(&readReport); rerr != nil {
 		return rerr

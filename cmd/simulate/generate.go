@@ -113,7 +113,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if f.dirty == 0 {
 		o.Dirty = -1
 	}
-	h, err := generate.Generate(truth, o)
+	h, err := generate.GenerateContext(ctx, truth, o)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		w = zw
 	}
 	h.RawText = f.rawText
-	if err := h.WriteCSV(w, truth.AsOf.Time); err != nil {
+	if err := h.WriteCSVContext(ctx, w, truth.AsOf.Time); err != nil {
 		return err
 	}
 	if zw != nil {

@@ -14,6 +14,13 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first signal cancels the run, which then stops cleanly (no
+	// half-written file); from then on the signals' default holds, so that
+	// a second one ends the process at once.
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, commands(), os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -84,7 +84,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		ev, err := f.evidence()
+		ev, err := f.evidence(ctx)
 		if err != nil {
 			return err
 		}
