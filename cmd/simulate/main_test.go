@@ -116,3 +116,31 @@ func TestCommandsComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedWritesNothing: a run whose context is cancelled says it
+// was interrupted, exits with status 1 and writes no file.
+func TestInterruptedWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "h.csv")
+	if _, e, code := simulateCmd("generate", "--weeks", "30", "-o", hist); code != 0 {
+		t.Fatal(e)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{
+		{"calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml")},
+		{"generate", "--weeks", "30", "-o", filepath.Join(dir, "g.csv")},
+		{"report", "--trials", "200", "-o", filepath.Join(dir, "r.html")},
+		{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--save-calibration", filepath.Join(dir, "c.yaml")},
+	} {
+		var o, e bytes.Buffer
+		code := run(ctx, commands(), args, &o, &e)
+		if want := "simulate " + args[0] + ": interrupted; nothing written\n"; code != 1 || e.String() != want && !strings.HasSuffix(e.String(), "\n"+want) {
+			t.Errorf("%v: exit %d, stderr %q; want 1 and %q", args, code, e.String(), want)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("the interrupted runs left %d files beside the history", len(entries)-1)
+	}
+}
