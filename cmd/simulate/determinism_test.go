@@ -126,6 +126,28 @@ func TestInterrupt(t *testing.T) {
 		}
 		t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
 	}
+	// A read blocked on a named pipe no one writes to cannot be cancelled:
+	// the run is ended a second after the signal.
+	fifo := filepath.Join(t.TempDir(), "pipe.csv")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "calibrate", "--history", fifo, "-o", filepath.Join(t.TempDir(), "m.yaml"))
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGINT)
+	hung := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !hung.Stop() {
+		t.Fatal("a read from a pipe with no writer: still running a minute after the signal")
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "not stopped within") {
+		t.Errorf("a read from a pipe with no writer: %v, %q; want status 1 and the run ended", err, stderr.String())
+	}
 }
 
 // TestFilesSafe checks that the inputs are never modified and that an
