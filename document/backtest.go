@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -103,10 +104,28 @@ func crps(x float64) string {
 
 // Outcome is one target's outcome at one origin and every method's score.
 type Outcome struct {
-	Origin string                    `json:"origin"`
-	Target string                    `json:"target"`
-	Actual float64                   `json:"actual"`
-	Scores map[string]backtest.Score `json:"scores"`
+	Origin string           `json:"origin"`
+	Target string           `json:"target"`
+	Actual float64          `json:"actual"`
+	Scores map[string]Score `json:"scores"`
+}
+
+// jsonName is a method's name as a JSON key: snake_case (run_rate).
+func jsonName(method string) string { return strings.ReplaceAll(method, "-", "_") }
+
+// Score is one method's forecast of one outcome, scored: its CRPS,
+// pinball loss and PIT, whether its central 50, 80 and 90% intervals held
+// the outcome, and its P10, P50 and P90.
+type Score struct {
+	CRPS    float64 `json:"crps"`
+	Pinball float64 `json:"pinball"`
+	PIT     float64 `json:"pit"`
+	Cover50 bool    `json:"cover50"`
+	Cover80 bool    `json:"cover80"`
+	Cover90 bool    `json:"cover90"`
+	P10     float64 `json:"p10"`
+	P50     float64 `json:"p50"`
+	P90     float64 `json:"p90"`
 }
 
 // Method is one method's scores over a target's origins.
@@ -152,10 +171,10 @@ func NewBacktest(res *backtest.Result) *Backtest {
 		lo, hi := backtest.CoverageBand(s.N, 0.8)
 		t := Target{Target: s.Target, N: s.N, Mean: s.Mean, Cover80Band: [2]int{lo, hi}}
 		if s.Best > 0 {
-			t.BestBaseline = backtest.Methods[s.Best]
+			t.BestBaseline = jsonName(backtest.Methods[s.Best])
 		}
 		for k, m := range s.Methods {
-			x := Method{Method: m.Method, N: m.N, CRPS: Num(m.CRPS), Scaled: Num(m.Scaled), Pinball: Num(m.Pinball),
+			x := Method{Method: jsonName(m.Method), N: m.N, CRPS: Num(m.CRPS), Scaled: Num(m.Scaled), Pinball: Num(m.Pinball),
 				Cover50: Num(m.Cover50), Cover80: Num(m.Cover80), Cover90: Num(m.Cover90), PITMean: Num(m.PITMean), PITs: m.PITs}
 			if k > 0 {
 				x.Skill = Num(m.Skill)
@@ -168,10 +187,11 @@ func NewBacktest(res *backtest.Result) *Backtest {
 		doc.Targets = append(doc.Targets, t)
 	}
 	for _, o := range res.Outcomes {
-		x := Outcome{Origin: o.Origin.Format(time.DateOnly), Target: o.Target, Actual: o.Actual, Scores: map[string]backtest.Score{}}
+		x := Outcome{Origin: o.Origin.Format(time.DateOnly), Target: o.Target, Actual: o.Actual, Scores: map[string]Score{}}
 		for k, m := range backtest.Methods {
 			if !math.IsNaN(o.Scores[k].CRPS) { // a method that does not forecast this target
-				x.Scores[m] = o.Scores[k]
+				sc := o.Scores[k]
+				x.Scores[jsonName(m)] = Score{CRPS: sc.CRPS, Pinball: sc.Pinball, PIT: sc.PIT, Cover50: sc.Cover50, Cover80: sc.Cover80, Cover90: sc.Cover90, P10: sc.P10, P50: sc.P50, P90: sc.P90}
 			}
 		}
 		doc.Outcomes = append(doc.Outcomes, x)

@@ -34,6 +34,7 @@ type Delta struct {
 	Summary
 	PBetter     *float64 `json:"p_better"`
 	PBetterMCSE *float64 `json:"p_better_mcse"`
+	PWorse      *float64 `json:"p_worse"`
 	PairedSE    *float64 `json:"paired_se"`
 	UnpairedSE  *float64 `json:"unpaired_se"`
 }
@@ -44,7 +45,7 @@ func (d Delta) MarshalJSON() ([]byte, error) {
 	for k, v := range d.Summary {
 		out[k] = v
 	}
-	out["p_better"], out["p_better_mcse"], out["paired_se"], out["unpaired_se"] = d.PBetter, d.PBetterMCSE, d.PairedSE, d.UnpairedSE
+	out["p_better"], out["p_better_mcse"], out["p_worse"], out["paired_se"], out["unpaired_se"] = d.PBetter, d.PBetterMCSE, d.PWorse, d.PairedSE, d.UnpairedSE
 	return json.Marshal(out)
 }
 
@@ -63,7 +64,7 @@ func NewCompare(m *model.Model, c *scenarios.Comparison, target float64, weekly 
 		}
 		for _, d := range o.Deltas {
 			s.Delta[d.Metric] = Delta{Summary: SummaryOf(d.Summary), PBetter: Num(d.PBetter), PBetterMCSE: Num(d.PBetterMCSE),
-				PairedSE: Num(d.PairedSE), UnpairedSE: Num(d.UnpairedSE)}
+				PWorse: Num(d.PWorse), PairedSE: Num(d.PairedSE), UnpairedSE: Num(d.UnpairedSE)}
 		}
 		doc.Scenarios = append(doc.Scenarios, s)
 	}

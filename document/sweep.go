@@ -28,9 +28,12 @@ func PointOf(p *scenarios.Point) *Point {
 	return &Point{Value: p.Value, Revenue: SummaryOf(p.Revenue), Wins: SummaryOf(p.Wins), PTarget: Num(p.PTarget), PTargetMCSE: Num(p.PTargetMCSE), Warnings: p.Warnings}
 }
 
-// Run says how a sweep or goal seek ran: its lever, trials a value, seed,
-// revenue target (NaN for none) and recalibration note.
+// Run says how a sweep or goal seek ran: its model, start and weeks, its
+// lever, trials a value, seed, revenue target (NaN for none) and
+// recalibration note.
 type Run struct {
+	Model, Start string
+	Weeks        int
 	Lever        string
 	Trials       int
 	Seed         uint64
@@ -42,10 +45,14 @@ type Run struct {
 // at every value.
 type Sweep struct {
 	Lever        string   `json:"lever"`
+	Model        string   `json:"model"`
 	Points       []*Point `json:"points"`
 	Recalibrated string   `json:"recalibrated"`
 	Seed         uint64   `json:"seed"`
+	Start        string   `json:"start"`
+	Target       *float64 `json:"target,omitempty"`
 	Trials       int      `json:"trials"`
+	Weeks        int      `json:"weeks"`
 
 	run Run
 	pts []scenarios.Point
@@ -53,7 +60,8 @@ type Sweep struct {
 
 // NewSweep is the document of a sweep that ran as run says.
 func NewSweep(run Run, pts []scenarios.Point) *Sweep {
-	s := &Sweep{Lever: run.Lever, Recalibrated: run.Recalibrated, Seed: run.Seed, Trials: run.Trials, run: run, pts: pts}
+	s := &Sweep{Lever: run.Lever, Model: run.Model, Recalibrated: run.Recalibrated, Seed: run.Seed, Start: run.Start, Target: Num(run.Target),
+		Trials: run.Trials, Weeks: run.Weeks, run: run, pts: pts}
 	for i := range pts {
 		s.Points = append(s.Points, PointOf(&pts[i]))
 	}
@@ -106,11 +114,16 @@ type Goal struct {
 	Below        *Point   `json:"below"`
 	Confidence   float64  `json:"confidence"`
 	Lever        string   `json:"lever"`
+	Model        string   `json:"model"`
 	Reached      bool     `json:"reached"`
 	Recalibrated string   `json:"recalibrated"`
 	Runs         int      `json:"runs"`
+	Seed         uint64   `json:"seed"`
+	Start        string   `json:"start"`
 	Target       float64  `json:"target"`
+	Trials       int      `json:"trials"`
 	Value        *float64 `json:"value"`
+	Weeks        int      `json:"weeks"`
 
 	run  Run
 	goal *scenarios.Goal
@@ -118,8 +131,8 @@ type Goal struct {
 
 // NewGoal is the document of goal seek g, run as run says, for confidence.
 func NewGoal(run Run, confidence float64, g *scenarios.Goal) *Goal {
-	d := &Goal{At: PointOf(g.At), Below: PointOf(g.Below), Confidence: confidence, Lever: run.Lever, Reached: g.Reached,
-		Recalibrated: run.Recalibrated, Runs: g.Evals, Target: run.Target, run: run, goal: g}
+	d := &Goal{At: PointOf(g.At), Below: PointOf(g.Below), Confidence: confidence, Lever: run.Lever, Model: run.Model, Reached: g.Reached,
+		Recalibrated: run.Recalibrated, Runs: g.Evals, Seed: run.Seed, Start: run.Start, Target: run.Target, Trials: run.Trials, Weeks: run.Weeks, run: run, goal: g}
 	if g.Reached {
 		d.Value = Num(g.Value)
 	}

@@ -7,8 +7,9 @@ import (
 	"io"
 	"math"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/funnelsim/funnelsim/internal/cell"
 
 	"github.com/funnelsim/funnelsim/model/rng"
 	"github.com/funnelsim/funnelsim/sample"
@@ -233,15 +234,7 @@ func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, adv
 // SafeCell returns s as a spreadsheet will show and not run: with a
 // leading ' where s begins with =, +, -, @, a tab or a carriage return and
 // is not a number (the OWASP rule for CSV injection).
-func SafeCell(s string) string {
-	if s == "" || !strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return s
-	}
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
-		return s
-	}
-	return "'" + s
-}
+func SafeCell(s string) string { return cell.Safe(s) }
 
 // WriteCSV writes the history as a CRM export known at the as-of date
 // asOf: one row per lead created before it, with the stage dates before

@@ -1,5 +1,7 @@
 package model
 
+import "strings"
+
 // Side says which team reads a metric first.
 type Side int
 
@@ -24,6 +26,20 @@ const (
 	Ratio             // a share in [0, 1]
 	Weeks
 )
+
+func (u Unit) String() string {
+	switch u {
+	case Count:
+		return "count"
+	case Money:
+		return "money"
+	case Ratio:
+		return "ratio"
+	case Weeks:
+		return "weeks"
+	}
+	return "unknown"
+}
 
 // Direction says which way a metric improves.
 type Direction int
@@ -72,11 +88,7 @@ func newMetricIndex(m *Model) metricIndex {
 			doc = "new leads"
 		}
 		x.entry = append(x.entry, add(st.MetricName(), side, Count, doc))
-		if s == 0 {
-			x.info[len(x.info)-1].Label = "new leads"
-		} else if st.Name == m.SQLStage {
-			x.info[len(x.info)-1].Label = "SQLs"
-		}
+		x.info[len(x.info)-1].Label = stageLabel(m, s)
 	}
 	x.handoffs = add("handoffs", Marketing, Count, "leads handed to sales (entering the queue for "+m.SalesStart+")")
 	x.spend = add("spend", Marketing, Money, "marketing spend over the horizon")
@@ -95,6 +107,23 @@ func newMetricIndex(m *Model) metricIndex {
 		lower(k)
 	}
 	return x
+}
+
+// stageLabel is how the entries into stage s read: "new leads" for the
+// first, "SQLs" for the SQL stage, an acronym of a name (mql, sal) in
+// capitals and plural, and the others as their metric name, words apart.
+func stageLabel(m *Model, s int) string {
+	st := m.Stages[s]
+	switch name := st.MetricName(); {
+	case s == 0:
+		return "new leads"
+	case st.Name == m.SQLStage:
+		return "SQLs"
+	case len(name) <= 3 && name == st.Name:
+		return strings.ToUpper(name) + "s"
+	default:
+		return strings.ReplaceAll(name, "_", " ")
+	}
 }
 
 // metricLabels are the labels of the metrics whose name does not read

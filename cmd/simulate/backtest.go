@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"math"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 func backtestCommand() *command {
 	return &command{
 		Name:      "backtest",
-		UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json] [--plots DIR]",
+		UsageLine: "simulate backtest --history FILE... [calibrate's reading flags] [--stale-after N] [--origins N] [--every W] [--horizon W] [--trials N] [--seed N] [--json] [--csv FILE] [--plots DIR]",
 		Short:     "score past forecasts against what happened, beside simple baselines",
 		Long: `
 Backtest goes back to rolling origins (--origins, --every weeks apart,
@@ -56,6 +57,10 @@ targets). --ablation backtests
 with every part of the estimation, each turned off alone (--without) and
 all off, and prints each one's CRPS and coverage by target.
 
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
+
 Examples:
 
 	simulate backtest --history history.csv --stale-after 26
@@ -83,10 +88,11 @@ type backtestFlags struct {
 	seed       uint64
 	workers    int
 	json       bool
-	ablation   bool
-	saveCal    string
-	estimate   estimateFlags
-	plots      plotFlags
+	csvFlag
+	ablation bool
+	saveCal  string
+	estimate estimateFlags
+	plots    plotFlags
 }
 
 func (f *backtestFlags) declare(fs *pflag.FlagSet) {
@@ -104,6 +110,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.csvFlag.declare(fs)
 	fs.BoolVar(&f.ablation, "ablation", false, "backtest with every part of the estimation, each turned off alone, and all off; a table of CRPS and 80% coverage by target")
 	fs.StringVar(&f.saveCal, "save-calibration", "", "write the recalibration learned from every origin to FILE (YAML), for forecast, compare, sweep, goal and report's --recalibration")
 	f.estimate.declare(fs)
@@ -121,7 +128,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{{"--save-calibration", f.saveCal}}); err != nil {
+	if err := distinctFiles(inputs, []file{{"--save-calibration", f.saveCal}, f.csvFlag.output()}); err != nil {
 		return err
 	}
 	switch {
@@ -167,6 +174,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		if err := res.Recalibration.WriteFile(f.saveCal); err != nil {
 			return err
 		}
+	}
+	if done, err := f.csvFlag.write(e, func(w io.Writer) error { return document.WriteBacktestCSV(w, res) }); done || err != nil {
+		return err
 	}
 	if f.json {
 		return writeJSON(e.stdout, document.NewBacktest(res))

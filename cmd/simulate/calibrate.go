@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -19,7 +20,7 @@ import (
 func calibrateCommand() *command {
 	return &command{
 		Name:      "calibrate",
-		UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] [--spend FILE] -o model.yaml",
+		UsageLine: "simulate calibrate --history FILE... [--as-of DATE] [--stale-after N] [--map k=v,...] [--stage-map k=v,...] [--date-format LAYOUT] [--deal-size X] [--spend FILE] [--csv FILE] -o model.yaml",
 		Short:     "estimate a model from CRM history",
 		Long: `
 Calibrate reads CRM history (one row per lead with a <stage>_at date per
@@ -53,6 +54,10 @@ deal sizes.
 Several --history files are joined on lead_id: the first defines the
 leads, and a later file without created_at adds columns to them.
 
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
+
 Examples:
 
 	simulate calibrate --history leads.csv -o model.yaml
@@ -82,6 +87,7 @@ type calibrateFlags struct {
 	dealSize float64
 	seed     uint64
 	spend    string
+	csvFlag
 	estimate estimateFlags
 	plots    plotFlags
 }
@@ -138,6 +144,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
+	f.csvFlag.declare(fs)
 }
 
 func runCalibrate(ctx context.Context, e *env, args []string) error {
@@ -160,7 +167,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{{"-o", f.out}}); err != nil {
+	if err := distinctFiles(inputs, []file{{"-o", f.out}, f.csvFlag.output()}); err != nil {
 		return err
 	}
 	if err := f.plots.check(); err != nil {
@@ -216,6 +223,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := f.plots.write(&report.Inputs{Model: m, History: h, Calibration: co, Target: math.NaN()}); err != nil {
+		return err
+	}
+	if done, err := f.csvFlag.write(e, func(w io.Writer) error { return document.WriteCalibrationCSV(w, m, f.seed) }); done || err != nil {
 		return err
 	}
 	return document.WriteCalibration(e.report(f.out), m, f.out, f.seed)

@@ -22,7 +22,7 @@ import (
 func compareCommand() *command {
 	return &command{
 		Name:      "compare",
-		UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json] [--plots DIR]",
+		UsageLine: "simulate compare --scenarios FILE [--model FILE] [--history FILE... [calibrate's reading flags]] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--json] [--csv FILE] [--plots DIR]",
 		Short:     "compare what-if scenarios with the baseline on common random numbers",
 		Long: `
 Compare applies each scenario of a scenario file to the model (the
@@ -52,6 +52,10 @@ reps (hires or departures, with ramp), sla (the weekly cold rate of
 leads waiting for a rep), deal_size and conversion (multipliers). See
 examples/sample-scenarios.yaml.
 
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
+
 Examples:
 
 	simulate compare --scenarios examples/sample-scenarios.yaml
@@ -70,7 +74,8 @@ type compareFlags struct {
 	scenarios string
 	target    float64
 	json      bool
-	history   []string
+	csvFlag
+	history []string
 	readFlags
 	asOf       string
 	staleAfter int
@@ -94,6 +99,7 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 func (f *compareFlags) declareOutput(fs *pflag.FlagSet) {
 	f.declare(fs)
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.csvFlag.declare(fs)
 	f.plotFlags.declare(fs)
 }
 
@@ -143,6 +149,13 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
+	inputs := append(f.inputs(), file{"--scenarios", f.scenarios})
+	for _, h := range f.history {
+		inputs = append(inputs, file{"--history", h})
+	}
+	if err := distinctFiles(inputs, []file{f.csvFlag.output()}); err != nil {
+		return err
+	}
 	m, err := f.load()
 	if err != nil {
 		return err
@@ -161,6 +174,9 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	}
 	doc := document.NewCompare(m, c, f.target, f.json)
 	if err := f.plotFlags.write(&report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
+		return err
+	}
+	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {
 		return err
 	}
 	if f.json {

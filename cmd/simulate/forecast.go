@@ -13,7 +13,7 @@ import (
 func forecastCommand() *command {
 	return &command{
 		Name:      "forecast",
-		UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--plots DIR [--plot-format png|svg|pdf]]",
+		UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]]",
 		Short:     "forecast leads, wins and revenue as distributions",
 		Long: `
 Forecast simulates the model's funnel forward from its as-of date: the open
@@ -33,6 +33,10 @@ entering each stage).
 Without --model it runs the embedded sample company (a B2B SaaS firm; the
 same model is in examples/sample-model.yaml).
 
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
+
 Examples:
 
 	simulate forecast
@@ -49,6 +53,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 type forecastFlags struct {
 	runFlags
 	plotFlags
+	csvFlag
 	target float64
 	json   bool
 }
@@ -57,6 +62,7 @@ func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.csvFlag.declare(fs)
 	f.plotFlags.declare(fs)
 }
 
@@ -68,6 +74,9 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := f.runFlags.check(fs); err != nil {
+		return err
+	}
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output()}); err != nil {
 		return err
 	}
 	if err := checkTarget(fs, f.target); err != nil {
@@ -85,6 +94,9 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if err := f.plotFlags.write(&report.Inputs{Model: m, Result: r, Target: f.target}); err != nil {
+		return err
+	}
+	if done, err := f.csvFlag.write(e, document.NewForecastTotals(r, f.target).WriteCSV); done || err != nil {
 		return err
 	}
 	if f.json {

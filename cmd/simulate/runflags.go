@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -105,6 +107,11 @@ func (r *runFlags) check(fs *pflag.FlagSet) error {
 	return nil
 }
 
+// inputs are the files the run reads.
+func (r *runFlags) inputs() []file {
+	return []file{{"--model", r.model}, {"--recalibration", r.recalibration}}
+}
+
 // checkTarget refuses a --target that is given but not a finite amount
 // >= 0.
 func checkTarget(fs *pflag.FlagSet, target float64) error {
@@ -171,3 +178,27 @@ func flagNames() calibrate.SettingNames {
 		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
 		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size"}
 }
+
+// csvFlag is --csv: the results as a CSV table, besides the text table or
+// instead of it on standard output.
+type csvFlag struct{ csv string }
+
+func (f *csvFlag) declare(fs *pflag.FlagSet) {
+	fs.StringVar(&f.csv, "csv", "", "also write the results as a CSV table to FILE, for spreadsheets (- for standard output, instead of the text table)")
+}
+
+// write writes doc's CSV where --csv says; done reports that it went to
+// standard output, so that nothing else should.
+func (f *csvFlag) write(e *env, doc func(io.Writer) error) (done bool, err error) {
+	if f.csv == "" {
+		return false, nil
+	}
+	var buf bytes.Buffer
+	if err := doc(&buf); err != nil {
+		return false, err
+	}
+	return f.csv == "-", e.writeOut(f.csv, buf.Bytes())
+}
+
+// output is --csv as an output file, for distinctFiles.
+func (f *csvFlag) output() file { return file{"--csv", f.csv} }

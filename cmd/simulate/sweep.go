@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -18,7 +19,7 @@ import (
 func sweepCommand() *command {
 	return &command{
 		Name:      "sweep",
-		UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--plots DIR]",
+		UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--plots DIR]",
 		Short:     "vary one lever over a range: revenue, wins and P(target) with bands",
 		Long: `
 Sweep runs the model with one lever at each value of a range, every value
@@ -30,6 +31,10 @@ Levers: ` + scenarios.Levers + `.
 Without --range: reps from half to twice the team, spend and budget from
 zero (half, for budget) to twice the current, cold_rate from 0 to 0.5, in
 ten steps (whole steps for reps).
+
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
 
 Examples:
 
@@ -46,7 +51,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 func goalCommand() *command {
 	return &command{
 		Name:      "goal",
-		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json]",
+		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE]",
 		Short:     "find the smallest lever value that reaches a revenue target with a given confidence",
 		Long: `
 Goal finds the smallest value of a lever (reps, spend:CHANNEL or budget:
@@ -54,6 +59,10 @@ levers where more never lowers revenue) whose chance of reaching the
 revenue target is at least --confidence, by bisection over the range on
 common random numbers, or says that the range cannot reach it and how
 close its top comes.
+
+--csv FILE also writes the results as a CSV table for spreadsheets (plain
+numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
+standard output instead of the text table.
 
 Examples:
 
@@ -76,6 +85,7 @@ type leverFlags struct {
 	target     float64
 	confidence float64
 	json       bool
+	csvFlag
 }
 
 func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
@@ -87,6 +97,7 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 		fs.Float64Var(&f.confidence, "confidence", 0.8, "required chance of reaching the target")
 	}
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.csvFlag.declare(fs)
 	if !goal {
 		f.plotFlags.declare(fs)
 	}
@@ -137,6 +148,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
 	}
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output()}); err != nil {
+		return err
+	}
 	m, err := f.load()
 	if err != nil {
 		return err
@@ -160,7 +174,10 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		if err != nil {
 			return err
 		}
-		d := document.NewGoal(f.run(), f.confidence, g)
+		d := document.NewGoal(f.run(m), f.confidence, g)
+		if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+			return err
+		}
 		if f.json {
 			return writeJSON(e.stdout, d)
 		}
@@ -183,14 +200,21 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.write(&report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
 		return err
 	}
-	d := document.NewSweep(f.run(), pts)
+	d := document.NewSweep(f.run(m), pts)
+	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+		return err
+	}
 	if f.json {
 		return writeJSON(e.stdout, d)
 	}
 	return d.WriteText(e.stdout)
 }
 
-// run says how the sweep or goal seek runs, for its document.
-func (f *leverFlags) run() document.Run {
-	return document.Run{Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note()}
+// run says how the sweep or goal seek of m runs, for its document.
+func (f *leverFlags) run(m *model.Model) document.Run {
+	weeks := f.weeks
+	if weeks == 0 {
+		weeks = m.HorizonWeeks
+	}
+	return document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: weeks, Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note()}
 }
