@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -88,6 +89,9 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 	}
 	name, rest := args[0], args[1:]
 	switch name {
+	case "version", "--version":
+		fmt.Fprintln(stdout, version())
+		return exitOK
 	case "help", "-h", "--help":
 		if len(rest) == 0 {
 			usage(stdout, cmds)
@@ -102,7 +106,11 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 	}
 	c := lookup(cmds, name)
 	if c == nil {
-		fmt.Fprintf(stderr, "simulate: unknown command %q; run 'simulate help'\n", name)
+		var names []string
+		for _, c := range cmds {
+			names = append(names, c.Name)
+		}
+		fmt.Fprintf(stderr, "simulate: unknown command %q%s; run 'simulate help'\n", name, didYouMean(name, names))
 		return exitUsage
 	}
 	err := c.Run(ctx, e, rest)
@@ -138,7 +146,7 @@ func usage(w io.Writer, cmds []*command) {
 	for _, c := range cmds {
 		fmt.Fprintf(w, "\t%-10s %s\n", c.Name, c.Short)
 	}
-	fmt.Fprint(w, "\nRun 'simulate help <command>' for a command's flags and examples.\n")
+	fmt.Fprint(w, "\nRun 'simulate help <command>' for a command's flags and examples, 'simulate --version' for the version.\n")
 }
 
 func help(w io.Writer, c *command) {
@@ -146,7 +154,7 @@ func help(w io.Writer, c *command) {
 	if c.Flags != nil {
 		fs := pflag.NewFlagSet(c.Name, pflag.ContinueOnError)
 		c.Flags(fs)
-		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsages())
+		fmt.Fprintf(w, "\nFlags:\n%s", fs.FlagUsagesWrapped(80))
 	}
 }
 
@@ -156,6 +164,13 @@ func parse(fs *pflag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return err
+		}
+		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			var flags []string
+			fs.VisitAll(func(f *pflag.Flag) { flags = append(flags, "--"+f.Name) })
+			if s := didYouMean("--"+name, flags); s != "" {
+				return usagef("%v%s", err, s)
+			}
 		}
 		return usageError{err}
 	}
@@ -170,4 +185,28 @@ func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// version is the program's name, module version and, where the build
+// recorded it, the commit it was built from.
+func version() string {
+	v := "simulate"
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return v + " (unknown version)"
+	}
+	v += " " + info.Main.Version
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			v += " " + s.Value[:min(12, len(s.Value))]
+		case "vcs.modified":
+			if s.Value == "true" {
+				v += "+modified"
+			}
+		case "vcs.time":
+			v += " " + s.Value
+		}
+	}
+	return v + " " + info.GoVersion
 }

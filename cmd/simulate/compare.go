@@ -84,7 +84,7 @@ type compareFlags struct {
 func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
-	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target) for each run")
+	moneyVar(fs, &f.target, "target", math.NaN(), "revenue target (800000, 800k or 1.2M): report P(revenue >= target) for each run")
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")

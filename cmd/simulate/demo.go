@@ -64,7 +64,7 @@ type demoFlags struct {
 }
 
 func (f *demoFlags) declare(fs *pflag.FlagSet) {
-	fs.Float64Var(&f.target, "target", 800000, "revenue target: report P(revenue >= target)")
+	moneyVar(fs, &f.target, "target", 800000, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
 	fs.IntVar(&f.trials, "trials", model.DefaultTrials, "Monte Carlo trials")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed; the same seed gives the same answer")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores); never changes the answer")

@@ -60,7 +60,7 @@ type forecastFlags struct {
 
 func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
-	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target: report P(revenue >= target)")
+	moneyVar(fs, &f.target, "target", math.NaN(), "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	f.csvFlag.declare(fs)
 	f.plotFlags.declare(fs)

@@ -8,6 +8,8 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -202,3 +204,53 @@ func (f *csvFlag) write(e *env, doc func(io.Writer) error) (done bool, err error
 
 // output is --csv as an output file, for distinctFiles.
 func (f *csvFlag) output() file { return file{"--csv", f.csv} }
+
+// money is a flag's amount of money: a number with thousands separators
+// (800,000), an exponent (8e5) or a suffix k, M or B (800k, 1.2M); NaN for
+// none.
+type money struct{ p *float64 }
+
+// moneyVar declares a money flag.
+func moneyVar(fs *pflag.FlagSet, p *float64, name string, def float64, usage string) {
+	*p = def
+	fs.Var(money{p}, name, usage)
+}
+
+func (m money) String() string {
+	if m.p == nil || math.IsNaN(*m.p) {
+		return ""
+	}
+	return strconv.FormatFloat(*m.p, 'f', -1, 64)
+}
+
+func (m money) Type() string { return "amount" }
+
+func (m money) Set(s string) error {
+	x, err := parseMoney(s)
+	if err != nil {
+		return err
+	}
+	*m.p = x
+	return nil
+}
+
+// parseMoney reads an amount as money reads it.
+func parseMoney(s string) (float64, error) {
+	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	scale := 1.0
+	if n := len(t); n > 1 {
+		switch t[n-1] {
+		case 'k', 'K':
+			scale, t = 1e3, t[:n-1]
+		case 'm', 'M':
+			scale, t = 1e6, t[:n-1]
+		case 'b', 'B':
+			scale, t = 1e9, t[:n-1]
+		}
+	}
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil || strings.ContainsAny(t, "xXpP_") {
+		return 0, fmt.Errorf("%q is not an amount (write 800000, 800,000, 800k or 1.2M)", s)
+	}
+	return x * scale, nil
+}

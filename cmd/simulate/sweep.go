@@ -90,9 +90,13 @@ type leverFlags struct {
 
 func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	f.runFlags.declare(fs)
-	fs.StringVar(&f.lever, "lever", "", "lever: "+scenarios.Levers)
-	fs.StringVar(&f.rng, "range", "", "lever values A:B[:STEP] (default: see above)")
-	fs.Float64Var(&f.target, "target", math.NaN(), "revenue target")
+	if goal {
+		fs.StringVar(&f.lever, "lever", "", "lever: reps (team size), spend:CHANNEL (that channel's weekly spend) or budget (total weekly spend at the current mix)")
+	} else {
+		fs.StringVar(&f.lever, "lever", "", "lever: "+scenarios.Levers)
+	}
+	fs.StringVar(&f.rng, "range", "", "lever values A:B[:STEP] (default: reps and budget from half to twice the current, spend:CHANNEL from 0 to twice, cold_rate from 0 to 0.5)")
+	moneyVar(fs, &f.target, "target", math.NaN(), "revenue target (800000, 800k or 1.2M)")
 	if goal {
 		fs.Float64Var(&f.confidence, "confidence", 0.8, "required chance of reaching the target")
 	}
@@ -157,7 +161,11 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	}
 	lever, err := scenarios.ParseLever(m, f.lever)
 	if err != nil {
-		return usagef("%v", err)
+		names := []string{"reps", "budget", "cold_rate"}
+		for _, c := range m.Channels {
+			names = append(names, "spend:"+c.Name)
+		}
+		return usagef("%v%s", err, didYouMean(f.lever, names))
 	}
 	if goal && !lever.Rising {
 		return usagef("goal needs a lever where more never lowers revenue: reps, spend:CHANNEL or budget")
