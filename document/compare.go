@@ -81,10 +81,13 @@ func SQLMetric(m *model.Model) string {
 }
 
 // Change prints a scenario's mean difference in metric with its paired
-// standard error: "+12,000 ± 3,400".
+// standard error: "+12,000 ± 3,400"; a share's in percentage points.
 func (c *Compare) Change(s *Scenario, metric string) string {
 	info, _ := c.Baseline.result.Info(metric)
 	d := s.Delta[metric]
+	if info.Unit == model.Ratio && d.Summary["mean"] != nil && d.PairedSE != nil {
+		return fmt.Sprintf("%+.1f ± %.2g pts", 100**d.Summary["mean"], 100**d.PairedSE)
+	}
 	return Signed(d.Summary["mean"], info) + " ± " + MetricSE(d.PairedSE, info)
 }
 
@@ -94,7 +97,7 @@ func (c *Compare) WriteText(w io.Writer) error {
 	r := c.comparison.Baseline
 	fmt.Fprintf(w, "%d weeks from %s, %d trials, seed %d; differences are scenario minus baseline, paired trial by trial\n\n", r.Weeks, c.Baseline.Start, r.Trials, r.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "scenario\trevenue P50\tΔ revenue\tP(better)\tΔ wins\tΔ win rate\tΔ SQLs\tΔ cost/win\t"
+	head := "scenario\trevenue P50\tΔ revenue\tP(better)\tP(worse)\tΔ wins\tΔ win rate\tΔ SQLs\tΔ cost/win\t"
 	if c.Baseline.PTarget != nil {
 		head += "P(target)\t"
 	}
@@ -109,13 +112,13 @@ func (c *Compare) WriteText(w io.Writer) error {
 			if s == nil {
 				cells = append(cells, "")
 				if k == "revenue" {
-					cells = append(cells, "")
+					cells = append(cells, "", "")
 				}
 				continue
 			}
 			cells = append(cells, c.Change(s, k))
 			if k == "revenue" {
-				cells = append(cells, Prob(s.Delta[k].PBetter))
+				cells = append(cells, Prob(s.Delta[k].PBetter), Prob(s.Delta[k].PWorse))
 			}
 		}
 		if f.PTarget != nil {
@@ -133,6 +136,7 @@ func (c *Compare) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	fmt.Fprintf(w, "\nΔ: the scenario's mean minus the baseline's (money in %s); ± its Monte Carlo error, which more trials make smaller, not a range of outcomes. P(better), P(worse): the shares of trials in which the scenario's revenue is higher, lower; the rest are ties.\n", c.Baseline.Currency)
 	for _, s := range c.Scenarios {
 		for _, warn := range s.Warnings {
 			fmt.Fprintf(w, "note: %s: %s\n", s.Name, warn)

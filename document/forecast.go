@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -66,22 +67,107 @@ func NewForecastTotals(r *model.Result, target float64) *Forecast {
 	return out
 }
 
-// Rows are the forecast's metrics as table rows, in the result's order:
-// name, mean, P10, P50, P90 and the MCSE of the P50.
+// order places the metrics in a table: revenue and wins first, the
+// stages' entries in funnel order, then the rest; lower comes first.
+func order(m model.MetricInfo) int {
+	switch m.Name {
+	case "revenue":
+		return 0
+	case "wins":
+		return 1
+	case "win_rate":
+		return 2
+	case "avg_deal":
+		return 3
+	case "spend":
+		return 20
+	case "cost_per_lead", "cost_per_sql", "cost_per_win":
+		return 21
+	case "handoffs", "lost_opportunities", "cycle_weeks", "cold", "utilization":
+		return 30
+	}
+	return 10 // the stages' entries, in funnel order
+}
+
+// noSpend says the model spends nothing: its spend and costs are not
+// known, not zero.
+func (f *Forecast) noSpend() bool {
+	s := f.Metrics["spend"]
+	return s != nil && s["p95"] != nil && *s["p95"] == 0
+}
+
+// always0 says the metric is 0 in every trial.
+func always0(s Summary) bool {
+	return s["p5"] != nil && s["p95"] != nil && *s["p5"] == 0 && *s["p95"] == 0
+}
+
+// Rows are the forecast's metrics as a person reads them, those of side
+// (nil for all) in the order of order: the label (money with the
+// currency), mean, P10, P50, P90 and the Monte Carlo standard error of the
+// P50; shares as percentages. Spend and costs of a model without spend
+// are one row, not known; cold leads none ever goes cold are left out.
 func (f *Forecast) Rows(side func(model.MetricInfo) bool) [][]string {
-	var rows [][]string
+	var ms []model.MetricInfo
 	for _, m := range f.result.Metrics {
-		if side != nil && !side(m) {
+		if side == nil || side(m) {
+			ms = append(ms, m)
+		}
+	}
+	slices.SortStableFunc(ms, func(a, b model.MetricInfo) int { return order(a) - order(b) })
+	var rows [][]string
+	costs := false
+	for _, m := range ms {
+		s := f.Metrics[m.Name]
+		switch {
+		case (m.Name == "spend" || strings.HasPrefix(m.Name, "cost_")) && f.noSpend():
+			if !costs {
+				rows = append(rows, []string{"spend and costs", "not known", "", "", "", ""})
+				costs = true
+			}
+			continue
+		case m.Name == "cold" && always0(s):
 			continue
 		}
-		s := f.Metrics[m.Name]
-		rows = append(rows, []string{m.Name, Value(s["mean"], m, true), Value(s["p10"], m, false), Value(s["p50"], m, false), Value(s["p90"], m, false), SE(s["p50_mcse"])})
+		label := m.Label
+		if m.Unit == model.Money && f.Currency != "" {
+			label += " (" + f.Currency + ")"
+		}
+		rows = append(rows, []string{label, human(s["mean"], m, true), human(s["p10"], m, false), human(s["p50"], m, false), human(s["p90"], m, false), humanSE(s["p50_mcse"], m)})
 	}
 	return rows
 }
 
-// WriteText writes the forecast as text tables: the marketing and the
-// sales metrics, P(target), the warnings.
+// human prints a value for a person: money and large counts with
+// thousands separators, shares as percentages, weeks and small means with
+// a decimal.
+func human(x *float64, m model.MetricInfo, mean bool) string {
+	switch {
+	case x == nil:
+		return "-"
+	case m.Unit == model.Ratio:
+		return fmt.Sprintf("%.1f%%", 100**x)
+	case m.Unit == model.Money, math.Abs(*x) >= 100:
+		return Thousands(*x)
+	case m.Unit == model.Count && !mean:
+		return Thousands(*x)
+	}
+	return fmt.Sprintf("%.1f", *x)
+}
+
+// humanSE prints a standard error as human prints its value: in
+// percentage points for a share.
+func humanSE(x *float64, m model.MetricInfo) string {
+	if x != nil && m.Unit == model.Ratio {
+		return fmt.Sprintf("%.2g pts", 100**x)
+	}
+	return SE(x)
+}
+
+// seNote explains the ± column once, under the tables.
+const seNote = "± (P50): the Monte Carlo error of the median, which more trials make smaller; the spread of the forecast is P10 to P90."
+
+// WriteText writes the forecast as text tables: the sales and the
+// marketing metrics, P(target), the warnings.
 func (f *Forecast) WriteText(w io.Writer) error {
 	r := f.result
 	fmt.Fprintf(w, "%s: %d weeks from %s, %d trials, seed %d", r.Model, r.Weeks, f.Start, r.Trials, r.Seed)
@@ -89,10 +175,10 @@ func (f *Forecast) WriteText(w io.Writer) error {
 		fmt.Fprint(w, ", fixed parameters")
 	}
 	fmt.Fprintln(w)
-	for _, side := range []model.Side{model.Marketing, model.Sales} {
+	for _, side := range []model.Side{model.Sales, model.Marketing} {
 		fmt.Fprintf(w, "\n%s\n", strings.ToUpper(side.String()))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "metric\tmean\tP10\tP50\tP90\t± (P50)\t")
+		fmt.Fprintln(tw, "\tmean\tP10\tP50\tP90\t± (P50)\t")
 		for _, row := range f.Rows(func(m model.MetricInfo) bool { return m.Side == side }) {
 			fmt.Fprintln(tw, strings.Join(row, "\t")+"\t")
 		}
@@ -102,6 +188,10 @@ func (f *Forecast) WriteText(w io.Writer) error {
 	}
 	if f.PTarget != nil {
 		fmt.Fprintf(w, "\nP(revenue >= %s) = %.3f ± %.3f (MCSE)\n", Thousands(*f.Target), *f.PTarget, *f.PTargetMCSE)
+	}
+	fmt.Fprintf(w, "\n%s\n", seNote)
+	if f.noSpend() {
+		fmt.Fprintln(w, "spend and costs: not known, the model has no spend (calibrate it with weekly spend)")
 	}
 	for _, warn := range r.Warnings {
 		fmt.Fprintf(w, "warning: %s\n", warn)

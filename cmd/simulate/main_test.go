@@ -93,7 +93,7 @@ func TestForecastTable(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"MARKETING", "SALES", "revenue", "cost_per_sql", "P(revenue >= 800,000) = "} {
+	for _, want := range []string{"MARKETING", "SALES", "revenue (USD)", "cost per SQL (USD)", "win rate", "%", "P(revenue >= 800,000) = ", "± (P50): the Monte Carlo error"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
