@@ -40,8 +40,10 @@ func chromium(t *testing.T, args ...string) (string, string) {
 var consoleError = regexp.MustCompile(`:CONSOLE:.*`)
 
 // TestDemoReport renders the demo's report headless: the page loads with
-// no console errors, its DOM holds every chart and table, and the
-// screenshot is not blank.
+// no console errors, its DOM holds the answer, the fan chart, the
+// scenarios and the drivers, it prints on one page of A4 and one of
+// Letter, and the screenshot is not blank. The report with --appendix
+// holds every chart and table after the first page.
 func TestDemoReport(t *testing.T) {
 	dir := t.TempDir()
 	sim := filepath.Join(dir, "simulate")
@@ -56,16 +58,37 @@ func TestDemoReport(t *testing.T) {
 	if m := consoleError.FindString(logs); m != "" {
 		t.Errorf("console error while loading the report: %s", m)
 	}
-	if n := strings.Count(dom, "<svg"); n != 7 {
-		t.Errorf("the rendered page has %d charts, want 7", n)
+	if n := strings.Count(dom, "<svg"); n != 1 {
+		t.Errorf("the rendered page has %d charts, want the fan chart alone", n)
 	}
-	for _, want := range []string{"Chance of reaching 800k", "Forecast", "Scenarios against the baseline"} {
+	for _, want := range []string{"Revenue will most likely be about", "Chance of reaching 800k", "The scenarios, the one that adds most revenue first", "What the forecast leans on most"} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("the rendered page lacks %q", want)
 		}
 	}
+	for _, size := range []string{"A4", "letter"} {
+		if n := printedPages(t, filepath.Join(dir, "report.html"), size); n != 1 {
+			t.Errorf("the report prints on %d pages of %s, want 1", n, size)
+		}
+	}
+	full := filepath.Join(dir, "full.html")
+	if out, err := exec.Command(sim, "report", "--trials", "2000", "--target", "800k", "--scenarios", "../examples/sample-scenarios.yaml", "--appendix", "-o", full).CombinedOutput(); err != nil {
+		t.Fatalf("report --appendix: %v\n%s", err, out)
+	}
+	dom, _ = chromium(t, "--dump-dom", "file://"+full)
+	if n := strings.Count(dom, "<svg"); n != 6 {
+		t.Errorf("the report with its appendix has %d charts, want 6", n)
+	}
+	for _, want := range []string{"Appendix", "Forecast", "Scenarios against the baseline", "The funnel's rates"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the appendix lacks %q", want)
+		}
+	}
+	if n := printedPages(t, full, "A4"); n < 2 {
+		t.Errorf("the report with its appendix prints on %d pages of A4", n)
+	}
 	shot := filepath.Join(dir, "report.png")
-	_, logs = chromium(t, "--hide-scrollbars", "--window-size=1100,2400", "--screenshot="+shot, url)
+	_, logs = chromium(t, "--hide-scrollbars", "--window-size=1000,1300", "--screenshot="+shot, url)
 	if m := consoleError.FindString(logs); m != "" {
 		t.Errorf("console error while drawing the report: %s", m)
 	}
@@ -84,6 +107,34 @@ func TestDemoReport(t *testing.T) {
 		t.Logf("%.1f%% of the screenshot's pixels are not white", 100*share)
 	}
 }
+
+// printedPages prints the HTML file on paper of size (a CSS page size)
+// through Chromium and counts the PDF's pages.
+func printedPages(t *testing.T, html, size string) int {
+	t.Helper()
+	b, err := os.ReadFile(html)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sized := strings.Replace(string(b), "@page { size: auto;", "@page { size: "+size+";", 1)
+	if sized == string(b) {
+		t.Fatal("the report's @page rule is not where this test looks for it")
+	}
+	page := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(page, []byte(sized), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pdf := filepath.Join(t.TempDir(), "page.pdf")
+	chromium(t, "--no-pdf-header-footer", "--print-to-pdf="+pdf, "file://"+page)
+	out, err := os.ReadFile(pdf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(pdfPage.FindAll(out, -1))
+}
+
+// pdfPage matches a page object of a PDF (not the /Pages tree).
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 
 // inked is the share of pixels that are not near white.
 func inked(img image.Image) float64 {

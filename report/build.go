@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 
@@ -17,34 +19,79 @@ import (
 // driver), which matter less than the forecast's own.
 const TornadoTrials = 2000
 
+// Options say how Build runs and what the page holds.
+type Options struct {
+	// Run is how the tornado's runs go (at most TornadoTrials trials a
+	// run); its seed also keys the funnel rates' intervals.
+	Run model.Options
+	// Charts are the kinds of chart to draw; nil for Charts.
+	Charts Registry
+	// Appendix adds, after page one, every other chart, the tables and
+	// the notes.
+	Appendix bool
+}
+
 // Build gathers the report's page from in, which must hold a model and
-// its forecast: the headline numbers, the charts of r that have a caption,
-// a tornado of revenue's drivers (run with o, at most TornadoTrials
-// trials a run), and the tables of the forecast, the funnel's rates and
-// the scenarios.
-func Build(ctx context.Context, in *Inputs, o model.Options, r Registry) (*Page, error) {
+// its forecast. Page one is what a meeting needs: the answer in a
+// sentence, the headline numbers, the fan chart, the scenarios as a
+// decision (best first, with the shares of trials in which each does
+// better and worse) and the three drivers that move revenue most. The
+// appendix, with o.Appendix, holds the other charts of o.Charts that have
+// a caption, the tornado, the forecast and funnel tables and the notes.
+func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	m, res := in.Model, in.Result
 	if m == nil || res == nil {
 		return nil, fmt.Errorf("report: a model and its forecast are needed")
 	}
+	reg := o.Charts
+	if reg == nil {
+		reg = Charts
+	}
+	end := m.AsOf.AddDate(0, 0, 7*res.Weeks-1)
 	page := &Page{
-		Title:    fmt.Sprintf("%s: the next %d weeks", m.Name, res.Weeks),
-		Subtitle: fmt.Sprintf("Forecast from %s, %d trials (seed %d). Ranges are P10 to P90: eight trials in ten fall inside.", res.Start, res.Trials, res.Seed),
+		Title: fmt.Sprintf("%s: %s to %s", m.Name, m.AsOf.Format("2 January 2006"), end.Format("2 January 2006")),
+		Subtitle: fmt.Sprintf("A forecast of the next %d weeks from %d trials (seed %d); money in %s. Ranges are P10 to P90: eight trials in ten fall inside.",
+			res.Weeks, res.Trials, res.Seed, m.Currency),
 	}
 	page.Headlines = headlines(m, res, in.Target)
-	for _, f := range r.Figures(in) {
-		if f.Caption == "" {
-			continue // in the tables instead
-		}
-		if err := page.add(f.Caption, f.Draw); err != nil {
-			return nil, err
+	var decision []choice
+	if in.Comparison != nil {
+		decision = choices(in.Comparison)
+		page.Decision = decisionTable(decision)
+	}
+	page.Sentence = sentence(res, in.Target, decision)
+	var rest []Figure
+	for _, f := range reg.Figures(in) {
+		switch {
+		case f.Caption == "":
+		case f.Name == Fan.Name && page.Lead == nil:
+			p, err := f.Draw()
+			if err != nil {
+				return nil, fmt.Errorf("report: %s: %w", f.Caption, err)
+			}
+			page.Lead = &Chart{Caption: f.Caption, Plot: p}
+		default:
+			rest = append(rest, f)
 		}
 	}
-	to := o
-	to.Trials, to.Progress = min(o.Trials, TornadoTrials), nil
+	to := o.Run
+	to.Trials, to.Progress = min(o.Run.Trials, TornadoTrials), nil
 	base, swings, err := scenarios.Tornado(ctx, m, "revenue", 0.1, to)
 	if err != nil {
 		return nil, err
+	}
+	for _, s := range swings[:min(3, len(swings))] {
+		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (now %s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), plots.Money(base)))
+	}
+	if !o.Appendix {
+		page.Footer = "The appendix (the funnel, the fit to the history, every driver's effect, the tables and the notes) is in the report written with --appendix."
+		return page, nil
+	}
+	page.Footer = "The appendix follows: the funnel, the fit to the history, every driver's effect, the tables and the notes."
+	for _, f := range rest {
+		if err := page.add(f.Caption, f.Draw); err != nil {
+			return nil, err
+		}
 	}
 	ps := make([]plots.Swing, len(swings))
 	for i, s := range swings {
@@ -54,7 +101,7 @@ func Build(ctx context.Context, in *Inputs, o model.Options, r Registry) (*Page,
 	if err := page.add(caption, func() (*plot.Plot, error) { return plots.Tornado("revenue", m.Currency, base, ps) }); err != nil {
 		return nil, err
 	}
-	if err := page.tables(m, in, o.Seed); err != nil {
+	if err := page.tables(m, in, o.Run.Seed); err != nil {
 		return nil, err
 	}
 	page.Notes = append(page.Notes, res.Warnings...)
@@ -62,6 +109,84 @@ func Build(ctx context.Context, in *Inputs, o model.Options, r Registry) (*Page,
 		page.Notes = append(page.Notes, res.Recalibrated)
 	}
 	return page, nil
+}
+
+// choice is one scenario's effect on revenue, as the decision table and
+// the sentence tell it.
+type choice struct {
+	name          string
+	p50, delta    float64
+	better, worse float64
+}
+
+// choices are the comparison's scenarios, the one that adds most revenue
+// on average first.
+func choices(c *scenarios.Comparison) []choice {
+	var out []choice
+	for _, o := range c.Scenarios {
+		d, _ := o.Delta("revenue")
+		v, _ := o.Result.Metric("revenue")
+		p50, _, _ := model.Summarize("revenue", v).Quantile(0.5)
+		out = append(out, choice{name: o.Name, p50: p50, delta: d.Summary.Mean, better: d.PBetter, worse: d.PWorse})
+	}
+	slices.SortStableFunc(out, func(a, b choice) int { return cmp.Compare(b.delta, a.delta) })
+	return out
+}
+
+// verdict says in words what a scenario does to revenue, trial by trial.
+func (c choice) verdict() string {
+	switch ties := 1 - c.better - c.worse; {
+	case math.IsNaN(ties):
+		return "-"
+	case ties >= 0.5:
+		return "the same revenue in most trials"
+	case c.better >= 1.5*c.worse:
+		return "more revenue, most likely"
+	case c.worse >= 1.5*c.better:
+		return "less revenue, most likely"
+	}
+	return "could go either way"
+}
+
+func decisionTable(cs []choice) *Table {
+	t := &Table{Title: "The scenarios, the one that adds most revenue first", Columns: []string{"scenario", "revenue (median)", "change (mean)", "trials with more revenue", "with less", "in words"}}
+	for _, c := range cs {
+		sign := "+"
+		if c.delta < 0 {
+			sign = ""
+		}
+		t.Rows = append(t.Rows, []string{c.name, plots.Money(c.p50), sign + plots.Money(c.delta), pct(c.better), pct(c.worse), c.verdict()})
+	}
+	return t
+}
+
+func pct(x float64) string {
+	if math.IsNaN(x) {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*x)
+}
+
+// sentence is the answer in words: the likely revenue and its range, the
+// chance of the target, and the scenario that adds most.
+func sentence(r *model.Result, target float64, cs []choice) string {
+	v, _ := r.Metric("revenue")
+	s := model.Summarize("revenue", v)
+	p10, _, _ := s.Quantile(0.1)
+	p50, _, _ := s.Quantile(0.5)
+	p90, _, _ := s.Quantile(0.9)
+	out := fmt.Sprintf("Revenue will most likely be about %s, and 8 times in 10 between %s and %s", plots.Money(p50), plots.Money(p10), plots.Money(p90))
+	if !math.IsNaN(target) {
+		p, _, _ := r.PTarget("revenue", target)
+		out += fmt.Sprintf("; the chance of reaching %s is %.0f%%", plots.Money(target), 100*p)
+	}
+	out += "."
+	if len(cs) > 0 && cs[0].delta > 0 {
+		c := cs[0]
+		out += fmt.Sprintf(" Of the scenarios, %s adds the most: %s on average, with more revenue in %.0f%% of trials and less in %.0f%%.",
+			c.name, "+"+plots.Money(c.delta), 100*c.better, 100*c.worse)
+	}
+	return out
 }
 
 // add draws a chart onto the page.
@@ -74,16 +199,16 @@ func (p *Page) add(caption string, draw func() (*plot.Plot, error)) error {
 	return nil
 }
 
-// headlines are revenue, P(target) and the median wins, SQLs, win rate
-// and new leads, each with its P10 to P90.
+// headlines are revenue, P(target) and the median wins and win rate, each
+// with its P10 to P90.
 func headlines(m *model.Model, r *model.Result, target float64) []Headline {
 	rev, revBand := quantiles(r, "revenue")
-	hs := []Headline{{Label: "Revenue (median, " + m.Currency + ")", Value: rev, Detail: revBand}}
+	hs := []Headline{{Label: "Revenue (median)", Value: rev, Detail: revBand}}
 	if !math.IsNaN(target) {
 		p, se, _ := r.PTarget("revenue", target)
 		hs = append(hs, Headline{Label: "Chance of reaching " + plots.Money(target), Value: fmt.Sprintf("%.0f%%", 100*p), Detail: fmt.Sprintf("± %.1f points (Monte Carlo)", 100*se)})
 	}
-	for _, metric := range []string{"wins", document.SQLMetric(m), "win_rate", m.Stages[0].MetricName()} {
+	for _, metric := range []string{"wins", "win_rate"} {
 		info, ok := r.Info(metric)
 		if !ok {
 			continue

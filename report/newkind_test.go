@@ -48,11 +48,14 @@ func TestNewKind(t *testing.T) {
 	if !slices.Contains(names, "wins-histogram") {
 		t.Fatalf("figures %v lack the new kind", names)
 	}
-	page, err := report.Build(context.Background(), in, model.Options{Trials: 200, Seed: 1}, charts)
+	page, err := report.Build(context.Background(), in, report.Options{Run: model.Options{Trials: 200, Seed: 1}, Charts: charts, Appendix: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var captions []string
+	if page.Lead != nil {
+		captions = append(captions, page.Lead.Caption)
+	}
 	for _, c := range page.Charts {
 		captions = append(captions, c.Caption)
 	}
@@ -70,7 +73,7 @@ func TestNewKind(t *testing.T) {
 			captioned++
 		}
 	}
-	if len(page.Charts) != captioned || !strings.HasPrefix(captions[len(captions)-1], "How far median revenue moves") {
-		t.Errorf("the report has %d charts, want the %d captioned figures and the tornado last: %q", len(page.Charts), captioned, captions)
+	if len(captions) != captioned || !strings.HasPrefix(captions[len(captions)-1], "How far median revenue moves") {
+		t.Errorf("the report has %d charts, want the %d captioned figures and the tornado last: %q", len(captions), captioned, captions)
 	}
 }

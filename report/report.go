@@ -23,15 +23,30 @@ import (
 	"github.com/funnelsim/funnelsim/plots"
 )
 
-// Page is what the report shows.
+// Page is what the report shows: one printed page for a meeting (the
+// answer in a sentence, the headline numbers, the lead chart, the
+// decision and the assumptions that matter most), then, when asked for,
+// an appendix after a page break.
 type Page struct {
 	Title    string
 	Subtitle string // model, as-of date, horizon, trials, seed
+	// Sentence is the answer in words.
+	Sentence string
 	// Headline numbers: a label and a value each, as they should read.
 	Headlines []Headline
-	Charts    []Chart
-	Tables    []Table
-	Notes     []string
+	// Lead is the one chart of page one; nil for none.
+	Lead *Chart
+	// Decision is the scenarios, best first; nil without scenarios.
+	Decision *Table
+	// Assumptions are the drivers that move revenue most, in words.
+	Assumptions []string
+	// Footer says what the appendix holds, or how to ask for it.
+	Footer string
+
+	// The appendix: every other chart, the tables and the notes.
+	Charts []Chart
+	Tables []Table
+	Notes  []string
 }
 
 // Headline is one number in the report's head.
@@ -71,20 +86,38 @@ var sizeAttrs = regexp.MustCompile(`^<svg width="[^"]*" height="[^"]*"`)
 func Write(w io.Writer, p *Page) error {
 	data := struct {
 		*Page
-		SVGs []chartHTML
-	}{Page: p}
-	for _, c := range p.Charts {
-		wt, err := c.Plot.WriterTo(plots.Size.W, plots.Size.H, "svg")
+		LeadSVG  *chartHTML
+		SVGs     []chartHTML
+		Appendix bool
+	}{Page: p, Appendix: len(p.Charts)+len(p.Tables)+len(p.Notes) > 0}
+	if p.Lead != nil {
+		c, err := inline(*p.Lead)
 		if err != nil {
-			return fmt.Errorf("report: chart %q: %w", c.Caption, err)
-		}
-		var buf bytes.Buffer
-		if _, err := wt.WriteTo(&buf); err != nil {
 			return err
 		}
-		svg := xmlHead.ReplaceAll(buf.Bytes(), []byte("$1"))
-		svg = sizeAttrs.ReplaceAll(svg, []byte(`<svg role="img" aria-label="`+template.HTMLEscapeString(c.Caption)+`"`))
-		data.SVGs = append(data.SVGs, chartHTML{Caption: c.Caption, SVG: template.HTML(svg)})
+		data.LeadSVG = &c
+	}
+	for _, ch := range p.Charts {
+		c, err := inline(ch)
+		if err != nil {
+			return err
+		}
+		data.SVGs = append(data.SVGs, c)
 	}
 	return tmpl.Execute(w, data)
+}
+
+// inline draws a chart as an SVG element to inline in the page.
+func inline(c Chart) (chartHTML, error) {
+	wt, err := c.Plot.WriterTo(plots.Size.W, plots.Size.H, "svg")
+	if err != nil {
+		return chartHTML{}, fmt.Errorf("report: chart %q: %w", c.Caption, err)
+	}
+	var buf bytes.Buffer
+	if _, err := wt.WriteTo(&buf); err != nil {
+		return chartHTML{}, err
+	}
+	svg := xmlHead.ReplaceAll(buf.Bytes(), []byte("$1"))
+	svg = sizeAttrs.ReplaceAll(svg, []byte(`<svg role="img" aria-label="`+template.HTMLEscapeString(c.Caption)+`"`))
+	return chartHTML{Caption: c.Caption, SVG: template.HTML(svg)}, nil
 }

@@ -125,12 +125,30 @@ func TestPlotsFlag(t *testing.T) {
 	}
 }
 
-// TestReport writes the meeting report and checks that it is one
-// self-contained page: every chart inline, no script, nothing fetched.
+// TestReport writes the meeting report and checks that it is
+// self-contained (every chart inline, no script, nothing fetched), that
+// its page one holds the answer, the fan chart and the decision, and that
+// --appendix adds every other chart and the tables.
 func TestReport(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "report.html")
+	dir := t.TempDir()
+	one, path := filepath.Join(dir, "one.html"), filepath.Join(dir, "report.html")
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
-	if _, errOut, code := simulateCmd("report", "--trials", "500", "--target", "800000", "--scenarios", scen, "-o", path); code != 0 {
+	if _, errOut, code := simulateCmd("report", "--trials", "500", "--target", "800000", "--scenarios", scen, "-o", one); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	first := readFile(t, one)
+	if n := strings.Count(first, "<svg"); n != 1 {
+		t.Errorf("page one has %d charts, want the fan chart alone", n)
+	}
+	for _, want := range []string{"Revenue will most likely be about", "The scenarios, the one that adds most revenue first", "SQL definition workshop", "What the forecast leans on most", "--appendix"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("page one lacks %q", want)
+		}
+	}
+	if strings.Contains(first, "Appendix</h1>") {
+		t.Error("page one has an appendix, not asked for")
+	}
+	if _, errOut, code := simulateCmd("report", "--trials", "500", "--target", "800000", "--scenarios", scen, "--appendix", "-o", path); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	page := readFile(t, path)

@@ -40,7 +40,8 @@ numbers.
 With --out DIR it also writes there the calibrated model (model.yaml), the
 forecast (forecast.json), the comparison (compare.json), the calibration
 report (calibration.txt), the charts (charts/*.png: fan, histogram,
-funnel, scenarios, funnel-scenario, calibration) and the one-page meeting report
+funnel, scenarios, scenarios-wins, scenarios-sql, funnel-scenario,
+calibration) and the one-page meeting report
 (report.html).
 
 Examples:
@@ -164,7 +165,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := pf.write(in); err != nil {
 		return err
 	}
-	page, err := report.Build(ctx, in, model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, report.Charts)
+	page, err := report.Build(ctx, in, report.Options{Run: model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}})
 	if err != nil {
 		return err
 	}

@@ -14,20 +14,26 @@ import (
 func reportCommand() *command {
 	return &command{
 		Name:      "report",
-		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N]",
+		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix] [--weeks N] [--trials N] [--seed N] [--workers N]",
 		Short:     "write the one-page meeting report (HTML)",
 		Long: `
 Report forecasts the model (the embedded sample company without --model)
-and writes one self-contained HTML page: the headline numbers, the charts
-(revenue week by week, the horizon's revenue, the funnel) and the tables
-(the forecast, the funnel's conversion and weeks in stage). With
---scenarios it adds the comparison of the scenarios with the baseline, on
-common random numbers. The page has its charts inline (SVG), loads nothing
-from anywhere and prints on A4 or letter.
+and writes the one-page meeting report, a self-contained HTML page that
+prints on one page of A4 or Letter: the answer in a sentence (the likely
+revenue, its P10 to P90 and the chance of --target), the headline numbers,
+revenue booked week by week, and with --scenarios the scenarios compared
+with the baseline on common random numbers, best first, with the shares
+of trials in which each does better and worse; then the three drivers
+that move revenue most. --appendix adds, after a page break, the other
+charts (the horizon's revenue, the funnel, the scenarios, every driver's
+effect), the tables (the forecast, the funnel's conversion and weeks in
+stage, the scenarios' changes) and the notes. The page has its charts
+inline (SVG) and loads nothing from anywhere.
 
 Examples:
 
-	simulate report --target 800000 -o report.html
+	simulate report --target 800k -o report.html
+	simulate report --target 800k --appendix -o report-full.html
 	simulate report --model model.yaml --scenarios plans.yaml --history leads.csv -o report.html
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
@@ -39,12 +45,14 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type reportFlags struct {
 	compareFlags
-	out string
+	out      string
+	appendix bool
 }
 
 func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	f.compareFlags.declare(fs)
 	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
+	fs.BoolVar(&f.appendix, "appendix", false, "add, after the one page, every other chart, the tables and the notes")
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -92,7 +100,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c}, *f.options(), report.Charts)
+	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c}, report.Options{Run: *f.options(), Appendix: f.appendix})
 	if err != nil {
 		return err
 	}
