@@ -3,6 +3,7 @@ package calibrate
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -30,9 +31,18 @@ type ReadOptions struct {
 	StageMap map[string]string
 	// DateFormat is a Go time layout for dates that are not ISO 8601.
 	DateFormat string
+	// MaxRejected, when positive, is the largest share of rows that may
+	// be rejected before the history is refused as read wrongly (a
+	// mapping or a date format that does not fit); zero sets no limit.
+	// The command line's default is DefaultMaxRejected.
+	MaxRejected float64
 	// Names names these settings in messages that advise one.
 	Names SettingNames
 }
+
+// DefaultMaxRejected is the share of rejected rows the command line
+// allows unless told otherwise.
+const DefaultMaxRejected = 0.05
 
 // File is one named history input.
 type File struct {
@@ -97,7 +107,37 @@ func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, er
 		}
 	}
 	rd.finish()
+	if err := rd.tooManyRejected(); err != nil {
+		return nil, err
+	}
 	return rd.h, nil
+}
+
+// tooManyRejected refuses a history of which more than MaxRejected of the
+// rows were rejected, with the count of each reason and its first
+// example, and says where a mapped lead_id is not unique.
+func (rd *reader) tooManyRejected() error {
+	max := rd.o.MaxRejected
+	rows, rejected := 0, rd.h.Report.RejectedRows()
+	for _, f := range rd.h.Report.Files {
+		rows += f.Rows
+	}
+	if max <= 0 || rows == 0 || float64(rejected) <= max*float64(rows) {
+		return nil
+	}
+	var b strings.Builder
+	allowed := strconv.FormatFloat(100*max, 'g', 3, 64)
+	if max < 1e-9 {
+		allowed = "0"
+	}
+	fmt.Fprintf(&b, "%d of %d rows rejected (%.1f%%), more than the %s%% allowed (%s sets the share): the files look read wrongly", rejected, rows, 100*float64(rejected)/float64(rows), allowed, rd.o.Names.of(SetMaxRejected))
+	for _, p := range rd.h.Report.Rejected {
+		fmt.Fprintf(&b, "\n  %d %s, as %s", p.Count, p.Reason, p.Examples[0])
+		if col, ok := rd.o.Map["lead_id"]; ok && p.Reason == "duplicate lead_id" {
+			fmt.Fprintf(&b, "\n    (lead_id is the column %q, whose values repeat: it is not an id)", col)
+		}
+	}
+	return errors.New(b.String())
 }
 
 type reader struct {

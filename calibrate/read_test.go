@@ -263,3 +263,25 @@ func TestCancelled(t *testing.T) {
 		t.Errorf("EstimateContext: %v, want context.Canceled", err)
 	}
 }
+
+// TestMaxRejected: a history of which more than MaxRejected of the rows
+// are rejected is refused, with the count of each reason, and a mapped
+// lead_id whose values repeat is named as no id.
+func TestMaxRejected(t *testing.T) {
+	rows := "deal,created_at\n" + strings.Repeat("x,2025-01-01\n", 9) + "y,2025-01-02\n"
+	read := func(max float64) error {
+		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{Map: map[string]string{"lead_id": "deal"}, MaxRejected: max})
+		return err
+	}
+	err := read(0.05)
+	if err == nil || !strings.Contains(err.Error(), "8 of 10 rows rejected (80.0%), more than the 5% allowed") ||
+		!strings.Contains(err.Error(), "8 duplicate lead_id") || !strings.Contains(err.Error(), `lead_id is the column "deal", whose values repeat`) {
+		t.Errorf("error %v", err)
+	}
+	if err := read(0.9); err != nil {
+		t.Errorf("80%% rejected with 90%% allowed: %v", err)
+	}
+	if err := read(0); err != nil {
+		t.Errorf("no limit: %v", err)
+	}
+}

@@ -5,19 +5,20 @@ package calibrate
 type Setting int
 
 const (
-	SetMap        Setting = iota // ReadOptions.Map
-	SetStageMap                  // ReadOptions.StageMap
-	SetDateFormat                // ReadOptions.DateFormat
-	SetAsOf                      // Options.AsOf
-	SetStaleAfter                // Options.StaleAfter
-	SetLeadsUntil                // Options.LeadsUntil
-	SetEventsFrom                // Options.EventsFrom
-	SetDealSize                  // Options.DealSize
+	SetMap         Setting = iota // ReadOptions.Map
+	SetStageMap                   // ReadOptions.StageMap
+	SetDateFormat                 // ReadOptions.DateFormat
+	SetAsOf                       // Options.AsOf
+	SetStaleAfter                 // Options.StaleAfter
+	SetLeadsUntil                 // Options.LeadsUntil
+	SetEventsFrom                 // Options.EventsFrom
+	SetDealSize                   // Options.DealSize
+	SetMaxRejected                // ReadOptions.MaxRejected
 )
 
 // goNames are the settings as the Go fields are named.
 var goNames = [...]string{"ReadOptions.Map", "ReadOptions.StageMap", "ReadOptions.DateFormat", "Options.AsOf",
-	"Options.StaleAfter", "Options.LeadsUntil", "Options.EventsFrom", "Options.DealSize"}
+	"Options.StaleAfter", "Options.LeadsUntil", "Options.EventsFrom", "Options.DealSize", "ReadOptions.MaxRejected"}
 
 // SettingNames says how messages name the settings: a command line gives
 // its flags. A setting it lacks is named as its Go field is

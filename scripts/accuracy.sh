@@ -57,9 +57,9 @@ if [ -d "$D" ]; then
   echo "## Maven: a deal pipeline"
   echo
   echo '```'
-  echo "\$ bin/simulate backtest --history $D/maven-crm-sales-opportunities/sales_pipeline.csv --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --every 2"
+  echo "\$ bin/simulate backtest --history $D/maven-crm-sales-opportunities/sales_pipeline.csv --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --max-rejected 0.1 --every 2"
   "$sim" backtest --history $D/maven-crm-sales-opportunities/sales_pipeline.csv \
-    --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --every 2 2>/dev/null
+    --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --max-rejected 0.1 --every 2 2>/dev/null
   echo '```'
 fi
 echo
@@ -81,7 +81,7 @@ if [ -d "$D" ]; then
   echo
   echo "\$ bin/simulate backtest ...maven... --ablation"
   "$sim" backtest --history $D/maven-crm-sales-opportunities/sales_pipeline.csv \
-    --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --every 2 --ablation 2>/dev/null
+    --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent --stages engaging --max-rejected 0.1 --every 2 --ablation 2>/dev/null
 fi
 echo '```'
 echo

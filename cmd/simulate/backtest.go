@@ -100,6 +100,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&f.maps, "map", nil, "column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names, as for calibrate")
 	fs.StringVar(&f.dateFormat, "date-format", "", "date layout, as for calibrate")
+	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of history rows that may be rejected before the files are refused as read wrongly (1 for no limit)")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order, as for calibrate")
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
@@ -142,6 +143,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		return usagef("--stale-after must be >= 0 weeks")
 	}
 	if err := f.plots.check(); err != nil {
+		return err
+	}
+	if err := f.readFlags.check(); err != nil {
 		return err
 	}
 	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())

@@ -136,6 +136,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log's stage or a deal export's outcome: value=stage,...")
 	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006")
+	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of rows that may be rejected before the files are refused as read wrongly (1 for no limit)")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order (default lead,mql,sal,sql,opportunity,proposal)")
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
@@ -188,6 +189,9 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	// live heap rather than all of it keeps a million leads well under a
 	// gigabyte, for a little more time (docs/BENCHMARKS.md).
 	defer debug.SetGCPercent(debug.SetGCPercent(30))
+	if err := f.readFlags.check(); err != nil {
+		return err
+	}
 	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
 	if err != nil {
 		return err

@@ -89,6 +89,7 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
 	fs.StringVar(&f.dateFormat, "date-format", "", "with --history: date layout, as for calibrate")
+	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "with --history: the largest share of rows that may be rejected, as for calibrate")
 	fs.StringSliceVar(&f.stages, "stages", nil, "with --history: funnel stages, as for calibrate")
 	fs.StringVar(&f.asOf, "as-of", "", "with --history: the cut-off, as for calibrate")
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "with --history: weeks after which an idle lead is lost, as for calibrate")
@@ -122,6 +123,9 @@ func (f *compareFlags) evidence(ctx context.Context) (*scenarios.Evidence, error
 	}
 	if f.staleAfter < 0 {
 		return nil, usagef("--stale-after must be >= 0 weeks")
+	}
+	if err := f.readFlags.check(); err != nil {
+		return nil, err
 	}
 	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
 	if err != nil {

@@ -161,16 +161,32 @@ func distinctFiles(inputs, outputs []file) error {
 // readFlags are how a history file is read: --stages, --map, --stage-map
 // and --date-format.
 type readFlags struct {
-	maps       map[string]string
-	stageMap   map[string]string
-	dateFormat string
-	stages     []string
+	maps        map[string]string
+	stageMap    map[string]string
+	dateFormat  string
+	stages      []string
+	maxRejected float64
 }
 
 // readOptions are the flags as the reader takes them, its messages naming
 // the flags.
 func (f *readFlags) readOptions() calibrate.ReadOptions {
-	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, Names: flagNames()}
+	max := f.maxRejected
+	switch {
+	case max >= 1:
+		max = 0 // no limit
+	case max == 0:
+		max = math.SmallestNonzeroFloat64 // no row may be rejected
+	}
+	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: max, Names: flagNames()}
+}
+
+// check refuses a --max-rejected that is not a share.
+func (f *readFlags) check() error {
+	if !(f.maxRejected >= 0 && f.maxRejected <= 1) {
+		return usagef("--max-rejected must be a share in [0, 1] (got %v)", f.maxRejected)
+	}
+	return nil
 }
 
 // flagNames are the flags that set the calibration's settings, for its
@@ -178,7 +194,7 @@ func (f *readFlags) readOptions() calibrate.ReadOptions {
 func flagNames() calibrate.SettingNames {
 	return calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetStageMap: "--stage-map", calibrate.SetDateFormat: "--date-format",
 		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
-		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size"}
+		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected"}
 }
 
 // csvFlag is --csv: the results as a CSV table, besides the text table or
