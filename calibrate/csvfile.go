@@ -201,3 +201,34 @@ func (c *csvFile) done() {
 	c.src.Used = c.src.Rows - c.src.Rejected
 	c.rep.Files = append(c.rep.Files, c.src)
 }
+
+// ReadRows reads a CSV file as the history reader does (gzip and a
+// byte-order mark taken off, the separator detected, the limits on lines,
+// columns and inflation kept, malformed and ragged rows rejected into rep
+// with their line) and calls row with the header and each well-formed
+// row, which it may reject into rep by returning false with a field, a
+// reason and a detail. The record passed to row is reused by the next.
+func ReadRows(ctx context.Context, f File, rep *Report, row func(header, rec []string, line int) (ok bool, field, reason, detail string)) error {
+	c, err := openCSV(ctx, f, rep)
+	if err != nil {
+		return err
+	}
+	defer c.close()
+	for {
+		rec, line, ok, err := c.next()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+		if ok, field, reason, detail := row(c.header, rec, line); !ok {
+			rep.reject(&c.src, line, field, reason, detail)
+		}
+	}
+	if c.src.Rows == 0 {
+		rep.warn("%s: header only, no rows", f.Name)
+	}
+	c.done()
+	return nil
+}

@@ -3,7 +3,6 @@ package calibrate
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -114,30 +113,14 @@ func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, er
 }
 
 // tooManyRejected refuses a history of which more than MaxRejected of the
-// rows were rejected, with the count of each reason and its first
-// example, and says where a mapped lead_id is not unique.
+// rows were rejected, and says where a mapped lead_id is not unique.
 func (rd *reader) tooManyRejected() error {
-	max := rd.o.MaxRejected
-	rows, rejected := 0, rd.h.Report.RejectedRows()
-	for _, f := range rd.h.Report.Files {
-		rows += f.Rows
-	}
-	if max <= 0 || rows == 0 || float64(rejected) <= max*float64(rows) {
-		return nil
-	}
-	var b strings.Builder
-	allowed := strconv.FormatFloat(100*max, 'g', 3, 64)
-	if max < 1e-9 {
-		allowed = "0"
-	}
-	fmt.Fprintf(&b, "%d of %d rows rejected (%.1f%%), more than the %s%% allowed (%s sets the share): the files look read wrongly", rejected, rows, 100*float64(rejected)/float64(rows), allowed, rd.o.Names.of(SetMaxRejected))
-	for _, p := range rd.h.Report.Rejected {
-		fmt.Fprintf(&b, "\n  %d %s, as %s", p.Count, p.Reason, p.Examples[0])
-		if col, ok := rd.o.Map["lead_id"]; ok && p.Reason == "duplicate lead_id" {
-			fmt.Fprintf(&b, "\n    (lead_id is the column %q, whose values repeat: it is not an id)", col)
+	return rd.h.Report.CheckRejected(rd.o.MaxRejected, rd.o.Names.of(SetMaxRejected), func(reason string) string {
+		if col, ok := rd.o.Map["lead_id"]; ok && reason == "duplicate lead_id" {
+			return fmt.Sprintf("lead_id is the column %q, whose values repeat: it is not an id", col)
 		}
-	}
-	return errors.New(b.String())
+		return ""
+	})
 }
 
 type reader struct {
@@ -276,12 +259,14 @@ func (rd *reader) attributes(header []string, cols columns) {
 			continue
 		}
 		rd.attrCols = append(rd.attrCols, i)
-		rd.h.Attributes = append(rd.h.Attributes, identifier(h))
+		rd.h.Attributes = append(rd.h.Attributes, Identifier(h))
 	}
 }
 
-// identifier makes a column name a variable name for attribute rules.
-func identifier(h string) string {
+// Identifier makes a column name a variable name for attribute rules:
+// lower case, with every character that is not a letter, a digit or an
+// underscore an underscore.
+func Identifier(h string) string {
 	b := []byte(strings.ToLower(strings.TrimSpace(h)))
 	for i, c := range b {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' && i > 0 || c == '_') {

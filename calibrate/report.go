@@ -1,9 +1,12 @@
 package calibrate
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/funnelsim/funnelsim/model"
 )
@@ -109,4 +112,34 @@ func (r *Report) Write(w io.Writer) error {
 		pr("warning: %s\n", w)
 	}
 	return err
+}
+
+// CheckRejected refuses what was read when more than max (a share; none
+// when max is not positive) of the rows were rejected: the files look read
+// wrongly (a mapping or a date format that does not fit). The error counts
+// each reason with its first example, and hint's word on a reason where it
+// has one; setting names what sets the share.
+func (r *Report) CheckRejected(max float64, setting string, hint func(reason string) string) error {
+	rows, rejected := 0, r.RejectedRows()
+	for _, f := range r.Files {
+		rows += f.Rows
+	}
+	if max <= 0 || rows == 0 || float64(rejected) <= max*float64(rows) {
+		return nil
+	}
+	allowed := strconv.FormatFloat(100*max, 'g', 3, 64)
+	if max < 1e-9 {
+		allowed = "0"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d of %d rows rejected (%.1f%%), more than the %s%% allowed (%s sets the share): the files look read wrongly", rejected, rows, 100*float64(rejected)/float64(rows), allowed, setting)
+	for _, p := range r.Rejected {
+		fmt.Fprintf(&b, "\n  %d %s, as %s", p.Count, p.Reason, p.Examples[0])
+		if hint != nil {
+			if h := hint(p.Reason); h != "" {
+				fmt.Fprintf(&b, "\n    (%s)", h)
+			}
+		}
+	}
+	return errors.New(b.String())
 }

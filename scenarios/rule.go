@@ -3,7 +3,10 @@ package scenarios
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/expr-lang/expr/ast"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -51,13 +54,33 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 			r.env[name] = ""
 		}
 	}
-	prog, err := expr.Compile(text, expr.Env(r.env), expr.AsBool())
+	known := map[string]bool{}
+	for _, n := range r.names {
+		known[n] = true
+	}
+	prog, err := expr.Compile(text, expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)))
 	if err != nil {
+		if strings.Contains(err.Error(), "unknown name") {
+			return nil, fmt.Errorf("rule %q: %w; the attributes are %s", text, err, strings.Join(r.names, ", "))
+		}
 		return nil, fmt.Errorf("rule %q: %w", text, err)
 	}
 	r.prog = prog
 	r.vm.MemoryBudget = RuleBudget
 	return r, nil
+}
+
+// lowerNames matches a rule's names to the attributes whatever their
+// case: attribute names are lower case (calibrate.Identifier), and a rule
+// may write Budget_Known for budget_known.
+type lowerNames map[string]bool
+
+func (k lowerNames) Visit(node *ast.Node) {
+	if id, ok := (*node).(*ast.IdentifierNode); ok {
+		if l := strings.ToLower(id.Value); l != id.Value && k[l] {
+			id.Value = l
+		}
+	}
 }
 
 // RuleBudget bounds what a rule may cost on one lead, in the expression

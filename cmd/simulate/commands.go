@@ -75,7 +75,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // commands lists the subcommands, in the order usage shows them.
 func commands() []*command {
 	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
-		reportCommand(), calibrateCommand(), backtestCommand(), generateCommand()}
+		reportCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), generateCommand()}
 }
 
 // run runs the command args name with cmds, writing to stdout and stderr,

@@ -76,6 +76,10 @@ func TestOutputDocumented(t *testing.T) {
 		t.Fatal(e)
 	}
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	deals := filepath.Join(dir, "deals.csv")
+	if err := os.WriteFile(deals, []byte("region,outcome,amount\nnorth,won,100\nnorth,lost,50\nsouth,won,200\nsouth,lost,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		doc  string
 		args []string
@@ -86,6 +90,7 @@ func TestOutputDocumented(t *testing.T) {
 		{"goal", []string{"goal", "--lever", "reps", "--target", "800000", "--trials", "300"}},
 		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--stale-after", "26"}},
 		{"calibrate", []string{"calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml")}},
+		{"qualify", []string{"qualify", "--deals", deals, "--rule", `region == "north"`}},
 	}
 	names := map[string]bool{}
 	for _, m := range []string{"leads", "mql", "sal", "sql", "opportunities", "proposals"} {
