@@ -171,7 +171,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.plots.write(&report.Inputs{Backtest: res, Target: math.NaN()}); err != nil {
+	if err := f.plots.write(e, &report.Inputs{Backtest: res, Target: math.NaN()}); err != nil {
 		return err
 	}
 	if f.saveCal != "" {

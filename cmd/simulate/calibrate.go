@@ -226,7 +226,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := e.writeOut(f.out, buf.Bytes()); err != nil {
 		return err
 	}
-	if err := f.plots.write(&report.Inputs{Model: m, History: h, Calibration: co, Target: math.NaN()}); err != nil {
+	if err := f.plots.write(e, &report.Inputs{Model: m, History: h, Calibration: co, Target: math.NaN()}); err != nil {
 		return err
 	}
 	if done, err := f.csvFlag.write(e, func(w io.Writer) error { return document.WriteCalibrationCSV(w, m, f.seed) }); done || err != nil {

@@ -54,6 +54,14 @@ func (e *env) writeOut(path string, data []byte) error {
 	return model.WriteFileAtomic(path, data)
 }
 
+// wrote says on standard error that the command wrote what, a file's
+// path, where it is not standard output.
+func (e *env) wrote(what string) {
+	if what != "-" {
+		fmt.Fprintf(e.stderr, "wrote %s\n", what)
+	}
+}
+
 // report is where a command's messages go when it writes its file to
 // standard output (path "-"): standard error, so that the file stays
 // whole.

@@ -177,7 +177,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	doc := document.NewCompare(m, c, f.target, f.json)
-	if err := f.plotFlags.write(&report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
+	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
 		return err
 	}
 	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {

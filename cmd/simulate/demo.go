@@ -162,7 +162,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png"}
 	in := &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, History: h, Calibration: co}
-	if err := pf.write(in); err != nil {
+	if err := pf.write(nil, in); err != nil {
 		return err
 	}
 	page, err := report.Build(ctx, in, report.Options{Run: model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}})
@@ -172,7 +172,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := writeReport(filepath.Join(tmp, "report.html"), page); err != nil {
 		return err
 	}
-	return publish(tmp, f.out)
+	if err := publish(tmp, f.out); err != nil {
+		return err
+	}
+	e.wrote(f.out + ": model.yaml, forecast.json, compare.json, calibration.txt, report.html and charts/")
+	return nil
 }
 
 // publish moves what dir holds into out: dir itself where out does not

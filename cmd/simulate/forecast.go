@@ -93,7 +93,7 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := f.plotFlags.write(&report.Inputs{Model: m, Result: r, Target: f.target}); err != nil {
+	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Result: r, Target: f.target}); err != nil {
 		return err
 	}
 	if done, err := f.csvFlag.write(e, document.NewForecastTotals(r, f.target).WriteCSV); done || err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -30,22 +31,29 @@ func (f *plotFlags) check() error {
 }
 
 // write draws each chart that in has the inputs for and saves it in the
-// directory; it stops at the first that fails, naming it.
-func (f *plotFlags) write(in *report.Inputs) error {
+// directory; it stops at the first that fails, naming it. With e, it says
+// what it wrote.
+func (f *plotFlags) write(e *env, in *report.Inputs) error {
 	if f.dir == "" {
 		return nil
 	}
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return err
 	}
+	var names []string
 	for _, c := range report.Charts.Figures(in) {
 		p, err := c.Draw()
 		if err != nil {
 			return fmt.Errorf("chart %s: %w", c.Name, err)
 		}
-		if err := plots.Save(p, filepath.Join(f.dir, c.Name+"."+f.format)); err != nil {
+		name := c.Name + "." + f.format
+		if err := plots.Save(p, filepath.Join(f.dir, name)); err != nil {
 			return err
 		}
+		names = append(names, name)
+	}
+	if e != nil && len(names) > 0 {
+		e.wrote(fmt.Sprintf("%d charts to %s: %s", len(names), f.dir, strings.Join(names, ", ")))
 	}
 	return nil
 }

@@ -108,7 +108,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return e.writeOut(f.out, b)
+	if err := e.writeOut(f.out, b); err != nil {
+		return err
+	}
+	e.wrote(f.out)
+	return nil
 }
 
 // renderReport is the page's HTML.

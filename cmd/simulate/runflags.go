@@ -141,8 +141,13 @@ func distinctFiles(inputs, outputs []file) error {
 		return errA == nil && errB == nil && os.SameFile(fa, fb)
 	}
 	for i, o := range outputs {
-		if o.path == "" {
+		if o.path == "" || o.path == "-" {
 			continue
+		}
+		// The directory must be there before the run, not found missing
+		// after it.
+		if fi, err := os.Stat(filepath.Dir(o.path)); err != nil || !fi.IsDir() {
+			return fmt.Errorf("%s %s: no directory %s to write it in", o.flag, o.path, filepath.Dir(o.path))
 		}
 		for _, in := range inputs {
 			if in.path != "" && same(o.path, in.path) {
@@ -215,7 +220,11 @@ func (f *csvFlag) write(e *env, doc func(io.Writer) error) (done bool, err error
 	if err := doc(&buf); err != nil {
 		return false, err
 	}
-	return f.csv == "-", e.writeOut(f.csv, buf.Bytes())
+	if err := e.writeOut(f.csv, buf.Bytes()); err != nil {
+		return false, err
+	}
+	e.wrote(f.csv)
+	return f.csv == "-", nil
 }
 
 // output is --csv as an output file, for distinctFiles.

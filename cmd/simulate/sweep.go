@@ -205,7 +205,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
-	if err := f.plotFlags.write(&report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
+	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
 		return err
 	}
 	d := document.NewSweep(f.run(m), pts)
