@@ -124,10 +124,17 @@ func (rd *reader) tooManyRejected() error {
 }
 
 type reader struct {
-	ctx  context.Context
-	o    ReadOptions
-	h    *History
-	byID map[string]int // lead id → index in h.Leads
+	ctx context.Context
+	o   ReadOptions
+	// layout is the date layout found from the file being read, where
+	// its dates are not ISO 8601 and none is given.
+	layout string
+	// rowIDs says that the leads file has no lead_id column: each row is a
+	// lead, its line its id.
+	rowIDs bool
+	files  int // files read
+	h      *History
+	byID   map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
 	mapped map[string]bool
 	// names interns channel, rep and attribute values; block and
@@ -168,6 +175,10 @@ func (rd *reader) file(f File) error {
 	}
 	shape, err := rd.shape(f.Name, cols)
 	if err != nil {
+		return err
+	}
+	rd.files++
+	if rd.layout, err = rd.detectLayout(f.Name, c.start, cols); err != nil {
 		return err
 	}
 	_, primary := cols["created_at"]
@@ -343,7 +354,16 @@ var shapes = []shape{eventLog{}, dealExport{}, wideFile{}}
 
 // shape finds the layout of a file from its header's columns.
 func (rd *reader) shape(name string, cols columns) (shape, error) {
-	if _, id := cols["lead_id"]; !id {
+	_, id := cols["lead_id"]
+	_, created := cols["created_at"]
+	switch {
+	case rd.rowIDs:
+		return nil, fmt.Errorf("%s: the leads file before it has no lead_id column, so no later file can be joined to it (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
+	case !id && created && rd.files == 0:
+		// One row per lead, with no id: its line is its id.
+		rd.rowIDs = true
+		rd.h.Report.warn("%s: no lead_id column: each row is a lead of its own, its line number its id (%s lead_id=COLUMN names an id column)", name, rd.o.Names.of(SetMap))
+	case !id:
 		return nil, fmt.Errorf("%s: header: no lead_id column (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
 	}
 	var needs []string
@@ -365,7 +385,11 @@ func (rd *reader) date(cols columns, rec []string, field string) (time.Time, *ro
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := ParseTime(s, rd.o.DateFormat)
+	layout := rd.o.DateFormat
+	if layout == "" {
+		layout = rd.layout
+	}
+	t, err := ParseTime(s, layout)
 	if err != nil {
 		err.(*DateError).Names = rd.o.Names
 		return time.Time{}, &rowErr{field, "unparsable date", err.Error()}

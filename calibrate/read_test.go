@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -283,5 +284,35 @@ func TestMaxRejected(t *testing.T) {
 	}
 	if err := read(0); err != nil {
 		t.Errorf("no limit: %v", err)
+	}
+}
+
+// TestImportGuesses: an export with no id column and dates such as
+// 27-Mar-12 (single-digit days too) is read without flags, each guess
+// said in the report; dates that read both month first and day first are
+// an error that names both layouts.
+func TestImportGuesses(t *testing.T) {
+	bids := "\ufeffcreated_at,outcome,closed_at,amount\n27-Mar-12,won,3-Apr-12,100\n3-Mar-12,lost,9-Apr-12,\n14-Mar-12,engaging,,\n"
+	h, err := calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(bids)}}, calibrate.ReadOptions{Stages: []string{"engaging"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Leads) != 3 || h.Leads[0].ID != "2" || h.Leads[1].Reached[0].Day() != 3 || !h.Leads[0].Won.Equal(time.Date(2012, 4, 3, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("leads %+v", h.Leads)
+	}
+	for _, want := range []string{"no lead_id column: each row is a lead of its own", `dates read as 2-Jan-06 (such as "27-Mar-12")`} {
+		if !slices.ContainsFunc(h.Report.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+			t.Errorf("no warning with %q in %q", want, h.Report.Warnings)
+		}
+	}
+	us := "lead_id,created_at\na,3/4/2012\nb,5/6/2012\n"
+	_, err = calibrate.Read([]calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
+	if err == nil || !strings.Contains(err.Error(), `dates such as "3/4/2012" read both month first and day first: give ReadOptions.DateFormat 1/2/2006 or ReadOptions.DateFormat 2/1/2006`) {
+		t.Errorf("ambiguous dates: %v", err)
+	}
+	us += "c,12/25/2012\n" // only month first reads it
+	h, err = calibrate.Read([]calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
+	if err != nil || h.Leads[2].Reached[0].Month() != time.December {
+		t.Errorf("12/25/2012: %v, %+v", err, h)
 	}
 }

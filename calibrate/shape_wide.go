@@ -3,6 +3,7 @@ package calibrate
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -28,6 +29,9 @@ func (wideFile) row(rd *reader, src *model.SourceFile, line int, cols columns, r
 func (rd *reader) wide(src *model.SourceFile, line int, cols columns, rec []string) {
 	rep := rd.h.Report
 	id := cols.get(rec, "lead_id")
+	if rd.rowIDs {
+		id = strconv.Itoa(line)
+	}
 	if id == "" {
 		rep.reject(src, line, "lead_id", "missing lead_id", "empty")
 		return

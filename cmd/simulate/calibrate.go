@@ -30,6 +30,13 @@ the model file: per stage, channel and weeks in stage the exposure and exits
 (leads still open are censored), arrivals per channel, deal sizes, and
 the open pipeline at the as-of date.
 
+Dates are ISO 8601, or a layout found from the file's first rows (such
+as 27-Mar-12 or 3/27/2012, said in the report; dates that read both month
+first and day first ask for --date-format). A leads file with no lead_id
+column takes each row as a lead, its line number its id. More than
+--max-rejected of the rows (5%) rejected is an error: the files look read
+wrongly.
+
 It follows what real exports do (docs/MODEL.md): it finds the span over
 which the export records each kind of event and counts stays only inside
 it (--events-from, --leads-until set the dates); a lead open in a stage
