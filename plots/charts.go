@@ -1,9 +1,13 @@
 package plots
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
+	"strconv"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -73,10 +77,11 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 	if finite(target) {
 		rev, _ := r.Metric("revenue")
 		pt := share(rev, target)
-		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by week %d", 100*pt, Money(target), r.Currency, n)
+		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by %s", 100*pt, Money(target), r.Currency, r.Start.AddDate(0, 0, 7*n-1).Format("2 January"))
 	}
-	p := newPlot(title, "week of the forecast", "revenue to date ("+r.Currency+")")
+	p := newPlot(title, "week ending", "revenue to date ("+r.Currency+")")
 	p.Y.Tick.Marker = moneyTicks{}
+	p.X.Tick.Marker = weekEnds{start: r.Start.Time, weeks: n}
 	outer, err := band(xs, q[0.1], q[0.9], bandOuter)
 	if err != nil {
 		return nil, err
@@ -103,7 +108,6 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 		p.Legend.Add("target "+Money(target), l)
 	}
 	p.X.Min, p.X.Max, p.Y.Min = 1, float64(n), 0
-	p.X.Tick.Marker = weekTicks{}
 	return p, nil
 }
 
@@ -301,11 +305,21 @@ type Delta struct {
 
 // Scenarios draws each scenario's paired difference from the baseline in
 // one metric (revenue, say) as its P10–P90 interval over the trials and
-// its mean, against a zero line.
+// its mean, against a zero line, the scenario that moves it most (in
+// the direction the metric improves) on top. Each name says in how many
+// trials the scenario does better and worse; for a count that is neither
+// good nor bad in itself (SQLs: fewer is what stricter criteria intend),
+// more and fewer.
 func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Plot, error) {
 	if len(deltas) == 0 {
 		return nil, ErrNoData
 	}
+	deltas = slices.Clone(deltas)
+	sign := 1.0
+	if info.Better == model.Lower {
+		sign = -1
+	}
+	slices.SortStableFunc(deltas, func(a, b Delta) int { return cmp.Compare(sign*b.Mean, sign*a.Mean) })
 	metric := info.Name
 	unit := metric
 	money := info.Unit == model.Money
@@ -325,7 +339,7 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 			return nil, fmt.Errorf("plots: scenarios: %s: %w", d.Name, ErrNoData)
 		}
 		y := float64(len(deltas) - 1 - i) // first scenario on top
-		names[len(deltas)-1-i] = fmt.Sprintf("%s (better %.0f%%, worse %.0f%%)", d.Name, 100*d.PBetter, 100*d.PWorse)
+		names[len(deltas)-1-i] = fmt.Sprintf("%s (%s)", d.Name, shares(info, d))
 		means[i] = plotter.XY{X: d.Mean, Y: y}
 		errs[i] = struct{ Low, High float64 }{d.Mean - d.P10, d.P90 - d.Mean}
 		lo, hi = math.Min(lo, d.P10), math.Max(hi, d.P90)
@@ -367,14 +381,49 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 	return p, nil
 }
 
+// shares says in how many trials a scenario does better and worse in a
+// metric: "better 60%, worse 40%", or, for a count of leads in a stage,
+// "more 60%, fewer 40%".
+func shares(info model.MetricInfo, d Delta) string {
+	if info.Unit == model.Count && info.Name != "wins" {
+		more, fewer := d.PBetter, d.PWorse
+		if info.Better == model.Lower {
+			more, fewer = fewer, more
+		}
+		return fmt.Sprintf("more %.0f%%, fewer %.0f%%", 100*more, 100*fewer)
+	}
+	return fmt.Sprintf("better %.0f%%, worse %.0f%%", 100*d.PBetter, 100*d.PWorse)
+}
+
+// weekEnds labels a fan's weeks 1..weeks by the date each ends, every
+// other week where there are many.
+type weekEnds struct {
+	start time.Time
+	weeks int
+}
+
+func (w weekEnds) Ticks(lo, hi float64) []plot.Tick {
+	step := max(1, (w.weeks+6)/7)
+	var ts []plot.Tick
+	for k := 1; k <= w.weeks; k++ {
+		t := plot.Tick{Value: float64(k)}
+		if (k-1)%step == 0 || k == w.weeks {
+			t.Label = w.start.AddDate(0, 0, 7*k-1).Format("2 Jan")
+		}
+		ts = append(ts, t)
+	}
+	return ts
+}
+
 // SweepPoint is one lever value's revenue quantiles.
 type SweepPoint struct {
 	Value, P10, P50, P90 float64
 }
 
 // Sweep draws revenue against a lever's value, in unit: the P10–P90 band,
-// the median and, when target is a number, the target.
-func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, target float64) (*plot.Plot, error) {
+// the median and, where they are numbers, the target and the lever's
+// current value (marked "now").
+func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, target, current float64) (*plot.Plot, error) {
 	if len(pts) < 2 {
 		return nil, fmt.Errorf("plots: sweep: %d values: %w", len(pts), ErrNoData)
 	}
@@ -411,6 +460,24 @@ func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, tar
 		p.Add(t)
 		p.Legend.Add("target "+Money(target), t)
 	}
+	top := 0.0
+	for _, h := range hi {
+		top = math.Max(top, h)
+	}
+	if finite(current) && current >= xs[0] && current <= xs[len(xs)-1] {
+		now, err := refLine(current, 0, top, true, grey)
+		if err != nil {
+			return nil, err
+		}
+		p.Add(now)
+		label := strconv.FormatFloat(current, 'g', 4, 64)
+		if unit == model.Money {
+			label = Money(current)
+		}
+		p.Legend.Add("now: "+label, now)
+	}
+	// The band rises with the lever: the legend goes where it is not.
+	p.Legend.Top, p.Legend.Left = false, false
 	p.Y.Min = 0
 	return p, nil
 }

@@ -89,7 +89,7 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "scenarios", sc)
-	sw, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{2, 438e3, 652e3, 932e3}, {4, 483e3, 707e3, 992e3}, {6, 513e3, 748e3, 1046e3}, {8, 516e3, 748e3, 1049e3}}, 800000)
+	sw, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{2, 438e3, 652e3, 932e3}, {4, 483e3, 707e3, 992e3}, {6, 513e3, 748e3, 1046e3}, {8, 516e3, 748e3, 1049e3}}, 800000, 6)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,10 +140,10 @@ func TestChartsRefuseBadData(t *testing.T) {
 	if _, err := plots.Scenarios(revenueInfo, "USD", []plots.Delta{{Name: "x", Mean: nan}}); err == nil || err.Error() != "plots: scenarios: x: plots: no finite data to draw" {
 		t.Errorf("NaN scenario: %v", err)
 	}
-	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}}, nan); !errors.Is(err, plots.ErrNoData) {
+	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}}, nan, nan); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("one sweep point: %v", err)
 	}
-	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
+	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
 		t.Errorf("NaN sweep point: %v", err)
 	}
 	r := &model.Result{Weeks: 0}

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
@@ -37,18 +40,25 @@ var Size = struct{ W, H vg.Length }{8 * vg.Inch, 4.5 * vg.Inch}
 // ErrNoData is returned for a chart with nothing finite to draw.
 var ErrNoData = errors.New("plots: no finite data to draw")
 
-// newPlot returns a plot with the house style.
+// houseFont is the charts' typeface, the report's sans-serif.
+var houseFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+
+// newPlot returns a plot with the house style: the report's sans-serif
+// throughout.
 func newPlot(title, x, y string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font.Size = vg.Points(13)
 	p.X.Label.Text = x
 	p.Y.Label.Text = y
-	p.X.Label.TextStyle.Font.Size = vg.Points(11)
-	p.Y.Label.TextStyle.Font.Size = vg.Points(11)
+	for _, t := range []struct {
+		style *text.Style
+		size  float64
+	}{{&p.Title.TextStyle, 13}, {&p.X.Label.TextStyle, 11}, {&p.Y.Label.TextStyle, 11}, {&p.X.Tick.Label, 10}, {&p.Y.Tick.Label, 10}, {&p.Legend.TextStyle, 10}} {
+		t.style.Font = houseFont
+		t.style.Font.Size = vg.Points(t.size)
+	}
 	p.Legend.Top = true
 	p.Legend.Left = true
-	p.Legend.TextStyle.Font.Size = vg.Points(10)
 	return p
 }
 

@@ -21,7 +21,7 @@ var Sweep = Kind{
 			sp[i] = plots.SweepPoint{Value: p.Value, P10: a, P50: b, P90: c}
 		}
 		return one("sweep", func() (*plot.Plot, error) {
-			return plots.Sweep(in.Lever.Name, in.Lever.Unit, in.Model.Currency, sp, in.Target)
+			return plots.Sweep(in.Lever.Name, in.Lever.Unit, in.Model.Currency, sp, in.Target, in.Lever.Current(in.Model))
 		})
 	},
 }

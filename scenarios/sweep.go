@@ -124,6 +124,30 @@ func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, tar
 	return out, nil
 }
 
+// Current is the lever's value in model m: its team, a channel's or the
+// total weekly spend, its cold rate.
+func (l *Lever) Current(m *model.Model) float64 {
+	switch {
+	case l.Name == "reps":
+		return float64(m.Reps.Count)
+	case strings.HasPrefix(l.Name, "spend:"):
+		for _, c := range m.Channels {
+			if c.Name == strings.TrimPrefix(l.Name, "spend:") {
+				return c.WeeklySpend
+			}
+		}
+	case l.Name == "budget":
+		total := 0.0
+		for _, c := range m.Channels {
+			total += c.WeeklySpend
+		}
+		return total
+	case l.Name == "cold_rate":
+		return m.Reps.ColdRate
+	}
+	return math.NaN()
+}
+
 // DefaultRange is the range the lever sweeps for model m when none is
 // given: half to twice the current team or spend, a rate from 0 to 0.5.
 func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
