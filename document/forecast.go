@@ -132,15 +132,15 @@ func (f *Forecast) Rows(side func(model.MetricInfo) bool) [][]string {
 		if m.Unit == model.Money && f.Currency != "" {
 			label += " (" + f.Currency + ")"
 		}
-		rows = append(rows, []string{label, human(s["mean"], m, true), human(s["p10"], m, false), human(s["p50"], m, false), human(s["p90"], m, false), humanSE(s["p50_mcse"], m)})
+		rows = append(rows, []string{label, Value(s["mean"], m, true), Value(s["p10"], m, false), Value(s["p50"], m, false), Value(s["p90"], m, false), humanSE(s["p50_mcse"], m)})
 	}
 	return rows
 }
 
-// human prints a value for a person: money and large counts with
-// thousands separators, shares as percentages, weeks and small means with
-// a decimal.
-func human(x *float64, m model.MetricInfo, mean bool) string {
+// Value prints a metric's value for a person: money and large counts
+// with thousands separators, counts whole (small means with a decimal),
+// shares as percentages, weeks with a decimal; "-" for none.
+func Value(x *float64, m model.MetricInfo, mean bool) string {
 	switch {
 	case x == nil:
 		return "-"
@@ -154,7 +154,7 @@ func human(x *float64, m model.MetricInfo, mean bool) string {
 	return fmt.Sprintf("%.1f", *x)
 }
 
-// humanSE prints a standard error as human prints its value: in
+// humanSE prints a standard error as Value prints its value: in
 // percentage points for a share.
 func humanSE(x *float64, m model.MetricInfo) string {
 	if x != nil && m.Unit == model.Ratio {

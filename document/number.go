@@ -33,23 +33,6 @@ func SummaryOf(s model.Summary) Summary {
 	return out
 }
 
-// Value prints a metric's value as a table shows it: money with thousands
-// separators, counts whole (means with a decimal), shares with three
-// decimals and weeks with one; "-" for none.
-func Value(x *float64, m model.MetricInfo, mean bool) string {
-	switch {
-	case x == nil:
-		return "-"
-	case m.Unit == model.Money:
-		return Thousands(*x)
-	case m.Unit == model.Ratio:
-		return fmt.Sprintf("%.3f", *x)
-	case m.Unit == model.Count && !mean:
-		return Thousands(*x)
-	}
-	return fmt.Sprintf("%.1f", *x)
-}
-
 // Signed prints a difference in a metric with its sign: shares with three
 // decimals, money whole with thousands separators, the others with one
 // decimal.

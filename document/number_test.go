@@ -19,7 +19,7 @@ func TestNumbers(t *testing.T) {
 		{document.Thousands(-999.6), "-1,000"},
 		{document.Thousands(-0.2), "0"},
 		{document.Value(x(812345), money, false), "812,345"},
-		{document.Value(x(0.31234), ratio, false), "0.312"},
+		{document.Value(x(0.31234), ratio, false), "31.2%"},
 		{document.Value(x(25.44), count, true), "25.4"},
 		{document.Value(x(25.44), count, false), "25"},
 		{document.Value(x(9.25), weeks, false), "9.2"},
