@@ -168,8 +168,3 @@ func TestFilesSafe(t *testing.T) {
 		t.Errorf("an unwritable path: exit %d, %q", code, stderr)
 	}
 }
-
-func lastLine(s string) string {
-	lines := bytes.Split(bytes.TrimSpace([]byte(s)), []byte("\n"))
-	return string(lines[len(lines)-1])
-}
