@@ -41,6 +41,9 @@ func readCSV(t *testing.T, path string) (header []string, rows []map[string]stri
 // a table encoding/csv reads back whose numbers are plain and agree with
 // the JSON; text from the data cannot run as a spreadsheet formula.
 func TestCSVOutputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every command end to end; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.csv")
 	if _, e, code := simulateCmd("generate", "--weeks", "40", "-o", hist); code != 0 {

@@ -69,6 +69,9 @@ func jsonKeys(v any, into map[string]bool) {
 // docs/OUTPUT.md, under its document's section (or the summary's), and
 // every key listed there, but the optional ones, is written.
 func TestOutputDocumented(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every command end to end; make test runs it without the race detector")
+	}
 	keys, optional := documented(t)
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.csv")
