@@ -189,13 +189,15 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	return doc.WriteText(e.stdout)
 }
 
-// compareScenarios runs the comparison with a progress bar per run on a
-// terminal.
+// compareScenarios runs the comparison, with a progress bar on a
+// terminal (the runs go trial by trial together, on common random
+// numbers).
 func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options, ev *scenarios.Evidence) (*scenarios.Comparison, error) {
-	o.Progress = nil
 	if e.terminal {
 		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)
 	}
+	finish := e.progress(o, "trials, every run at once")
+	defer finish()
 	if ev != nil { // the rules' posterior draws keyed by the run's seed
 		keyed := *ev
 		keyed.Seed = o.Seed

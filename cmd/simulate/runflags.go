@@ -73,23 +73,32 @@ func (r *runFlags) options() *model.Options {
 	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams, Recalibration: r.rc}
 }
 
+// progress sets o.Progress to draw a bar labelled what on standard error
+// when it is a terminal (nothing otherwise), and returns what ends it.
+func (e *env) progress(o *model.Options, what string) (finish func()) {
+	o.Progress = nil
+	if !e.terminal {
+		return func() {}
+	}
+	var bar *progressbar.ProgressBar
+	o.Progress = func(done, total int) {
+		if bar == nil {
+			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.rawStderr), progressbar.OptionSetDescription(what),
+				progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
+		}
+		bar.Set(done)
+	}
+	return func() {
+		if bar != nil {
+			bar.Finish()
+		}
+	}
+}
+
 // simulate runs m, drawing a progress bar on stderr when it is a terminal.
 func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*model.Result, error) {
-	if e.terminal {
-		var bar *progressbar.ProgressBar
-		o.Progress = func(done, total int) {
-			if bar == nil {
-				bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.rawStderr), progressbar.OptionSetDescription("trials"),
-					progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
-			}
-			bar.Set(done)
-		}
-		defer func() {
-			if bar != nil {
-				bar.Finish()
-			}
-		}()
-	}
+	finish := e.progress(o, "trials")
+	defer finish()
 	r, err := model.Run(ctx, m, o)
 	if err != nil {
 		return nil, fmt.Errorf("simulating %q: %w", m.Name, err)
