@@ -33,10 +33,11 @@ func dateColumn(name string) bool {
 
 // detectLayout finds, where the file's dates are not ISO 8601 and no date
 // format is given, the one layout that reads every date value of its
-// first rows (start, the file's first bytes, header included). It returns
+// first rows (start, the file's first bytes, header included, fields
+// apart by comma). It returns
 // "" for ISO dates or none to go on, and an error where the values read
 // both month first and day first.
-func (rd *reader) detectLayout(name string, start []byte, cols columns) (string, error) {
+func (rd *reader) detectLayout(name string, start []byte, comma rune, cols columns) (string, error) {
 	if rd.o.DateFormat != "" {
 		return "", nil
 	}
@@ -44,10 +45,7 @@ func (rd *reader) detectLayout(name string, start []byte, cols columns) (string,
 		start = start[:i+1] // whole lines only
 	}
 	cr := csv.NewReader(bytes.NewReader(start))
-	cr.FieldsPerRecord = -1
-	if bytes.Count(start[:max(0, bytes.IndexByte(start, '\n'))], []byte{';'}) > bytes.Count(start[:max(0, bytes.IndexByte(start, '\n'))], []byte{','}) {
-		cr.Comma = ';'
-	}
+	cr.FieldsPerRecord, cr.Comma = -1, comma
 	recs, _ := cr.ReadAll()
 	var dates []int // the date columns, in the header's order
 	for c, i := range cols {

@@ -178,7 +178,7 @@ func (rd *reader) file(f File) error {
 		return err
 	}
 	rd.files++
-	if rd.layout, err = rd.detectLayout(f.Name, c.start, cols); err != nil {
+	if rd.layout, err = rd.detectLayout(f.Name, c.start, c.cr.Comma, cols); err != nil {
 		return err
 	}
 	_, primary := cols["created_at"]

@@ -126,8 +126,8 @@ func TestInterrupt(t *testing.T) {
 		}
 		t.Logf("%v: stopped %v after the signal", sig, took.Round(time.Millisecond))
 	}
-	// A read blocked on a named pipe no one writes to cannot be cancelled:
-	// the run is ended a second after the signal.
+	// A read blocked on a named pipe whose writer never writes cannot be
+	// cancelled: the run is ended a second after the signal.
 	fifo := filepath.Join(t.TempDir(), "pipe.csv")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
@@ -138,10 +138,17 @@ func TestInterrupt(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	// Opening the pipe to write returns once the command has opened it to
+	// read (its signals are set up before): it then waits for bytes that
+	// never come.
+	w, err := os.OpenFile(fifo, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
 	cmd.Process.Signal(syscall.SIGINT)
 	hung := time.AfterFunc(time.Minute, func() { cmd.Process.Kill() })
-	err := cmd.Wait()
+	err = cmd.Wait()
 	if !hung.Stop() {
 		t.Fatal("a read from a pipe with no writer: still running a minute after the signal")
 	}
