@@ -149,25 +149,19 @@ func (l *Lever) Current(m *model.Model) float64 {
 }
 
 // DefaultRange is the range the lever sweeps for model m when none is
-// given: half to twice the current team or spend, a rate from 0 to 0.5.
+// given: half to twice the current team or budget, a channel's spend from
+// 0 to twice, a rate from 0 to 0.5.
 func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
+	now := l.Current(m)
 	switch {
 	case l.Name == "reps":
-		n := float64(max(m.Reps.Count, 1))
+		n := math.Max(now, 1)
 		lo, hi = math.Floor(n/2), 2*n
 		return lo, hi, math.Max(1, math.Round((hi-lo)/10))
-	case strings.HasPrefix(l.Name, "spend:"):
-		for _, c := range m.Channels {
-			if c.Name == strings.TrimPrefix(l.Name, "spend:") {
-				return 0, 2 * c.WeeklySpend, c.WeeklySpend / 5
-			}
-		}
+	case strings.HasPrefix(l.Name, "spend:") && !math.IsNaN(now):
+		return 0, 2 * now, now / 5
 	case l.Name == "budget":
-		total := 0.0
-		for _, c := range m.Channels {
-			total += c.WeeklySpend
-		}
-		return total / 2, 2 * total, total * 0.15
+		return now / 2, 2 * now, now * 0.15
 	}
 	return 0, 0.5, 0.05
 }

@@ -129,7 +129,7 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	d, err := qualify.Read(ctx, calibrate.File{Name: f.deals, R: in}, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: (&readFlags{maxRejected: f.maxRej}).readOptions().MaxRejected, MaxRejectedName: "--max-rejected"})
+	d, err := qualify.Read(ctx, calibrate.File{Name: f.deals, R: in}, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"})
 	if err != nil {
 		return err
 	}

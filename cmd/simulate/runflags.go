@@ -185,14 +185,19 @@ type readFlags struct {
 // readOptions are the flags as the reader takes them, its messages naming
 // the flags.
 func (f *readFlags) readOptions() calibrate.ReadOptions {
-	max := f.maxRejected
+	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: maxRejected(f.maxRejected), Names: flagNames()}
+}
+
+// maxRejected is --max-rejected's share as the readers take it: 1 for no
+// limit (their zero), 0 for no row at all (their smallest share).
+func maxRejected(share float64) float64 {
 	switch {
-	case max >= 1:
-		max = 0 // no limit
-	case max == 0:
-		max = math.SmallestNonzeroFloat64 // no row may be rejected
+	case share >= 1:
+		return 0
+	case share == 0:
+		return math.SmallestNonzeroFloat64
 	}
-	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: max, Names: flagNames()}
+	return share
 }
 
 // check refuses a --max-rejected that is not a share.
