@@ -63,21 +63,33 @@ func (e *estimator) seasonInto(m *model.Model) {
 	for i := range h {
 		b.SetVec(i, full.AtVec(2+i))
 	}
+	// Each quarter left out in turn, from the normal equations of every
+	// week less that quarter's: one pass over the weeks in all, however
+	// long the history.
+	var xtx mat.SymDense
+	xtx.SymOuterK(1, x.T())
+	var xty mat.VecDense
+	xty.MulVec(x.T(), y)
 	var loo []*mat.VecDense
 	for j := range blocks {
-		keep := make([]int, 0, n)
-		for k := range n {
-			if min(k/seasonBlock, blocks-1) != j {
-				keep = append(keep, k)
-			}
+		lo, hi := j*seasonBlock, (j+1)*seasonBlock
+		if j == blocks-1 {
+			hi = n
 		}
-		xj, yj := mat.NewDense(len(keep), p, nil), mat.NewVecDense(len(keep), nil)
-		for r, k := range keep {
-			xj.SetRow(r, x.RawRowView(k))
-			yj.SetVec(r, y.AtVec(k))
+		aj := mat.NewSymDense(p, nil)
+		aj.CopySym(&xtx)
+		cj := mat.VecDenseCopyOf(&xty)
+		for k := lo; k < hi; k++ {
+			row := mat.NewVecDense(p, x.RawRowView(k))
+			aj.SymRankOne(aj, -1, row)
+			cj.AddScaledVec(cj, -y.AtVec(k), row)
 		}
-		bj, _, ok := leastSquares(xj, yj)
-		if !ok {
+		var ch mat.Cholesky
+		if !ch.Factorize(aj) {
+			return
+		}
+		var bj mat.VecDense
+		if err := ch.SolveVecTo(&bj, cj); err != nil {
 			return
 		}
 		loo = append(loo, mat.NewVecDense(h, bj.RawVector().Data[2:]))
