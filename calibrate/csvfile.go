@@ -5,9 +5,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"slices"
 
@@ -27,15 +30,20 @@ const (
 	minInflated  = 64 << 20
 )
 
-// countReader counts the bytes read through it.
+// countReader counts and hashes the bytes read through it, and notes
+// when its reader is done.
 type countReader struct {
-	r io.Reader
-	n int64
+	r   io.Reader
+	n   int64
+	sum hash.Hash
+	eof bool
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	c.sum.Write(p[:n])
+	c.eof = c.eof || err == io.EOF
 	return n, err
 }
 
@@ -104,15 +112,16 @@ type csvFile struct {
 	src    model.SourceFile
 	rep    *Report
 	closer io.Closer
-	start  []byte // the first bytes, for estimating the row count
+	start  []byte       // the first bytes, for estimating the row count
+	in     *countReader // the file's bytes as read
 }
 
 // openCSV opens f and reads its header; reading stops with ctx's error
 // once ctx is done.
 func openCSV(ctx context.Context, f File, rep *Report) (*csvFile, error) {
-	in := &countReader{r: f.R}
+	in := &countReader{r: f.R, sum: sha256.New()}
 	br := bufio.NewReaderSize(in, 64<<10)
-	c := &csvFile{ctx: ctx, name: f.Name, rep: rep, src: model.SourceFile{Path: f.Name}}
+	c := &csvFile{ctx: ctx, name: f.Name, rep: rep, src: model.SourceFile{Path: f.Name}, in: in}
 	if b, _ := br.Peek(2); bytes.Equal(b, gzipMagic) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -199,6 +208,9 @@ func (c *csvFile) next() (rec []string, line int, ok bool, err error) {
 func (c *csvFile) done() {
 	c.close()
 	c.src.Used = c.src.Rows - c.src.Rejected
+	if c.in.eof {
+		c.src.SHA256 = hex.EncodeToString(c.in.sum.Sum(nil))
+	}
 	c.rep.Files = append(c.rep.Files, c.src)
 }
 

@@ -81,7 +81,7 @@ func (s *Sweep) WriteText(w io.Writer) error {
 	fmt.Fprintln(tw, head)
 	for _, p := range s.pts {
 		q := SummaryOf(p.Revenue)
-		fmt.Fprintf(tw, "%g\t%s\t%s\t%s\t%s\t%s\t", p.Value, Thousands(*q["p10"]), Thousands(*q["p50"]), Thousands(*q["p90"]), SE(q["p50_mcse"]),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t", LeverValue(p.Value), Thousands(*q["p10"]), Thousands(*q["p50"]), Thousands(*q["p90"]), SE(q["p50_mcse"]),
 			strconv.FormatFloat(*SummaryOf(p.Wins)["p50"], 'f', 0, 64))
 		if !math.IsNaN(f.Target) {
 			fmt.Fprintf(tw, "%.3f ± %.3f\t", p.PTarget, p.PTargetMCSE)
@@ -143,18 +143,28 @@ func NewGoal(run Run, confidence float64, g *scenarios.Goal) *Goal {
 func (d *Goal) WriteText(w io.Writer) error {
 	f, g := d.run, d.goal
 	if !g.Reached {
-		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %g it is %.3f ± %.3f\n",
-			f.Lever, Thousands(f.Target), d.Confidence, g.Below.Value, g.Below.PTarget, g.Below.PTargetMCSE)
+		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %s it is %.3f ± %.3f\n",
+			f.Lever, Thousands(f.Target), d.Confidence, LeverValue(g.Below.Value), g.Below.PTarget, g.Below.PTargetMCSE)
 		return nil
 	}
-	fmt.Fprintf(w, "%s = %g is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)\n",
-		f.Lever, g.Value, Thousands(f.Target), d.Confidence, g.At.PTarget, g.At.PTargetMCSE, Thousands(*SummaryOf(g.At.Revenue)["p50"]))
+	fmt.Fprintf(w, "%s = %s is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)\n",
+		f.Lever, LeverValue(g.Value), Thousands(f.Target), d.Confidence, g.At.PTarget, g.At.PTargetMCSE, Thousands(*SummaryOf(g.At.Revenue)["p50"]))
 	if g.Below != nil {
-		fmt.Fprintf(w, "at %g it is %.3f ± %.3f\n", g.Below.Value, g.Below.PTarget, g.Below.PTargetMCSE)
+		fmt.Fprintf(w, "at %s it is %.3f ± %.3f\n", LeverValue(g.Below.Value), g.Below.PTarget, g.Below.PTargetMCSE)
 	}
 	fmt.Fprintf(w, "(%d runs of %d trials, seed %d, on common random numbers)\n", g.Evals, f.Trials, f.Seed)
 	if n := f.Recalibrated; n != "" {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
+}
+
+// LeverValue formats a lever's value for a table: whole numbers and values
+// of 100 or more rounded, with thousands separators, and others to four
+// significant digits, so that a bisection's 123.2267289 reads 123.
+func LeverValue(v float64) string {
+	if math.Abs(v) >= 100 || v == math.Trunc(v) {
+		return Thousands(math.Round(v))
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
 }

@@ -40,3 +40,11 @@ func SpendCSV() []byte { return spendCSV }
 
 // ScenariosYAML returns the sample what-if scenarios.
 func ScenariosYAML() []byte { return scenariosYAML }
+
+//go:embed sample-plan.yaml
+var planYAML []byte
+
+// PlanYAML returns the sample planner's funnel, what `simulate init`
+// writes: a funnel from a planner's own numbers, for a team without CRM
+// history.
+func PlanYAML() []byte { return planYAML }

@@ -3,6 +3,7 @@ package model
 import (
 	"bytes"
 	"encoding"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -31,16 +32,30 @@ func ReadFile(path string) (*Model, error) {
 	return m, nil
 }
 
-// Decode parses a model file strictly: an unknown key, a value of the
-// wrong type or an impossible value is an error naming its key path (and
-// line, where the YAML has one).
+// Decode parses a model file, or a planner's file (Plan, told by its top
+// key plan), strictly: an unknown key, a value of the wrong type or an
+// impossible value is an error naming its key path and line.
 func Decode(b []byte) (*Model, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		return nil, yamlError(err)
+	}
 	m := &Model{}
-	if err := DecodeYAML(b, m); err != nil {
+	if isPlan(&doc) {
+		var p Plan
+		if err := decodeNode(&doc, b, &p); err != nil {
+			return nil, err
+		}
+		pm, err := p.Model()
+		if err != nil {
+			return nil, withLines(&doc, err)
+		}
+		m = pm
+	} else if err := decodeNode(&doc, b, m); err != nil {
 		return nil, err
 	}
 	if _, err := compile(m); err != nil {
-		return nil, err
+		return nil, withLines(&doc, err)
 	}
 	return m, nil
 }
@@ -51,8 +66,12 @@ func Decode(b []byte) (*Model, error) {
 func DecodeYAML(b []byte, v any) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return err
+		return yamlError(err)
 	}
+	return decodeNode(&doc, b, v)
+}
+
+func decodeNode(doc *yaml.Node, b []byte, v any) error {
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return fmt.Errorf("empty file")
 	}
@@ -61,8 +80,22 @@ func DecodeYAML(b []byte, v any) error {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
-	return dec.Decode(v)
+	return yamlError(dec.Decode(v))
 }
+
+// yamlError drops the YAML library's "yaml: " prefix from a syntax error,
+// which names its line already.
+func yamlError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if msg, ok := strings.CutPrefix(err.Error(), "yaml: "); ok {
+		return errors.New(msg)
+	}
+	return err
+}
+
+var guessType = reflect.TypeFor[Guess]()
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
@@ -74,6 +107,9 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
 		return nil
+	}
+	if t == guessType {
+		return checkGuess(n, path)
 	}
 	switch {
 	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
@@ -95,7 +131,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 				return err
 			}
 		}
-	case n.Kind == yaml.SequenceNode && t.Kind() == reflect.Slice:
+	case n.Kind == yaml.SequenceNode && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
 		for i, e := range n.Content {
 			if err := checkKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
 				return err
@@ -103,10 +139,18 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 		}
 	case n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode:
 		return fmt.Errorf("line %d: %s: expected %s", n.Line, path, kindName(t))
+	case n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32):
+		if n.Tag != "!!null" && !isNumber(n) {
+			return fmt.Errorf("line %d: %s: %q is not a number", n.Line, path, n.Value)
+		}
+	case n.Kind == yaml.ScalarNode && t.Kind() == reflect.Bool:
+		if n.Tag != "!!bool" {
+			return fmt.Errorf("line %d: %s: %q is not true or false", n.Line, path, n.Value)
+		}
 	case n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Int || t.Kind() == reflect.Int64 || t.Kind() == reflect.Uint64):
 		// The decoder would truncate 1.9 to 1 and wrap 1e30: a count is
 		// a whole number in range, or an error.
-		if n.Tag == "!!float" {
+		if n.Tag != "!!int" && n.Tag != "!!null" {
 			return fmt.Errorf("line %d: %s: %s is not a whole number", n.Line, path, n.Value)
 		}
 		if n.Tag == "!!int" {
@@ -118,11 +162,28 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 	return nil
 }
 
+// isNumber reports whether a scalar node decodes as a float.
+func isNumber(n *yaml.Node) bool {
+	var f float64
+	return (n.Tag == "!!int" || n.Tag == "!!float") && n.Decode(&f) == nil
+}
+
+// checkGuess checks that a Guess's node is a number or a list of two.
+func checkGuess(n *yaml.Node, path string) error {
+	switch {
+	case n.Kind == yaml.ScalarNode && isNumber(n):
+		return nil
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 2 && isNumber(n.Content[0]) && isNumber(n.Content[1]):
+		return nil
+	}
+	return fmt.Errorf("line %d: %s: want a number or a range [low, high]", n.Line, path)
+}
+
 func kindName(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.Struct:
 		return "a mapping of keys"
-	case reflect.Slice:
+	case reflect.Slice, reflect.Array:
 		return "a list"
 	}
 	return "a " + t.Kind().String()

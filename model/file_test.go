@@ -75,7 +75,7 @@ func TestSampleModelFile(t *testing.T) {
 }
 
 // TestDecodeErrors feeds broken model files and checks that each error
-// names the key path (and the line, for unknown keys).
+// names the key path and the line.
 func TestDecodeErrors(t *testing.T) {
 	good := string(encode(t, sample.Model()))
 	cases := []struct {
@@ -83,12 +83,13 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"unknown key", "horizon_weeks: 13", "horizon_weeks: 13\nhorizon: 4", "line 6: horizon: unknown key"},
 		{"nested unknown key", "  count: 6\n", "  count: 6\n  speed: 2\n", "reps.speed: unknown key"},
-		{"negative exposure", "{weeks: 0, exposure: 2158.39", "{weeks: 0, exposure: -2158.39", "stages[lead].exits[paid_search].bands[0].exposure: must be a finite number >= 0 (got -2158.39)"},
+		{"negative exposure", "{weeks: 0, exposure: 2158.39", "{weeks: 0, exposure: -2158.39", "line 17: stages[lead].exits[paid_search].bands[0].exposure: must be a finite number >= 0 (got -2158.39)"},
 		{"NaN count", "{weeks: 1, exposure: 679.85, advance: 355.67", "{weeks: 1, exposure: 679.85, advance: .nan", "stages[lead].exits[paid_search].bands[1].advance: must be a finite number >= 0 (got NaN)"},
-		{"rate above 1", "cold_rate: 0.3", "cold_rate: 1.3", "reps.cold_rate: must be a share in [0, 1] (got 1.3)"},
+		{"rate above 1", "cold_rate: 0.3", "cold_rate: 1.3", "line 426: reps.cold_rate: must be a share in [0, 1] (got 1.3)"},
 		{"unknown stage", "sales_start: sal", "sales_start: sales", `sales_start: unknown name "sales"`},
-		{"unknown channel in pipeline", "{stage: lead, channel: paid_search, weeks: 0", "{stage: lead, channel: tv, weeks: 0", `pipeline.open[0].channel: unknown name "tv"`},
-		{"wrong type", "horizon_weeks: 13", "horizon_weeks: soon", "cannot unmarshal !!str `soon` into int"},
+		{"unknown channel in pipeline", "{stage: lead, channel: paid_search, weeks: 0", "{stage: lead, channel: tv, weeks: 0", `line 429: pipeline.open[0].channel: unknown name "tv"`},
+		{"wrong type", "horizon_weeks: 13", "horizon_weeks: soon", "line 5: horizon_weeks: soon is not a whole number"},
+		{"text for a number", "arrival_shock_cv: 0.08", "arrival_shock_cv: high", `line 396: arrival_shock_cv: "high" is not a number`},
 		{"bad date", `as_of: "2026-11-20"`, `as_of: "20/11/2026"`, `date "20/11/2026" is not YYYY-MM-DD`},
 		{"list for a mapping", "reps:\n", "reps: [1, 2]\nx:\n", "reps: expected a mapping of keys"},
 	}

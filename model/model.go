@@ -315,6 +315,19 @@ type Provenance struct {
 	EventsFrom *Date `yaml:"events_from,omitempty"`
 	// StaleAfterWeeks is the stale rule's time, as given or derived.
 	StaleAfterWeeks float64 `yaml:"stale_after_weeks,omitempty"`
+	// Reading is how the history was read, so that commands that need
+	// the history behind the model (attribute rules) can read it again.
+	Reading *Reading `yaml:"reading,omitempty"`
+}
+
+// Reading is how a history was read: its files and the reading settings.
+type Reading struct {
+	History     []string          `yaml:"history"`
+	Stages      []string          `yaml:"stages,flow,omitempty"`
+	Map         map[string]string `yaml:"map,omitempty"`
+	StageMap    map[string]string `yaml:"stage_map,omitempty"`
+	DateFormat  string            `yaml:"date_format,omitempty"`
+	MaxRejected float64           `yaml:"max_rejected,omitempty"`
 }
 
 // ObservationWindow is the span of one kind of event in a history.
@@ -334,6 +347,9 @@ type SourceFile struct {
 	Rows     int    `yaml:"rows"`
 	Used     int    `yaml:"used"`
 	Rejected int    `yaml:"rejected"`
+	// SHA256 is the file's checksum as read (of its bytes, compressed or
+	// not), so that a later reader can tell it is the same file.
+	SHA256 string `yaml:"sha256,omitempty"`
 }
 
 // Reason counts the rows rejected or repaired for one reason.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -24,7 +25,7 @@ type Lever struct {
 }
 
 // Levers lists the lever names ParseLever knows.
-const Levers = "reps (team size), spend:CHANNEL (that channel's weekly spend), budget (total weekly spend at the current mix), cold_rate (weekly share of waiting leads that go cold)"
+const Levers = "reps (team size), leads (new leads a week at the current channel mix), spend:CHANNEL (that channel's weekly spend), budget (total weekly spend at the current mix), cold_rate (weekly share of waiting leads that go cold)"
 
 // ParseLever returns the named lever for model m.
 func ParseLever(m *model.Model, name string) (*Lever, error) {
@@ -37,6 +38,14 @@ func ParseLever(m *model.Model, name string) (*Lever, error) {
 			out := *m
 			out.Reps.Count = int(v)
 			return &out, nil, nil
+		}}, nil
+	case name == "leads":
+		total := weeklyLeads(m)
+		if total <= 0 {
+			return nil, fmt.Errorf("lever leads: the model has no leads")
+		}
+		return &Lever{Name: name, Unit: model.Count, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
+			return withLeads(m, v, total)
 		}}, nil
 	case strings.HasPrefix(name, "spend:"):
 		ch := strings.TrimPrefix(name, "spend:")
@@ -144,13 +153,39 @@ func (l *Lever) Current(m *model.Model) float64 {
 		return total
 	case l.Name == "cold_rate":
 		return m.Reps.ColdRate
+	case l.Name == "leads":
+		return weeklyLeads(m)
 	}
 	return math.NaN()
 }
 
+// weeklyLeads is the model's new leads a week, over its channels.
+func weeklyLeads(m *model.Model) float64 {
+	total := 0.0
+	for _, c := range m.Channels {
+		total += c.WeeklyLeads
+	}
+	return total
+}
+
+// withLeads is m with every channel's weekly leads multiplied by v/total
+// from the first week, so that they sum to v at the current mix; each
+// channel keeps its trend, season and shock.
+func withLeads(m *model.Model, v, total float64) (*model.Model, []string, error) {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		return nil, nil, fmt.Errorf("leads: %v is not a number of leads a week >= 0", v)
+	}
+	out := *m
+	out.Changes = slices.Clone(m.Changes)
+	for _, c := range m.Channels {
+		out.Changes = append(out.Changes, model.Change{Week: 0, Channel: c.Name, Leads: ptr(v / total), Note: fmt.Sprintf("leads = %g a week", v)})
+	}
+	return &out, nil, nil
+}
+
 // DefaultRange is the range the lever sweeps for model m when none is
-// given: half to twice the current team or budget, a channel's spend from
-// 0 to twice, a rate from 0 to 0.5.
+// given: half to twice the current team or budget, half to four times
+// the leads, a channel's spend from 0 to twice, a rate from 0 to 0.5.
 func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
 	now := l.Current(m)
 	switch {
@@ -162,6 +197,8 @@ func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
 		return 0, 2 * now, now / 5
 	case l.Name == "budget":
 		return now / 2, 2 * now, now * 0.15
+	case l.Name == "leads":
+		return now / 2, 4 * now, now / 10
 	}
 	return 0, 0.5, 0.05
 }
@@ -233,7 +270,7 @@ type Goal struct {
 // P(target) rises with the lever.
 func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
 	if !l.Rising {
-		return nil, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, spend:CHANNEL or budget)", l.Name)
+		return nil, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, leads, spend:CHANNEL or budget)", l.Name)
 	}
 	if l.Integer {
 		lo, hi, step = math.Ceil(lo), math.Floor(hi), math.Max(1, math.Round(step))

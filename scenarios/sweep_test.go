@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -162,4 +163,66 @@ func TestLeverGrid(t *testing.T) {
 	if _, err := l.Seek(context.Background(), m, 0, 0.5, 0.05, 1, 0.5, model.Options{Trials: 10, Seed: 1}); err == nil {
 		t.Error("a goal seek over cold_rate, which can lower revenue, was run")
 	}
+}
+
+// TestSeekLeadsMatchesSweep is the reverse funnel on a planner's file:
+// the fewest new leads a week whose P(revenue >= target) reaches the
+// confidence, by bisection, is the one an exhaustive sweep on the same
+// seed finds.
+func TestSeekLeadsMatchesSweep(t *testing.T) {
+	m, err := model.Decode(examples.PlanYAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Reps.Unlimited = true // leads, not reps, bind
+	m.HorizonWeeks = 26     // a lead takes about 16 weeks to win
+	ctx := context.Background()
+	o := model.Options{Trials: 2000, Seed: 3}
+	lever, err := scenarios.ParseLever(m, "leads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if now := lever.Current(m); math.Abs(now-weekly(m)) > 1e-9 {
+		t.Fatalf("current leads %v, want the channels' sum %v", now, weekly(m))
+	}
+	const target, confidence, lo, hi, step = 400000, 0.8, 20.0, 200.0, 10.0
+	var values []float64
+	for v := lo; v <= hi; v += step {
+		values = append(values, v)
+	}
+	pts, err := lever.Sweep(ctx, m, values, target, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := math.NaN()
+	for i, p := range pts {
+		t.Logf("leads %v a week: P(revenue >= %v) = %.3f ± %.3f", p.Value, target, p.PTarget, p.PTargetMCSE)
+		if i > 0 && p.PTarget+4*p.PTargetMCSE < pts[i-1].PTarget {
+			t.Errorf("P(target) falls from %.3f to %.3f as leads rise", pts[i-1].PTarget, p.PTarget)
+		}
+		if math.IsNaN(want) && p.PTarget >= confidence {
+			want = p.Value
+		}
+	}
+	if math.IsNaN(want) || want == lo || want == hi {
+		t.Fatalf("the threshold %v is not inside the range; the test needs one", want)
+	}
+	g, err := lever.Seek(ctx, m, lo, hi, step, target, confidence, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !g.Reached || g.Value != want || g.At.PTarget < confidence || g.Below.PTarget >= confidence {
+		t.Fatalf("goal: %+v; the sweep says %v leads a week", g, want)
+	}
+	if g.Evals >= len(values) {
+		t.Errorf("goal took %d runs, the sweep %d", g.Evals, len(values))
+	}
+}
+
+func weekly(m *model.Model) float64 {
+	total := 0.0
+	for _, c := range m.Channels {
+		total += c.WeeklyLeads
+	}
+	return total
 }

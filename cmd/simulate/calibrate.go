@@ -226,6 +226,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: no model written
 	}
+	m.Provenance.Reading = &model.Reading{History: f.history, Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: f.maxRejected}
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return err

@@ -83,7 +83,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // commands lists the subcommands, in the order usage shows them.
 func commands() []*command {
 	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
-		reportCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), generateCommand()}
+		reportCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
 }
 
 // run runs the command args name with cmds, writing to stdout and stderr,
@@ -174,6 +174,9 @@ func parse(fs *pflag.FlagSet, args []string) error {
 			return err
 		}
 		if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+			if name == "deal-size" {
+				return usagef("%v: deal sizes are the model's, set when it is calibrated (calibrate --deal-size) and changed by a scenario's deal_size", err)
+			}
 			var flags []string
 			fs.VisitAll(func(f *pflag.Flag) { flags = append(flags, "--"+f.Name) })
 			if s := didYouMean("--"+name, flags); s != "" {

@@ -3,9 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -38,15 +43,18 @@ scenarios, scenarios-wins and scenarios-sql (each scenario's revenue,
 wins and SQLs against the baseline, trial by trial) and funnel-scenario
 (the scenario that moves revenue most against the baseline).
 
-Without --model it runs the embedded sample company, with the embedded
-sample history as the evidence for attribute rules.
+Attribute rules are evaluated on the history the model was calibrated
+from: --history (with the reading flags calibrate was given), or else the
+files the model file records, read again as calibration read them where
+they are unchanged (their checksums match). Without --model it runs the
+embedded sample company, with the embedded sample history.
 
 A scenario file names a baseline and lists scenarios, each a list of
 interventions from a week: budget (spend per channel, or a move of an
 amount or share between channels, through each channel's response to
 spend), campaign (volume and quality multipliers for a channel),
 sql_criteria (a rule on lead attributes, such as job_level in ["manager",
-"director"], evaluated on the --history the model was calibrated from, or
+"director"], evaluated on the history the model was calibrated from, or
 multipliers on the hand-off into SQL and on the stages from SQL on),
 reps (hires or departures, with ramp), sla (the weekly cold rate of
 leads waiting for a rep), deal_size and conversion (multipliers). See
@@ -104,14 +112,16 @@ func (f *compareFlags) declareOutput(fs *pflag.FlagSet) {
 	f.plotFlags.declare(fs)
 }
 
-// evidence reads the history behind the model, when --history is given;
-// for the embedded sample company it is the embedded sample history.
-func (f *compareFlags) evidence(ctx context.Context) (*scenarios.Evidence, error) {
+// evidence reads the history behind model m: --history when given; else
+// the files the model's provenance names, read as they were (for the
+// embedded sample company, and a model calibrated from it, the embedded
+// sample history). It is nil where there is none to read.
+func (f *compareFlags) evidence(ctx context.Context, e *env, m *model.Model) (*scenarios.Evidence, error) {
 	if len(f.history) == 0 && f.model == "" {
 		return sampleEvidence()
 	}
 	if len(f.history) == 0 {
-		return nil, nil
+		return provenanceEvidence(ctx, e, f.model, m)
 	}
 	var asOf time.Time
 	if f.asOf != "" {
@@ -168,7 +178,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ev, err := f.evidence(ctx)
+	ev, err := f.evidence(ctx, e, m)
 	if err != nil {
 		return err
 	}
@@ -210,13 +220,88 @@ func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenari
 	return c, err
 }
 
+// provenanceEvidence reads the history the model at path was calibrated
+// from, as its provenance records it: each file found as named or beside
+// the model, and the same file (its checksum) as calibration read, with
+// the same settings. It says on stderr which files it read; it returns
+// nil, with a note of why, where a file is missing or has changed since.
+func provenanceEvidence(ctx context.Context, e *env, path string, m *model.Model) (*scenarios.Evidence, error) {
+	rd := m.Provenance.Reading
+	if rd == nil || len(rd.History) == 0 {
+		return nil, nil
+	}
+	sums := map[string]string{}
+	for _, src := range m.Provenance.Files {
+		sums[src.Path] = src.SHA256
+	}
+	o := calibrate.ReadOptions{Stages: rd.Stages, Map: rd.Map, StageMap: rd.StageMap, DateFormat: rd.DateFormat, MaxRejected: maxRejected(calibrate.DefaultMaxRejected), Names: flagNames()}
+	if rd.MaxRejected > 0 {
+		o.MaxRejected = maxRejected(rd.MaxRejected)
+	}
+	var files []calibrate.File
+	for _, name := range rd.History {
+		data, where, err := findHistory(name, filepath.Dir(path), sums[name])
+		if err != nil {
+			fmt.Fprintf(e.stderr, "note: the model's history is not read: %v\n", err)
+			return nil, nil
+		}
+		files = append(files, calibrate.File{Name: where, R: bytes.NewReader(data), Size: int64(len(data))})
+	}
+	h, err := calibrate.ReadContext(ctx, files, o)
+	if err != nil {
+		return nil, fmt.Errorf("the model's history: %w", err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+	}
+	fmt.Fprintf(e.stderr, "evidence for attribute rules: %s, the history the model was calibrated from\n", strings.Join(names, ", "))
+	return &scenarios.Evidence{History: h, Options: calibrate.Options{Names: flagNames(), AsOf: m.AsOf.Time,
+		StaleAfter: time.Duration(m.Provenance.StaleAfterWeeks * float64(week))}}, nil
+}
+
+// findHistory returns the bytes of a history file the provenance names,
+// and where they were found: at its path, beside the model (dir), or, for
+// the sample history, embedded. With a checksum, only a file whose bytes
+// match it will do.
+func findHistory(name, dir, sum string) ([]byte, string, error) {
+	match := func(b []byte) bool {
+		if sum == "" {
+			return true
+		}
+		s := sha256.Sum256(b)
+		return hex.EncodeToString(s[:]) == sum
+	}
+	changed := ""
+	for _, p := range []string{name, filepath.Join(dir, name), filepath.Join(dir, filepath.Base(name))} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if match(b) {
+			return b, p, nil
+		}
+		changed = p
+	}
+	if b := examples.HistoryGz(); name == sampleHistoryName && match(b) {
+		return b, name + " (embedded)", nil
+	}
+	if changed != "" {
+		return nil, "", fmt.Errorf("%s has changed since the model was calibrated (give --history to use it anyway)", changed)
+	}
+	return nil, "", fmt.Errorf("%s is not found (give it with --history)", name)
+}
+
+// sampleHistoryName is the name the embedded sample history is read by.
+const sampleHistoryName = "examples/sample-history.csv.gz"
+
 // sampleEvidence is the embedded sample history, read as the demo reads it.
 func sampleEvidence() (*scenarios.Evidence, error) {
 	truth, err := sample.DecodeTruth(examples.TruthYAML())
 	if err != nil {
 		return nil, err
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "examples/sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
+	h, err := calibrate.Read([]calibrate.File{{Name: sampleHistoryName, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("the embedded sample truth: %w", err)
 	}
-	const name = "examples/sample-history.csv.gz"
+	const name = sampleHistoryName
 	h, err := calibrate.Read([]calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return err
@@ -115,6 +115,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	m.Provenance.Reading = &model.Reading{History: []string{name}}
 	fmt.Fprintf(e.stdout, "\ncalibrated as of %s, leads open more than %d weeks in a stage counted as lost\n", m.AsOf, demoStale)
 	var summary bytes.Buffer
 	if err := document.WriteCalibration(&summary, m, "model", f.seed); err != nil {

@@ -92,7 +92,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		ev, err := f.evidence(ctx)
+		ev, err := f.evidence(ctx, e, m)
 		if err != nil {
 			return err
 		}

@@ -54,11 +54,14 @@ func goalCommand() *command {
 		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE]",
 		Short:     "find the smallest lever value that reaches a revenue target with a given confidence",
 		Long: `
-Goal finds the smallest value of a lever (reps, spend:CHANNEL or budget:
-levers where more never lowers revenue) whose chance of reaching the
-revenue target is at least --confidence, by bisection over the range on
-common random numbers, or says that the range cannot reach it and how
-close its top comes.
+Goal finds the smallest value of a lever (reps, leads, spend:CHANNEL or
+budget: levers where more never lowers revenue) whose chance of reaching
+the revenue target is at least --confidence, by bisection over the range
+on common random numbers, or says that the range cannot reach it and how
+close its top comes. With --lever leads it is the reverse funnel: how many
+new leads a week, at the current channel mix, the target needs (leads
+take the funnel's cycle to win, so a short horizon may need more than the
+sales team can take; the answer says so).
 
 --csv FILE also writes the results as a CSV table for spreadsheets (plain
 numbers, snake_case columns; docs/OUTPUT.md); --csv - writes it to
@@ -68,6 +71,7 @@ Examples:
 
 	simulate goal --lever reps --target 900000 --confidence 0.8
 	simulate goal --lever budget --target 1000000 --confidence 0.7 --range 30000:80000:1000
+	simulate goal --model plan.yaml --lever leads --target 200k --weeks 26
 
 Exit status is 0 on success (whether or not the target is reachable), 1 on
 an error, 2 on a usage error.
@@ -161,14 +165,14 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	}
 	lever, err := scenarios.ParseLever(m, f.lever)
 	if err != nil {
-		names := []string{"reps", "budget", "cold_rate"}
+		names := []string{"reps", "leads", "budget", "cold_rate"}
 		for _, c := range m.Channels {
 			names = append(names, "spend:"+c.Name)
 		}
 		return usagef("%v%s", err, didYouMean(f.lever, names))
 	}
 	if goal && !lever.Rising {
-		return usagef("goal needs a lever where more never lowers revenue: reps, spend:CHANNEL or budget")
+		return usagef("goal needs a lever where more never lowers revenue: reps, leads, spend:CHANNEL or budget")
 	}
 	lo, hi, step := lever.DefaultRange(m)
 	if f.rng != "" {
