@@ -18,6 +18,7 @@ var dateLayouts = []string{
 	"1/2/2006", "2/1/2006", "1/2/06", "2/1/06", "2006/1/2", "2.1.2006", "2.1.06",
 	"1/2/2006 15:04", "2/1/2006 15:04", "1/2/2006 15:04:05", "2/1/2006 15:04:05", "1/2/2006 3:04 PM", "1/2/2006 3:04:05 PM",
 	"2.1.2006 15:04", "2.1.2006 15:04:05", "2-Jan-06 15:04", "2-Jan-2006 15:04",
+	ExcelSerial,
 }
 
 // dayFirst pairs the layouts that read the same values month first and
@@ -76,7 +77,7 @@ func (rd *reader) detectLayout(name string, start []byte, comma rune, cols colum
 	}
 	var fit []string
 	for _, l := range dateLayouts {
-		if !slices.ContainsFunc(values, func(v string) bool { _, err := time.Parse(l, v); return err != nil }) {
+		if !slices.ContainsFunc(values, func(v string) bool { _, err := ParseTime(v, l); return err != nil }) {
 			fit = append(fit, l)
 		}
 	}
@@ -86,6 +87,11 @@ func (rd *reader) detectLayout(name string, start []byte, comma rune, cols colum
 	if d, ok := dayFirst[fit[0]]; ok && slices.Contains(fit, d) {
 		return "", fmt.Errorf("%s: dates such as %q read both month first and day first: give %s %s or %s %s",
 			name, values[0], rd.o.Names.of(SetDateFormat), fit[0], rd.o.Names.of(SetDateFormat), d)
+	}
+	if fit[0] == ExcelSerial {
+		t, _ := ParseTime(values[0], ExcelSerial)
+		rd.h.Report.warn("%s: dates read as spreadsheet serial days (such as %s, %s), the layout found from the file's first rows (%s sets it)", name, values[0], t.Format(time.DateOnly), rd.o.Names.of(SetDateFormat))
+		return fit[0], nil
 	}
 	rd.h.Report.warn("%s: dates read as %s (such as %q), the layout found from the file's first rows (%s sets it)", name, fit[0], values[0], rd.o.Names.of(SetDateFormat))
 	return fit[0], nil

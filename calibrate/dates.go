@@ -2,6 +2,8 @@ package calibrate
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -22,6 +24,9 @@ var isoLayouts = []string{
 // empty, a value in that Go time layout. Times without a zone are UTC. Its
 // error is a *DateError.
 func ParseTime(s, layout string) (time.Time, error) {
+	if layout == ExcelSerial {
+		return excelSerial(s)
+	}
 	if layout != "" {
 		t, err := time.Parse(layout, s)
 		if err != nil {
@@ -67,4 +72,23 @@ func leapSecond(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t.Add(time.Second), true
+}
+
+// ExcelSerial is the date format of spreadsheet serial days: days since
+// 1899-12-30 (Excel's and LibreOffice's day 0 in the 1900 system, past
+// its phantom 29 February 1900), a fraction being the time of day.
+const ExcelSerial = "excel"
+
+// excelSerialRange bounds the serial days read as dates: 1954 to 2119, so
+// that counts and amounts are not taken for dates.
+var excelSerialRange = [2]float64{20000, 80000}
+
+func excelSerial(s string) (time.Time, error) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || !(v >= excelSerialRange[0] && v < excelSerialRange[1]) {
+		return time.Time{}, &DateError{Value: s, Layout: ExcelSerial}
+	}
+	day := math.Floor(v)
+	t := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, int(day))
+	return t.Add(time.Duration(math.Round((v-day)*86400)) * time.Second), nil
 }

@@ -35,6 +35,10 @@ type ReadOptions struct {
 	// mapping or a date format that does not fit); zero sets no limit.
 	// The command line's default is DefaultMaxRejected.
 	MaxRejected float64
+	// Preset reads a CRM's standard export (Presets): its column names,
+	// stages and outcome values, each overridden by Map, Stages and
+	// StageMap where those are given.
+	Preset *Preset
 	// Names names these settings in messages that advise one.
 	Names SettingNames
 }
@@ -89,6 +93,9 @@ func Read(files []File, o ReadOptions) (*History, error) {
 func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, error) {
 	if len(o.Stages) == 0 {
 		o.Stages = DefaultStages
+		if o.Preset != nil {
+			o.Stages = o.Preset.Stages
+		}
 	}
 	rd := &reader{ctx: ctx, o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
 	for _, f := range files {
@@ -175,7 +182,7 @@ func (rd *reader) file(f File) error {
 	}
 	shape, err := rd.shape(f.Name, cols)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w%s", err, rd.suggestMap(c.header, cols))
 	}
 	rd.files++
 	if rd.layout, err = rd.detectLayout(f.Name, c.start, c.cr.Comma, cols); err != nil {
@@ -321,8 +328,12 @@ func (rd *reader) columns(name string, header []string) (columns, error) {
 	cols := columns{}
 	for _, c := range rd.canonical() {
 		col := c
-		if m, ok := rd.o.Map[c]; ok {
+		m, mapped := rd.o.Map[c]
+		if mapped {
 			col = strings.ToLower(m)
+		} else if i, ok := rd.o.Preset.column(c, index); ok {
+			cols[c] = i
+			continue
 		}
 		if i, ok := index[col]; ok {
 			cols[c] = i
@@ -456,10 +467,23 @@ func (rd *reader) check(l *Lead) *rowErr {
 			return &rowErr{"created_at", "missing created_at", fmt.Sprintf("lead %q has no dates", l.ID)}
 		}
 		l.Reached[0] = first
-		rep.repair(l.File, l.Line, "created_at", "no creation event: created at the first event", l.ID)
+		rep.repair(l.File, l.Line, "created_at", "no creation event: created at the first event", "empty; the first event is "+stamp(first))
 	}
 	created := l.Reached[0]
 	named := func(k int) string { return stages[k] + "_at" }
+	// A date with no time of day (midnight) on the day of creation, which
+	// has one, is that day: at creation, not before it.
+	sameDay := func(t *time.Time, field string) {
+		if !t.IsZero() && t.Before(created) && t.Equal(t.Truncate(24*time.Hour)) && t.Equal(created.Truncate(24*time.Hour)) {
+			rep.repair(l.File, l.Line, field, "a date on the day of creation, with no time: at creation", fmt.Sprintf("%s, created %s", stamp(*t), stamp(created)))
+			*t = created
+		}
+	}
+	for k := 1; k < len(stages); k++ {
+		sameDay(&l.Reached[k], named(k))
+	}
+	sameDay(&l.Won, "won_at")
+	sameDay(&l.Lost, "lost_at")
 	for k := 1; k < len(stages); k++ {
 		if t := l.Reached[k]; !t.IsZero() && t.Before(created) {
 			return &rowErr{named(k), "stage before creation", fmt.Sprintf("%s is before created_at %s", stamp(t), stamp(created))}
@@ -496,7 +520,7 @@ func (rd *reader) check(l *Lead) *rowErr {
 	}
 	if l.Channel == "" {
 		l.Channel = "unknown"
-		rep.repair(l.File, l.Line, "channel", "empty channel: set to unknown", l.ID)
+		rep.repair(l.File, l.Line, "channel", "empty channel: set to unknown", "empty")
 	}
 	return nil
 }

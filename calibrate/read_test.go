@@ -315,4 +315,29 @@ func TestImportGuesses(t *testing.T) {
 	if err != nil || h.Leads[2].Reached[0].Month() != time.December {
 		t.Errorf("12/25/2012: %v, %+v", err, h)
 	}
+	// Spreadsheet serial days: 41000 is 2012-04-01, 41000.5 its noon.
+	serial := "lead_id,created_at,won_at\na,41000,41007.5\nb,40999,\n"
+	h, err = calibrate.Read([]calibrate.File{{Name: "sheet.csv", R: strings.NewReader(serial)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
+	if err != nil || !h.Leads[0].Reached[0].Equal(time.Date(2012, 4, 1, 0, 0, 0, 0, time.UTC)) || !h.Leads[0].Won.Equal(time.Date(2012, 4, 8, 12, 0, 0, 0, time.UTC)) {
+		t.Fatalf("serial days: %v, %+v", err, h)
+	}
+	if want := "dates read as spreadsheet serial days (such as 41000, 2012-04-01)"; !slices.ContainsFunc(h.Report.Warnings, func(w string) bool { return strings.Contains(w, want) }) {
+		t.Errorf("no warning with %q in %q", want, h.Report.Warnings)
+	}
+}
+
+// TestHeaderSuggestions: a header the reader cannot place is an error that
+// lists it and proposes a mapping from the closest names, or the preset
+// whose export it looks like.
+func TestHeaderSuggestions(t *testing.T) {
+	for _, c := range []struct{ header, want string }{
+		{"Deal,Created On,Result,Closed On", `the header is "Deal", "Created On", "Result", "Closed On"; perhaps ReadOptions.Map 'lead_id=Deal,created_at=Created On,outcome=Result,closed_at=Closed On'`},
+		{"Id,Create Date,Deal Stage,Close Date", "it looks like HubSpot deals, from the deals view's export: try ReadOptions.Preset hubspot"},
+	} {
+		in := c.header + "\n1,2024-01-01,won,2024-02-01\n"
+		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(in)}}, calibrate.ReadOptions{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("header %s: %v, want %q", c.header, err, c.want)
+		}
+	}
 }

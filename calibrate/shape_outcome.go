@@ -42,6 +42,8 @@ func (rd *reader) outcome(cols columns, rec []string, l *Lead) *rowErr {
 	v := cols.get(rec, "outcome")
 	if m, ok := rd.o.StageMap[v]; ok {
 		v = m
+	} else if m, ok := rd.o.Preset.outcome(v, rd.o.Stages); ok {
+		v = m
 	}
 	v = strings.ToLower(v)
 	k := slices.Index(rd.o.Stages, v)

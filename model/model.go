@@ -323,6 +323,7 @@ type Provenance struct {
 // Reading is how a history was read: its files and the reading settings.
 type Reading struct {
 	History     []string          `yaml:"history"`
+	Preset      string            `yaml:"preset,omitempty"`
 	Stages      []string          `yaml:"stages,flow,omitempty"`
 	Map         map[string]string `yaml:"map,omitempty"`
 	StageMap    map[string]string `yaml:"stage_map,omitempty"`

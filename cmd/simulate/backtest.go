@@ -99,6 +99,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
 	fs.StringToStringVar(&f.maps, "map", nil, "column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names, as for calibrate")
+	fs.StringVar(&f.preset, "preset", "", presetUsage())
 	fs.StringVar(&f.dateFormat, "date-format", "", "date layout, as for calibrate")
 	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of history rows that may be rejected before the files are refused as read wrongly (1 for no limit)")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order, as for calibrate")

@@ -31,9 +31,13 @@ the model file: per stage, channel and weeks in stage the exposure and exits
 the open pipeline at the as-of date.
 
 Dates are ISO 8601, or a layout found from the file's first rows (such
-as 27-Mar-12 or 3/27/2012, said in the report; dates that read both month
-first and day first ask for --date-format). A leads file with no lead_id
-column takes each row as a lead, its line number its id. More than
+as 27-Mar-12, 3/27/2012 or spreadsheet serial days, said in the report;
+dates that read both month first and day first ask for --date-format). A
+leads file with no lead_id column takes each row as a lead, its line
+number its id. --preset reads a CRM's standard export (salesforce,
+hubspot, hubspot-contacts, pipedrive; docs/REAL-DATA.md) with no --map; a
+header that cannot be placed is an error that lists it and proposes a
+--map from the closest names, or the preset it looks like. More than
 --max-rejected of the rows (5%) rejected is an error: the files look read
 wrongly.
 
@@ -69,6 +73,7 @@ Examples:
 
 	simulate calibrate --history leads.csv -o model.yaml
 	simulate calibrate --history leads.csv --as-of 2026-07-01 --stale-after 26 -o model.yaml
+	simulate calibrate --history opportunities.csv --preset salesforce -o model.yaml
 	simulate calibrate --history mqls.csv --history deals.csv \
 		--map lead_id=mql_id,created_at=first_contact_date,channel=origin,won_at=won_date \
 		--stages mql --deal-size 1000 -o model.yaml
@@ -142,7 +147,8 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
 	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log's stage or a deal export's outcome: value=stage,...")
-	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006")
+	fs.StringVar(&f.preset, "preset", "", presetUsage())
+	fs.StringVar(&f.dateFormat, "date-format", "", "Go time layout of non-ISO dates, e.g. 02/01/2006, or excel for spreadsheet serial days (default: found from the file)")
 	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of rows that may be rejected before the files are refused as read wrongly (1 for no limit)")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order (default lead,mql,sal,sql,opportunity,proposal)")
 	fs.StringVar(&f.name, "name", "", "model name")
@@ -226,7 +232,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: no model written
 	}
-	m.Provenance.Reading = &model.Reading{History: f.history, Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: f.maxRejected}
+	m.Provenance.Reading = &model.Reading{History: f.history, Preset: f.preset, Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: f.maxRejected}
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return err

@@ -96,6 +96,7 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
+	fs.StringVar(&f.preset, "preset", "", presetUsage())
 	fs.StringVar(&f.dateFormat, "date-format", "", "with --history: date layout, as for calibrate")
 	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "with --history: the largest share of rows that may be rejected, as for calibrate")
 	fs.StringSliceVar(&f.stages, "stages", nil, "with --history: funnel stages, as for calibrate")
@@ -237,6 +238,13 @@ func provenanceEvidence(ctx context.Context, e *env, path string, m *model.Model
 	o := calibrate.ReadOptions{Stages: rd.Stages, Map: rd.Map, StageMap: rd.StageMap, DateFormat: rd.DateFormat, MaxRejected: maxRejected(calibrate.DefaultMaxRejected), Names: flagNames()}
 	if rd.MaxRejected > 0 {
 		o.MaxRejected = maxRejected(rd.MaxRejected)
+	}
+	if rd.Preset != "" {
+		p, err := calibrate.PresetNamed(rd.Preset)
+		if err != nil {
+			return nil, fmt.Errorf("%s: provenance.reading.preset: %w", path, err)
+		}
+		o.Preset = p
 	}
 	var files []calibrate.File
 	for _, name := range rd.History {

@@ -180,12 +180,14 @@ type readFlags struct {
 	dateFormat  string
 	stages      []string
 	maxRejected float64
+	preset      string
+	presetV     *calibrate.Preset // --preset's, set by check
 }
 
 // readOptions are the flags as the reader takes them, its messages naming
 // the flags.
 func (f *readFlags) readOptions() calibrate.ReadOptions {
-	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: maxRejected(f.maxRejected), Names: flagNames()}
+	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: maxRejected(f.maxRejected), Preset: f.presetV, Names: flagNames()}
 }
 
 // maxRejected is --max-rejected's share as the readers take it: 1 for no
@@ -200,12 +202,29 @@ func maxRejected(share float64) float64 {
 	return share
 }
 
-// check refuses a --max-rejected that is not a share.
+// check refuses a --max-rejected that is not a share and an unknown
+// --preset, and finds the preset.
 func (f *readFlags) check() error {
 	if !(f.maxRejected >= 0 && f.maxRejected <= 1) {
 		return usagef("--max-rejected must be a share in [0, 1] (got %v)", f.maxRejected)
 	}
+	if f.preset != "" {
+		p, err := calibrate.PresetNamed(f.preset)
+		if err != nil {
+			return usagef("--preset: %v", err)
+		}
+		f.presetV = p
+	}
 	return nil
+}
+
+// presetUsage is --preset's help.
+func presetUsage() string {
+	var names []string
+	for _, p := range calibrate.Presets {
+		names = append(names, p.Name)
+	}
+	return "read a CRM's standard export with no --map: " + strings.Join(names, ", ") + " (docs/REAL-DATA.md)"
 }
 
 // flagNames are the flags that set the calibration's settings, for its
@@ -213,7 +232,7 @@ func (f *readFlags) check() error {
 func flagNames() calibrate.SettingNames {
 	return calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetStageMap: "--stage-map", calibrate.SetDateFormat: "--date-format",
 		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
-		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected"}
+		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected", calibrate.SetPreset: "--preset"}
 }
 
 // csvFlag is --csv: the results as a CSV table, besides the text table or
