@@ -102,9 +102,9 @@ func TestShapeErrors(t *testing.T) {
 		m          map[string]string
 	}{
 		{"", "in.csv: empty file: no header", nil},
-		{"name,email\nx,y\n", "in.csv: header: no lead_id column (use ReadOptions.Map lead_id=COLUMN)", nil},
-		{"lead_id,email\nx,y\n", "in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at", nil},
-		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", "in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN)", nil},
+		{"name,email\nx,y\n", `in.csv: header: no lead_id column (use ReadOptions.Map lead_id=COLUMN); the header is "name", "email"`, nil},
+		{"lead_id,email\nx,y\n", `in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at; the header is "lead_id", "email"`, nil},
+		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", `in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN); the header is "lead_id", "created_at", "outcome"`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
 	} {
@@ -235,7 +235,7 @@ func TestSpendRejections(t *testing.T) {
 func TestSettingNames(t *testing.T) {
 	names := calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetDateFormat: "--date-format"}
 	_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
-	if err == nil || err.Error() != "in.csv: header: no lead_id column (use --map lead_id=COLUMN)" {
+	if err == nil || err.Error() != `in.csv: header: no lead_id column (use --map lead_id=COLUMN); the header is "name", "email"` {
 		t.Errorf("error %v, want it to name --map", err)
 	}
 	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})
