@@ -343,16 +343,18 @@ func (q *params) cycleWeeks(p *plan) float64 {
 const cycleCapWeeks = 104
 
 // advance returns the eventual probability of advancing from stage s and
-// E[weeks in stage | advances within cycleCapWeeks], where an advance in
-// the week after age a counts a+1 weeks. Past the last band start the
-// hazards are constant, so that part is a truncated geometric series,
-// summed in closed form.
+// E[weeks in stage | advances within cycleCapWeeks]: an advance in the
+// week after age a takes a weeks and the mean part of the week of a
+// leaver under that week's hazard (½ for a small hazard, near 0 for a
+// stage left the day it is reached), the hazards' own continuous time.
+// Past the last band start the hazards are constant, so that part is a
+// truncated geometric series, summed in closed form.
 func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 	surv, num, den := 1.0, 0.0, 0.0
 	for a := 0; a < p.maxAge; a++ {
 		i := p.hz(s, c, p.bandOf[a])
 		pa := surv * q.pLeave[i] * q.qAdv[i]
-		num += pa * float64(a+1)
+		num += pa * (float64(a) + withinWeek(q.pLeave[i]))
 		den += pa
 		surv *= 1 - q.pLeave[i]
 	}
@@ -361,13 +363,27 @@ func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 	if k := cycleCapWeeks - p.maxAge; k > 0 {
 		s0, s1 := geometricSums(1-q.pLeave[i], k)
 		pa := surv * q.pLeave[i] * q.qAdv[i]
-		num += pa * (float64(p.maxAge+1)*s0 + s1)
+		num += pa * ((float64(p.maxAge)+withinWeek(q.pLeave[i]))*s0 + s1)
 		den += pa * s0
 	}
 	if den == 0 {
 		return conv, 0
 	}
 	return conv, num / den
+}
+
+// withinWeek is the mean time within a week, in weeks, of a stay that
+// ends in it under a constant hazard λ = −ln(1 − pLeave):
+// E[T | T < 1] = 1/λ − 1/(e^λ − 1).
+func withinWeek(pLeave float64) float64 {
+	l := -math.Log1p(-pLeave)
+	switch {
+	case l < 1e-4:
+		return 0.5 - l/12
+	case math.IsInf(l, 1):
+		return 0
+	}
+	return 1/l - 1/math.Expm1(l)
 }
 
 // geometricSums returns Σ_{j<k} r^j and Σ_{j<k} j·r^j.

@@ -1,6 +1,8 @@
 package model_test
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -100,5 +102,28 @@ func TestPlanErrors(t *testing.T) {
 				t.Fatalf("error %v, want it to contain %q", err, c.want)
 			}
 		})
+	}
+}
+
+// TestCycleWeeks checks the weeks-to-win metric against continuous time:
+// a one-stage funnel whose stays are exponential with median m takes
+// m/ln 2 weeks on average to win, and one left the day it is reached
+// takes about a day, not a week.
+func TestCycleWeeks(t *testing.T) {
+	for _, median := range []float64{3, 0.01} {
+		plan := fmt.Sprintf("plan: 1\nstart: 2027-01-04\nhorizon_weeks: 4\nchannels: [{name: web, weekly_leads: 50}]\n"+
+			"stages: [{name: deal, conversion: 0.4, median_weeks: %v}]\ndeal_size: {median: 1000, range: [500, 2000]}\n", median)
+		m, err := model.Decode([]byte(plan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := model.Run(context.Background(), m, &model.Options{Trials: 20, Seed: 1, FixedParams: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cycle, _ := r.Metric("cycle_weeks")
+		if want := median / math.Ln2; math.Abs(cycle[0]-want) > 1e-3*want {
+			t.Errorf("median stay %v weeks: weeks to win %v, want %v", median, cycle[0], want)
+		}
 	}
 }
