@@ -221,24 +221,32 @@ func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
 }
 
 // Funnel is the median number of leads entering each stage over the
-// horizon, the marketing stages and the sales stages told apart by the
-// hand-off line; with a second result (a scenario), its bars stand beside
-// the baseline's.
+// horizon and of wins, each bar labelled with its count and each stage
+// with the share of the stage before that reached it (of the medians),
+// the marketing stages and the sales stages told apart by the hand-off
+// line; with a second result (a scenario), its bars stand beside the
+// baseline's and the shares read baseline → scenario.
 func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName string) (*plot.Plot, error) {
 	n := len(m.Stages)
 	if n == 0 {
 		return nil, ErrNoData
 	}
+	metrics := make([]string, 0, n+1)
+	names := make([]string, 0, n+1)
+	for _, st := range m.Stages {
+		metrics, names = append(metrics, st.MetricName()), append(names, st.Name)
+	}
+	metrics, names = append(metrics, "wins"), append(names, "won")
 	values := func(r *model.Result) (plotter.Values, error) {
-		vs := make(plotter.Values, n)
-		for s, st := range m.Stages {
-			x, ok := r.Metric(st.MetricName())
+		vs := make(plotter.Values, len(metrics))
+		for s, name := range metrics {
+			x, ok := r.Metric(name)
 			if !ok {
-				return nil, fmt.Errorf("plots: funnel: no metric %q", st.MetricName())
+				return nil, fmt.Errorf("plots: funnel: no metric %q", name)
 			}
 			v, _, _ := model.Summarize("", x).Quantile(0.5)
 			if !finite(v) {
-				return nil, fmt.Errorf("plots: funnel: stage %s: %w", st.Name, ErrNoData)
+				return nil, fmt.Errorf("plots: funnel: stage %s: %w", names[s], ErrNoData)
 			}
 			vs[s] = v
 		}
@@ -248,43 +256,64 @@ func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName str
 	if err != nil {
 		return nil, err
 	}
-	title := fmt.Sprintf("The funnel: median leads entering each stage over %d weeks", base.Weeks)
+	title := fmt.Sprintf("The funnel: median leads entering each stage over %d weeks, and wins", base.Weeks)
+	var sv plotter.Values
 	if scen != nil {
 		title = fmt.Sprintf("The funnel over %d weeks: %s against the baseline", base.Weeks, scenName)
+		if sv, err = values(scen); err != nil {
+			return nil, err
+		}
 	}
-	p := newPlot(title, "", "leads entering the stage (median)")
+	p := newPlot(title, "under each stage: the share of the stage before that reached it", "leads entering the stage (median)")
 	w := vg.Points(22)
-	b, err := plotter.NewBarChart(bv, w)
-	if err != nil {
-		return nil, err
-	}
-	b.Color, b.LineStyle.Width = blue, 0
-	p.Add(b)
-	p.Legend.Add(base.Model, b)
 	if scen != nil {
-		sv, err := values(scen)
+		w = vg.Points(20)
+	}
+	top := 0.0
+	for _, set := range []struct {
+		vs     plotter.Values
+		c      color.Color
+		name   string
+		offset vg.Length
+	}{{bv, blue, base.Model, 0}, {sv, orange, scenName, w / 2}} {
+		if set.vs == nil {
+			continue
+		}
+		b, err := plotter.NewBarChart(set.vs, w)
 		if err != nil {
 			return nil, err
 		}
-		b.Offset = -w / 2
-		b2, err := plotter.NewBarChart(sv, w)
+		if scen != nil && set.offset == 0 {
+			set.offset = -w / 2
+		}
+		b.Color, b.LineStyle.Width, b.Offset = set.c, 0, set.offset
+		p.Add(b)
+		p.Legend.Add(set.name, b)
+		l, err := barLabels(set.vs, set.offset)
 		if err != nil {
 			return nil, err
 		}
-		b2.Color, b2.LineStyle.Width, b2.Offset = orange, 0, w/2
-		p.Add(b2)
-		p.Legend.Add(scenName, b2)
+		p.Add(l)
+		_, _, _, t := b.DataRange()
+		top = math.Max(top, t)
 	}
-	names := make([]string, n)
-	for s, st := range m.Stages {
-		names[s] = st.Name
+	ticks := make([]string, len(names))
+	for s, name := range names {
+		ticks[s] = name
+		if s == 0 {
+			continue
+		}
+		share := percent(bv[s], bv[s-1])
+		if scen != nil {
+			share = percent(bv[s], bv[s-1]) + " → " + percent(sv[s], sv[s-1])
+		}
+		ticks[s] = name + "\n" + share
 	}
-	p.NominalX(names...)
-	_, _, _, top := b.DataRange()
-	p.Y.Min, p.Y.Max = 0, 1.1*top // room for the legend
+	p.NominalX(ticks...)
+	p.X.Min, p.X.Max = -0.6, float64(len(names))-0.4 // room for the outer bars
+	p.Y.Min, p.Y.Max = 0, 1.15*top                   // and for the labels and the legend
 	if hs := m.StageIndex(m.SalesStart); hs > 0 {
-		_, _, _, ymax := b.DataRange()
-		l, err := refLine(float64(hs)-0.5, 0, ymax, true, grey)
+		l, err := refLine(float64(hs)-0.5, 0, top, true, grey)
 		if err != nil {
 			return nil, err
 		}
@@ -293,6 +322,47 @@ func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName str
 	}
 	p.Legend.Left = false
 	return p, nil
+}
+
+// percent is a/b as a whole percentage, "-" where b is not positive.
+func percent(a, b float64) string {
+	if !(b > 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f%%", 100*a/b)
+}
+
+// barLabels labels bars of values vs, drawn offset from their category,
+// with their counts, just above each bar.
+func barLabels(vs plotter.Values, offset vg.Length) (*plotter.Labels, error) {
+	xy := plotter.XYLabels{XYs: make(plotter.XYs, len(vs)), Labels: make([]string, len(vs))}
+	for i, v := range vs {
+		xy.XYs[i] = plotter.XY{X: float64(i), Y: v}
+		xy.Labels[i] = thousands(v)
+	}
+	l, err := plotter.NewLabels(xy)
+	if err != nil {
+		return nil, err
+	}
+	for i := range l.TextStyle {
+		l.TextStyle[i].Font = houseFont
+		l.TextStyle[i].Font.Size = vg.Points(9)
+		l.TextStyle[i].XAlign = draw.XCenter
+	}
+	l.Offset = vg.Point{X: offset, Y: vg.Points(3)}
+	return l, nil
+}
+
+// thousands formats a count with thousands separators.
+func thousands(v float64) string {
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if v < 0 && s != "0" {
+		s = "-" + s
+	}
+	return s
 }
 
 // Delta is one scenario's paired difference in a metric: its mean and its
@@ -604,4 +674,83 @@ func Calibration(stages []string, observed, fitted [][]float64) (*plot.Plot, err
 	p.X.Tick.Marker = weekTicks{}
 	p.Legend.Left, p.Legend.Top = false, false
 	return p, nil
+}
+
+// Response draws each channel's leads a week against its spend a week,
+// for the channels with a fitted response to spend: solid over the spend
+// the history showed, dashed beyond it, with the current spend marked.
+func Response(m *model.Model) (*plot.Plot, error) {
+	p := newPlot("Leads a week against spend a week, by channel", "spend a week ("+m.Currency+"); dots: now; dashed: beyond the spend the history showed", "leads a week")
+	p.X.Tick.Marker = moneyTicks{}
+	p.Y.Tick.Marker = plainTicks{}
+	colours := []color.Color{blue, orange, vermilion, green, purple, sky, grey}
+	drawn := 0
+	for _, ch := range m.Channels {
+		r := ch.Response
+		if r == nil {
+			continue
+		}
+		lo, hi, ok := r.SpendRange()
+		if !ok {
+			lo, hi = 0, 2*ch.WeeklySpend
+		}
+		top := math.Max(2*ch.WeeklySpend, 1.25*hi)
+		if !finite(top) || top <= 0 {
+			continue
+		}
+		c := colours[drawn%len(colours)]
+		curve := func(a, b float64) plotter.XYs {
+			const n = 60
+			xys := make(plotter.XYs, n+1)
+			for i := range xys {
+				x := a + (b-a)*float64(i)/n
+				xys[i] = plotter.XY{X: x, Y: r.Leads(x)}
+			}
+			return xys
+		}
+		for _, part := range []struct {
+			a, b   float64
+			dashed bool
+		}{{0, lo, true}, {lo, hi, false}, {hi, top, true}} {
+			if part.b <= part.a {
+				continue
+			}
+			l, err := plotter.NewLine(curve(part.a, part.b))
+			if err != nil {
+				return nil, err
+			}
+			l.Color, l.Width = c, vg.Points(2)
+			if part.dashed {
+				l.Dashes = dashed
+			} else {
+				p.Legend.Add(ch.Name, l)
+			}
+			p.Add(l)
+		}
+		now, err := plotter.NewScatter(plotter.XYs{{X: ch.WeeklySpend, Y: r.Leads(ch.WeeklySpend)}})
+		if err != nil {
+			return nil, err
+		}
+		now.GlyphStyle.Color, now.GlyphStyle.Radius, now.GlyphStyle.Shape = c, vg.Points(4), draw.CircleGlyph{}
+		p.Add(now)
+		drawn++
+	}
+	if drawn == 0 {
+		return nil, fmt.Errorf("plots: response: no channel has a response to spend: %w", ErrNoData)
+	}
+	p.X.Min, p.Y.Min = 0, 0
+	return p, nil
+}
+
+// plainTicks labels the default ticks as plain numbers (25, not 25.00).
+type plainTicks struct{}
+
+func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', -1, 64)
+		}
+	}
+	return ts
 }

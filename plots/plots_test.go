@@ -99,6 +99,11 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "tornado", tor)
+	resp, err := plots.Response(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "response", resp)
 	cal, err := plots.Calibration([]string{"mql", "sql"},
 		[][]float64{{0, 0.3, 0.5, 0.58, 0.6}, {0, 0.1, 0.3, 0.42, 0.5}},
 		[][]float64{{0, 0.31, 0.49, 0.57, 0.6}, {0, 0.12, 0.28, 0.4, 0.49}})

@@ -74,14 +74,15 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 			rest = append(rest, f)
 		}
 	}
-	to := o.Run
-	to.Trials, to.Progress = min(o.Run.Trials, TornadoTrials), nil
-	base, swings, err := scenarios.Tornado(ctx, m, "revenue", 0.1, to)
-	if err != nil {
-		return nil, err
+	tor := in.Tornado
+	if tor == nil {
+		var err error
+		if tor, err = NewTornado(ctx, m, o.Run); err != nil {
+			return nil, err
+		}
 	}
-	for _, s := range swings[:min(3, len(swings))] {
-		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (now %s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), plots.Money(base)))
+	for _, s := range tor.Swings[:min(3, len(tor.Swings))] {
+		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (now %s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), plots.Money(tor.Base)))
 	}
 	if !o.Appendix {
 		page.Footer = "The appendix (the funnel, the fit to the history, every driver's effect, the tables and the notes) is in the report written with --appendix."
@@ -93,13 +94,12 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 			return nil, err
 		}
 	}
-	ps := make([]plots.Swing, len(swings))
-	for i, s := range swings {
-		ps[i] = plots.Swing{Driver: s.Driver, Low: s.Low, High: s.High}
-	}
-	caption := fmt.Sprintf("How far median revenue moves when each driver moves by 10%%, on the same %d trials a run.", to.Trials)
-	if err := page.add(caption, func() (*plot.Plot, error) { return plots.Tornado("revenue", m.Currency, base, ps) }); err != nil {
-		return nil, err
+	withTornado := *in
+	withTornado.Tornado = tor
+	for _, f := range Tornado.Figures(&withTornado) {
+		if err := page.add(tor.caption(), f.Draw); err != nil {
+			return nil, err
+		}
 	}
 	if err := page.tables(m, in, o.Run.Seed); err != nil {
 		return nil, err

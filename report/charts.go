@@ -29,6 +29,9 @@ type Inputs struct {
 	// and how, for the chart of the model's fit to it.
 	History     *calibrate.History
 	Calibration calibrate.Options
+	// Tornado is how far median revenue moves with each driver; the
+	// report works it out where it is nil.
+	Tornado *TornadoResult
 }
 
 // Figure is one chart ready to draw: its file name (without extension),
@@ -58,6 +61,8 @@ var Charts = Registry{
 	Fan,
 	Histogram,
 	Funnel,
+	Response,
+	Tornado,
 	ScenarioRevenue,
 	ScenarioCounts,
 	ScenarioFunnel,

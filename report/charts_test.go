@@ -51,13 +51,17 @@ func inputs(t *testing.T) *report.Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tor, err := report.NewTornado(ctx, m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts,
-		Backtest: bt, History: h, Calibration: co}
+		Backtest: bt, History: h, Calibration: co, Tornado: tor}
 }
 
 // TestCharts: every kind has a name of its own and, given every input,
 // draws its figures; given a forecast alone, only the forecast's kinds
-// draw.
+// draw (the sample company has responses to spend).
 func TestCharts(t *testing.T) {
 	in := inputs(t)
 	seen := map[string]bool{}
@@ -80,7 +84,7 @@ func TestCharts(t *testing.T) {
 	for _, f := range report.Charts.Figures(&report.Inputs{Model: in.Model, Result: in.Result, Target: math.NaN()}) {
 		names = append(names, f.Name)
 	}
-	if want := []string{"fan", "histogram", "funnel"}; !slices.Equal(names, want) {
+	if want := []string{"fan", "histogram", "funnel", "response"}; !slices.Equal(names, want) {
 		t.Errorf("a forecast's figures are %v, want %v", names, want)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/plots"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -40,8 +41,8 @@ numbers.
 With --out DIR it also writes there the calibrated model (model.yaml), the
 forecast (forecast.json), the comparison (compare.json), the calibration
 report (calibration.txt), the charts (charts/*.png: fan, histogram,
-funnel, scenarios, scenarios-wins, scenarios-sql, funnel-scenario,
-calibration) and the one-page meeting report
+funnel, response, tornado, scenarios, scenarios-wins, scenarios-sql,
+funnel-scenario, calibration) and the one-page meeting report
 (report.html).
 
 Examples:
@@ -161,8 +162,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := writeDemoOut(tmp, m, fc, cmp, append(readReport.Bytes(), summary.Bytes()...)); err != nil {
 		return err
 	}
-	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png"}
+	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png", page: plots.Page{W: plots.Size.W, H: plots.Size.H, DPI: plots.DPI}}
 	in := &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, History: h, Calibration: co}
+	if in.Tornado, err = report.NewTornado(ctx, m, model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}); err != nil {
+		return err
+	}
 	if err := pf.write(nil, in); err != nil {
 		return err
 	}

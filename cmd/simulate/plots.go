@@ -4,30 +4,50 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/pflag"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/funnelsim/funnelsim/plots"
 	"github.com/funnelsim/funnelsim/report"
 )
 
-// plotFlags are --plots and --plot-format.
+// plotFlags are --plots, --plot-format, --plot-size and --plot-dpi.
 type plotFlags struct {
-	dir, format string
+	dir, format, size string
+	dpi               int
+	page              plots.Page // set by check
 }
 
 func (f *plotFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dir, "plots", "", "directory to write the charts to")
 	fs.StringVar(&f.format, "plot-format", "png", "chart format: png, svg or pdf")
+	fs.StringVar(&f.size, "plot-size", defaultPlotSize, "chart size in inches, WIDTHxHEIGHT")
+	fs.IntVar(&f.dpi, "plot-dpi", plots.DPI, "resolution of PNG charts, dots per inch (fonts keep their size: more is sharper)")
 }
+
+// defaultPlotSize is plots.Size as --plot-size writes it.
+const defaultPlotSize = "8x4.5"
 
 func (f *plotFlags) check() error {
 	switch f.format {
 	case "png", "svg", "pdf":
-		return nil
+	default:
+		return usagef("--plot-format must be png, svg or pdf (got %q)", f.format)
 	}
-	return usagef("--plot-format must be png, svg or pdf (got %q)", f.format)
+	ws, hs, ok := strings.Cut(f.size, "x")
+	w, err1 := strconv.ParseFloat(ws, 64)
+	h, err2 := strconv.ParseFloat(hs, 64)
+	if !ok || err1 != nil || err2 != nil || !(w >= 1 && w <= 40 && h >= 1 && h <= 40) {
+		return usagef("--plot-size must be WIDTHxHEIGHT in inches, each 1 to 40, such as 8x4.5 (got %q)", f.size)
+	}
+	if f.dpi < 36 || f.dpi > 600 {
+		return usagef("--plot-dpi must be 36 to 600 (got %d)", f.dpi)
+	}
+	f.page = plots.Page{W: vg.Length(w) * vg.Inch, H: vg.Length(h) * vg.Inch, DPI: f.dpi}
+	return nil
 }
 
 // write draws each chart that in has the inputs for and saves it in the
@@ -47,7 +67,7 @@ func (f *plotFlags) write(e *env, in *report.Inputs) error {
 			return fmt.Errorf("chart %s: %w", c.Name, err)
 		}
 		name := c.Name + "." + f.format
-		if err := plots.Save(p, filepath.Join(f.dir, name)); err != nil {
+		if err := plots.SavePage(p, filepath.Join(f.dir, name), f.page); err != nil {
 			return err
 		}
 		names = append(names, name)

@@ -202,11 +202,11 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err != nil {
 		return usagef("--range: %v", err)
 	}
-	pts, err := lever.Sweep(ctx, m, values, f.target, o)
-	if err != nil {
+	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
-	if err := f.plotFlags.check(); err != nil {
+	pts, err := lever.Sweep(ctx, m, values, f.target, o)
+	if err != nil {
 		return err
 	}
 	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
