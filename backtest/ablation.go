@@ -28,8 +28,11 @@ func Ablation(ctx context.Context, h *calibrate.History, o Options) ([]Variant, 
 	}
 	variants = append(variants, variant{"without any", calibrate.PartNames})
 	var out []Variant
-	for _, v := range variants {
+	for k, v := range variants {
 		vo := o
+		if o.Progress != nil {
+			vo.Progress = func(done, total int) { o.Progress(k*total+done, len(variants)*total) }
+		}
 		for _, p := range v.off {
 			if err := vo.Calibrate.Without.Set(p); err != nil {
 				return nil, err

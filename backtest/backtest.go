@@ -26,6 +26,9 @@ type Options struct {
 	Trials     int // trials per forecast (default 2000)
 	Seed       uint64
 	Workers    int
+	// Progress, if set, is called after each origin with the origins done
+	// and their number.
+	Progress func(done, total int)
 }
 
 func (o *Options) defaults() {
@@ -179,6 +182,9 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
 		}
 		res.Origins = append(res.Origins, origin)
+		if o.Progress != nil {
+			o.Progress(i+1, len(origins))
+		}
 		actual := counts(h, origin, origin.Add(horizon))
 		weekly := weeklyCounts(h, origin, min(int(origin.Sub(first)/week), maxSeriesWeeks))
 		pipe := newPipeline(h, co, bands, time.Duration(m.Provenance.StaleAfterWeeks*float64(week)), horizon)

@@ -143,8 +143,13 @@ func NewGoal(run Run, confidence float64, g *scenarios.Goal) *Goal {
 func (d *Goal) WriteText(w io.Writer) error {
 	f, g := d.run, d.goal
 	if !g.Reached {
+		top := g.Below
 		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %s it is %.3f ± %.3f\n",
-			f.Lever, Thousands(f.Target), d.Confidence, LeverValue(g.Below.Value), g.Below.PTarget, g.Below.PTargetMCSE)
+			f.Lever, Thousands(f.Target), d.Confidence, LeverValue(top.Value), top.PTarget, top.PTargetMCSE)
+		if c := math.Floor(100*top.PTarget) / 100; c > 0 {
+			fmt.Fprintf(w, "a confidence of %.2f is met at %s; ", c, LeverValue(top.Value))
+		}
+		fmt.Fprintf(w, "more than %s may reach %.2f (try --range %s:%s)\n", LeverValue(top.Value), d.Confidence, rangeValue(top.Value), rangeValue(4*math.Max(top.Value, 1)))
 		return nil
 	}
 	fmt.Fprintf(w, "%s = %s is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)\n",
@@ -167,4 +172,9 @@ func LeverValue(v float64) string {
 		return Thousands(math.Round(v))
 	}
 	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+// rangeValue formats a lever value for a --range the user can paste.
+func rangeValue(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
 }

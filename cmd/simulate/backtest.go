@@ -161,6 +161,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	bo := backtest.Options{Calibrate: co, Origins: f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers}
+	var finish func()
+	bo.Progress, finish = e.bar("origins")
+	defer finish()
 	if f.ablation {
 		vs, err := backtest.Ablation(ctx, h, bo)
 		if err != nil {

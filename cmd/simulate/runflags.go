@@ -76,19 +76,26 @@ func (r *runFlags) options() *model.Options {
 // progress sets o.Progress to draw a bar labelled what on standard error
 // when it is a terminal (nothing otherwise), and returns what ends it.
 func (e *env) progress(o *model.Options, what string) (finish func()) {
-	o.Progress = nil
+	o.Progress, finish = e.bar(what)
+	return finish
+}
+
+// bar returns a progress callback drawing a bar on stderr, described by
+// what, where stderr is a terminal (nil otherwise), and the function that
+// finishes the bar.
+func (e *env) bar(what string) (progress func(done, total int), finish func()) {
 	if !e.terminal {
-		return func() {}
+		return nil, func() {}
 	}
 	var bar *progressbar.ProgressBar
-	o.Progress = func(done, total int) {
+	progress = func(done, total int) {
 		if bar == nil {
 			bar = progressbar.NewOptions(total, progressbar.OptionSetWriter(e.rawStderr), progressbar.OptionSetDescription(what),
 				progressbar.OptionShowCount(), progressbar.OptionThrottle(100*time.Millisecond), progressbar.OptionClearOnFinish())
 		}
 		bar.Set(done)
 	}
-	return func() {
+	return progress, func() {
 		if bar != nil {
 			bar.Finish()
 		}

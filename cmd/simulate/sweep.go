@@ -182,7 +182,22 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	}
 	o := *f.options()
 	if goal {
+		// The seek's runs, one after another: at most the two ends and a
+		// bisection to the step.
+		runs := 2 + int(math.Ceil(math.Log2(math.Max(1, (hi-lo)/step))))
+		prog, finish := e.bar("trials over the seek's runs")
+		if prog != nil {
+			k, last := 0, 0
+			o.Progress = func(done, total int) {
+				if done < last {
+					k++
+				}
+				last = done
+				prog(min(k*total+done, runs*total), runs*total)
+			}
+		}
 		g, err := lever.Seek(ctx, m, lo, hi, step, f.target, f.confidence, o)
+		finish()
 		if err != nil {
 			return err
 		}
@@ -205,7 +220,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
+	finish := e.progress(&o, "trials, every value at once")
 	pts, err := lever.Sweep(ctx, m, values, f.target, o)
+	finish()
 	if err != nil {
 		return err
 	}
