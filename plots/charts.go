@@ -267,7 +267,7 @@ func Funnel(m *model.Model, base *model.Result, scen *model.Result, scenName str
 	p := newPlot(title, "under each stage: the share of the stage before that reached it", "leads entering the stage (median)")
 	w := vg.Points(22)
 	if scen != nil {
-		w = vg.Points(20)
+		w = vg.Points(27) // a pair's labels side by side
 	}
 	top := 0.0
 	for _, set := range []struct {
