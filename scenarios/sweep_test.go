@@ -19,40 +19,50 @@ import (
 func TestSeekMatchesSweep(t *testing.T) {
 	m := sample.Model()
 	m.Reps.ColdRate = 0.5
-	ctx := context.Background()
 	o := model.Options{Trials: 2000, Seed: 5}
 	lever, err := scenarios.ParseLever(m, "reps")
 	if err != nil {
 		t.Fatal(err)
 	}
-	const target, confidence = 700000, 0.5
 	var values []float64
 	for v := 1.0; v <= 8; v++ {
 		values = append(values, v)
 	}
+	seekMatchesSweep(t, m, lever, values, 700000, 0.5, o)
+}
+
+// seekMatchesSweep sweeps the lever over values (a grid of even steps),
+// finds the smallest whose P(revenue >= target) reaches the confidence,
+// which must lie inside, and checks that the bisection over the same grid
+// returns it, in fewer runs, and that P(target) never falls by more than
+// its Monte Carlo error as the lever rises.
+func seekMatchesSweep(t *testing.T, m *model.Model, lever *scenarios.Lever, values []float64, target, confidence float64, o model.Options) {
+	t.Helper()
+	ctx := context.Background()
 	pts, err := lever.Sweep(ctx, m, values, target, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := math.NaN()
 	for i, p := range pts {
-		t.Logf("reps %v: P(revenue >= %v) = %.3f ± %.3f", p.Value, target, p.PTarget, p.PTargetMCSE)
+		t.Logf("%s %v: P(revenue >= %v) = %.3f ± %.3f", lever.Name, p.Value, target, p.PTarget, p.PTargetMCSE)
 		if i > 0 && p.PTarget+4*p.PTargetMCSE < pts[i-1].PTarget {
-			t.Errorf("P(target) falls from %.3f to %.3f as reps rise", pts[i-1].PTarget, p.PTarget)
+			t.Errorf("P(target) falls from %.3f to %.3f as %s rises", pts[i-1].PTarget, p.PTarget, lever.Name)
 		}
 		if math.IsNaN(want) && p.PTarget >= confidence {
 			want = p.Value
 		}
 	}
-	if math.IsNaN(want) || want == 1 || want == 8 {
+	lo, hi := values[0], values[len(values)-1]
+	if math.IsNaN(want) || want == lo || want == hi {
 		t.Fatalf("the threshold %v is not inside the range; the test needs one", want)
 	}
-	g, err := lever.Seek(ctx, m, 1, 8, 1, target, confidence, o)
+	g, err := lever.Seek(ctx, m, lo, hi, values[1]-values[0], target, confidence, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !g.Reached || g.Value != want || g.At.PTarget < confidence || g.Below.PTarget >= confidence {
-		t.Fatalf("goal: %+v; the sweep says %v reps", g, want)
+		t.Fatalf("goal: %+v; the sweep says %v", g, want)
 	}
 	if g.Evals >= len(values) {
 		t.Errorf("goal took %d runs, the sweep %d", g.Evals, len(values))
@@ -176,7 +186,6 @@ func TestSeekLeadsMatchesSweep(t *testing.T) {
 	}
 	m.Reps.Unlimited = true // leads, not reps, bind
 	m.HorizonWeeks = 26     // a lead takes about 16 weeks to win
-	ctx := context.Background()
 	o := model.Options{Trials: 2000, Seed: 3}
 	lever, err := scenarios.ParseLever(m, "leads")
 	if err != nil {
@@ -185,38 +194,11 @@ func TestSeekLeadsMatchesSweep(t *testing.T) {
 	if now := lever.Current(m); math.Abs(now-weekly(m)) > 1e-9 {
 		t.Fatalf("current leads %v, want the channels' sum %v", now, weekly(m))
 	}
-	const target, confidence, lo, hi, step = 400000, 0.8, 20.0, 200.0, 10.0
 	var values []float64
-	for v := lo; v <= hi; v += step {
+	for v := 20.0; v <= 200; v += 10 {
 		values = append(values, v)
 	}
-	pts, err := lever.Sweep(ctx, m, values, target, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := math.NaN()
-	for i, p := range pts {
-		t.Logf("leads %v a week: P(revenue >= %v) = %.3f ± %.3f", p.Value, target, p.PTarget, p.PTargetMCSE)
-		if i > 0 && p.PTarget+4*p.PTargetMCSE < pts[i-1].PTarget {
-			t.Errorf("P(target) falls from %.3f to %.3f as leads rise", pts[i-1].PTarget, p.PTarget)
-		}
-		if math.IsNaN(want) && p.PTarget >= confidence {
-			want = p.Value
-		}
-	}
-	if math.IsNaN(want) || want == lo || want == hi {
-		t.Fatalf("the threshold %v is not inside the range; the test needs one", want)
-	}
-	g, err := lever.Seek(ctx, m, lo, hi, step, target, confidence, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !g.Reached || g.Value != want || g.At.PTarget < confidence || g.Below.PTarget >= confidence {
-		t.Fatalf("goal: %+v; the sweep says %v leads a week", g, want)
-	}
-	if g.Evals >= len(values) {
-		t.Errorf("goal took %d runs, the sweep %d", g.Evals, len(values))
-	}
+	seekMatchesSweep(t, m, lever, values, 400000, 0.8, o)
 }
 
 func weekly(m *model.Model) float64 {
