@@ -114,6 +114,8 @@ type csvFile struct {
 	closer io.Closer
 	start  []byte       // the first bytes, for estimating the row count
 	in     *countReader // the file's bytes as read
+	// progress, if set, is told the bytes read every checkEvery rows.
+	progress func(read int64)
 }
 
 // openCSV opens f and reads its header; reading stops with ctx's error
@@ -175,6 +177,9 @@ func (c *csvFile) next() (rec []string, line int, ok bool, err error) {
 		if c.src.Rows%checkEvery == 0 {
 			if err := c.ctx.Err(); err != nil {
 				return nil, 0, false, fmt.Errorf("%s: %w", c.name, err)
+			}
+			if c.progress != nil {
+				c.progress(c.in.n)
 			}
 		}
 		rec, err := c.cr.Read()

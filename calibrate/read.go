@@ -39,6 +39,10 @@ type ReadOptions struct {
 	// stages and outcome values, each overridden by Map, Stages and
 	// StageMap where those are given.
 	Preset *Preset
+	// Progress, if set, is called every few thousand rows with the bytes
+	// of the files read so far and their total size (files of unknown
+	// size count as none).
+	Progress func(read, total int64)
 	// Names names these settings in messages that advise one.
 	Names SettingNames
 }
@@ -98,10 +102,18 @@ func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, er
 		}
 	}
 	rd := &reader{ctx: ctx, o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
+	var total, done int64
 	for _, f := range files {
+		total += f.Size
+	}
+	for _, f := range files {
+		if p := o.Progress; p != nil && total > 0 {
+			rd.progress = func(read int64) { p(min(done+read, total), total) }
+		}
 		if err := rd.file(f); err != nil {
 			return nil, err
 		}
+		done += f.Size
 	}
 	// A mapped column need only be in one of the files.
 	for _, c := range slices.Sorted(maps.Keys(o.Map)) {
@@ -133,6 +145,8 @@ func (rd *reader) tooManyRejected() error {
 type reader struct {
 	ctx context.Context
 	o   ReadOptions
+	// progress is told the bytes of the file being read so far.
+	progress func(read int64)
 	// layout is the date layout found from the file being read, where
 	// its dates are not ISO 8601 and none is given.
 	layout string
@@ -175,6 +189,7 @@ func (rd *reader) file(f File) error {
 		return err
 	}
 	defer c.close()
+	c.progress = rd.progress
 	rd.reserve(f, c.start)
 	cols, err := rd.columns(f.Name, c.header)
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -339,5 +340,29 @@ func TestHeaderSuggestions(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("header %s: %v, want %q", c.header, err, c.want)
 		}
+	}
+}
+
+// TestReadProgress: the reader reports the bytes read, rising, up to the
+// files' size.
+func TestReadProgress(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("lead_id,created_at\n")
+	for i := range 20000 {
+		fmt.Fprintf(&b, "l%d,2025-01-%02d\n", i, 1+i%28)
+	}
+	text := b.String()
+	var calls []int64
+	o := calibrate.ReadOptions{Progress: func(read, total int64) {
+		if total != int64(len(text)) {
+			t.Fatalf("total %d, want %d", total, len(text))
+		}
+		calls = append(calls, read)
+	}}
+	if _, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text), Size: int64(len(text))}}, o); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) < 4 || !slices.IsSorted(calls) || calls[len(calls)-1] > int64(len(text)) {
+		t.Errorf("progress %v over %d bytes", calls, len(text))
 	}
 }

@@ -205,7 +205,13 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := f.readFlags.check(); err != nil {
 		return err
 	}
-	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
+	ro := f.readOptions()
+	progress, finish := e.bar("kB of history read")
+	if progress != nil {
+		ro.Progress = func(read, total int64) { progress(int(read>>10), int(total>>10)) }
+	}
+	h, err := calibrate.ReadFilesContext(ctx, f.history, ro)
+	finish()
 	if err != nil {
 		return err
 	}
