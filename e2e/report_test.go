@@ -76,8 +76,10 @@ func TestDemoReport(t *testing.T) {
 		t.Fatalf("report --appendix: %v\n%s", err, out)
 	}
 	dom, _ = chromium(t, "--dump-dom", "file://"+full)
-	if n := strings.Count(dom, "<svg"); n != 6 {
-		t.Errorf("the report with its appendix has %d charts, want 6", n)
+	// The fan on page one, and the appendix's captioned charts, each
+	// channel's response to spend among them.
+	if n := strings.Count(dom, "<svg"); n != 7 {
+		t.Errorf("the report with its appendix has %d charts, want 7", n)
 	}
 	for _, want := range []string{"Appendix", "Forecast", "Scenarios against the baseline", "The funnel's rates"} {
 		if !strings.Contains(dom, want) {
