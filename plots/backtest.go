@@ -37,7 +37,7 @@ func ForecastVsActual(target, unit string, origins []Origin) (*plot.Plot, error)
 	}
 	p := newPlot(fmt.Sprintf("Backtest: %s forecast at each origin against what happened", target), "forecast origin", target+unit)
 	if unit != "" {
-		p.Y.Tick.Marker = moneyTicks{}
+		p.Y.Tick.Marker = moneyTicks
 	}
 	b, err := band(xs, lo, hi, bandOuter)
 	if err != nil {
@@ -84,7 +84,7 @@ func Coverage(targets []string, cover [][3]float64) (*plot.Plot, error) {
 	}
 	p := newPlot("Backtest: do the intervals hold? Share of outcomes inside each central interval", "", "share of outcomes inside")
 	p.Title.TextStyle.Font.Size = vg.Points(12)
-	p.Y.Tick.Marker = percentTicks{}
+	p.Y.Tick.Marker = percentTicks
 	w := vg.Points(10)
 	levels := []float64{0.5, 0.8, 0.9}
 	cols := []struct {
@@ -133,7 +133,7 @@ func PITHistogram(pits []float64) (*plot.Plot, error) {
 	}
 	p := newPlot(fmt.Sprintf("Backtest: PIT of %d forecasts (flat when the forecast distributions are honest)", len(vs)), "PIT: where what happened fell in the forecast", "share of forecasts")
 	p.Title.TextStyle.Font.Size = vg.Points(12)
-	p.Y.Tick.Marker = percentTicks{}
+	p.Y.Tick.Marker = percentTicks
 	h, err := plotter.NewHist(vs, 10)
 	if err != nil {
 		return nil, err

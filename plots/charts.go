@@ -80,7 +80,7 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by %s", 100*pt, Money(target), r.Currency, r.Start.AddDate(0, 0, 7*n-1).Format("2 January"))
 	}
 	p := newPlot(title, "week ending", "revenue to date ("+r.Currency+")")
-	p.Y.Tick.Marker = moneyTicks{}
+	p.Y.Tick.Marker = moneyTicks
 	p.X.Tick.Marker = weekEnds{start: r.Start.Time, weeks: n}
 	outer, err := band(xs, q[0.1], q[0.9], bandOuter)
 	if err != nil {
@@ -175,7 +175,7 @@ func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
 		title = fmt.Sprintf("Revenue over %d weeks: %.0f%% chance of reaching %s %s", r.Weeks, 100*share(rev, target), Money(target), r.Currency)
 	}
 	p := newPlot(title, "revenue ("+r.Currency+")", "share of trials")
-	p.X.Tick.Marker = moneyTicks{}
+	p.X.Tick.Marker = moneyTicks
 	h, err := plotter.NewHist(vs, 40)
 	if err != nil {
 		return nil, err
@@ -183,7 +183,7 @@ func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
 	for i := range h.Bins { // the share of trials in each bin
 		h.Bins[i].Weight /= float64(len(vs))
 	}
-	p.Y.Tick.Marker = percentTicks{}
+	p.Y.Tick.Marker = percentTicks
 	h.FillColor = sky
 	h.LineStyle.Color = blue
 	h.LineStyle.Width = vg.Points(0.5)
@@ -398,7 +398,7 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 	}
 	p := newPlot(fmt.Sprintf("Each scenario against the baseline, trial by trial: %s", metric), "difference in "+unit+": P10 to P90 and mean", "")
 	if money {
-		p.X.Tick.Marker = moneyTicks{}
+		p.X.Tick.Marker = moneyTicks
 	}
 	names := make([]string, len(deltas))
 	means := make(plotter.XYs, len(deltas))
@@ -505,9 +505,9 @@ func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, tar
 		xs[i], lo[i], mid[i], hi[i] = pt.Value, pt.P10, pt.P50, pt.P90
 	}
 	p := newPlot(fmt.Sprintf("Revenue as %s varies (P10 to P90 and median)", lever), lever, "revenue ("+currency+")")
-	p.Y.Tick.Marker = moneyTicks{}
+	p.Y.Tick.Marker = moneyTicks
 	if unit == model.Money {
-		p.X.Tick.Marker = moneyTicks{}
+		p.X.Tick.Marker = moneyTicks
 	}
 	b, err := band(xs, lo, hi, bandOuter)
 	if err != nil {
@@ -553,17 +553,7 @@ func Sweep(lever string, unit model.Unit, currency string, pts []SweepPoint, tar
 }
 
 // percentTicks labels shares as percentages.
-type percentTicks struct{}
-
-func (percentTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = trim(fmt.Sprintf("%.1f", 100*ts[i].Value)) + "%"
-		}
-	}
-	return ts
-}
+var percentTicks = labelTicks(func(v float64) string { return trim(fmt.Sprintf("%.1f", 100*v)) + "%" })
 
 // Swing is one driver's effect for the tornado chart: the metric's value
 // with the driver moved down and up.
@@ -579,7 +569,7 @@ func Tornado(metric, currency string, base float64, swings []Swing) (*plot.Plot,
 		return nil, fmt.Errorf("plots: tornado: %w", ErrNoData)
 	}
 	p := newPlot(fmt.Sprintf("What moves the median %s most", metric), "median "+metric+" ("+currency+")", "")
-	p.X.Tick.Marker = moneyTicks{}
+	p.X.Tick.Marker = moneyTicks
 	n := len(swings)
 	names := make([]string, n)
 	lo, hi := base, base
@@ -643,7 +633,7 @@ func Calibration(stages []string, observed, fitted [][]float64) (*plot.Plot, err
 	}
 	p := newPlot("Does the model fit its history? Advanced by weeks in stage: lines the model, points the history", "weeks in stage", "share of entering leads that advanced")
 	p.Title.TextStyle.Font.Size = vg.Points(11)
-	p.Y.Tick.Marker = percentTicks{}
+	p.Y.Tick.Marker = percentTicks
 	for s, name := range stages {
 		if len(observed[s]) != len(fitted[s]) || len(fitted[s]) < 2 {
 			return nil, fmt.Errorf("plots: calibration: stage %s: %w", name, ErrNoData)
@@ -681,8 +671,8 @@ func Calibration(stages []string, observed, fitted [][]float64) (*plot.Plot, err
 // the history showed, dashed beyond it, with the current spend marked.
 func Response(m *model.Model) (*plot.Plot, error) {
 	p := newPlot("Leads a week against spend a week, by channel", "spend a week ("+m.Currency+"); dots: now; dashed: beyond the spend the history showed", "leads a week")
-	p.X.Tick.Marker = moneyTicks{}
-	p.Y.Tick.Marker = plainTicks{}
+	p.X.Tick.Marker = moneyTicks
+	p.Y.Tick.Marker = plainTicks
 	colours := []color.Color{blue, orange, vermilion, green, purple, sky, grey}
 	drawn := 0
 	for _, ch := range m.Channels {
@@ -743,14 +733,4 @@ func Response(m *model.Model) (*plot.Plot, error) {
 }
 
 // plainTicks labels the default ticks as plain numbers (25, not 25.00).
-type plainTicks struct{}
-
-func (plainTicks) Ticks(lo, hi float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(lo, hi)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'g', -1, 64)
-		}
-	}
-	return ts
-}
+var plainTicks = labelTicks(func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) })

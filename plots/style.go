@@ -87,18 +87,21 @@ func trim(s string) string {
 	return s
 }
 
-// moneyTicks labels the default ticks as money.
-type moneyTicks struct{}
+// labelTicks labels the default ticks' labelled values by its function.
+type labelTicks func(float64) string
 
-func (moneyTicks) Ticks(lo, hi float64) []plot.Tick {
+func (f labelTicks) Ticks(lo, hi float64) []plot.Tick {
 	ts := plot.DefaultTicks{}.Ticks(lo, hi)
 	for i := range ts {
 		if ts[i].Label != "" {
-			ts[i].Label = Money(ts[i].Value)
+			ts[i].Label = f(ts[i].Value)
 		}
 	}
 	return ts
 }
+
+// moneyTicks labels the default ticks as money.
+var moneyTicks = labelTicks(Money)
 
 // Save writes p to path, as PNG, SVG or PDF by its extension, whole or
 // not at all, at the default page: Size, and DPI for a PNG.
