@@ -180,6 +180,9 @@ func TestLeverGrid(t *testing.T) {
 // confidence, by bisection, is the one an exhaustive sweep on the same
 // seed finds.
 func TestSeekLeadsMatchesSweep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a sweep of 19 runs; make test runs it without the race detector")
+	}
 	m, err := model.Decode(examples.PlanYAML())
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,9 @@ import (
 // TestInitPlan writes a planner's file, which forecast and goal --lever
 // leads take in place of a model; init keeps an existing file.
 func TestInitPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a goal seek; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.yaml")
 	if _, stderr, code := simulateCmd("init", "-o", plan, "--start", "2027-03-01"); code != 0 {
@@ -43,6 +46,9 @@ func TestInitPlan(t *testing.T) {
 // --history, giving what --history gives; once the file changes it says
 // so and asks for --history.
 func TestCompareFindsHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrates two years of history; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "history.csv.gz")
 	if err := os.WriteFile(hist, examples.HistoryGz(), 0o666); err != nil {
