@@ -9,14 +9,15 @@ import (
 	"github.com/funnelsim/funnelsim/internal/parallel"
 )
 
-// Result holds the per-trial outcomes of a Run. Trial i's value of metric
-// k is Values[k][i]; its cumulative revenue and wins by the end of week w
-// are CumRevenue[i*Weeks+w] and CumWins[i*Weeks+w].
+// Result holds the per-trial outcomes of a Run. Trial FirstTrial+i's value
+// of metric k is Values[k][i]; its cumulative revenue and wins by the end of
+// week w are CumRevenue[i*Weeks+w] and CumWins[i*Weeks+w].
 type Result struct {
 	Model       string
 	Currency    string
 	Start       Date
 	Trials      int
+	FirstTrial  int
 	Weeks       int
 	Seed        uint64
 	FixedParams bool
@@ -31,7 +32,7 @@ type Result struct {
 }
 
 func newResult(p *plan, o *Options) *Result {
-	r := &Result{Model: p.m.Name, Currency: p.m.Currency, Start: p.m.AsOf, Trials: o.Trials, Weeks: o.Weeks,
+	r := &Result{Model: p.m.Name, Currency: p.m.Currency, Start: p.m.AsOf, Trials: o.Trials, FirstTrial: o.FirstTrial, Weeks: o.Weeks,
 		Seed: o.Seed, FixedParams: o.FixedParams, Metrics: p.metrics.info}
 	r.Values = make([][]float64, len(r.Metrics))
 	for k := range r.Values {

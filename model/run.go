@@ -13,6 +13,11 @@ import (
 type Options struct {
 	// Trials is the number of Monte Carlo trials (default 10,000).
 	Trials int
+	// FirstTrial is the index of the first trial run: the run is trials
+	// FirstTrial to FirstTrial+Trials-1 of a larger one. Each trial's
+	// random streams are keyed by its index, so runs over ranges that tile
+	// 0..N give, once joined (Join), the result of one run of N trials.
+	FirstTrial int
 	// Weeks is the horizon in weeks (default the model's horizon_weeks).
 	Weeks int
 	// Seed keys every random stream. Equal seeds give equal results.
@@ -27,7 +32,8 @@ type Options struct {
 	// trials done, at most once per chunk.
 	Progress func(done, total int)
 	// Recalibration, if set, maps every result's totals to calibrated
-	// ones once the trials are done (see Recalibration).
+	// ones once the trials are done (see Recalibration). The map depends
+	// on every trial, so a run over part of the trials leaves it to Join.
 	Recalibration *Recalibration
 }
 
@@ -119,6 +125,10 @@ func (o *Options) fill(m *Model, models int) error {
 	switch {
 	case o.Trials < 1 || o.Trials > MaxTrials:
 		return fmt.Errorf("trials must be in 1..%d (got %d)", MaxTrials, o.Trials)
+	case o.FirstTrial < 0 || o.FirstTrial > MaxTrials-o.Trials:
+		return fmt.Errorf("the first trial must be in 0..%d for %d trials (got %d)", MaxTrials-o.Trials, o.Trials, o.FirstTrial)
+	case o.FirstTrial > 0 && o.Recalibration != nil:
+		return errors.New("a run from a first trial other than 0 is part of a larger one: recalibrate when the parts are joined (Join)")
 	case o.Weeks < 1 || o.Weeks > MaxWeeks:
 		return fmt.Errorf("weeks must be in 1..%d (got %d)", MaxWeeks, o.Weeks)
 	case o.Workers < 1:
@@ -173,12 +183,12 @@ func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result)
 				}
 				lo, hi := k*chunkSize, min((k+1)*chunkSize, o.Trials)
 				for i := lo; i < hi; i++ {
-					trial = i
+					trial = o.FirstTrial + i
 					if ctx.Err() != nil {
 						return
 					}
 					for j, w := range ws {
-						w.trial(o.Seed, uint64(i), o.Weeks, o.FixedParams, leader[j])
+						w.trial(o.Seed, uint64(o.FirstTrial+i), o.Weeks, o.FixedParams, leader[j])
 						res[j].store(plans[j], w, i)
 					}
 				}

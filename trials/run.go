@@ -1,0 +1,84 @@
+package trials
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/funnelsim/funnelsim/model"
+)
+
+// Run describes the run a file holds a shard of.
+type Run struct {
+	// Command is the command that ran: "forecast" or "compare".
+	Command string `json:"command"`
+	// Version is the software's version.
+	Version string `json:"version"`
+	// ModelSHA256 is the SHA-256 of Model.
+	ModelSHA256 string `json:"model_sha256"`
+	Seed        uint64 `json:"seed"`
+	Weeks       int    `json:"weeks"`
+	FixedParams bool   `json:"fixed_params"`
+	// Trials is the whole run's number of trials; this shard holds Count
+	// of them from FirstTrial.
+	Trials     int `json:"trials"`
+	FirstTrial int `json:"first_trial"`
+	Count      int `json:"count"`
+	// Results describe the run's results, in order: the rows of each
+	// come in this order.
+	Results []Header `json:"results"`
+	// Model is the model file the run read (YAML).
+	Model string `json:"model_yaml"`
+	// Scenarios is the scenario file a comparison read (YAML), and
+	// Notes each scenario's warnings.
+	Scenarios string     `json:"scenarios_yaml,omitempty"`
+	Notes     [][]string `json:"scenario_notes,omitempty"`
+	// Recalibration, if set, is applied once the shards are merged.
+	Recalibration *model.Recalibration `json:"recalibration,omitempty"`
+}
+
+// Header is what a result holds besides its trials.
+type Header struct {
+	Name     string             `json:"name"`
+	Currency string             `json:"currency"`
+	Start    model.Date         `json:"start"`
+	Metrics  []model.MetricInfo `json:"metrics"`
+}
+
+// Hash returns the SHA-256 of a model file, as Run.ModelSHA256 holds it.
+func Hash(modelYAML []byte) string {
+	s := sha256.Sum256(modelYAML)
+	return hex.EncodeToString(s[:])
+}
+
+// NewRun describes the shard of a run that results hold. They must be
+// results of one Run or RunAll over the same trials.
+func NewRun(command, version string, modelYAML []byte, results []*model.Result, total int) (*Run, error) {
+	if len(results) == 0 {
+		return nil, fmt.Errorf("trials: no results")
+	}
+	r0 := results[0]
+	run := &Run{Command: command, Version: version, ModelSHA256: Hash(modelYAML), Seed: r0.Seed, Weeks: r0.Weeks,
+		FixedParams: r0.FixedParams, Trials: total, FirstTrial: r0.FirstTrial, Count: r0.Trials, Model: string(modelYAML)}
+	for _, r := range results {
+		if r.Trials != r0.Trials || r.FirstTrial != r0.FirstTrial || r.Weeks != r0.Weeks || r.Seed != r0.Seed {
+			return nil, fmt.Errorf("trials: result %q is not over the same trials as %q", r.Model, r0.Model)
+		}
+		if r.Recalibrated != "" {
+			return nil, fmt.Errorf("trials: result %q is recalibrated; a shard holds the trials as simulated", r.Model)
+		}
+		run.Results = append(run.Results, Header{Name: r.Model, Currency: r.Currency, Start: r.Start, Metrics: r.Metrics})
+	}
+	if run.FirstTrial < 0 || run.FirstTrial+run.Count > total {
+		return nil, fmt.Errorf("trials: trials %d to %d are not within the run's %d", run.FirstTrial, run.FirstTrial+run.Count-1, total)
+	}
+	return run, nil
+}
+
+// Shard returns the range of trials shard i of n runs: the i-th of n
+// ranges, as equal as can be, that tile 0..total.
+func Shard(i, n, total int) (first, count int) {
+	lo := int(int64(i) * int64(total) / int64(n))
+	hi := int(int64(i+1) * int64(total) / int64(n))
+	return lo, hi - lo
+}

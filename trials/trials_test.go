@@ -1,0 +1,110 @@
+package trials_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/trials"
+)
+
+var modelYAML = []byte("stand-in for the model file\n")
+
+// shard runs shard i of n of a run of total trials and returns its file,
+// written and read back.
+func shard(t *testing.T, models []*model.Model, i, n, total int, seed uint64) *trials.File {
+	t.Helper()
+	first, count := trials.Shard(i, n, total)
+	rs, err := model.RunAll(context.Background(), models, &model.Options{Trials: count, FirstTrial: first, Weeks: 6, Seed: seed, Workers: 1 + i%2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := trials.NewRun("compare", "test", modelYAML, rs, total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := trials.Write(&buf, run, rs); err != nil {
+		t.Fatal(err)
+	}
+	f, err := trials.Read(fmt.Sprintf("shard-%d.parquet", i), bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func twoModels() []*model.Model {
+	base, more := sample.Model(), sample.Model()
+	more.Name = "more leads"
+	for i := range more.Channels {
+		more.Channels[i].WeeklyLeads *= 1.2
+	}
+	return []*model.Model{base, more}
+}
+
+// TestMergeEqualsOneRun writes the shards of a two-model run to Parquet,
+// reads them back and merges them: the results are those of one run over
+// every trial, for 1, 2, 3 and 7 shards and two seeds.
+func TestMergeEqualsOneRun(t *testing.T) {
+	models := twoModels()
+	const total = 600
+	for _, seed := range []uint64{3, 8} {
+		whole, err := model.RunAll(context.Background(), models, &model.Options{Trials: total, Weeks: 6, Seed: seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 2, 3, 7} {
+			var files []*trials.File
+			for i := range n {
+				files = append(files, shard(t, models, i, n, total, seed))
+			}
+			run, got, err := trials.Merge(files)
+			if err != nil {
+				t.Fatalf("seed %d, %d shards: %v", seed, n, err)
+			}
+			if run.FirstTrial != 0 || run.Count != total {
+				t.Errorf("seed %d, %d shards: merged run holds %d from %d", seed, n, run.Count, run.FirstTrial)
+			}
+			if !reflect.DeepEqual(got, whole) {
+				t.Errorf("seed %d, %d shards: merged results differ from one run's", seed, n)
+			}
+		}
+	}
+}
+
+// TestMergeRefuses checks the errors for shards that do not make a run.
+func TestMergeRefuses(t *testing.T) {
+	models := twoModels()
+	s := func(i, n int, seed uint64) *trials.File { return shard(t, models, i, n, 300, seed) }
+	for _, c := range []struct {
+		name  string
+		files []*trials.File
+		want  string
+	}{
+		{"missing", []*trials.File{s(0, 3, 1), s(2, 3, 1)}, "trials 100 to 199 of 300 are in no file"},
+		{"missing last", []*trials.File{s(0, 3, 1), s(1, 3, 1)}, "trials 200 to 299 of 300 are in no file"},
+		{"twice", []*trials.File{s(0, 2, 1), s(1, 2, 1), s(1, 2, 1)}, "both hold trials 150 to 299"},
+		{"overlap", []*trials.File{s(0, 2, 1), s(1, 3, 1), s(2, 3, 1)}, "both hold trials 100 to 149"},
+		{"seed", []*trials.File{s(0, 2, 1), s(1, 2, 2)}, "seed 1 and 2"},
+	} {
+		_, _, err := trials.Merge(c.files)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error saying %q", c.name, err, c.want)
+		}
+	}
+}
+
+// TestReadRefuses checks that a file that is not a trials file is named
+// in the error.
+func TestReadRefuses(t *testing.T) {
+	_, err := trials.Read("notes.txt", strings.NewReader("hello"), 5)
+	if err == nil || !strings.Contains(err.Error(), "notes.txt: not a Parquet file") {
+		t.Errorf("got %v", err)
+	}
+}
