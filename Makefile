@@ -23,9 +23,11 @@ bench:
 	./scripts/bench.sh
 
 # Parameter recovery over 50 generated histories and forecast calibration
-# (PIT) over 100 generated futures (docs/VALIDATION.md).
+# (PIT) over 100 generated futures (docs/VALIDATION.md); forecasts and
+# comparisons in 1, 2, 3 and 7 shards, merged, against one machine's.
 validate:
 	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT|TestSeasonRecovery' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100 -season-replicates 40
+	$(GO) test -run 'TestMergeMatchesOneMachine' -count 1 ./cmd/simulate/
 
 # gofmt, vet and staticcheck (fetched at its pinned version by go run).
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

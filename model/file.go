@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bufio"
 	"bytes"
 	"encoding"
 	"errors"
@@ -259,6 +260,16 @@ func (m *Model) WriteFile(path string) error {
 // other than a regular file (a symlink, a device, a FIFO, a directory) is
 // refused rather than replaced.
 func WriteFileAtomic(path string, data []byte) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic is WriteFileAtomic for a file written by write as it goes:
+// path appears, whole, only once write has returned nil; on an error
+// nothing is left behind.
+func WriteAtomic(path string, write func(io.Writer) error) error {
 	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
 		return fmt.Errorf("writing %s: it is %s, not a regular file; give the path of a file to write", path, modeName(fi.Mode()))
 	}
@@ -278,7 +289,11 @@ func WriteFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	bw := bufio.NewWriterSize(f, 1<<20)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -83,11 +83,23 @@ func CompareModels(ctx context.Context, base *model.Model, changed []*model.Mode
 	if err != nil {
 		return nil, err
 	}
-	c := &Comparison{Baseline: rs[0]}
-	for i, r := range rs[1:] {
-		c.Scenarios = append(c.Scenarios, Outcome{Name: names[i], Result: r, Deltas: deltas(rs[0], r)})
+	return Compared(rs[0], rs[1:], nil), nil
+}
+
+// Compared is the comparison of results of runs over the same trials
+// (such as a merge's, trials.Merge): base's against each of changed,
+// trial by trial. Each scenario is named by its result, and notes, where
+// given, are the scenarios' warnings.
+func Compared(base *model.Result, changed []*model.Result, notes [][]string) *Comparison {
+	c := &Comparison{Baseline: base}
+	for i, r := range changed {
+		o := Outcome{Name: r.Model, Result: r, Deltas: deltas(base, r)}
+		if i < len(notes) {
+			o.Warnings = notes[i]
+		}
+		c.Scenarios = append(c.Scenarios, o)
 	}
-	return c, nil
+	return c
 }
 
 func deltas(base, r *model.Result) []Delta {

@@ -83,7 +83,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // commands lists the subcommands, in the order usage shows them.
 func commands() []*command {
 	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
-		reportCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
+		reportCommand(), mergeCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
 }
 
 // run runs the command args name with cmds, writing to stdout and stderr,
@@ -166,8 +166,21 @@ func help(w io.Writer, c *command) {
 	}
 }
 
-// parse parses args into fs, turning pflag's errors into usage errors.
+// parse parses args into fs, turning pflag's errors into usage errors,
+// and refuses arguments that are not flags.
 func parse(fs *pflag.FlagSet, args []string) error {
+	if err := parseWithArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// parseWithArgs is parse for a command that takes arguments besides its
+// flags (fs.Args).
+func parseWithArgs(fs *pflag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -184,9 +197,6 @@ func parse(fs *pflag.FlagSet, args []string) error {
 			}
 		}
 		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
+	"github.com/funnelsim/funnelsim/trials"
 )
 
 func compareCommand() *command {
@@ -78,12 +79,10 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type compareFlags struct {
 	runFlags
-	plotFlags
+	outputFlags
+	shardFlags
 	scenarios string
-	target    float64
-	json      bool
-	csvFlag
-	history []string
+	history   []string
 	readFlags
 	asOf       string
 	staleAfter int
@@ -92,7 +91,6 @@ type compareFlags struct {
 func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
-	moneyVar(fs, &f.target, "target", math.NaN(), "revenue target (800000, 800k or 1.2M): report P(revenue >= target) for each run")
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "with --history: stage names, as for calibrate")
@@ -108,10 +106,11 @@ func (f *compareFlags) declare(fs *pflag.FlagSet) {
 // chart flags.
 func (f *compareFlags) declareOutput(fs *pflag.FlagSet) {
 	f.declare(fs)
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.csvFlag.declare(fs)
-	f.plotFlags.declare(fs)
+	f.outputFlags.declare(fs, compareTargetUsage)
+	f.shardFlags.declare(fs)
 }
+
+const compareTargetUsage = "revenue target (800000, 800k or 1.2M): report P(revenue >= target) for each run"
 
 // evidence reads the history behind model m: --history when given; else
 // the files the model's provenance names, read as they were (for the
@@ -158,24 +157,24 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}
-	if err := checkTarget(fs, f.target); err != nil {
+	if err := f.shardFlags.check(fs, outputNames...); err != nil {
 		return err
 	}
-	if err := f.plotFlags.check(); err != nil {
+	if err := f.outputFlags.check(fs); err != nil {
 		return err
 	}
 	inputs := append(f.inputs(), file{"--scenarios", f.scenarios})
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{f.csvFlag.output()}); err != nil {
+	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
 		return err
 	}
 	m, err := f.load()
 	if err != nil {
 		return err
 	}
-	file, err := scenarios.ReadFile(f.scenarios)
+	sf, err := scenarios.ReadFile(f.scenarios)
 	if err != nil {
 		return err
 	}
@@ -183,10 +182,33 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := compareScenarios(ctx, e, m, file, f.options(), ev)
+	o := f.options()
+	total := f.shardFlags.limit(o)
+	c, err := compareScenarios(ctx, e, m, sf, o, ev)
 	if err != nil {
 		return err
 	}
+	if f.trialsOut != "" {
+		yaml, err := os.ReadFile(f.scenarios)
+		if err != nil {
+			return err
+		}
+		run := &trials.Run{Command: "compare", Scenarios: string(yaml)}
+		rs := []*model.Result{c.Baseline}
+		for _, s := range c.Scenarios {
+			rs = append(rs, s.Result)
+			run.Notes = append(run.Notes, s.Warnings)
+		}
+		if rs, err = saveTrials(e, &f.runFlags, &f.shardFlags, run, rs, total); err != nil || rs == nil {
+			return err
+		}
+		c = scenarios.Compared(rs[0], rs[1:], run.Notes)
+	}
+	return f.outputFlags.compare(e, m, c)
+}
+
+// compare writes a comparison's outputs.
+func (f *outputFlags) compare(e *env, m *model.Model, c *scenarios.Comparison) error {
 	doc := document.NewCompare(m, c, f.target, f.json)
 	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
 		return err
@@ -200,9 +222,6 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	return doc.WriteText(e.stdout)
 }
 
-// compareScenarios runs the comparison, with a progress bar on a
-// terminal (the runs go trial by trial together, on common random
-// numbers).
 func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options, ev *scenarios.Evidence) (*scenarios.Comparison, error) {
 	if e.terminal {
 		fmt.Fprintf(e.stderr, "running the baseline and %d scenarios, %d trials each\n", len(file.Scenarios), o.Trials)

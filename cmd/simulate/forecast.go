@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/report"
+	"github.com/funnelsim/funnelsim/trials"
 )
 
 func forecastCommand() *command {
@@ -56,18 +58,41 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type forecastFlags struct {
 	runFlags
+	shardFlags
+	outputFlags
+}
+
+// outputFlags are the outputs of forecast and compare, which merge
+// writes as well.
+type outputFlags struct {
 	plotFlags
 	csvFlag
 	target float64
 	json   bool
 }
 
-func (f *forecastFlags) declare(fs *pflag.FlagSet) {
-	f.runFlags.declare(fs)
-	moneyVar(fs, &f.target, "target", math.NaN(), "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
+func (f *outputFlags) declare(fs *pflag.FlagSet, targetUsage string) {
+	moneyVar(fs, &f.target, "target", math.NaN(), targetUsage)
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	f.csvFlag.declare(fs)
 	f.plotFlags.declare(fs)
+}
+
+// check checks the output flags as parsed by fs.
+func (f *outputFlags) check(fs *pflag.FlagSet) error {
+	if err := checkTarget(fs, f.target); err != nil {
+		return err
+	}
+	return f.plotFlags.check()
+}
+
+// outputNames are the output flags a shard may not take.
+var outputNames = []string{"target", "json", "csv", "plots"}
+
+func (f *forecastFlags) declare(fs *pflag.FlagSet) {
+	f.runFlags.declare(fs)
+	f.outputFlags.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
+	f.shardFlags.declare(fs)
 }
 
 func runForecast(ctx context.Context, e *env, args []string) error {
@@ -80,26 +105,39 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}
-	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output()}); err != nil {
+	if err := f.shardFlags.check(fs, outputNames...); err != nil {
 		return err
 	}
-	if err := checkTarget(fs, f.target); err != nil {
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
 		return err
 	}
-	if err := f.plotFlags.check(); err != nil {
+	if err := f.outputFlags.check(fs); err != nil {
 		return err
 	}
 	m, err := f.load()
 	if err != nil {
 		return err
 	}
-	r, err := simulate(ctx, e, m, f.options())
+	o := f.options()
+	total := f.shardFlags.limit(o)
+	r, err := simulate(ctx, e, m, o)
 	if err != nil {
 		return err
 	}
+	rs, err := saveTrials(e, &f.runFlags, &f.shardFlags, &trials.Run{Command: "forecast"}, []*model.Result{r}, total)
+	if err != nil || rs == nil {
+		return err
+	}
+	return f.outputFlags.forecast(ctx, e, m, rs[0], *f.options())
+}
+
+// forecast writes a forecast's outputs from r, m's result over the run o
+// describes.
+func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *model.Result, o model.Options) error {
 	in := &report.Inputs{Model: m, Result: r, Target: f.target}
 	if f.plotFlags.dir != "" {
-		if in.Tornado, err = report.NewTornado(ctx, m, *f.options()); err != nil {
+		var err error
+		if in.Tornado, err = report.NewTornado(ctx, m, o); err != nil {
 			return err
 		}
 	}

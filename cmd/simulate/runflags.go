@@ -32,6 +32,8 @@ type runFlags struct {
 	// load read from it.
 	recalibration string
 	rc            *model.Recalibration
+	// modelYAML is the file --model names, as load read it.
+	modelYAML []byte
 }
 
 func (r *runFlags) declare(fs *pflag.FlagSet) {
@@ -58,7 +60,16 @@ func (r *runFlags) load() (*model.Model, error) {
 	if r.model == "" {
 		return sample.Model(), nil
 	}
-	return model.ReadFile(r.model)
+	b, err := os.ReadFile(r.model)
+	if err != nil {
+		return nil, err
+	}
+	m, err := model.Decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.model, err)
+	}
+	r.modelYAML = b
+	return m, nil
 }
 
 // note is the line that says the totals were recalibrated, or "".

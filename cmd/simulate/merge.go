@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/scenarios"
+	"github.com/funnelsim/funnelsim/trials"
+)
+
+func mergeCommand() *command {
+	return &command{
+		Name:      "merge",
+		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARD.parquet...",
+		Short:     "merge the shards of a forecast or comparison into its outputs",
+		Long: `
+Merge reads the trials files that the shards of one forecast or comparison
+wrote (--shard I/N --trials-out FILE.parquet, on as many machines as there
+are shards) and writes the outputs of the whole run: the same table, JSON,
+CSV and charts, byte for byte, as the run on one machine writes, since
+every trial draws from random streams keyed by its index, and the
+summaries, quantiles, standard errors and paired differences are computed
+from every merged trial.
+
+Each file carries the run in its metadata (the model file and its SHA-256,
+the scenario file, the seed, the weeks, the trials and the software's
+version), so merge needs nothing else. It refuses files of different runs,
+a shard given twice or overlapping another, and a missing shard, naming
+the files. A --recalibration given to the shards is applied here, once
+every trial is in.
+
+Examples:
+
+	simulate forecast --model model.yaml --trials 1000000 --shard 0/8 --trials-out shard-0.parquet
+	...
+	simulate forecast --model model.yaml --trials 1000000 --shard 7/8 --trials-out shard-7.parquet
+	simulate merge --target 800k --json shard-*.parquet > forecast.json
+
+Exit status is 0 on success, 1 on an error, 2 on a usage error.
+`,
+		Run: runMerge,
+		Flags: func(fs *pflag.FlagSet) {
+			new(outputFlags).declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
+		},
+	}
+}
+
+func runMerge(ctx context.Context, e *env, args []string) error {
+	var f outputFlags
+	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
+	f.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
+	if err := parseWithArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("give the shards' trials files (FILE.parquet ...)")
+	}
+	if err := f.check(fs); err != nil {
+		return err
+	}
+	var inputs []file
+	for _, p := range fs.Args() {
+		inputs = append(inputs, file{"shard", p})
+	}
+	if err := distinctFiles(inputs, []file{f.csvFlag.output()}); err != nil {
+		return err
+	}
+	var files []*trials.File
+	for _, p := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		t, err := trials.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		files = append(files, t)
+	}
+	run, rs, err := trials.Merge(files)
+	if err != nil {
+		return err
+	}
+	m, err := model.Decode([]byte(run.Model))
+	if err != nil {
+		return fmt.Errorf("the model in %s: %w", files[0].Name, err)
+	}
+	fmt.Fprintf(e.stderr, "merged %d files: %s of %d trials, seed %d, model sha256 %s\n", len(files), run.Command, run.Trials, run.Seed, run.ModelSHA256[:12])
+	switch run.Command {
+	case "forecast":
+		o := model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed, FixedParams: run.FixedParams, Recalibration: run.Recalibration}
+		return f.forecast(ctx, e, m, rs[0], o)
+	case "compare":
+		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
+	}
+	return fmt.Errorf("%s: a %q run cannot be merged (forecast and compare can)", files[0].Name, run.Command)
+}

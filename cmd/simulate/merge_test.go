@@ -1,0 +1,140 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// outputs runs simulate with args and returns its standard output and
+// every file it wrote under dir, by name relative to dir.
+func outputs(t *testing.T, dir string, args ...string) map[string]string {
+	t.Helper()
+	stdout, stderr, code := simulateCmd(args...)
+	if code != 0 {
+		t.Fatalf("simulate %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+	out := map[string]string{"stdout": stdout}
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && !strings.HasSuffix(p, ".parquet") {
+			b, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			out[rel] = string(b)
+		}
+		return nil
+	})
+	return out
+}
+
+// TestMergeMatchesOneMachine runs forecasts and comparisons in 1, 2, 3 and
+// 7 shards, merges them, and checks every output (table, JSON, CSV and
+// SVG charts) is byte-identical to the run on one machine, for two seeds
+// and with a recalibration. With -short it runs one forecast and one
+// comparison in 3 shards; make validate runs it all.
+func TestMergeMatchesOneMachine(t *testing.T) {
+	rc := filepath.Join(t.TempDir(), "recalibration.yaml")
+	if err := os.WriteFile(rc, []byte("horizon_weeks: 13\ntargets:\n  - {target: revenue, scale: 1.4, shift: -0.05, origins: 9, quarters: 4}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"forecast", []string{"forecast", "--trials", "1500", "--seed", "2"}},
+		{"forecast seed 5", []string{"forecast", "--trials", "1300", "--seed", "5", "--model", filepath.Join("..", "..", "examples", "sample-plan.yaml")}},
+		{"forecast recalibrated", []string{"forecast", "--trials", "1100", "--seed", "3", "--recalibration", rc}},
+		{"compare", []string{"compare", "--scenarios", scen, "--trials", "700", "--seed", "2"}},
+		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}},
+	} {
+		shards := []int{1, 2, 3, 7}
+		if testing.Short() {
+			if c.name != "forecast seed 5" && c.name != "compare seed 9" {
+				continue
+			}
+			shards = []int{3}
+		}
+		t.Run(c.name, func(t *testing.T) {
+			for _, form := range [][]string{{"--target", "700k", "--csv", "OUT/out.csv", "--plots", "OUT/charts", "--plot-format", "svg"}, {"--json", "--target", "700k"}} {
+				dir := t.TempDir()
+				with := func(args []string) []string {
+					var out []string
+					for _, a := range args {
+						out = append(out, strings.ReplaceAll(a, "OUT", dir))
+					}
+					return out
+				}
+				want := outputs(t, dir, with(append(append([]string{}, c.args...), form...))...)
+				for _, n := range shards {
+					mdir := t.TempDir()
+					var shards []string
+					for i := range n {
+						p := filepath.Join(mdir, fmt.Sprintf("shard-%d.parquet", i))
+						args := append(append([]string{}, c.args...), "--shard", fmt.Sprintf("%d/%d", i, n), "--trials-out", p)
+						if _, stderr, code := simulateCmd(args...); code != 0 {
+							t.Fatalf("shard %d/%d: exit %d: %s", i, n, code, stderr)
+						}
+						shards = append(shards, p)
+					}
+					for k := range want {
+						if k != "stdout" {
+							os.Remove(filepath.Join(dir, k))
+						}
+					}
+					got := outputs(t, dir, append(with(append([]string{"merge"}, form...)), shards...)...)
+					for k, w := range want {
+						if got[k] != w {
+							t.Errorf("%d shards, %s: %s differs from the run on one machine", n, strings.Join(form, " "), k)
+						}
+					}
+					if len(got) != len(want) {
+						t.Errorf("%d shards: %d outputs, want %d", n, len(got), len(want))
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestMergeRefusesCLI checks merge's errors for shards that do not make
+// one run, and that a shard refuses the outputs only merge can write.
+func TestMergeRefusesCLI(t *testing.T) {
+	dir := t.TempDir()
+	shard := func(name string, args ...string) string {
+		p := filepath.Join(dir, name)
+		if _, stderr, code := simulateCmd(append(append([]string{"forecast", "--trials", "300"}, args...), "--trials-out", p)...); code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		return p
+	}
+	a0 := shard("a0.parquet", "--shard", "0/3")
+	a1 := shard("a1.parquet", "--shard", "1/3")
+	a2 := shard("a2.parquet", "--shard", "2/3")
+	b1 := shard("b1.parquet", "--shard", "1/3", "--seed", "4")
+	c1 := shard("c1.parquet", "--shard", "1/2")
+	notParquet := filepath.Join(dir, "notes.parquet")
+	os.WriteFile(notParquet, []byte("not a table"), 0o644)
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"merge", a0, a2}, exitError, "trials 100 to 199 of 300 are in no file"},
+		{[]string{"merge", a0, a1, a1, a2}, exitError, "a1.parquet and " + a1 + " both hold trials 100 to 199"},
+		{[]string{"merge", a0, a1, c1}, exitError, "both hold trials 150 to 199"},
+		{[]string{"merge", a0, b1, a2}, exitError, "seed 1 and 4"},
+		{[]string{"merge", a0, notParquet}, exitError, "notes.parquet: not a Parquet file"},
+		{[]string{"merge"}, exitUsage, "give the shards' trials files"},
+		{[]string{"forecast", "--shard", "3/3", "--trials-out", a0}, exitUsage, "--shard must be I/N with 0 <= I < N"},
+		{[]string{"forecast", "--shard", "0/3"}, exitUsage, "--shard needs --trials-out"},
+		{[]string{"forecast", "--shard", "0/3", "--trials-out", a0, "--json"}, exitUsage, "--json is written by simulate merge"},
+		{[]string{"forecast", "--trials-out", filepath.Join(dir, "x.csv")}, exitUsage, "--trials-out must name a .parquet file"},
+	} {
+		_, stderr, code := simulateCmd(c.args...)
+		if code != c.code || !strings.Contains(stderr, c.want) {
+			t.Errorf("simulate %s: exit %d, %q; want exit %d saying %q", strings.Join(c.args[1:], " "), code, stderr, c.code, c.want)
+		}
+	}
+}
