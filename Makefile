@@ -1,6 +1,6 @@
 GO ?= go
 
-.PHONY: build test demo bench check validate e2e charts accuracy fuzz
+.PHONY: build test demo bench check validate e2e charts accuracy fuzz slurm-e2e
 
 build:
 	$(GO) build -o bin/simulate ./cmd/simulate
@@ -40,6 +40,12 @@ check:
 # Debian's packages when missing): no console errors, every chart, not blank.
 e2e:
 	./scripts/e2e.sh
+
+# Sharded forecast and comparison on a one-node Slurm cluster started here
+# (Debian's slurm-wlm and munge, installed when missing), merged and
+# checked byte for byte against one machine's run.
+slurm-e2e:
+	./scripts/slurm-e2e.sh
 
 # The README's charts, from the demo.
 charts:
