@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -14,10 +16,11 @@ import (
 func mergeCommand() *command {
 	return &command{
 		Name:      "merge",
-		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARD.parquet...",
+		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARDS...",
 		Short:     "merge the shards of a forecast or comparison into its outputs",
 		Long: `
-Merge reads the trials files that the shards of one forecast or comparison
+Merge reads the trials files (SHARDS: files, or directories of .parquet
+files) that the shards of one forecast or comparison
 wrote (--shard I/N --trials-out FILE.parquet, on as many machines as there
 are shards) and writes the outputs of the whole run: the same table, JSON,
 CSV and charts, byte for byte, as the run on one machine writes, since
@@ -61,15 +64,19 @@ func runMerge(ctx context.Context, e *env, args []string) error {
 	if err := f.check(fs); err != nil {
 		return err
 	}
+	paths, err := shardPaths(fs.Args())
+	if err != nil {
+		return err
+	}
 	var inputs []file
-	for _, p := range fs.Args() {
+	for _, p := range paths {
 		inputs = append(inputs, file{"shard", p})
 	}
 	if err := distinctFiles(inputs, []file{f.csvFlag.output()}); err != nil {
 		return err
 	}
 	var files []*trials.File
-	for _, p := range fs.Args() {
+	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -96,4 +103,29 @@ func runMerge(ctx context.Context, e *env, args []string) error {
 		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
 	}
 	return fmt.Errorf("%s: a %q run cannot be merged (forecast and compare can)", files[0].Name, run.Command)
+}
+
+// shardPaths returns args with each directory replaced by the .parquet
+// files in it, in name order.
+func shardPaths(args []string) ([]string, error) {
+	var out []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			out = append(out, a)
+			continue
+		}
+		found, err := filepath.Glob(filepath.Join(a, "*.parquet"))
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no .parquet files in the directory", a)
+		}
+		out = append(out, found...)
+	}
+	return out, nil
 }
