@@ -109,33 +109,23 @@ func (rc *Recalibration) apply(r *Result) error {
 		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", rc.HorizonWeeks, r.Weeks)
 	}
 	for _, t := range rc.Targets {
-		xs, ok := r.Metric(t.Target)
-		if !ok {
+		k := slices.IndexFunc(r.Metrics, func(m MetricInfo) bool { return m.Name == t.Target })
+		if k < 0 {
 			continue
 		}
-		var path []float64
-		switch t.Target {
-		case "revenue":
-			path = r.CumRevenue
-		case "wins":
-			path = r.CumWins
-		}
-		if path == nil {
-			t.Transform(xs)
-			continue
-		}
+		xs := r.Column(k)
 		before := slices.Clone(xs)
 		t.Transform(xs)
-		for i := range xs {
-			p := path[i*r.Weeks : (i+1)*r.Weeks]
-			for w := range p {
-				if before[i] > 0 {
-					p[w] *= xs[i] / before[i]
-				} else {
-					p[w] = xs[i] * float64(w+1) / float64(r.Weeks)
-				}
-			}
+		r.setColumn(k, xs)
+		if t.Target != "revenue" && t.Target != "wins" {
+			continue
 		}
+		r.scalePath(t.Target == "wins", func(i, w int, x float64) float64 {
+			if before[i] > 0 {
+				return x * (xs[i] / before[i])
+			}
+			return xs[i] * float64(w+1) / float64(r.Weeks)
+		})
 	}
 	r.Recalibrated = rc.Describe()
 	return nil

@@ -11,7 +11,9 @@ import (
 
 // Result holds the per-trial outcomes of a Run. Trial FirstTrial+i's value
 // of metric k is Values[k][i]; its cumulative revenue and wins by the end of
-// week w are CumRevenue[i*Weeks+w] and CumWins[i*Weeks+w].
+// week w are CumRevenue[i*Weeks+w] and CumWins[i*Weeks+w]. A stored result
+// (Stored) keeps them outside memory instead: its methods read them, and
+// Column gives a metric's values either way.
 type Result struct {
 	Model       string
 	Currency    string
@@ -29,6 +31,9 @@ type Result struct {
 	// Recalibrated says how the totals were recalibrated (Options.
 	// Recalibration); empty when they are as simulated.
 	Recalibrated string
+	// cols holds the per-trial values of a stored result (Stored), whose
+	// Values, CumRevenue and CumWins are nil.
+	cols Columns
 }
 
 func newResult(p *plan, o *Options) *Result {
@@ -91,7 +96,7 @@ func (r *Result) Info(name string) (MetricInfo, bool) {
 func (r *Result) Metric(name string) ([]float64, bool) {
 	for k, m := range r.Metrics {
 		if m.Name == name {
-			return r.Values[k], true
+			return r.Column(k), true
 		}
 	}
 	return nil, false
@@ -214,7 +219,7 @@ func batchQuantileSE(fs *floatSorter, x []float64, probs []float64) []float64 {
 func (r *Result) Summaries() []Summary {
 	out := make([]Summary, len(r.Metrics))
 	parallel.For(len(r.Metrics), func(k int) {
-		out[k] = Summarize(r.Metrics[k].Name, r.Values[k])
+		out[k] = Summarize(r.Metrics[k].Name, r.Column(k))
 	})
 	return out
 }
@@ -254,9 +259,7 @@ func (r *Result) WeeklySummaries() []Week {
 		fs := sorters.Get().(*floatSorter)
 		defer sorters.Put(fs)
 		rev, wins := fs.week(r.Trials)
-		for i := range r.Trials {
-			rev[i], wins[i] = r.CumRevenue[i*r.Weeks+w], r.CumWins[i*r.Weeks+w]
-		}
+		r.weekColumns(w, rev, wins)
 		out[w] = Week{Week: w + 1, Revenue: Summarize("revenue", rev), Wins: Summarize("wins", wins)}
 	})
 	return out

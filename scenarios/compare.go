@@ -111,7 +111,7 @@ func deltas(base, r *model.Result) []Delta {
 // delta is the paired difference in metric k.
 func delta(base, r *model.Result, k int) Delta {
 	info := r.Metrics[k]
-	a, b := base.Values[k], r.Values[k]
+	a, b := base.Column(k), r.Column(k)
 	d := make([]float64, len(a))
 	var better, worse, n float64
 	var aa, bb []float64

@@ -8,52 +8,86 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
+// Merged is a run merged from its shards: its results hold their trials
+// in a temporary file (model.Stored), removed by Close.
+type Merged struct {
+	Run     *Run
+	Results []*model.Result
+	sp      *spill
+}
+
+// Close removes the merge's temporary file; the results can no longer be
+// read.
+func (m *Merged) Close() error { return m.sp.close() }
+
 // Merge checks that files are the shards of one run, whose trial ranges
-// tile 0..N with no gap or overlap, and joins them: it returns the run
-// (from trial 0, N trials) and its results as one run over every trial
-// returns them, recalibrated where the run asked for it.
-func Merge(files []*File) (*Run, []*model.Result, error) {
+// tile 0..N with no gap or overlap, and joins them into the run (from
+// trial 0, N trials) and its results, recalibrated where the run asked for
+// it: what one run over every trial returns. The trials are copied, a
+// column at a time, into a temporary file in dir (os.TempDir() if dir is
+// ""), about 8 bytes per value, so that memory holds only the few columns
+// a summary needs at once.
+func Merge(files []*File, dir string) (m *Merged, err error) {
 	if len(files) == 0 {
-		return nil, nil, fmt.Errorf("trials: no files to merge")
+		return nil, fmt.Errorf("trials: no files to merge")
 	}
 	files = slices.Clone(files)
 	slices.SortStableFunc(files, func(a, b *File) int { return a.Run.FirstTrial - b.Run.FirstTrial })
+	if err := tiles(files); err != nil {
+		return nil, err
+	}
+	run := *files[0].Run
+	run.FirstTrial, run.Count = 0, run.Trials
+	perResult := len(run.Results[0].Metrics) + 2*run.Weeks
+	sp, err := newSpill(dir, len(run.Results), perResult, run.Trials)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			sp.close()
+		}
+	}()
+	for _, f := range files {
+		if err := f.copyTo(sp); err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+	}
+	m = &Merged{Run: &run, sp: sp}
+	for j, h := range run.Results {
+		head := &model.Result{Model: h.Name, Currency: h.Currency, Start: h.Start, Trials: run.Trials, Weeks: run.Weeks,
+			Seed: run.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics}
+		r, err := model.Stored(head, spillColumns{sp, j}, run.Recalibration)
+		if err != nil {
+			return nil, err
+		}
+		m.Results = append(m.Results, r)
+	}
+	return m, nil
+}
+
+// tiles checks that files, in order of their first trial, are shards of
+// one run that hold each of its trials once.
+func tiles(files []*File) error {
 	first := files[0]
 	next := 0
 	for i, f := range files {
 		if err := sameRun(first, f); err != nil {
-			return nil, nil, err
+			return err
 		}
 		r := f.Run
 		switch {
 		case r.FirstTrial > next:
-			return nil, nil, fmt.Errorf("trials %d to %d of %d are in no file: a shard is missing (the files hold %s)", next, r.FirstTrial-1, r.Trials, ranges(files))
+			return fmt.Errorf("trials %d to %d of %d are in no file: a shard is missing (the files hold %s)", next, r.FirstTrial-1, r.Trials, ranges(files))
 		case r.FirstTrial < next:
-			return nil, nil, fmt.Errorf("%s and %s both hold trials %d to %d: a shard is given twice or the shards overlap", files[i-1].Name, f.Name, r.FirstTrial, min(next, r.FirstTrial+r.Count)-1)
+			return fmt.Errorf("%s and %s both hold trials %d to %d: a shard is given twice or the shards overlap", files[i-1].Name, f.Name, r.FirstTrial, min(next, r.FirstTrial+r.Count)-1)
 		}
 		next += r.Count
 	}
 	if next < first.Run.Trials {
-		return nil, nil, fmt.Errorf("trials %d to %d of %d are in no file: a shard is missing (the files hold %s)", next, first.Run.Trials-1, first.Run.Trials, ranges(files))
+		return fmt.Errorf("trials %d to %d of %d are in no file: a shard is missing (the files hold %s)", next, first.Run.Trials-1, first.Run.Trials, ranges(files))
 	}
-	run := *first.Run
-	run.FirstTrial, run.Count = 0, run.Trials
-	results := make([]*model.Result, len(run.Results))
-	for j := range results {
-		parts := make([]*model.Result, len(files))
-		for i, f := range files {
-			parts[i] = f.Results[j]
-		}
-		r, err := model.Join(parts, run.Recalibration)
-		if err != nil {
-			return nil, nil, err
-		}
-		results[j] = r
-		for _, f := range files { // let the parts go as soon as they are joined
-			f.Results[j] = nil
-		}
-	}
-	return &run, results, nil
+	return nil
 }
 
 // sameRun returns an error naming both files unless b is a shard of a's

@@ -12,29 +12,45 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
-// File is one shard read back: its run and its results, each over the
-// shard's trials (model.Result.FirstTrial and Trials).
+// File is one shard's trials file, open: its run, read from the
+// metadata, and its rows, read when it is merged (Merge).
 type File struct {
-	Name    string
-	Run     *Run
-	Results []*model.Result
+	Name string
+	Run  *Run
+	pf   *parquet.File
+	c    io.Closer // the file Open opened
 }
 
-// ReadFile reads the trials file at path.
-func ReadFile(path string) (*File, error) {
+// Open opens the trials file at path and reads its metadata.
+func Open(path string) (*File, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	return Read(path, f, st.Size())
+	t, err := Read(path, f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	t.c = f
+	return t, nil
 }
 
-// Read reads a trials file of size bytes from r; name is how errors call
+// Close closes the file Open opened.
+func (f *File) Close() error {
+	if f.c == nil {
+		return nil
+	}
+	return f.c.Close()
+}
+
+// Read reads the metadata of a trials file of size bytes from r, which
+// must stay readable until the file is merged; name is how errors call
 // it.
 func Read(name string, r io.ReaderAt, size int64) (*File, error) {
 	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true))
@@ -55,22 +71,16 @@ func Read(name string, r io.ReaderAt, size int64) (*File, error) {
 	if want := int64(len(run.Results)) * int64(run.Count); pf.NumRows() != want {
 		return nil, fmt.Errorf("%s: %d rows where the run's %d results of %d trials need %d", name, pf.NumRows(), len(run.Results), run.Count, want)
 	}
-	out := &File{Name: name, Run: run}
-	for _, h := range run.Results {
-		r := &model.Result{Model: h.Name, Currency: h.Currency, Start: h.Start, Trials: run.Count, FirstTrial: run.FirstTrial,
-			Weeks: run.Weeks, Seed: run.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics}
-		r.Values = make([][]float64, len(h.Metrics))
-		for k := range r.Values {
-			r.Values[k] = make([]float64, run.Count)
-		}
-		r.CumRevenue = make([]float64, run.Count*run.Weeks)
-		r.CumWins = make([]float64, run.Count*run.Weeks)
-		out.Results = append(out.Results, r)
-	}
-	if err := out.fill(pf); err != nil {
+	cols, err := columnsOf(run.Results[0].Metrics, run.Weeks)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return out, nil
+	for _, c := range append(cols.all(), "model", "trial") {
+		if _, ok := pf.Schema().Lookup(c); !ok {
+			return nil, fmt.Errorf("%s: no column %q", name, c)
+		}
+	}
+	return &File{Name: name, Run: run, pf: pf}, nil
 }
 
 // check refuses metadata that does not describe a shard.
@@ -95,105 +105,84 @@ func (r *Run) check() error {
 	return nil
 }
 
-// fill reads the file's columns into f's results.
-func (f *File) fill(pf *parquet.File) error {
+// copyTo copies the file's rows into sp, each result's columns at the
+// file's trials, checking each row's trial and result.
+func (f *File) copyTo(sp *spill) error {
 	run := f.Run
 	cols, err := columnsOf(run.Results[0].Metrics, run.Weeks)
 	if err != nil {
 		return err
 	}
-	schema := pf.Schema()
-	type target struct {
-		name string
-		set  func(row int, x float64)
+	schema := f.pf.Schema()
+	index := func(name string) int {
+		leaf, _ := schema.Lookup(name)
+		return leaf.ColumnIndex
 	}
+	names := cols.all()
 	count := run.Count
-	at := func(row int) (*model.Result, int) { return f.Results[row/count], row % count }
-	var targets []target
-	for k, n := range cols.metrics {
-		targets = append(targets, target{n, func(row int, x float64) { r, i := at(row); r.Values[k][i] = x }})
-	}
-	for w := range run.Weeks {
-		targets = append(targets,
-			target{cols.revenue[w], func(row int, x float64) { r, i := at(row); r.CumRevenue[i*run.Weeks+w] = x }},
-			target{cols.wins[w], func(row int, x float64) { r, i := at(row); r.CumWins[i*run.Weeks+w] = x }})
-	}
-	targets = append(targets, target{"trial", func(row int, x float64) {}}) // checked below
-	index := map[string]int{}
-	for _, t := range append(targets, target{name: "model"}) {
-		leaf, ok := schema.Lookup(t.name)
-		if !ok {
-			return fmt.Errorf("no column %q", t.name)
-		}
-		index[t.name] = leaf.ColumnIndex
-	}
 	start := 0
 	var buf []float64
 	var ints []int64
-	for g, rg := range pf.RowGroups() {
+	for g, rg := range f.pf.RowGroups() {
 		n := int(rg.NumRows())
 		chunks := rg.ColumnChunks()
-		for _, t := range targets[:len(targets)-1] {
-			if buf, err = readDoubles(chunks[index[t.name]], buf[:0], n); err != nil {
-				return fmt.Errorf("row group %d, column %s: %w", g, t.name, err)
+		for c, name := range names {
+			if buf, err = readDoubles(chunks[index(name)], buf[:0], n); err != nil {
+				return fmt.Errorf("row group %d, column %s: %w", g, name, err)
 			}
-			for i, x := range buf {
-				t.set(start+i, x)
+			// The rows may run from one result into the next.
+			for k := 0; k < n; {
+				j, i := (start+k)/count, (start+k)%count
+				m := min(n-k, count-i)
+				if err := sp.write(j, c, run.FirstTrial+i, buf[k:k+m]); err != nil {
+					return err
+				}
+				k += m
 			}
 		}
-		if ints, err = readInt64s(chunks[index["trial"]], ints[:0], n); err != nil {
+		if ints, err = readInt64s(chunks[index("trial")], ints[:0], n); err != nil {
 			return fmt.Errorf("row group %d, column trial: %w", g, err)
 		}
-		for i, v := range ints {
-			r, k := at(start + i)
-			if want := int64(r.FirstTrial + k); v != want {
-				return fmt.Errorf("row %d: trial %d where the shard's order needs %d", start+i+1, v, want)
+		for k, v := range ints {
+			if want := int64(run.FirstTrial + (start+k)%count); v != want {
+				return fmt.Errorf("row %d: trial %d where the shard's order needs %d", start+k+1, v, want)
 			}
+		}
+		if err := f.checkNames(chunks[index("model")], start); err != nil {
+			return fmt.Errorf("row group %d: %w", g, err)
 		}
 		start += n
 	}
-	return f.checkNames(pf, index["model"])
+	return nil
 }
 
-// checkNames checks the model column names each row's result.
-func (f *File) checkNames(pf *parquet.File, col int) error {
-	start := 0
+// checkNames checks that the model column's values, from row start, name
+// each row's result.
+func (f *File) checkNames(c parquet.ColumnChunk, start int) error {
 	vals := make([]parquet.Value, 4096)
-	for _, rg := range pf.RowGroups() {
-		pages := rg.ColumnChunks()[col].Pages()
+	row := start
+	return eachPage(c, func(p parquet.Page) error {
+		vr := p.Values()
 		for {
-			p, err := pages.ReadPage()
-			if errors.Is(err, io.EOF) {
-				break
+			n, err := vr.ReadValues(vals)
+			for i := range n {
+				j := (row + i) / f.Run.Count
+				if j >= len(f.Run.Results) {
+					return errors.New("column model: more values than rows")
+				}
+				if got, want := vals[i].String(), f.Run.Results[j].Name; got != want {
+					return fmt.Errorf("row %d: model %q where the shard's order needs %q", row+i+1, got, want)
+				}
+			}
+			row += n
+			if errors.Is(err, io.EOF) || (err == nil && n == 0) {
+				return nil
 			}
 			if err != nil {
-				pages.Close()
 				return fmt.Errorf("column model: %w", err)
 			}
-			vr := p.Values()
-			for {
-				n, err := vr.ReadValues(vals)
-				for i := range n {
-					want := f.Run.Results[(start+i)/f.Run.Count].Name
-					if got := vals[i].String(); got != want {
-						pages.Close()
-						return fmt.Errorf("row %d: model %q where the shard's order needs %q", start+i+1, got, want)
-					}
-				}
-				start += n
-				if errors.Is(err, io.EOF) || (err == nil && n == 0) {
-					break
-				}
-				if err != nil {
-					pages.Close()
-					return fmt.Errorf("column model: %w", err)
-				}
-			}
-			parquet.Release(p)
 		}
-		pages.Close()
-	}
-	return nil
+	})
 }
 
 // readDoubles appends the n values of a DOUBLE column chunk to buf.

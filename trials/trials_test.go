@@ -64,15 +64,24 @@ func TestMergeEqualsOneRun(t *testing.T) {
 			for i := range n {
 				files = append(files, shard(t, models, i, n, total, seed))
 			}
-			run, got, err := trials.Merge(files)
+			m, err := trials.Merge(files, t.TempDir())
 			if err != nil {
 				t.Fatalf("seed %d, %d shards: %v", seed, n, err)
 			}
-			if run.FirstTrial != 0 || run.Count != total {
-				t.Errorf("seed %d, %d shards: merged run holds %d from %d", seed, n, run.Count, run.FirstTrial)
+			if m.Run.FirstTrial != 0 || m.Run.Count != total {
+				t.Errorf("seed %d, %d shards: merged run holds %d from %d", seed, n, m.Run.Count, m.Run.FirstTrial)
 			}
-			if !reflect.DeepEqual(got, whole) {
-				t.Errorf("seed %d, %d shards: merged results differ from one run's", seed, n)
+			for j, r := range m.Results {
+				got, err := r.Load()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, whole[j]) {
+					t.Errorf("seed %d, %d shards: merged result %q differs from one run's", seed, n, r.Model)
+				}
+			}
+			if err := m.Close(); err != nil {
+				t.Error(err)
 			}
 		}
 	}
@@ -93,7 +102,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"overlap", []*trials.File{s(0, 2, 1), s(1, 3, 1), s(2, 3, 1)}, "both hold trials 100 to 149"},
 		{"seed", []*trials.File{s(0, 2, 1), s(1, 2, 2)}, "seed 1 and 2"},
 	} {
-		_, _, err := trials.Merge(c.files)
+		_, err := trials.Merge(c.files, t.TempDir())
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error saying %q", c.name, err, c.want)
 		}

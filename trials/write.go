@@ -19,15 +19,15 @@ const (
 	rowsPerRow = 64 << 10 // rows per row group
 )
 
-// columns names a file's columns: model, trial, the metrics, then the
+// layout names a file's columns: model, trial, the metrics, then the
 // weekly cumulative revenue and wins.
-type columns struct {
+type layout struct {
 	metrics       []string
 	revenue, wins []string
 }
 
-func columnsOf(metrics []model.MetricInfo, weeks int) (*columns, error) {
-	c := &columns{}
+func columnsOf(metrics []model.MetricInfo, weeks int) (*layout, error) {
+	c := &layout{}
 	seen := map[string]bool{"model": true, "trial": true}
 	width := len(strconv.Itoa(weeks))
 	for w := 1; w <= weeks; w++ {
@@ -47,13 +47,13 @@ func columnsOf(metrics []model.MetricInfo, weeks int) (*columns, error) {
 	return c, nil
 }
 
-func (c *columns) all() []string {
+func (c *layout) all() []string {
 	out := append([]string{}, c.metrics...)
 	out = append(out, c.revenue...)
 	return append(out, c.wins...)
 }
 
-func (c *columns) schema() *parquet.Schema {
+func (c *layout) schema() *parquet.Schema {
 	g := parquet.Group{"model": parquet.String(), "trial": parquet.Leaf(parquet.Int64Type)}
 	for _, n := range c.all() {
 		g[n] = parquet.Leaf(parquet.DoubleType)

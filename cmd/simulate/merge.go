@@ -51,7 +51,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 	}
 }
 
-func runMerge(ctx context.Context, e *env, args []string) error {
+func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	var f outputFlags
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
 	f.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
@@ -76,20 +76,30 @@ func runMerge(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var files []*trials.File
+	defer func() {
+		for _, f := range files {
+			f.Close()
+		}
+	}()
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		t, err := trials.ReadFile(p)
+		t, err := trials.Open(p)
 		if err != nil {
 			return err
 		}
 		files = append(files, t)
 	}
-	run, rs, err := trials.Merge(files)
+	merged, err := trials.Merge(files, "")
 	if err != nil {
 		return err
 	}
+	defer merged.Close()
+	// A column that cannot be read once the merge has begun writing is
+	// reported as the command's error.
+	defer model.RecoverColumnError(&err)
+	run, rs := merged.Run, merged.Results
 	m, err := model.Decode([]byte(run.Model))
 	if err != nil {
 		return fmt.Errorf("the model in %s: %w", files[0].Name, err)

@@ -15,3 +15,22 @@ func TestFor(t *testing.T) {
 		}
 	}
 }
+
+// TestForPanics checks that a call's panic reaches For's caller, where it
+// can be recovered, whichever goroutine ran the call.
+func TestForPanics(t *testing.T) {
+	for _, n := range []int{1, 2, 50} {
+		got := func() (p any) {
+			defer func() { p = recover() }()
+			For(n, func(i int) {
+				if i == n-1 {
+					panic("call failed")
+				}
+			})
+			return nil
+		}()
+		if got != "call failed" {
+			t.Errorf("For(%d): recovered %v, want the call's panic", n, got)
+		}
+	}
+}
