@@ -103,38 +103,57 @@ func (l *Lever) Eval(ctx context.Context, m *model.Model, v, target float64, o m
 // Sweep evaluates the lever at each value, running the models together on
 // the same trials (model.RunAll).
 func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, target float64, o model.Options) ([]Point, error) {
+	rs, warnings, err := l.Run(ctx, m, values, o)
+	if err != nil {
+		return nil, err
+	}
+	return Points(values, rs, warnings, target), nil
+}
+
+// Run runs m with the lever at each value, together on the same trials
+// (model.RunAll), and returns each value's result and the warnings of
+// setting it.
+func (l *Lever) Run(ctx context.Context, m *model.Model, values []float64, o model.Options) ([]*model.Result, [][]string, error) {
 	if len(values) > MaxSweepValues {
-		return nil, fmt.Errorf("sweep: %d values, more than %d", len(values), MaxSweepValues)
+		return nil, nil, fmt.Errorf("sweep: %d values, more than %d", len(values), MaxSweepValues)
 	}
 	models := make([]*model.Model, len(values))
 	warnings := make([][]string, len(values))
 	for i, v := range values {
 		var err error
 		if models[i], warnings[i], err = l.set(m, v); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	rs, err := model.RunAll(ctx, models, &o)
 	if err != nil {
 		if len(values) == 1 {
-			return nil, fmt.Errorf("%s = %g: %w", l.Name, values[0], err)
+			return nil, nil, fmt.Errorf("%s = %g: %w", l.Name, values[0], err)
 		}
-		return nil, fmt.Errorf("%s: %w", l.Name, err)
+		return nil, nil, fmt.Errorf("%s: %w", l.Name, err)
 	}
+	return rs, warnings, nil
+}
+
+// Points summarises a sweep's results, one per value (Run's, or a merge's
+// of its shards): revenue and wins, and the chance of reaching target
+// where it is not NaN.
+func Points(values []float64, rs []*model.Result, warnings [][]string, target float64) []Point {
 	out := make([]Point, len(values))
 	for i, r := range rs {
 		rev, _ := r.Metric("revenue")
 		wins, _ := r.Metric("wins")
-		out[i] = Point{Value: values[i], Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN(), Warnings: warnings[i]}
+		out[i] = Point{Value: values[i], Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN()}
+		if i < len(warnings) {
+			out[i].Warnings = warnings[i]
+		}
 		if !math.IsNaN(target) {
 			out[i].PTarget, out[i].PTargetMCSE, _ = r.PTarget("revenue", target)
 		}
 	}
-	return out, nil
+	return out
 }
 
-// Current is the lever's value in model m: its team, a channel's or the
-// total weekly spend, its cold rate.
 func (l *Lever) Current(m *model.Model) float64 {
 	switch {
 	case l.Name == "reps":

@@ -4,7 +4,8 @@
 # samplers against gonum's, the peak memory of a 1M-trial forecast, and the
 # sample scenarios compared with the baseline; and of calibration: leads
 # per second, and the time and peak memory of calibrating a generated
-# history of a million leads.
+# history of a million leads; and of sharded runs: trials written to
+# Parquet per second, bytes per trial, and trials merged per second.
 # Figures are medians of COUNT runs (default 5) made in this one run, so
 # that ratios compare like with like on a noisy machine.
 set -euo pipefail
@@ -17,6 +18,7 @@ go test -run '^$' -bench 'Run' -benchtime 3x -count "$count" ./model/ | tee "$ou
 go test -run '^$' -bench . -benchtime 200000x -count "$count" ./model/rng/ | tee -a "$out" >/dev/null
 go test -run '^$' -bench Calibrate -benchtime 3x -count "$count" ./calibrate/ | tee -a "$out" >/dev/null
 go test -run '^$' -bench Compare -benchtime 2x -count "$count" ./scenarios/ | tee -a "$out" >/dev/null
+go test -run '^$' -bench . -benchtime 3x -count "$count" ./trials/ | tee -a "$out" >/dev/null
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 field() { # benchmark name, unit -> median value
@@ -46,6 +48,8 @@ for trials in 100000 1000000; do
 done
 echo
 printf 'compare (baseline and the 5 sample scenarios, 20,000 trials each, 2 workers): %.0f trials/s (median of %d runs)\n' "$(field BenchmarkCompare trials/s)" "$count"
+echo
+printf 'trials files: %.0f trials/s written, %.1f bytes per trial (sample company, 13 weeks); merge of 8 shards with every summary: %.0f trials/s (medians of %d runs)\n' "$(field BenchmarkWrite trials/s)" "$(field BenchmarkWrite B/trial)" "$(field BenchmarkMerge trials/s)" "$count"
 echo
 printf 'calibrate (10x the sample, about 150,000 leads): %.0f leads/s (median of %d runs)\n' "$(field BenchmarkCalibrate leads/s)" "$count"
 big=$(mktemp -d)

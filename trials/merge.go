@@ -112,6 +112,8 @@ func sameRun(a, b *File) error {
 		return differ("fixed parameters", x.FixedParams, y.FixedParams)
 	case x.Version != y.Version:
 		return differ("software version", x.Version, y.Version)
+	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values):
+		return fmt.Errorf("%s and %s are not shards of one run: their levers differ", a.Name, b.Name)
 	case x.Scenarios != y.Scenarios:
 		return fmt.Errorf("%s and %s are not shards of one run: their scenario files differ", a.Name, b.Name)
 	case !reflect.DeepEqual(x.Results, y.Results) || !reflect.DeepEqual(x.Notes, y.Notes):

@@ -10,7 +10,7 @@ import (
 
 // Run describes the run a file holds a shard of.
 type Run struct {
-	// Command is the command that ran: "forecast" or "compare".
+	// Command is the command that ran: "forecast", "compare" or "sweep".
 	Command string `json:"command"`
 	// Version is the software's version.
 	Version string `json:"version"`
@@ -33,6 +33,9 @@ type Run struct {
 	// Notes each scenario's warnings.
 	Scenarios string     `json:"scenarios_yaml,omitempty"`
 	Notes     [][]string `json:"scenario_notes,omitempty"`
+	// Lever and Values are a sweep's lever and its value at each result.
+	Lever  string    `json:"lever,omitempty"`
+	Values []float64 `json:"values,omitempty"`
 	// Recalibration, if set, is applied once the shards are merged.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/scenarios"
 	"github.com/funnelsim/funnelsim/trials"
@@ -17,10 +18,10 @@ func mergeCommand() *command {
 	return &command{
 		Name:      "merge",
 		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARDS...",
-		Short:     "merge the shards of a forecast or comparison into its outputs",
+		Short:     "merge the shards of a forecast, comparison or sweep into its outputs",
 		Long: `
 Merge reads the trials files (SHARDS: files, or directories of .parquet
-files) that the shards of one forecast or comparison
+files) that the shards of one forecast, comparison or sweep
 wrote (--shard I/N --trials-out FILE.parquet, on as many machines as there
 are shards) and writes the outputs of the whole run: the same table, JSON,
 CSV and charts, byte for byte, as the run on one machine writes, since
@@ -111,8 +112,18 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		return f.forecast(ctx, e, m, rs[0], o)
 	case "compare":
 		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
+	case "sweep":
+		lever, err := scenarios.ParseLever(m, run.Lever)
+		if err != nil {
+			return fmt.Errorf("%s: %w", files[0].Name, err)
+		}
+		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target}
+		if run.Recalibration != nil {
+			d.Recalibrated = run.Recalibration.Describe()
+		}
+		return f.sweep(e, m, lever, scenarios.Points(run.Values, rs, run.Notes, f.target), d)
 	}
-	return fmt.Errorf("%s: a %q run cannot be merged (forecast and compare can)", files[0].Name, run.Command)
+	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare and sweep can)", files[0].Name, run.Command)
 }
 
 // shardPaths returns args with each directory replaced by the .parquet

@@ -28,11 +28,11 @@ func outputs(t *testing.T, dir string, args ...string) map[string]string {
 	return out
 }
 
-// TestMergeMatchesOneMachine runs forecasts and comparisons in 1, 2, 3 and
-// 7 shards, merges them, and checks every output (table, JSON, CSV and
+// TestMergeMatchesOneMachine runs forecasts, comparisons and sweeps in 1,
+// 2, 3 and 7 shards, merges them, and checks every output (table, JSON, CSV and
 // SVG charts) is byte-identical to the run on one machine, for two seeds
-// and with a recalibration. With -short it runs one forecast and one
-// comparison in 3 shards; make validate runs it all.
+// and with a recalibration. With -short it runs one forecast, one
+// comparison and one sweep in 3 shards; make validate runs it all.
 func TestMergeMatchesOneMachine(t *testing.T) {
 	rc := filepath.Join(t.TempDir(), "recalibration.yaml")
 	if err := os.WriteFile(rc, []byte("horizon_weeks: 13\ntargets:\n  - {target: revenue, scale: 1.4, shift: -0.05, origins: 9, quarters: 4}\n"), 0o644); err != nil {
@@ -48,10 +48,12 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		{"forecast recalibrated", []string{"forecast", "--trials", "1100", "--seed", "3", "--recalibration", rc}},
 		{"compare", []string{"compare", "--scenarios", scen, "--trials", "700", "--seed", "2"}},
 		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}},
+		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "900", "--seed", "4"}},
+		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}},
 	} {
 		shards := []int{1, 2, 3, 7}
 		if testing.Short() {
-			if c.name != "forecast seed 5" && c.name != "compare seed 9" {
+			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" {
 				continue
 			}
 			shards = []int{3}

@@ -111,7 +111,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 	if err != nil {
 		return nil, err
 	}
-	full.Scenarios, full.Notes, full.Recalibration = run.Scenarios, run.Notes, r.rc
+	full.Scenarios, full.Notes, full.Lever, full.Values, full.Recalibration = run.Scenarios, run.Notes, run.Lever, run.Values, r.rc
 	if err := s.write(e, full, rs); err != nil {
 		return nil, err
 	}

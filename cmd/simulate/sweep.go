@@ -14,6 +14,7 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
+	"github.com/funnelsim/funnelsim/trials"
 )
 
 func sweepCommand() *command {
@@ -83,13 +84,11 @@ an error, 2 on a usage error.
 
 type leverFlags struct {
 	runFlags
-	plotFlags
+	shardFlags
+	outputFlags
 	lever      string
 	rng        string
-	target     float64
 	confidence float64
-	json       bool
-	csvFlag
 }
 
 func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
@@ -108,6 +107,7 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	f.csvFlag.declare(fs)
 	if !goal {
 		f.plotFlags.declare(fs)
+		f.shardFlags.declare(fs)
 	}
 }
 
@@ -156,7 +156,10 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
 	}
-	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output()}); err != nil {
+	if err := f.shardFlags.check(fs, outputNames...); err != nil {
+		return err
+	}
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
 		return err
 	}
 	m, err := f.load()
@@ -220,16 +223,28 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.plotFlags.check(); err != nil {
 		return err
 	}
+	total := f.shardFlags.limit(&o)
 	finish := e.progress(&o, "trials, every value at once")
-	pts, err := lever.Sweep(ctx, m, values, f.target, o)
+	rs, warnings, err := lever.Run(ctx, m, values, o)
 	finish()
 	if err != nil {
 		return err
 	}
+	if f.trialsOut != "" {
+		run := &trials.Run{Command: "sweep", Lever: f.lever, Values: values, Notes: warnings}
+		if rs, err = saveTrials(e, &f.runFlags, &f.shardFlags, run, rs, total); err != nil || rs == nil {
+			return err
+		}
+	}
+	return f.outputFlags.sweep(e, m, lever, scenarios.Points(values, rs, warnings, f.target), f.run(m))
+}
+
+// sweep writes a sweep's outputs.
+func (f *outputFlags) sweep(e *env, m *model.Model, lever *scenarios.Lever, pts []scenarios.Point, run document.Run) error {
 	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Lever: lever, Points: pts, Target: f.target}); err != nil {
 		return err
 	}
-	d := document.NewSweep(f.run(m), pts)
+	d := document.NewSweep(run, pts)
 	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
 		return err
 	}
@@ -239,7 +254,6 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	return d.WriteText(e.stdout)
 }
 
-// run says how the sweep or goal seek of m runs, for its document.
 func (f *leverFlags) run(m *model.Model) document.Run {
 	weeks := f.weeks
 	if weeks == 0 {
