@@ -85,4 +85,3 @@ func BenchmarkMerge(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "trials/s")
 }
-
