@@ -94,6 +94,13 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sweep", sw)
+	grid, err := plots.Grid(plots.GridAxis{Name: "reps", Unit: model.Count, Values: []float64{4, 6, 8}},
+		plots.GridAxis{Name: "budget", Unit: model.Money, Values: []float64{30e3, 45e3, 60e3, 75e3}}, "USD",
+		[][]float64{{0.31, 0.31, 0.32, 0.31}, {0.34, 0.38, 0.39, 0.40}, {0.34, 0.39, 0.42, 0.43}}, 800000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "grid", grid)
 	tor, err := plots.Tornado("revenue", "USD", 750e3, []plots.Swing{{"deal size ±10%", 680e3, 825e3}, {"proposal conversion ±10%", 710e3, 790e3}, {"reps ±1", 740e3, 752e3}})
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +157,13 @@ func TestChartsRefuseBadData(t *testing.T) {
 	}
 	if _, err := plots.Sweep("reps", model.Count, "USD", []plots.SweepPoint{{1, 1, 2, 3}, {2, nan, 2, 3}}, nan, nan); err == nil || err.Error() != "plots: sweep: value 2: plots: no finite data to draw" {
 		t.Errorf("NaN sweep point: %v", err)
+	}
+	reps, budget := plots.GridAxis{Name: "reps", Values: []float64{4, 6}}, plots.GridAxis{Name: "budget", Values: []float64{1, 2}}
+	if _, err := plots.Grid(reps, budget, "USD", [][]float64{{0.1, 0.2}, {nan, 0.3}}, 0.5); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("NaN grid cell: %v", err)
+	}
+	if _, err := plots.Grid(reps, budget, "USD", [][]float64{{0.1, 0.2}, {0.3}}, 0.5); err == nil || err.Error() != "plots: grid: row 1 has 1 cells for 2 values" {
+		t.Errorf("short grid row: %v", err)
 	}
 	r := &model.Result{Weeks: 0}
 	if _, err := plots.Fan(r, nan); !errors.Is(err, plots.ErrNoData) {

@@ -23,6 +23,11 @@ type Inputs struct {
 	// Lever and Points are a sweep.
 	Lever  *scenarios.Lever
 	Points []scenarios.Point
+	// Lever2, Values, Values2 and Cells are a grid of Lever (at Values)
+	// and Lever2 (at Values2), in scenarios.Grid's order.
+	Lever2          *scenarios.Lever
+	Values, Values2 []float64
+	Cells           []scenarios.Cell
 	// Backtest is a backtest's result.
 	Backtest *backtest.Result
 	// History and Calibration are the history the model was calibrated on
@@ -67,6 +72,7 @@ var Charts = Registry{
 	ScenarioCounts,
 	ScenarioFunnel,
 	Sweep,
+	GridChart,
 	Calibration,
 	BacktestForecasts,
 	BacktestCoverage,

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"math"
+
 	"gonum.org/v1/plot"
 
 	"github.com/funnelsim/funnelsim/plots"
@@ -10,7 +12,7 @@ import (
 var Sweep = Kind{
 	Name: "sweep",
 	Figures: func(in *Inputs) []Figure {
-		if in.Lever == nil || in.Model == nil {
+		if in.Lever == nil || in.Lever2 != nil || in.Model == nil {
 			return nil
 		}
 		sp := make([]plots.SweepPoint, len(in.Points))
@@ -23,5 +25,30 @@ var Sweep = Kind{
 		return one("sweep", func() (*plot.Plot, error) {
 			return plots.Sweep(in.Lever.Name, in.Lever.Unit, in.Model.Currency, sp, in.Target, in.Lever.Current(in.Model))
 		})
+	},
+}
+
+// GridChart is a two-lever grid as a heat map: the chance of reaching the
+// target in each cell, or its median revenue without one.
+var GridChart = Kind{
+	Name: "grid",
+	Figures: func(in *Inputs) []Figure {
+		if in.Lever == nil || in.Lever2 == nil || in.Model == nil || len(in.Cells) != len(in.Values)*len(in.Values2) {
+			return nil
+		}
+		z := make([][]float64, len(in.Values))
+		for i := range z {
+			z[i] = make([]float64, len(in.Values2))
+			for j := range z[i] {
+				p := in.Cells[i*len(in.Values2)+j].Point
+				z[i][j] = p.PTarget
+				if math.IsNaN(in.Target) {
+					z[i][j], _, _ = p.Revenue.Quantile(0.5)
+				}
+			}
+		}
+		a := plots.GridAxis{Name: in.Lever.Name, Unit: in.Lever.Unit, Values: in.Values}
+		b := plots.GridAxis{Name: in.Lever2.Name, Unit: in.Lever2.Unit, Values: in.Values2}
+		return one("grid", func() (*plot.Plot, error) { return plots.Grid(a, b, in.Model.Currency, z, in.Target) })
 	},
 }

@@ -112,7 +112,7 @@ func sameRun(a, b *File) error {
 		return differ("fixed parameters", x.FixedParams, y.FixedParams)
 	case x.Version != y.Version:
 		return differ("software version", x.Version, y.Version)
-	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values):
+	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values) || x.Lever2 != y.Lever2 || !slices.Equal(x.Values2, y.Values2):
 		return fmt.Errorf("%s and %s are not shards of one run: their levers differ", a.Name, b.Name)
 	case x.Scenarios != y.Scenarios:
 		return fmt.Errorf("%s and %s are not shards of one run: their scenario files differ", a.Name, b.Name)

@@ -33,9 +33,13 @@ type Run struct {
 	// Notes each scenario's warnings.
 	Scenarios string     `json:"scenarios_yaml,omitempty"`
 	Notes     [][]string `json:"scenario_notes,omitempty"`
-	// Lever and Values are a sweep's lever and its value at each result.
-	Lever  string    `json:"lever,omitempty"`
-	Values []float64 `json:"values,omitempty"`
+	// Lever and Values are a sweep's lever and its value at each result;
+	// a grid's results are at every pair of Values and Values2 (of
+	// Lever2), in scenarios.Grid's order.
+	Lever   string    `json:"lever,omitempty"`
+	Values  []float64 `json:"values,omitempty"`
+	Lever2  string    `json:"lever2,omitempty"`
+	Values2 []float64 `json:"values2,omitempty"`
 	// Recalibration, if set, is applied once the shards are merged.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`
 }

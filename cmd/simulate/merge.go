@@ -121,7 +121,18 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		if run.Recalibration != nil {
 			d.Recalibrated = run.Recalibration.Describe()
 		}
-		return f.sweep(e, m, lever, scenarios.Points(run.Values, rs, run.Notes, f.target), d)
+		if run.Lever2 == "" {
+			return f.sweep(e, m, lever, scenarios.Points(run.Values, rs, run.Notes, f.target), d)
+		}
+		lever2, err := scenarios.ParseLever(m, run.Lever2)
+		if err != nil {
+			return fmt.Errorf("%s: %w", files[0].Name, err)
+		}
+		if len(rs) != len(run.Values)*len(run.Values2) {
+			return fmt.Errorf("%s: %d results for a grid of %d by %d", files[0].Name, len(rs), len(run.Values), len(run.Values2))
+		}
+		cells := scenarios.Cells(run.Values, run.Values2, rs, run.Notes, f.target)
+		return f.grid(e, m, lever, run.Values, lever2, run.Values2, cells, d)
 	}
 	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare and sweep can)", files[0].Name, run.Command)
 }

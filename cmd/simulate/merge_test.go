@@ -49,11 +49,12 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		{"compare", []string{"compare", "--scenarios", scen, "--trials", "700", "--seed", "2"}},
 		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}},
 		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "900", "--seed", "4"}},
+		{"grid", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--lever2", "spend:paid_search", "--range2", "0:12000:6000", "--trials", "400", "--seed", "8"}},
 		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}},
 	} {
 		shards := []int{1, 2, 3, 7}
 		if testing.Short() {
-			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" {
+			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" {
 				continue
 			}
 			shards = []int{3}

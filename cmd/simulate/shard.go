@@ -111,7 +111,8 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 	if err != nil {
 		return nil, err
 	}
-	full.Scenarios, full.Notes, full.Lever, full.Values, full.Recalibration = run.Scenarios, run.Notes, run.Lever, run.Values, r.rc
+	full.Scenarios, full.Notes, full.Recalibration = run.Scenarios, run.Notes, r.rc
+	full.Lever, full.Values, full.Lever2, full.Values2 = run.Lever, run.Values, run.Lever2, run.Values2
 	if err := s.write(e, full, rs); err != nil {
 		return nil, err
 	}

@@ -20,13 +20,21 @@ import (
 func sweepCommand() *command {
 	return &command{
 		Name:      "sweep",
-		UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--plots DIR]",
-		Short:     "vary one lever over a range: revenue, wins and P(target) with bands",
+		UsageLine: "simulate sweep --lever NAME [--range A:B[:STEP]] [--lever2 NAME [--range2 A:B[:STEP]]] [--model FILE] [--target X] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--plots DIR] [--shard I/N --trials-out FILE.parquet]",
+		Short:     "vary one lever, or two as a grid: revenue, wins and P(target) with bands",
 		Long: `
 Sweep runs the model with one lever at each value of a range, every value
 on the same trials (common random numbers), and prints revenue (P10, P50,
 P90), median wins and, with --target, the chance of reaching it, each
 with its Monte Carlo standard error. --plots DIR writes the sweep chart.
+
+With --lever2 (and --range2) it runs every pair of the two levers' values
+(a grid of at most 1,000 cells, all on the same trials) and prints median
+revenue and, with --target, P(target) as tables, the first lever down and
+the second across; --plots DIR writes the grid as a heat map. A large grid
+at many trials is work for a cluster: --shard I/N --trials-out FILE runs
+the I-th of N trial ranges, and simulate merge writes the outputs
+(docs/SCALE.md).
 
 Levers: ` + scenarios.Levers + `.
 Without --range: reps from half to twice the team, spend and budget from
@@ -86,9 +94,9 @@ type leverFlags struct {
 	runFlags
 	shardFlags
 	outputFlags
-	lever      string
-	rng        string
-	confidence float64
+	lever, lever2 string
+	rng, rng2     string
+	confidence    float64
 }
 
 func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
@@ -106,6 +114,8 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
 	f.csvFlag.declare(fs)
 	if !goal {
+		fs.StringVar(&f.lever2, "lever2", "", "a second lever: run every pair of the two levers' values (a grid)")
+		fs.StringVar(&f.rng2, "range2", "", "the second lever's values A:B[:STEP] (default as for --range)")
 		f.plotFlags.declare(fs)
 		f.shardFlags.declare(fs)
 	}
@@ -166,13 +176,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err != nil {
 		return err
 	}
-	lever, err := scenarios.ParseLever(m, f.lever)
+	lever, err := parseLever(m, f.lever, "--lever")
 	if err != nil {
-		names := []string{"reps", "leads", "budget", "cold_rate"}
-		for _, c := range m.Channels {
-			names = append(names, "spend:"+c.Name)
-		}
-		return usagef("%v%s", err, didYouMean(f.lever, names))
+		return err
 	}
 	if goal && !lever.Rising {
 		return usagef("goal needs a lever where more never lowers revenue: reps, leads, spend:CHANNEL or budget")
@@ -213,15 +219,18 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 		return d.WriteText(e.stdout)
 	}
-	values, err := lever.Values(lo, hi, step)
-	if ge := new(scenarios.GridError); errors.As(err, &ge) {
-		return usagef("--range %g:%g:%g is %.3g values; a sweep runs at most %d (use a larger step)", lo, hi, step, ge.N, scenarios.MaxSweepValues)
-	}
+	values, err := leverValues(lever, lo, hi, step, "--range")
 	if err != nil {
-		return usagef("--range: %v", err)
+		return err
 	}
 	if err := f.plotFlags.check(); err != nil {
 		return err
+	}
+	if f.lever2 != "" {
+		return f.grid(ctx, e, m, lever, values)
+	}
+	if f.rng2 != "" {
+		return usagef("--range2 needs --lever2")
 	}
 	total := f.shardFlags.limit(&o)
 	finish := e.progress(&o, "trials, every value at once")
@@ -237,6 +246,74 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 	}
 	return f.outputFlags.sweep(e, m, lever, scenarios.Points(values, rs, warnings, f.target), f.run(m))
+}
+
+// leverValues is lever.Values with its errors as usage errors naming the
+// flag.
+func leverValues(lever *scenarios.Lever, lo, hi, step float64, flag string) ([]float64, error) {
+	values, err := lever.Values(lo, hi, step)
+	if ge := new(scenarios.GridError); errors.As(err, &ge) {
+		return nil, usagef("%s %g:%g:%g is %.3g values; a sweep runs at most %d (use a larger step)", flag, lo, hi, step, ge.N, scenarios.MaxSweepValues)
+	}
+	if err != nil {
+		return nil, usagef("%s: %v", flag, err)
+	}
+	return values, nil
+}
+
+// grid runs the sweep over every pair of the two levers' values.
+func (f *leverFlags) grid(ctx context.Context, e *env, m *model.Model, a *scenarios.Lever, as []float64) error {
+	b, err := parseLever(m, f.lever2, "--lever2")
+	if err != nil {
+		return err
+	}
+	lo, hi, step := b.DefaultRange(m)
+	if f.rng2 != "" {
+		if lo, hi, step, err = parseRange(f.rng2); err != nil {
+			return usagef("%v", strings.Replace(err.Error(), "--range", "--range2", 1))
+		}
+	}
+	bs, err := leverValues(b, lo, hi, step, "--range2")
+	if err != nil {
+		return err
+	}
+	if b.Name == a.Name {
+		return usagef("--lever2 is --lever again: give two different levers")
+	}
+	if n := len(as) * len(bs); n > scenarios.MaxSweepValues {
+		return usagef("the grid is %d by %d = %d cells; it runs at most %d (use larger steps)", len(as), len(bs), n, scenarios.MaxSweepValues)
+	}
+	o := *f.options()
+	total := f.shardFlags.limit(&o)
+	finish := e.progress(&o, "trials, every cell at once")
+	rs, warnings, err := scenarios.Grid(ctx, m, a, as, b, bs, o)
+	finish()
+	if err != nil {
+		return err
+	}
+	if f.trialsOut != "" {
+		run := &trials.Run{Command: "sweep", Lever: f.lever, Values: as, Lever2: f.lever2, Values2: bs, Notes: warnings}
+		if rs, err = saveTrials(e, &f.runFlags, &f.shardFlags, run, rs, total); err != nil || rs == nil {
+			return err
+		}
+	}
+	return f.outputFlags.grid(e, m, a, as, b, bs, scenarios.Cells(as, bs, rs, warnings, f.target), f.run(m))
+}
+
+// grid writes a grid's outputs.
+func (f *outputFlags) grid(e *env, m *model.Model, a *scenarios.Lever, as []float64, b *scenarios.Lever, bs []float64, cells []scenarios.Cell, run document.Run) error {
+	in := &report.Inputs{Model: m, Lever: a, Lever2: b, Values: as, Values2: bs, Cells: cells, Target: f.target}
+	if err := f.plotFlags.write(e, in); err != nil {
+		return err
+	}
+	d := document.NewGrid(run, b.Name, as, bs, cells)
+	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+		return err
+	}
+	if f.json {
+		return writeJSON(e.stdout, d)
+	}
+	return d.WriteText(e.stdout)
 }
 
 // sweep writes a sweep's outputs.
@@ -260,4 +337,21 @@ func (f *leverFlags) run(m *model.Model) document.Run {
 		weeks = m.HorizonWeeks
 	}
 	return document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: weeks, Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note()}
+}
+
+// parseLever reads a lever flag's value for m, suggesting a lever's name
+// for one it does not know.
+func parseLever(m *model.Model, name, flag string) (*scenarios.Lever, error) {
+	lever, err := scenarios.ParseLever(m, name)
+	if err != nil {
+		names := []string{"reps", "leads", "budget", "cold_rate"}
+		for _, c := range m.Channels {
+			names = append(names, "spend:"+c.Name)
+		}
+		if flag != "--lever" {
+			err = fmt.Errorf("%s: %w", flag, err)
+		}
+		return nil, usagef("%v%s", err, didYouMean(name, names))
+	}
+	return lever, nil
 }
