@@ -67,8 +67,16 @@ var runColumns = []string{"model", "start", "weeks", "trials", "seed"}
 // side, unit and summary) and, with a target, a row p_target whose mean
 // is the chance revenue reaches it.
 func (f *Forecast) WriteCSV(w io.Writer) error {
+	return csvTable(w, forecastColumns(), f.csvRows())
+}
+
+func forecastColumns() []string {
 	header := append(append([]string{}, runColumns...), "metric", "label", "side", "unit")
-	header = append(header, summaryKeys...)
+	return append(header, summaryKeys...)
+}
+
+// csvRows are the forecast's rows of its CSV table.
+func (f *Forecast) csvRows() [][]string {
 	var rows [][]string
 	for _, m := range f.result.Metrics {
 		row := append(f.run(), m.Name, m.Label, m.Side.String(), m.Unit.String())
@@ -82,7 +90,7 @@ func (f *Forecast) WriteCSV(w io.Writer) error {
 		row := append(f.run(), "p_target", fmt.Sprintf("chance revenue reaches %s", csvNum(f.Target)), "sales", model.Ratio.String(), csvNum(f.PTarget), csvNum(f.PTargetMCSE))
 		rows = append(rows, append(row, make([]string, len(summaryKeys)-2)...))
 	}
-	return csvTable(w, header, rows)
+	return rows
 }
 
 // WriteCSV writes the comparison as a table: a row per run and metric,

@@ -174,7 +174,20 @@ func Histogram(r *model.Result, target float64) (*plot.Plot, error) {
 	if finite(target) {
 		title = fmt.Sprintf("Revenue over %d weeks: %.0f%% chance of reaching %s %s", r.Weeks, 100*share(rev, target), Money(target), r.Currency)
 	}
-	p := newPlot(title, "revenue ("+r.Currency+")", "share of trials")
+	xlabel := "revenue (" + r.Currency + ")"
+	// A long run's rare extremes would stretch the axis until the bars
+	// are a sliver: the 0.1% of trials beyond either end go into the end
+	// bars, and the axis label says so.
+	sorted := slices.Clone([]float64(vs))
+	slices.Sort(sorted)
+	lo, hi := model.QuantileOf(sorted, 0.001), model.QuantileOf(sorted, 0.999)
+	if sorted[0] < lo || sorted[len(sorted)-1] > hi {
+		for i, v := range vs {
+			vs[i] = min(max(v, lo), hi)
+		}
+		xlabel += "; the 0.1% of trials beyond each end are in its end bar"
+	}
+	p := newPlot(title, xlabel, "share of trials")
 	p.X.Tick.Marker = moneyTicks
 	h, err := plotter.NewHist(vs, 40)
 	if err != nil {

@@ -18,16 +18,16 @@ type Inputs struct {
 	// Result is a forecast; Target its revenue target, NaN for none.
 	Result *model.Result
 	Target float64
+	// Parts are a portfolio's parts, whose total is Result: the charts of
+	// one model's own (its response to spend) are left out.
+	Parts []*model.Result
 	// Comparison is a scenario comparison.
 	Comparison *scenarios.Comparison
 	// Lever and Points are a sweep.
 	Lever  *scenarios.Lever
 	Points []scenarios.Point
-	// Lever2, Values, Values2 and Cells are a grid of Lever (at Values)
-	// and Lever2 (at Values2), in scenarios.Grid's order.
-	Lever2          *scenarios.Lever
-	Values, Values2 []float64
-	Cells           []scenarios.Cell
+	// Grid is a grid of two levers.
+	Grid *Grid
 	// Backtest is a backtest's result.
 	Backtest *backtest.Result
 	// History and Calibration are the history the model was calibrated on
@@ -37,6 +37,14 @@ type Inputs struct {
 	// Tornado is how far median revenue moves with each driver; the
 	// report works it out where it is nil.
 	Tornado *TornadoResult
+}
+
+// Grid is a grid of two levers: A at each of As and B at each of Bs, its
+// cells in scenarios.Grid's order.
+type Grid struct {
+	A, B   *scenarios.Lever
+	As, Bs []float64
+	Cells  []scenarios.Cell
 }
 
 // Figure is one chart ready to draw: its file name (without extension),

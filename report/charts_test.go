@@ -44,6 +44,16 @@ func inputs(t *testing.T) *report.Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
+	spend, err := scenarios.ParseLever(m, "spend:paid_search")
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, bs := []float64{2, 4}, []float64{0, 10000}
+	rs, warnings, err := scenarios.Grid(ctx, m, lever, as, spend, bs, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := &report.Grid{A: lever, B: spend, As: as, Bs: bs, Cells: scenarios.Cells(as, bs, rs, warnings, 800000)}
 	truth := sample.Company()
 	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 40, Seed: 2})
 	co := calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: 26 * 7 * 24 * time.Hour}
@@ -55,7 +65,7 @@ func inputs(t *testing.T) *report.Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts,
+	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts, Grid: grid,
 		Backtest: bt, History: h, Calibration: co, Tornado: tor}
 }
 

@@ -12,7 +12,7 @@ import (
 var Sweep = Kind{
 	Name: "sweep",
 	Figures: func(in *Inputs) []Figure {
-		if in.Lever == nil || in.Lever2 != nil || in.Model == nil {
+		if in.Lever == nil || in.Model == nil {
 			return nil
 		}
 		sp := make([]plots.SweepPoint, len(in.Points))
@@ -33,22 +33,23 @@ var Sweep = Kind{
 var GridChart = Kind{
 	Name: "grid",
 	Figures: func(in *Inputs) []Figure {
-		if in.Lever == nil || in.Lever2 == nil || in.Model == nil || len(in.Cells) != len(in.Values)*len(in.Values2) {
+		g := in.Grid
+		if g == nil || in.Model == nil || len(g.Cells) != len(g.As)*len(g.Bs) {
 			return nil
 		}
-		z := make([][]float64, len(in.Values))
+		z := make([][]float64, len(g.As))
 		for i := range z {
-			z[i] = make([]float64, len(in.Values2))
+			z[i] = make([]float64, len(g.Bs))
 			for j := range z[i] {
-				p := in.Cells[i*len(in.Values2)+j].Point
+				p := g.Cells[i*len(g.Bs)+j].Point
 				z[i][j] = p.PTarget
 				if math.IsNaN(in.Target) {
 					z[i][j], _, _ = p.Revenue.Quantile(0.5)
 				}
 			}
 		}
-		a := plots.GridAxis{Name: in.Lever.Name, Unit: in.Lever.Unit, Values: in.Values}
-		b := plots.GridAxis{Name: in.Lever2.Name, Unit: in.Lever2.Unit, Values: in.Values2}
+		a := plots.GridAxis{Name: g.A.Name, Unit: g.A.Unit, Values: g.As}
+		b := plots.GridAxis{Name: g.B.Name, Unit: g.B.Unit, Values: g.Bs}
 		return one("grid", func() (*plot.Plot, error) { return plots.Grid(a, b, in.Model.Currency, z, in.Target) })
 	},
 }

@@ -51,7 +51,7 @@ var Response = Kind{
 	Name:    "response",
 	Caption: "Each channel's new leads a week against its spend a week, as fitted to the history: solid over the spend it showed, dashed beyond it, a dot at today's.",
 	Figures: func(in *Inputs) []Figure {
-		if in.Model == nil || in.Result == nil {
+		if in.Model == nil || in.Result == nil || in.Parts != nil {
 			return nil
 		}
 		for _, c := range in.Model.Channels {

@@ -22,7 +22,7 @@ func benchShards(b *testing.B, trialsN, n int) [][]byte {
 		if err != nil {
 			b.Fatal(err)
 		}
-		run, err := trials.NewRun("forecast", "bench", modelYAML, rs, trialsN)
+		run, err := trials.NewRun("forecast", "bench", modelYAML, nil, rs, trialsN)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func BenchmarkWrite(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	run, err := trials.NewRun("forecast", "bench", modelYAML, rs, n)
+	run, err := trials.NewRun("forecast", "bench", modelYAML, nil, rs, n)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,10 +54,14 @@ func Merge(files []*File, dir string) (m *Merged, err error) {
 		}
 	}
 	m = &Merged{Run: &run, sp: sp}
+	rc := run.Recalibration
+	if run.Parts != nil {
+		rc = nil // a portfolio's is the total's
+	}
 	for j, h := range run.Results {
 		head := &model.Result{Model: h.Name, Currency: h.Currency, Start: h.Start, Trials: run.Trials, Weeks: run.Weeks,
-			Seed: run.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics}
-		r, err := model.Stored(head, spillColumns{sp, j}, run.Recalibration)
+			Seed: h.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics}
+		r, err := model.Stored(head, spillColumns{sp, j}, rc)
 		if err != nil {
 			return nil, err
 		}
@@ -114,6 +118,8 @@ func sameRun(a, b *File) error {
 		return differ("software version", x.Version, y.Version)
 	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values) || x.Lever2 != y.Lever2 || !slices.Equal(x.Values2, y.Values2):
 		return fmt.Errorf("%s and %s are not shards of one run: their levers differ", a.Name, b.Name)
+	case !slices.Equal(x.Parts, y.Parts):
+		return fmt.Errorf("%s and %s are not shards of one run: their models differ", a.Name, b.Name)
 	case x.Scenarios != y.Scenarios:
 		return fmt.Errorf("%s and %s are not shards of one run: their scenario files differ", a.Name, b.Name)
 	case !reflect.DeepEqual(x.Results, y.Results) || !reflect.DeepEqual(x.Notes, y.Notes):

@@ -94,8 +94,10 @@ func (r *Run) check() error {
 		return fmt.Errorf("trials %d is not in 1..%d", r.Trials, model.MaxTrials)
 	case r.Count < 1 || r.FirstTrial < 0 || r.FirstTrial > r.Trials-r.Count:
 		return fmt.Errorf("trials %d to %d are not within the run's %d", r.FirstTrial, r.FirstTrial+r.Count-1, r.Trials)
-	case Hash([]byte(r.Model)) != r.ModelSHA256:
+	case r.Hash() != r.ModelSHA256:
 		return errors.New("the model in the metadata does not match its model_sha256")
+	case r.Parts != nil && len(r.Parts) != len(r.Results):
+		return fmt.Errorf("%d model files for %d results", len(r.Parts), len(r.Results))
 	}
 	for _, h := range r.Results[1:] {
 		if len(h.Metrics) != len(r.Results[0].Metrics) {

@@ -27,8 +27,10 @@ type Run struct {
 	// Results describe the run's results, in order: the rows of each
 	// come in this order.
 	Results []Header `json:"results"`
-	// Model is the model file the run read (YAML).
-	Model string `json:"model_yaml"`
+	// Model is the model file the run read (YAML); a portfolio's are
+	// Parts, one per result, and Model is empty.
+	Model string   `json:"model_yaml"`
+	Parts []string `json:"part_models_yaml,omitempty"`
 	// Scenarios is the scenario file a comparison read (YAML), and
 	// Notes each scenario's warnings.
 	Scenarios string     `json:"scenarios_yaml,omitempty"`
@@ -40,41 +42,61 @@ type Run struct {
 	Values  []float64 `json:"values,omitempty"`
 	Lever2  string    `json:"lever2,omitempty"`
 	Values2 []float64 `json:"values2,omitempty"`
-	// Recalibration, if set, is applied once the shards are merged.
+	// Recalibration, if set, is applied once the shards are merged: to
+	// each result, or to a portfolio's total.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`
 }
 
 // Header is what a result holds besides its trials.
 type Header struct {
 	Name     string             `json:"name"`
+	Seed     uint64             `json:"seed"`
 	Currency string             `json:"currency"`
 	Start    model.Date         `json:"start"`
 	Metrics  []model.MetricInfo `json:"metrics"`
 }
 
-// Hash returns the SHA-256 of a model file, as Run.ModelSHA256 holds it.
-func Hash(modelYAML []byte) string {
-	s := sha256.Sum256(modelYAML)
-	return hex.EncodeToString(s[:])
+// Hash returns the SHA-256 of the run's model file, or of its parts' in
+// turn (each after a zero byte), as ModelSHA256 holds it.
+func (r *Run) Hash() string {
+	h := sha256.New()
+	h.Write([]byte(r.Model))
+	for _, p := range r.Parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-// NewRun describes the shard of a run that results hold. They must be
-// results of one Run or RunAll over the same trials.
-func NewRun(command, version string, modelYAML []byte, results []*model.Result, total int) (*Run, error) {
+// NewRun describes the shard of a run that results hold, results of one
+// Run, RunAll or RunPortfolio over the same trials. parts are a
+// portfolio's model files, in the order of its results; modelYAML is
+// the model file of any other run.
+func NewRun(command, version string, modelYAML []byte, parts [][]byte, results []*model.Result, total int) (*Run, error) {
 	if len(results) == 0 {
 		return nil, fmt.Errorf("trials: no results")
 	}
 	r0 := results[0]
-	run := &Run{Command: command, Version: version, ModelSHA256: Hash(modelYAML), Seed: r0.Seed, Weeks: r0.Weeks,
+	run := &Run{Command: command, Version: version, Seed: r0.Seed, Weeks: r0.Weeks,
 		FixedParams: r0.FixedParams, Trials: total, FirstTrial: r0.FirstTrial, Count: r0.Trials, Model: string(modelYAML)}
+	if parts != nil {
+		if len(parts) != len(results) {
+			return nil, fmt.Errorf("trials: %d model files for %d results", len(parts), len(results))
+		}
+		run.Model = ""
+		for _, p := range parts {
+			run.Parts = append(run.Parts, string(p))
+		}
+	}
+	run.ModelSHA256 = run.Hash()
 	for _, r := range results {
-		if r.Trials != r0.Trials || r.FirstTrial != r0.FirstTrial || r.Weeks != r0.Weeks || r.Seed != r0.Seed {
+		if r.Trials != r0.Trials || r.FirstTrial != r0.FirstTrial || r.Weeks != r0.Weeks {
 			return nil, fmt.Errorf("trials: result %q is not over the same trials as %q", r.Model, r0.Model)
 		}
 		if r.Recalibrated != "" {
 			return nil, fmt.Errorf("trials: result %q is recalibrated; a shard holds the trials as simulated", r.Model)
 		}
-		run.Results = append(run.Results, Header{Name: r.Model, Currency: r.Currency, Start: r.Start, Metrics: r.Metrics})
+		run.Results = append(run.Results, Header{Name: r.Model, Seed: r.Seed, Currency: r.Currency, Start: r.Start, Metrics: r.Metrics})
 	}
 	if run.FirstTrial < 0 || run.FirstTrial+run.Count > total {
 		return nil, fmt.Errorf("trials: trials %d to %d are not within the run's %d", run.FirstTrial, run.FirstTrial+run.Count-1, total)

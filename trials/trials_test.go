@@ -24,7 +24,7 @@ func shard(t *testing.T, models []*model.Model, i, n, total int, seed uint64) *t
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := trials.NewRun("compare", "test", modelYAML, rs, total)
+	run, err := trials.NewRun("compare", "test", modelYAML, nil, rs, total)
 	if err != nil {
 		t.Fatal(err)
 	}

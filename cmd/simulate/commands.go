@@ -83,7 +83,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // commands lists the subcommands, in the order usage shows them.
 func commands() []*command {
 	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
-		reportCommand(), mergeCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
+		reportCommand(), portfolioCommand(), mergeCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
 }
 
 // run runs the command args name with cmds, writing to stdout and stderr,

@@ -20,6 +20,7 @@ import (
 func TestDeterminism(t *testing.T) {
 	hist := history(t, "40", "")
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	model := filepath.Join("..", "..", "examples", "sample-model.yaml")
 	for _, c := range []struct {
 		name    string
 		args    []string
@@ -29,6 +30,8 @@ func TestDeterminism(t *testing.T) {
 		{"forecast", []string{"forecast", "--trials", "3000", "--json", "--target", "800000"}, true, nil},
 		{"compare", []string{"compare", "--scenarios", scen, "--trials", "1000", "--json"}, true, nil},
 		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "500", "--json"}, true, nil},
+		{"grid", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--lever2", "budget", "--range2", "30000:60000:15000", "--trials", "300", "--json"}, true, nil},
+		{"portfolio", []string{"portfolio", "--model", model, "--model", model, "--trials", "500", "--json", "--target", "1.5M"}, true, nil},
 		{"goal", []string{"goal", "--lever", "reps", "--target", "700000", "--confidence", "0.5", "--trials", "500", "--json"}, true, nil},
 		{"generate", []string{"generate", "--weeks", "30", "-o", "OUT/h.csv", "--spend-out", "OUT/s.csv"}, false, []string{"h.csv", "s.csv"}},
 		{"calibrate", []string{"calibrate", "--history", hist, "-o", "OUT/m.yaml"}, false, []string{"m.yaml"}},

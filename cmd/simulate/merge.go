@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 
 	"github.com/spf13/pflag"
 
@@ -18,10 +19,10 @@ func mergeCommand() *command {
 	return &command{
 		Name:      "merge",
 		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARDS...",
-		Short:     "merge the shards of a forecast, comparison or sweep into its outputs",
+		Short:     "merge the shards of a forecast, comparison, sweep or portfolio into its outputs",
 		Long: `
 Merge reads the trials files (SHARDS: files, or directories of .parquet
-files) that the shards of one forecast, comparison or sweep
+files) that the shards of one forecast, comparison, sweep or portfolio
 wrote (--shard I/N --trials-out FILE.parquet, on as many machines as there
 are shards) and writes the outputs of the whole run: the same table, JSON,
 CSV and charts, byte for byte, as the run on one machine writes, since
@@ -65,6 +66,12 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	if err := f.check(fs); err != nil {
 		return err
 	}
+	// The merge's working set is a few columns of the run at a time (of
+	// 80 MB each for 10 million trials); a soft limit makes the collector
+	// return the rest as it goes instead of letting the heap double.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(mergeMemory)
+	}
 	paths, err := shardPaths(fs.Args())
 	if err != nil {
 		return err
@@ -101,7 +108,11 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	// reported as the command's error.
 	defer model.RecoverColumnError(&err)
 	run, rs := merged.Run, merged.Results
-	m, err := model.Decode([]byte(run.Model))
+	yaml := run.Model
+	if run.Parts != nil {
+		yaml = run.Parts[0] // a portfolio's parts share its funnel
+	}
+	m, err := model.Decode([]byte(yaml))
 	if err != nil {
 		return fmt.Errorf("the model in %s: %w", files[0].Name, err)
 	}
@@ -112,6 +123,8 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		return f.forecast(ctx, e, m, rs[0], o)
 	case "compare":
 		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
+	case "portfolio":
+		return f.portfolio(e, m, rs, run.Seed, run.Recalibration)
 	case "sweep":
 		lever, err := scenarios.ParseLever(m, run.Lever)
 		if err != nil {
@@ -134,8 +147,12 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		cells := scenarios.Cells(run.Values, run.Values2, rs, run.Notes, f.target)
 		return f.grid(e, m, lever, run.Values, lever2, run.Values2, cells, d)
 	}
-	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare and sweep can)", files[0].Name, run.Command)
+	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare, sweep and portfolio can)", files[0].Name, run.Command)
 }
+
+// mergeMemory is the soft memory limit of a merge, unless GOMEMLIMIT sets
+// one.
+const mergeMemory = 1 << 30
 
 // shardPaths returns args with each directory replaced by the .parquet
 // files in it, in name order.

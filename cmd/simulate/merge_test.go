@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -28,17 +30,33 @@ func outputs(t *testing.T, dir string, args ...string) map[string]string {
 	return out
 }
 
-// TestMergeMatchesOneMachine runs forecasts, comparisons and sweeps in 1,
-// 2, 3 and 7 shards, merges them, and checks every output (table, JSON, CSV and
+// TestMergeMatchesOneMachine runs forecasts, comparisons, sweeps, grids and
+// portfolios in 1, 2, 3 and 7 shards, merges them, and checks every output (table, JSON, CSV and
 // SVG charts) is byte-identical to the run on one machine, for two seeds
-// and with a recalibration. With -short it runs one forecast, one
-// comparison and one sweep in 3 shards; make validate runs it all.
+// and with a recalibration. With -short it runs one of each in 3 shards;
+// make validate runs it all.
 func TestMergeMatchesOneMachine(t *testing.T) {
 	rc := filepath.Join(t.TempDir(), "recalibration.yaml")
 	if err := os.WriteFile(rc, []byte("horizon_weeks: 13\ntargets:\n  - {target: revenue, scale: 1.4, shift: -0.05, origins: 9, quarters: 4}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	sampleModel := filepath.Join("..", "..", "examples", "sample-model.yaml")
+	// A second region: the sample company with half its leads.
+	b, err := os.ReadFile(sampleModel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	west := filepath.Join(t.TempDir(), "west.yaml")
+	b = regexp.MustCompile(`(?m)^name: .*$`).ReplaceAll(b, []byte("name: West"))
+	b = regexp.MustCompile(`(?m)^(\s+weekly_leads: )([0-9.]+)`).ReplaceAllFunc(b, func(s []byte) []byte {
+		m := regexp.MustCompile(`^(\s+weekly_leads: )([0-9.]+)`).FindSubmatch(s)
+		x, _ := strconv.ParseFloat(string(m[2]), 64)
+		return []byte(string(m[1]) + strconv.FormatFloat(x/2, 'g', -1, 64))
+	})
+	if err := os.WriteFile(west, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		name string
 		args []string
@@ -50,11 +68,13 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}},
 		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "900", "--seed", "4"}},
 		{"grid", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--lever2", "spend:paid_search", "--range2", "0:12000:6000", "--trials", "400", "--seed", "8"}},
+		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", west, "--trials", "700", "--seed", "12"}},
+		{"portfolio recalibrated", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "500", "--seed", "2", "--recalibration", rc}},
 		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}},
 	} {
 		shards := []int{1, 2, 3, 7}
 		if testing.Short() {
-			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" {
+			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" && c.name != "portfolio" {
 				continue
 			}
 			shards = []int{3}

@@ -94,20 +94,27 @@ func (r *runFlags) modelFile() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// saveTrials writes rs, the results of a run of r's model over total
-// trials (or a shard of it), to --trials-out, where it is given, with
-// run's command and notes. It returns the results to write the command's
+// saveTrials writes rs, the results of a run of r's model (or of run's
+// Parts, a portfolio's) over total trials or a shard of them, to
+// --trials-out, where it is given, with run's command and notes. It returns the results to write the command's
 // outputs from, recalibrated as --recalibration asks, or nil for a shard:
 // a shard writes only its trials.
 func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model.Result, total int) ([]*model.Result, error) {
 	if s.trialsOut == "" {
 		return rs, nil
 	}
-	yaml, err := r.modelFile()
-	if err != nil {
-		return nil, err
+	var yaml []byte
+	var parts [][]byte
+	for _, p := range run.Parts {
+		parts = append(parts, []byte(p))
 	}
-	full, err := trials.NewRun(run.Command, version(), yaml, rs, total)
+	if parts == nil {
+		var err error
+		if yaml, err = r.modelFile(); err != nil {
+			return nil, err
+		}
+	}
+	full, err := trials.NewRun(run.Command, version(), yaml, parts, rs, total)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +126,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 	if s.n > 0 {
 		return nil, nil
 	}
-	if r.rc == nil {
+	if r.rc == nil || run.Parts != nil { // a portfolio's applies to its total
 		return rs, nil
 	}
 	out := make([]*model.Result, len(rs))

@@ -302,7 +302,7 @@ func (f *leverFlags) grid(ctx context.Context, e *env, m *model.Model, a *scenar
 
 // grid writes a grid's outputs.
 func (f *outputFlags) grid(e *env, m *model.Model, a *scenarios.Lever, as []float64, b *scenarios.Lever, bs []float64, cells []scenarios.Cell, run document.Run) error {
-	in := &report.Inputs{Model: m, Lever: a, Lever2: b, Values: as, Values2: bs, Cells: cells, Target: f.target}
+	in := &report.Inputs{Model: m, Grid: &report.Grid{A: a, B: b, As: as, Bs: bs, Cells: cells}, Target: f.target}
 	if err := f.plotFlags.write(e, in); err != nil {
 		return err
 	}

@@ -1,0 +1,189 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/funnelsim/funnelsim/model/rng"
+)
+
+// PartSeed is the seed part p of a portfolio runs on: the run's own seed
+// for the first part, so that its trials are those of its own forecast,
+// and one derived from it for each other part, so that the parts (regions,
+// business units) draw independently.
+func PartSeed(seed uint64, p int) uint64 {
+	if p == 0 {
+		return seed
+	}
+	hi, _ := rng.Derive(seed, uint64(p), 0x706f7274666f6c69) // "portfoli"
+	return hi
+}
+
+// RunPortfolio runs each of models as a part of a portfolio, part p on
+// PartSeed(o.Seed, p), and returns the parts' results and their total
+// (Sum). Recalibration, if set in o, applies to the total only: it was
+// learned on one company's forecasts.
+func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Result, parts []*Result, err error) {
+	if len(models) < 2 {
+		return nil, nil, errors.New("model: a portfolio needs two models or more")
+	}
+	base := Options{}
+	if o != nil {
+		base = *o
+	}
+	rc := base.Recalibration
+	base.Recalibration = nil
+	for p, m := range models {
+		po := base
+		po.Seed = PartSeed(base.Seed, p)
+		r, err := Run(ctx, m, &po)
+		if err != nil {
+			return nil, nil, fmt.Errorf("model %q: %w", m.Name, err)
+		}
+		parts = append(parts, r)
+	}
+	if total, err = PortfolioTotal(parts, base.Seed, rc); err != nil {
+		return nil, nil, err
+	}
+	return total, parts, nil
+}
+
+// PortfolioTotal is the total of a portfolio's parts (Sum), named for
+// them, recalibrated by rc where it is set.
+func PortfolioTotal(parts []*Result, seed uint64, rc *Recalibration) (*Result, error) {
+	total, err := Sum(portfolioName(parts), parts, seed)
+	if err != nil || rc == nil {
+		return total, err
+	}
+	return Join([]*Result{total}, rc)
+}
+
+func portfolioName(parts []*Result) string {
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = p.Model
+	}
+	return "portfolio (" + strings.Join(names, ", ") + ")"
+}
+
+// Sum returns the result of a portfolio whose parts' trial i happen
+// together: trial by trial, the sum of the parts' counts, amounts and
+// weekly paths, and ratios worked out from the sums (win rate, average
+// deal, the costs per lead, SQL and win). Weeks to win is the parts'
+// mean weighted by their new leads and utilization their mean weighted
+// by their hand-offs. The parts must have the same stages (and so the
+// same metrics), start, horizon, currency and trials; the total is named
+// name and carries seed.
+func Sum(name string, parts []*Result, seed uint64) (*Result, error) {
+	if len(parts) == 0 {
+		return nil, errors.New("model: no parts to sum")
+	}
+	first := parts[0]
+	for _, p := range parts[1:] {
+		switch {
+		case !slices.Equal(p.Metrics, first.Metrics):
+			return nil, fmt.Errorf("model: %q and %q have different stages or metrics; a portfolio sums models of one funnel", first.Model, p.Model)
+		case !p.Start.Equal(first.Start.Time):
+			return nil, fmt.Errorf("model: %q starts on %s and %q on %s; a portfolio's parts start together", first.Model, first.Start, p.Model, p.Start)
+		case p.Weeks != first.Weeks || p.Trials != first.Trials || p.FirstTrial != first.FirstTrial:
+			return nil, fmt.Errorf("model: %q and %q ran over different weeks or trials", first.Model, p.Model)
+		case p.Currency != first.Currency:
+			return nil, fmt.Errorf("model: %q is in %s and %q in %s; a portfolio sums one currency", first.Model, first.Currency, p.Model, p.Currency)
+		}
+	}
+	t := &Result{Model: name, Currency: first.Currency, Start: first.Start, Trials: first.Trials, FirstTrial: first.FirstTrial,
+		Weeks: first.Weeks, Seed: seed, FixedParams: first.FixedParams, Metrics: first.Metrics}
+	index := map[string]int{}
+	for k, m := range t.Metrics {
+		index[m.Name] = k
+	}
+	col := func(r *Result, name string) []float64 { return r.Column(index[name]) }
+	t.Values = make([][]float64, len(t.Metrics))
+	n := t.Trials
+	for k, m := range t.Metrics {
+		t.Values[k] = make([]float64, n)
+		if m.Unit == Ratio || m.Unit == Weeks || strings.HasPrefix(m.Name, "cost_per_") || m.Name == "avg_deal" {
+			continue // worked out below
+		}
+		for _, p := range parts {
+			for i, x := range p.Column(k) {
+				t.Values[k][i] += x
+			}
+		}
+	}
+	leads := t.Values[0]
+	weighted := func(metric, weight string) {
+		out := t.Values[index[metric]]
+		sum := make([]float64, n)
+		for _, p := range parts {
+			x, w := col(p, metric), col(p, weight)
+			for i := range out {
+				if w[i] > 0 {
+					out[i] += x[i] * w[i]
+					sum[i] += w[i]
+				}
+			}
+		}
+		for i := range out {
+			out[i] = ratio(out[i], sum[i])
+		}
+	}
+	set := func(metric string, f func(i int) float64) {
+		if k, ok := index[metric]; ok {
+			for i := range n {
+				t.Values[k][i] = f(i)
+			}
+		}
+	}
+	get := func(metric string) []float64 {
+		if k, ok := index[metric]; ok {
+			return t.Values[k]
+		}
+		return make([]float64, n)
+	}
+	spend, wins, lost, revenue := get("spend"), get("wins"), get("lost_opportunities"), get("revenue")
+	set("win_rate", func(i int) float64 { return ratio(wins[i], wins[i]+lost[i]) })
+	set("avg_deal", func(i int) float64 { return ratio(revenue[i], wins[i]) })
+	set("cost_per_lead", func(i int) float64 { return ratio(spend[i], leads[i]) })
+	set("cost_per_win", func(i int) float64 { return ratio(spend[i], wins[i]) })
+	if k, ok := index["cost_per_sql"]; ok {
+		sql := t.Values[sqlMetric(t.Metrics)]
+		for i := range n {
+			t.Values[k][i] = ratio(spend[i], sql[i])
+		}
+	}
+	if _, ok := index["cycle_weeks"]; ok {
+		weighted("cycle_weeks", t.Metrics[0].Name)
+	}
+	if _, ok := index["utilization"]; ok {
+		weighted("utilization", "handoffs")
+	}
+	t.CumRevenue = make([]float64, n*t.Weeks)
+	t.CumWins = make([]float64, n*t.Weeks)
+	rev, won := make([]float64, n), make([]float64, n)
+	for _, p := range parts {
+		for w := range t.Weeks {
+			p.weekColumns(w, rev, won)
+			for i := range n {
+				t.CumRevenue[i*t.Weeks+w] += rev[i]
+				t.CumWins[i*t.Weeks+w] += won[i]
+			}
+		}
+	}
+	t.addWarnings()
+	return t, nil
+}
+
+// sqlMetric is the index of the SQL stage's entries among metrics: the
+// stage metric labelled "SQLs".
+func sqlMetric(metrics []MetricInfo) int {
+	for k, m := range metrics {
+		if m.Label == "SQLs" {
+			return k
+		}
+	}
+	return 0
+}
