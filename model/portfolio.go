@@ -24,7 +24,8 @@ func PartSeed(seed uint64, p int) uint64 {
 
 // RunPortfolio runs each of models as a part of a portfolio, part p on
 // PartSeed(o.Seed, p), and returns the parts' results and their total
-// (Sum). Recalibration, if set in o, applies to the total only: it was
+// (Sum). A name that repeats is numbered in its part's result: "East
+// (2)". Recalibration, if set in o, applies to the total only: it was
 // learned on one company's forecasts.
 func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Result, parts []*Result, err error) {
 	if len(models) < 2 {
@@ -36,7 +37,13 @@ func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Resu
 	}
 	rc := base.Recalibration
 	base.Recalibration = nil
+	seen := map[string]int{}
 	for p, m := range models {
+		if seen[m.Name]++; seen[m.Name] > 1 { // parts are told apart by name
+			mm := *m
+			mm.Name = fmt.Sprintf("%s (%d)", m.Name, seen[m.Name])
+			m = &mm
+		}
 		po := base
 		po.Seed = PartSeed(base.Seed, p)
 		r, err := Run(ctx, m, &po)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/parquet-go/parquet-go"
+
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/trials"
@@ -115,5 +117,40 @@ func TestReadRefuses(t *testing.T) {
 	_, err := trials.Read("notes.txt", strings.NewReader("hello"), 5)
 	if err == nil || !strings.Contains(err.Error(), "notes.txt: not a Parquet file") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestMetadata checks the key-value metadata docs/OUTPUT.md lists, for a
+// reader that does not parse funnelsim.run.
+func TestMetadata(t *testing.T) {
+	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: 50, FirstTrial: 100, Weeks: 4, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := trials.NewRun("forecast", "v1.2.3", modelYAML, nil, rs, 400)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := trials.Write(&buf, run, rs); err != nil {
+		t.Fatal(err)
+	}
+	pf, err := parquet.OpenFile(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]string{"funnelsim.command": "forecast", "funnelsim.version": "v1.2.3", "funnelsim.model_sha256": run.ModelSHA256,
+		"funnelsim.seed": "9", "funnelsim.weeks": "4", "funnelsim.trials": "100 to 149 of 400"} {
+		if got, ok := pf.Lookup(k); got != want {
+			t.Errorf("%s = %q (present %v), want %q", k, got, ok, want)
+		}
+	}
+	if _, ok := pf.Lookup(trials.RunKey); !ok {
+		t.Errorf("no %s", trials.RunKey)
+	}
+	for _, c := range []string{"model", "trial", "revenue", "wins", "cum_revenue_w1", "cum_wins_w4"} {
+		if _, ok := pf.Schema().Lookup(c); !ok {
+			t.Errorf("no column %s", c)
+		}
 	}
 }

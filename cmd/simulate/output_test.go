@@ -79,6 +79,7 @@ func TestOutputDocumented(t *testing.T) {
 		t.Fatal(e)
 	}
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
+	sampleModel := filepath.Join("..", "..", "examples", "sample-model.yaml")
 	deals := filepath.Join(dir, "deals.csv")
 	if err := os.WriteFile(deals, []byte("region,outcome,amount\nnorth,won,100\nnorth,lost,50\nsouth,won,200\nsouth,lost,\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -91,6 +92,8 @@ func TestOutputDocumented(t *testing.T) {
 		{"compare", []string{"compare", "--scenarios", scen, "--trials", "300", "--history", hist}},
 		{"sweep", []string{"sweep", "--lever", "reps", "--range", "2:4:2", "--trials", "300", "--target", "800000"}},
 		{"goal", []string{"goal", "--lever", "reps", "--target", "800000", "--trials", "300"}},
+		{"grid", []string{"sweep", "--lever", "reps", "--range", "2:4:2", "--lever2", "budget", "--range2", "40000:50000:10000", "--trials", "300", "--target", "800000"}},
+		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "300", "--target", "1.5M"}},
 		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--stale-after", "26"}},
 		{"calibrate", []string{"calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml")}},
 		{"qualify", []string{"qualify", "--deals", deals, "--rule", `region == "north"`}},
@@ -137,7 +140,7 @@ func TestOutputDocumented(t *testing.T) {
 			got := map[string]bool{}
 			jsonKeys(v, got)
 			also := keys["Summary"]
-			if c.doc == "compare" || c.doc == "goal" || c.doc == "sweep" {
+			if c.doc == "compare" || c.doc == "goal" || c.doc == "sweep" || c.doc == "grid" || c.doc == "portfolio" {
 				also = append(also, keys["forecast JSON"]...)
 			}
 			check(c.doc+" JSON", got, also...)
