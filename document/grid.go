@@ -85,18 +85,11 @@ func (g *Grid) WriteText(w io.Writer) error {
 			return err
 		}
 	}
-	seen := map[string]bool{}
+	var warnings [][]string
 	for _, c := range g.cells {
-		for _, warn := range c.Point.Warnings {
-			if !seen[warn] {
-				fmt.Fprintf(w, "warning: %s\n", warn)
-				seen[warn] = true
-			}
-		}
+		warnings = append(warnings, c.Point.Warnings)
 	}
-	if n := f.Recalibrated; n != "" {
-		fmt.Fprintf(w, "note: %s\n", n)
-	}
+	writeNotes(w, warnings, f.Recalibrated)
 	return nil
 }
 

@@ -91,19 +91,29 @@ func (s *Sweep) WriteText(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
+	var warnings [][]string
 	for _, p := range s.pts {
-		for _, warn := range p.Warnings {
+		warnings = append(warnings, p.Warnings)
+	}
+	writeNotes(w, warnings, f.Recalibrated)
+	return nil
+}
+
+// writeNotes writes each warning once, in order, then the recalibration
+// note, where there is one.
+func writeNotes(w io.Writer, warnings [][]string, recalibrated string) {
+	seen := map[string]bool{}
+	for _, ws := range warnings {
+		for _, warn := range ws {
 			if !seen[warn] {
 				fmt.Fprintf(w, "warning: %s\n", warn)
 				seen[warn] = true
 			}
 		}
 	}
-	if n := f.Recalibrated; n != "" {
-		fmt.Fprintf(w, "note: %s\n", n)
+	if recalibrated != "" {
+		fmt.Fprintf(w, "note: %s\n", recalibrated)
 	}
-	return nil
 }
 
 // Goal is a goal seek's document: the smallest lever value whose chance

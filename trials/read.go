@@ -189,14 +189,41 @@ func (f *File) checkNames(c parquet.ColumnChunk, start int) error {
 
 // readDoubles appends the n values of a DOUBLE column chunk to buf.
 func readDoubles(c parquet.ColumnChunk, buf []float64, n int) ([]float64, error) {
+	fast := func(vr parquet.ValueReader, dst []float64) (int, error, bool) {
+		r, ok := vr.(parquet.DoubleReader)
+		if !ok {
+			return 0, nil, false
+		}
+		k, err := r.ReadDoubles(dst)
+		return k, err, true
+	}
+	return readColumn(c, buf, n, fast, parquet.Value.Double)
+}
+
+// readInt64s appends the n values of an INT64 column chunk to buf.
+func readInt64s(c parquet.ColumnChunk, buf []int64, n int) ([]int64, error) {
+	fast := func(vr parquet.ValueReader, dst []int64) (int, error, bool) {
+		r, ok := vr.(parquet.Int64Reader)
+		if !ok {
+			return 0, nil, false
+		}
+		k, err := r.ReadInt64s(dst)
+		return k, err, true
+	}
+	return readColumn(c, buf, n, fast, parquet.Value.Int64)
+}
+
+// readColumn sets buf to the n values of a column chunk: read in bulk by
+// fast where a page's reader has the typed method (ok), else value by
+// value.
+func readColumn[T any](c parquet.ColumnChunk, buf []T, n int, fast func(parquet.ValueReader, []T) (k int, err error, ok bool), value func(parquet.Value) T) ([]T, error) {
 	buf = buf[:0]
 	if cap(buf) < n {
-		buf = make([]float64, 0, n)
+		buf = make([]T, 0, n)
 	}
+	vals := make([]parquet.Value, 1024)
 	err := eachPage(c, func(p parquet.Page) error {
 		vr := p.Values()
-		dr, ok := vr.(parquet.DoubleReader)
-		vals := make([]parquet.Value, 1024)
 		for {
 			if len(buf) == n {
 				if k, _ := vr.ReadValues(vals[:1]); k > 0 {
@@ -204,44 +231,14 @@ func readDoubles(c parquet.ColumnChunk, buf []float64, n int) ([]float64, error)
 				}
 				return nil
 			}
-			var k int
-			var err error
+			k, err, ok := fast(vr, buf[len(buf):n])
 			if ok {
-				k, err = dr.ReadDoubles(buf[len(buf):n])
 				buf = buf[:len(buf)+k]
 			} else {
 				k, err = vr.ReadValues(vals[:min(len(vals), n-len(buf))])
 				for _, v := range vals[:k] {
-					buf = append(buf, v.Double())
+					buf = append(buf, value(v))
 				}
-			}
-			if errors.Is(err, io.EOF) || (err == nil && k == 0) {
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-		}
-	})
-	if err == nil && len(buf) != n {
-		err = fmt.Errorf("%d values for %d rows", len(buf), n)
-	}
-	return buf, err
-}
-
-// readInt64s appends the n values of an INT64 column chunk to buf.
-func readInt64s(c parquet.ColumnChunk, buf []int64, n int) ([]int64, error) {
-	buf = buf[:0]
-	vals := make([]parquet.Value, 1024)
-	err := eachPage(c, func(p parquet.Page) error {
-		vr := p.Values()
-		for {
-			k, err := vr.ReadValues(vals[:min(len(vals), max(n-len(buf), 1))])
-			for _, v := range vals[:k] {
-				buf = append(buf, v.Int64())
-			}
-			if len(buf) > n {
-				return errors.New("more values than rows")
 			}
 			if errors.Is(err, io.EOF) || (err == nil && k == 0) {
 				return nil
