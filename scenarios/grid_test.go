@@ -2,6 +2,7 @@ package scenarios_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -57,4 +58,70 @@ func TestGridRowsAreSweeps(t *testing.T) {
 	if _, _, err := scenarios.Grid(ctx, m, reps, as, reps, bs, o); err == nil {
 		t.Error("a grid of reps and reps ran")
 	}
+}
+
+// TestSeekFromValues checks that a seek answered from a run of every value
+// it could ask for (SeekValues, as a sharded goal runs them) is the seek
+// itself, point for point and run for run, for targets it reaches in the
+// middle of the range, at its bottom and not at all.
+func TestSeekFromValues(t *testing.T) {
+	m := sample.Model()
+	ctx := context.Background()
+	o := model.Options{Trials: 640, Weeks: 13, Seed: 5}
+	for _, c := range []struct {
+		lever          string
+		lo, hi, step   float64
+		target, confid float64
+	}{
+		{"reps", 1, 12, 1, 700e3, 0.4},
+		{"reps", 1, 12, 1, 100e3, 0.5},
+		{"reps", 1, 12, 1, 5e6, 0.5},
+		{"budget", 20000, 80000, 2500, 750e3, 0.5},
+	} {
+		l, err := scenarios.ParseLever(m, c.lever)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := l.Seek(ctx, m, c.lo, c.hi, c.step, c.target, c.confid, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		values, err := l.SeekValues(c.lo, c.hi, c.step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, warnings, err := l.Run(ctx, m, values, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pts := scenarios.Points(values, rs, warnings, c.target)
+		at := map[float64]*scenarios.Point{}
+		for i := range pts {
+			at[pts[i].Value] = &pts[i]
+		}
+		got, err := l.SeekWith(c.lo, c.hi, c.step, c.confid, func(v float64) (*scenarios.Point, error) {
+			p, ok := at[v]
+			if !ok {
+				t.Fatalf("%s: the seek asked for %v, which SeekValues left out", c.lever, v)
+			}
+			return p, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if show(got) != show(want) {
+			t.Errorf("%s to %g at %g: from the values %s, seeking %s", c.lever, c.target, c.confid, show(got), show(want))
+		}
+	}
+}
+
+// show prints a goal with its points, NaN as NaN, to compare two.
+func show(g *scenarios.Goal) string {
+	p := func(x *scenarios.Point) string {
+		if x == nil {
+			return "nil"
+		}
+		return fmt.Sprintf("%+v", *x)
+	}
+	return fmt.Sprintf("reached %v, value %v, %d runs, at %s, below %s", g.Reached, g.Value, g.Evals, p(g.At), p(g.Below))
 }

@@ -288,24 +288,41 @@ type Goal struct {
 // exhaustive sweep at that step with the same seed would give wherever
 // P(target) rises with the lever.
 func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
+	return l.SeekWith(lo, hi, step, confidence, func(v float64) (*Point, error) { return l.Eval(ctx, m, v, target, o) })
+}
+
+// seekRange is the grid a seek bisects: [lo, hi] by step, whole for an
+// integer lever.
+func (l *Lever) seekRange(lo, hi, step float64) (float64, float64, float64, error) {
 	if !l.Rising {
-		return nil, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, leads, spend:CHANNEL or budget)", l.Name)
+		return 0, 0, 0, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, leads, spend:CHANNEL or budget)", l.Name)
 	}
 	if l.Integer {
 		lo, hi, step = math.Ceil(lo), math.Floor(hi), math.Max(1, math.Round(step))
 	}
 	if !(lo <= hi) || !(step > 0) {
-		return nil, fmt.Errorf("goal: empty range %g..%g", lo, hi)
+		return 0, 0, 0, fmt.Errorf("goal: empty range %g..%g", lo, hi)
 	}
 	if n := (hi - lo) / step; !(n <= MaxSeekSteps) {
-		return nil, fmt.Errorf("goal: %g..%g by %g is %.3g steps, more than the %d a seek bisects; use a larger step", lo, hi, step, n, MaxSeekSteps)
+		return 0, 0, 0, fmt.Errorf("goal: %g..%g by %g is %.3g steps, more than the %d a seek bisects; use a larger step", lo, hi, step, n, MaxSeekSteps)
+	}
+	return lo, hi, step, nil
+}
+
+// SeekWith is Seek with the point at each value the bisection asks for
+// given by eval: a lever's Eval, or the points of a merged run of every
+// value it could ask for (SeekValues).
+func (l *Lever) SeekWith(lo, hi, step, confidence float64, eval func(v float64) (*Point, error)) (*Goal, error) {
+	lo, hi, step, err := l.seekRange(lo, hi, step)
+	if err != nil {
+		return nil, err
 	}
 	g := &Goal{}
-	eval := func(v float64) (*Point, error) {
+	count := func(v float64) (*Point, error) {
 		g.Evals++
-		return l.Eval(ctx, m, v, target, o)
+		return eval(v)
 	}
-	top, err := eval(hi)
+	top, err := count(hi)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +330,7 @@ func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, 
 		g.Below = top
 		return g, nil
 	}
-	bottom, err := eval(lo)
+	bottom, err := count(lo)
 	if err != nil {
 		return nil, err
 	}
@@ -324,9 +341,8 @@ func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, 
 	// Invariant: P(lo) < confidence <= P(hi); values on the grid lo + k·step.
 	below, at := bottom, top
 	for hi-lo > step*(1+1e-9) {
-		k := math.Floor((hi - lo) / step / 2)
-		mid := lo + k*step
-		pt, err := eval(mid)
+		mid := bisect(lo, hi, step)
+		pt, err := count(mid)
 		if err != nil {
 			return nil, err
 		}
@@ -338,4 +354,44 @@ func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, 
 	}
 	g.Reached, g.Value, g.At, g.Below = true, hi, at, below
 	return g, nil
+}
+
+// bisect is the grid value a seek tries between lo and hi.
+func bisect(lo, hi, step float64) float64 {
+	k := math.Floor((hi - lo) / step / 2)
+	return lo + k*step
+}
+
+// SeekValues returns every value a seek over [lo, hi] by step could ask
+// for, whatever the target and confidence, computed as the seek computes
+// them: so that a run of them all, split over many machines, answers any
+// seek over the range (SeekWith). It refuses more than MaxSweepValues.
+func (l *Lever) SeekValues(lo, hi, step float64) ([]float64, error) {
+	lo, hi, step, err := l.seekRange(lo, hi, step)
+	if err != nil {
+		return nil, err
+	}
+	values := []float64{hi, lo}
+	var walk func(lo, hi float64) error
+	walk = func(lo, hi float64) error {
+		if !(hi-lo > step*(1+1e-9)) {
+			return nil
+		}
+		if len(values) >= MaxSweepValues {
+			return &GridError{N: math.Floor((hi-lo)/step) + float64(len(values))}
+		}
+		mid := bisect(lo, hi, step)
+		values = append(values, mid)
+		if err := walk(lo, mid); err != nil {
+			return err
+		}
+		return walk(mid, hi)
+	}
+	if lo == hi {
+		return values[:1], nil
+	}
+	if err := walk(lo, hi); err != nil {
+		return nil, err
+	}
+	return values, nil
 }

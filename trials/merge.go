@@ -116,7 +116,7 @@ func sameRun(a, b *File) error {
 		return differ("fixed parameters", x.FixedParams, y.FixedParams)
 	case x.Version != y.Version:
 		return differ("software version", x.Version, y.Version)
-	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values) || x.Lever2 != y.Lever2 || !slices.Equal(x.Values2, y.Values2):
+	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values) || x.Lever2 != y.Lever2 || !slices.Equal(x.Values2, y.Values2) || !slices.Equal(x.Range, y.Range):
 		return fmt.Errorf("%s and %s are not shards of one run: their levers differ", a.Name, b.Name)
 	case !slices.Equal(x.Parts, y.Parts):
 		return fmt.Errorf("%s and %s are not shards of one run: their models differ", a.Name, b.Name)

@@ -10,7 +10,8 @@ import (
 
 // Run describes the run a file holds a shard of.
 type Run struct {
-	// Command is the command that ran: "forecast", "compare" or "sweep".
+	// Command is the command that ran: "forecast", "compare", "sweep",
+	// "goal" or "portfolio".
 	Command string `json:"command"`
 	// Version is the software's version.
 	Version string `json:"version"`
@@ -42,6 +43,9 @@ type Run struct {
 	Values  []float64 `json:"values,omitempty"`
 	Lever2  string    `json:"lever2,omitempty"`
 	Values2 []float64 `json:"values2,omitempty"`
+	// Range is a goal seek's range, lo, hi and step; its Values are
+	// every value the seek could ask for.
+	Range []float64 `json:"range,omitempty"`
 	// Recalibration, if set, is applied once the shards are merged: to
 	// each result, or to a portfolio's total.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -19,10 +20,11 @@ func mergeCommand() *command {
 	return &command{
 		Name:      "merge",
 		UsageLine: "simulate merge [--target X] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]] SHARDS...",
-		Short:     "merge the shards of a forecast, comparison, sweep or portfolio into its outputs",
+		Short:     "merge the shards of a forecast, comparison, sweep, goal seek or portfolio into its outputs",
 		Long: `
 Merge reads the trials files (SHARDS: files, or directories of .parquet
-files) that the shards of one forecast, comparison, sweep or portfolio
+files) that the shards of one forecast, comparison, sweep, goal seek or
+portfolio
 wrote (--shard I/N --trials-out FILE.parquet, on as many machines as there
 are shards) and writes the outputs of the whole run: the same table, JSON,
 CSV and charts, byte for byte, as the run on one machine writes, since
@@ -37,6 +39,12 @@ a shard given twice or overlapping another, and a missing shard, naming
 the files. A --recalibration given to the shards is applied here, once
 every trial is in.
 
+A goal seek's shards (goal --shard I/N --trials-out FILE) each run their
+trials of every value the seek could ask for; merge answers the seek from
+them, as goal answers it on one machine, for its --target and
+--confidence (which may differ from run to run of merge: the values do
+not depend on them).
+
 Examples:
 
 	simulate forecast --model model.yaml --trials 1000000 --shard 0/8 --trials-out shard-0.parquet
@@ -46,17 +54,26 @@ Examples:
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,
-		Run: runMerge,
-		Flags: func(fs *pflag.FlagSet) {
-			new(outputFlags).declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
-		},
+		Run:   runMerge,
+		Flags: func(fs *pflag.FlagSet) { new(mergeFlags).declare(fs) },
 	}
 }
 
+// mergeFlags are the outputs' flags, and a goal seek's confidence.
+type mergeFlags struct {
+	outputFlags
+	confidence float64
+}
+
+func (f *mergeFlags) declare(fs *pflag.FlagSet) {
+	f.outputFlags.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target); a goal seek's, required")
+	fs.Float64Var(&f.confidence, "confidence", 0.8, "for a goal seek's shards: the chance of reaching the target required")
+}
+
 func runMerge(ctx context.Context, e *env, args []string) (err error) {
-	var f outputFlags
+	var f mergeFlags
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
-	f.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
+	f.declare(fs)
 	if err := parseWithArgs(fs, args); err != nil {
 		return err
 	}
@@ -65,6 +82,9 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	}
 	if err := f.check(fs); err != nil {
 		return err
+	}
+	if !(f.confidence > 0 && f.confidence < 1) {
+		return usagef("--confidence must be in (0, 1)")
 	}
 	// The merge's working set is a few columns of the run at a time (of
 	// 80 MB each for 10 million trials); a soft limit makes the collector
@@ -125,7 +145,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
 	case "portfolio":
 		return f.portfolio(e, m, rs, run.Seed, run.Recalibration)
-	case "sweep":
+	case "sweep", "goal":
 		lever, err := scenarios.ParseLever(m, run.Lever)
 		if err != nil {
 			return fmt.Errorf("%s: %w", files[0].Name, err)
@@ -133,6 +153,15 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target}
 		if run.Recalibration != nil {
 			d.Recalibrated = run.Recalibration.Describe()
+		}
+		if run.Command == "goal" {
+			if math.IsNaN(f.target) {
+				return usagef("the shards are a goal seek's: give its --target (and --confidence)")
+			}
+			if len(run.Range) != 3 {
+				return fmt.Errorf("%s: a goal seek's shards without its range", files[0].Name)
+			}
+			return f.goal(e, lever, run.Values, rs, run.Notes, run.Range, f.confidence, d)
 		}
 		if run.Lever2 == "" {
 			return f.sweep(e, m, lever, scenarios.Points(run.Values, rs, run.Notes, f.target), d)
@@ -147,7 +176,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		cells := scenarios.Cells(run.Values, run.Values2, rs, run.Notes, f.target)
 		return f.grid(e, m, lever, run.Values, lever2, run.Values2, cells, d)
 	}
-	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare, sweep and portfolio can)", files[0].Name, run.Command)
+	return fmt.Errorf("%s: a %q run cannot be merged (forecast, compare, sweep, goal and portfolio can)", files[0].Name, run.Command)
 }
 
 // mergeMemory is the soft memory limit of a merge, unless GOMEMLIMIT sets

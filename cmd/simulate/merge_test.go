@@ -58,29 +58,38 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
-		name string
-		args []string
+		name  string
+		args  []string
+		forms [][]string // the output flags, each run with the shards' merge; default below
 	}{
-		{"forecast", []string{"forecast", "--trials", "1500", "--seed", "2"}},
-		{"forecast seed 5", []string{"forecast", "--trials", "1300", "--seed", "5", "--model", filepath.Join("..", "..", "examples", "sample-plan.yaml")}},
-		{"forecast recalibrated", []string{"forecast", "--trials", "1100", "--seed", "3", "--recalibration", rc}},
-		{"compare", []string{"compare", "--scenarios", scen, "--trials", "700", "--seed", "2"}},
-		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}},
-		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "900", "--seed", "4"}},
-		{"grid", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--lever2", "spend:paid_search", "--range2", "0:12000:6000", "--trials", "400", "--seed", "8"}},
-		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", west, "--trials", "700", "--seed", "12"}},
-		{"portfolio recalibrated", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "500", "--seed", "2", "--recalibration", rc}},
-		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}},
+		{"forecast", []string{"forecast", "--trials", "1500", "--seed", "2"}, nil},
+		{"forecast seed 5", []string{"forecast", "--trials", "1300", "--seed", "5", "--model", filepath.Join("..", "..", "examples", "sample-plan.yaml")}, nil},
+		{"forecast recalibrated", []string{"forecast", "--trials", "1100", "--seed", "3", "--recalibration", rc}, nil},
+		{"compare", []string{"compare", "--scenarios", scen, "--trials", "700", "--seed", "2"}, nil},
+		{"compare seed 9", []string{"compare", "--scenarios", scen, "--trials", "600", "--seed", "9"}, nil},
+		{"sweep", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--trials", "900", "--seed", "4"}, nil},
+		{"grid", []string{"sweep", "--lever", "reps", "--range", "4:8:2", "--lever2", "spend:paid_search", "--range2", "0:12000:6000", "--trials", "400", "--seed", "8"}, nil},
+		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", west, "--trials", "700", "--seed", "12"}, nil},
+		{"portfolio recalibrated", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "500", "--seed", "2", "--recalibration", rc}, nil},
+		{"goal", []string{"goal", "--lever", "reps", "--range", "1:12", "--trials", "640", "--seed", "3"},
+			[][]string{{"--target", "700k", "--confidence", "0.4", "--csv", "OUT/out.csv"}, {"--json", "--target", "700k", "--confidence", "0.4"}, {"--target", "5M"}}},
+		{"goal leads", []string{"goal", "--lever", "leads", "--range", "60:300:20", "--trials", "400", "--seed", "1", "--recalibration", rc},
+			[][]string{{"--json", "--target", "800k", "--confidence", "0.4"}}},
+		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}, nil},
 	} {
 		shards := []int{1, 2, 3, 7}
 		if testing.Short() {
-			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" && c.name != "portfolio" {
+			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" && c.name != "portfolio" && c.name != "goal" {
 				continue
 			}
 			shards = []int{3}
 		}
 		t.Run(c.name, func(t *testing.T) {
-			for _, form := range [][]string{{"--target", "700k", "--csv", "OUT/out.csv", "--plots", "OUT/charts", "--plot-format", "svg"}, {"--json", "--target", "700k"}} {
+			forms := c.forms
+			if forms == nil {
+				forms = [][]string{{"--target", "700k", "--csv", "OUT/out.csv", "--plots", "OUT/charts", "--plot-format", "svg"}, {"--json", "--target", "700k"}}
+			}
+			for _, form := range forms {
 				dir := t.TempDir()
 				with := func(args []string) []string {
 					var out []string
@@ -152,7 +161,7 @@ func TestMergeRefusesCLI(t *testing.T) {
 		{[]string{"merge"}, exitUsage, "give the shards' trials files"},
 		{[]string{"forecast", "--shard", "3/3", "--trials-out", a0}, exitUsage, "--shard must be I/N with 0 <= I < N"},
 		{[]string{"forecast", "--shard", "0/3"}, exitUsage, "--shard needs --trials-out"},
-		{[]string{"forecast", "--shard", "0/3", "--trials-out", a0, "--json"}, exitUsage, "--json is written by simulate merge"},
+		{[]string{"forecast", "--shard", "0/3", "--trials-out", a0, "--json"}, exitUsage, "--json goes to simulate merge"},
 		{[]string{"forecast", "--trials-out", filepath.Join(dir, "x.csv")}, exitUsage, "--trials-out must name a .parquet file"},
 	} {
 		_, stderr, code := simulateCmd(c.args...)

@@ -48,7 +48,7 @@ func (s *shardFlags) check(fs *pflag.FlagSet, outputs ...string) error {
 	}
 	for _, name := range outputs {
 		if fs.Changed(name) {
-			return usagef("--%s is written by simulate merge, from every shard: a shard writes only --trials-out", name)
+			return usagef("--%s goes to simulate merge, which writes the outputs from every shard: a shard writes only --trials-out", name)
 		}
 	}
 	return nil
@@ -119,7 +119,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 		return nil, err
 	}
 	full.Scenarios, full.Notes, full.Recalibration = run.Scenarios, run.Notes, r.rc
-	full.Lever, full.Values, full.Lever2, full.Values2 = run.Lever, run.Values, run.Lever2, run.Values2
+	full.Lever, full.Values, full.Lever2, full.Values2, full.Range = run.Lever, run.Values, run.Lever2, run.Values2, run.Range
 	if err := s.write(e, full, rs); err != nil {
 		return nil, err
 	}

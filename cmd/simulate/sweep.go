@@ -60,7 +60,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 func goalCommand() *command {
 	return &command{
 		Name:      "goal",
-		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE]",
+		UsageLine: "simulate goal --lever NAME --target X [--confidence P] [--range A:B[:STEP]] [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--shard I/N --trials-out FILE.parquet]",
 		Short:     "find the smallest lever value that reaches a revenue target with a given confidence",
 		Long: `
 Goal finds the smallest value of a lever (reps, leads, spend:CHANNEL or
@@ -81,6 +81,11 @@ Examples:
 	simulate goal --lever reps --target 900000 --confidence 0.8
 	simulate goal --lever budget --target 1000000 --confidence 0.7 --range 30000:80000:1000
 	simulate goal --model plan.yaml --lever leads --target 200k --weeks 26
+
+On a cluster, --shard I/N --trials-out FILE.parquet runs the I-th of N
+trial ranges of every value the seek could ask for (at most 1,000; the
+target and confidence are not needed), and simulate merge --target X
+--confidence P answers the seek from them, as it is answered here.
 
 Exit status is 0 on success (whether or not the target is reachable), 1 on
 an error, 2 on a usage error.
@@ -117,8 +122,8 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 		fs.StringVar(&f.lever2, "lever2", "", "a second lever: run every pair of the two levers' values (a grid)")
 		fs.StringVar(&f.rng2, "range2", "", "the second lever's values A:B[:STEP] (default as for --range)")
 		f.plotFlags.declare(fs)
-		f.shardFlags.declare(fs)
 	}
+	f.shardFlags.declare(fs)
 }
 
 // parseRange reads A:B[:STEP].
@@ -157,7 +162,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	switch {
 	case f.lever == "":
 		return usagef("--lever is required")
-	case goal && math.IsNaN(f.target):
+	case goal && math.IsNaN(f.target) && f.shard == "":
 		return usagef("--target is required")
 	case f.runFlags.check(fs) != nil:
 		return f.runFlags.check(fs)
@@ -166,7 +171,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
 	}
-	if err := f.shardFlags.check(fs, outputNames...); err != nil {
+	if err := f.shardFlags.check(fs, append(outputNames, "confidence")...); err != nil {
 		return err
 	}
 	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
@@ -190,6 +195,9 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 	}
 	o := *f.options()
+	if goal && f.trialsOut != "" {
+		return f.goalFromValues(ctx, e, m, lever, lo, hi, step, o)
+	}
 	if goal {
 		// The seek's runs, one after another: at most the two ends and a
 		// bisection to the step.
@@ -246,6 +254,58 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		}
 	}
 	return f.outputFlags.sweep(e, m, lever, scenarios.Points(values, rs, warnings, f.target), f.run(m))
+}
+
+// goalFromValues answers a goal seek from a run of every value the seek
+// could ask for (scenarios.Lever.SeekValues), whose trials it writes to
+// --trials-out: a shard runs its trials of them all, for simulate merge.
+func (f *leverFlags) goalFromValues(ctx context.Context, e *env, m *model.Model, lever *scenarios.Lever, lo, hi, step float64, o model.Options) error {
+	values, err := lever.SeekValues(lo, hi, step)
+	if ge := new(scenarios.GridError); errors.As(err, &ge) {
+		return usagef("a goal seek with --trials-out runs every value the seek could ask for, %.3g here; at most %d (use a larger step)", ge.N, scenarios.MaxSweepValues)
+	}
+	if err != nil {
+		return err
+	}
+	total := f.shardFlags.limit(&o)
+	finish := e.progress(&o, "trials, every value the seek could ask for at once")
+	rs, warnings, err := lever.Run(ctx, m, values, o)
+	finish()
+	if err != nil {
+		return err
+	}
+	run := &trials.Run{Command: "goal", Lever: f.lever, Values: values, Range: []float64{lo, hi, step}, Notes: warnings}
+	if rs, err = saveTrials(e, &f.runFlags, &f.shardFlags, run, rs, total); err != nil || rs == nil {
+		return err
+	}
+	return f.outputFlags.goal(e, lever, values, rs, warnings, run.Range, f.confidence, f.run(m))
+}
+
+// goal writes a goal seek's outputs, answered from the points of a run of
+// every value it could ask for.
+func (f *outputFlags) goal(e *env, lever *scenarios.Lever, values []float64, rs []*model.Result, warnings [][]string, rng []float64, confidence float64, run document.Run) error {
+	pts := scenarios.Points(values, rs, warnings, f.target)
+	at := map[float64]*scenarios.Point{}
+	for i := range pts {
+		at[pts[i].Value] = &pts[i]
+	}
+	g, err := lever.SeekWith(rng[0], rng[1], rng[2], confidence, func(v float64) (*scenarios.Point, error) {
+		if p, ok := at[v]; ok {
+			return p, nil
+		}
+		return nil, fmt.Errorf("goal: the run has no point at %s = %v", lever.Name, v)
+	})
+	if err != nil {
+		return err
+	}
+	d := document.NewGoal(run, confidence, g)
+	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+		return err
+	}
+	if f.json {
+		return writeJSON(e.stdout, d)
+	}
+	return d.WriteText(e.stdout)
 }
 
 // leverValues is lever.Values with its errors as usage errors naming the
