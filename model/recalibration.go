@@ -37,7 +37,7 @@ type RecalibratedTarget struct {
 	Shift  float64 `yaml:"shift"`
 	// Origins is the number of past forecasts it was learned from, and
 	// Quarters how many non-overlapping horizons they span: the map is
-	// shrunk toward doing nothing by Quarters/(Quarters + 4).
+	// shrunk toward doing nothing by Quarters/(Quarters + 8).
 	Origins  int     `yaml:"origins"`
 	Quarters float64 `yaml:"quarters"`
 }
