@@ -88,32 +88,17 @@ func Sum(name string, parts []*Result, seed uint64) (*Result, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("model: no parts to sum")
 	}
-	first := parts[0]
-	for _, p := range parts[1:] {
-		switch {
-		case !slices.Equal(p.Metrics, first.Metrics):
-			return nil, fmt.Errorf("model: %q and %q have different stages or metrics; a portfolio sums models of one funnel", first.Model, p.Model)
-		case !p.Start.Equal(first.Start.Time):
-			return nil, fmt.Errorf("model: %q starts on %s and %q on %s; a portfolio's parts start together", first.Model, first.Start, p.Model, p.Start)
-		case p.Weeks != first.Weeks || p.Trials != first.Trials || p.FirstTrial != first.FirstTrial:
-			return nil, fmt.Errorf("model: %q and %q ran over different weeks or trials", first.Model, p.Model)
-		case p.Currency != first.Currency:
-			return nil, fmt.Errorf("model: %q is in %s and %q in %s; a portfolio sums one currency", first.Model, first.Currency, p.Model, p.Currency)
-		}
+	if err := oneFunnel(parts); err != nil {
+		return nil, err
 	}
+	first := parts[0]
 	t := &Result{Model: name, Currency: first.Currency, Start: first.Start, Trials: first.Trials, FirstTrial: first.FirstTrial,
 		Weeks: first.Weeks, Seed: seed, FixedParams: first.FixedParams, Metrics: first.Metrics}
-	index := map[string]int{}
-	for k, m := range t.Metrics {
-		index[m.Name] = k
-	}
-	col := func(r *Result, name string) []float64 { return r.Column(index[name]) }
 	t.Values = make([][]float64, len(t.Metrics))
-	n := t.Trials
 	for k, m := range t.Metrics {
-		t.Values[k] = make([]float64, n)
+		t.Values[k] = make([]float64, t.Trials)
 		if m.Unit == Ratio || m.Unit == Weeks || strings.HasPrefix(m.Name, "cost_per_") || m.Name == "avg_deal" {
-			continue // worked out below
+			continue // worked out from the sums
 		}
 		for _, p := range parts {
 			for i, x := range p.Column(k) {
@@ -121,12 +106,77 @@ func Sum(name string, parts []*Result, seed uint64) (*Result, error) {
 			}
 		}
 	}
-	leads := t.Values[0]
-	weighted := func(metric, weight string) {
-		out := t.Values[index[metric]]
-		sum := make([]float64, n)
+	t.workOut(parts)
+	t.CumRevenue = make([]float64, t.Trials*t.Weeks)
+	t.CumWins = make([]float64, t.Trials*t.Weeks)
+	rev, won := make([]float64, t.Trials), make([]float64, t.Trials)
+	for _, p := range parts {
+		for w := range t.Weeks {
+			p.weekColumns(w, rev, won)
+			for i := range t.Trials {
+				t.CumRevenue[i*t.Weeks+w] += rev[i]
+				t.CumWins[i*t.Weeks+w] += won[i]
+			}
+		}
+	}
+	t.addWarnings()
+	return t, nil
+}
+
+// oneFunnel returns an error unless parts can be summed.
+func oneFunnel(parts []*Result) error {
+	first := parts[0]
+	for _, p := range parts[1:] {
+		switch {
+		case !slices.Equal(p.Metrics, first.Metrics):
+			return fmt.Errorf("model: %q and %q have different stages or metrics; a portfolio sums models of one funnel", first.Model, p.Model)
+		case !p.Start.Equal(first.Start.Time):
+			return fmt.Errorf("model: %q starts on %s and %q on %s; a portfolio's parts start together", first.Model, first.Start, p.Model, p.Start)
+		case p.Weeks != first.Weeks || p.Trials != first.Trials || p.FirstTrial != first.FirstTrial:
+			return fmt.Errorf("model: %q and %q ran over different weeks or trials", first.Model, p.Model)
+		case p.Currency != first.Currency:
+			return fmt.Errorf("model: %q is in %s and %q in %s; a portfolio sums one currency", first.Model, first.Currency, p.Model, p.Currency)
+		}
+	}
+	return nil
+}
+
+// workOut sets a total's ratios from its summed counts and amounts, and
+// its weeks to win and utilization from the parts' (see Sum).
+func (t *Result) workOut(parts []*Result) {
+	index := map[string]int{}
+	for k, m := range t.Metrics {
+		index[m.Name] = k
+	}
+	get := func(metric string) []float64 {
+		if k, ok := index[metric]; ok {
+			return t.Values[k]
+		}
+		return make([]float64, t.Trials)
+	}
+	set := func(metric string, f func(i int) float64) {
+		if k, ok := index[metric]; ok {
+			for i := range t.Trials {
+				t.Values[k][i] = f(i)
+			}
+		}
+	}
+	leads, sqls := t.Values[0], t.Values[sqlMetric(t.Metrics)]
+	spend, wins, lost, revenue := get("spend"), get("wins"), get("lost_opportunities"), get("revenue")
+	set("win_rate", func(i int) float64 { return ratio(wins[i], wins[i]+lost[i]) })
+	set("avg_deal", func(i int) float64 { return ratio(revenue[i], wins[i]) })
+	set("cost_per_lead", func(i int) float64 { return ratio(spend[i], leads[i]) })
+	set("cost_per_sql", func(i int) float64 { return ratio(spend[i], sqls[i]) })
+	set("cost_per_win", func(i int) float64 { return ratio(spend[i], wins[i]) })
+	// The parts' means, weighted trial by trial.
+	weighted := func(metric string, weight int) {
+		k, ok := index[metric]
+		if !ok {
+			return
+		}
+		out, sum := t.Values[k], make([]float64, t.Trials)
 		for _, p := range parts {
-			x, w := col(p, metric), col(p, weight)
+			x, w := p.Column(k), p.Column(weight)
 			for i := range out {
 				if w[i] > 0 {
 					out[i] += x[i] * w[i]
@@ -138,50 +188,10 @@ func Sum(name string, parts []*Result, seed uint64) (*Result, error) {
 			out[i] = ratio(out[i], sum[i])
 		}
 	}
-	set := func(metric string, f func(i int) float64) {
-		if k, ok := index[metric]; ok {
-			for i := range n {
-				t.Values[k][i] = f(i)
-			}
-		}
+	weighted("cycle_weeks", 0)
+	if k, ok := index["handoffs"]; ok {
+		weighted("utilization", k)
 	}
-	get := func(metric string) []float64 {
-		if k, ok := index[metric]; ok {
-			return t.Values[k]
-		}
-		return make([]float64, n)
-	}
-	spend, wins, lost, revenue := get("spend"), get("wins"), get("lost_opportunities"), get("revenue")
-	set("win_rate", func(i int) float64 { return ratio(wins[i], wins[i]+lost[i]) })
-	set("avg_deal", func(i int) float64 { return ratio(revenue[i], wins[i]) })
-	set("cost_per_lead", func(i int) float64 { return ratio(spend[i], leads[i]) })
-	set("cost_per_win", func(i int) float64 { return ratio(spend[i], wins[i]) })
-	if k, ok := index["cost_per_sql"]; ok {
-		sql := t.Values[sqlMetric(t.Metrics)]
-		for i := range n {
-			t.Values[k][i] = ratio(spend[i], sql[i])
-		}
-	}
-	if _, ok := index["cycle_weeks"]; ok {
-		weighted("cycle_weeks", t.Metrics[0].Name)
-	}
-	if _, ok := index["utilization"]; ok {
-		weighted("utilization", "handoffs")
-	}
-	t.CumRevenue = make([]float64, n*t.Weeks)
-	t.CumWins = make([]float64, n*t.Weeks)
-	rev, won := make([]float64, n), make([]float64, n)
-	for _, p := range parts {
-		for w := range t.Weeks {
-			p.weekColumns(w, rev, won)
-			for i := range n {
-				t.CumRevenue[i*t.Weeks+w] += rev[i]
-				t.CumWins[i*t.Weeks+w] += won[i]
-			}
-		}
-	}
-	t.addWarnings()
-	return t, nil
 }
 
 // sqlMetric is the index of the SQL stage's entries among metrics: the

@@ -86,38 +86,20 @@ func Write(w io.Writer, run *Run, results []*model.Result) error {
 		return fmt.Errorf("trials: %w", err)
 	}
 	pw := parquet.NewWriter(w, cfg)
-	index := func(name string) int {
-		leaf, _ := schema.Lookup(name)
-		return leaf.ColumnIndex
-	}
-	modelCol, trialCol := index("model"), index("trial")
-	metricCol := indexes(cols.metrics, index)
-	revCol, winCol := indexes(cols.revenue, index), indexes(cols.wins, index)
-	rows := make([]parquet.Row, 0, 1024)
-	width := 2 + len(metricCol) + 2*run.Weeks
+	rw := newRows(schema, cols)
+	batch := make([]parquet.Row, 0, 1024)
 	flush := func() error {
-		_, err := pw.WriteRows(rows)
-		rows = rows[:0]
+		_, err := pw.WriteRows(batch)
+		batch = batch[:0]
 		return err
 	}
 	for j, r := range results {
-		if len(r.Metrics) != len(metricCol) || r.Trials != run.Count || r.Weeks != run.Weeks {
-			return fmt.Errorf("trials: result %q does not fit the run", r.Model)
+		if len(r.Metrics) != len(cols.metrics) || r.Trials != run.Count || r.Weeks != run.Weeks || r.Values == nil {
+			return fmt.Errorf("trials: result %q does not fit the run (or is not held in memory)", r.Model)
 		}
 		name := []byte(run.Results[j].Name)
 		for i := range r.Trials {
-			row := make(parquet.Row, width) // in column order
-			row[modelCol] = parquet.ByteArrayValue(name).Level(0, 0, modelCol)
-			row[trialCol] = parquet.Int64Value(int64(r.FirstTrial+i)).Level(0, 0, trialCol)
-			for k, c := range metricCol {
-				row[c] = parquet.DoubleValue(r.Values[k][i]).Level(0, 0, c)
-			}
-			for wk := range r.Weeks {
-				row[revCol[wk]] = parquet.DoubleValue(r.CumRevenue[i*r.Weeks+wk]).Level(0, 0, revCol[wk])
-				row[winCol[wk]] = parquet.DoubleValue(r.CumWins[i*r.Weeks+wk]).Level(0, 0, winCol[wk])
-			}
-			rows = append(rows, row)
-			if len(rows) == cap(rows) {
+			if batch = append(batch, rw.row(name, r, i)); len(batch) == cap(batch) {
 				if err := flush(); err != nil {
 					return fmt.Errorf("trials: %w", err)
 				}
@@ -133,12 +115,42 @@ func Write(w io.Writer, run *Run, results []*model.Result) error {
 	return nil
 }
 
-func indexes(names []string, index func(string) int) []int {
-	out := make([]int, len(names))
-	for i, n := range names {
-		out[i] = index(n)
+// rows makes a file's rows: each value at its column's index.
+type rows struct {
+	model, trial       int
+	metrics, rev, wins []int
+	width              int
+}
+
+func newRows(schema *parquet.Schema, cols *layout) *rows {
+	index := func(name string) int {
+		leaf, _ := schema.Lookup(name)
+		return leaf.ColumnIndex
 	}
-	return out
+	indexes := func(names []string) []int {
+		out := make([]int, len(names))
+		for i, n := range names {
+			out[i] = index(n)
+		}
+		return out
+	}
+	return &rows{model: index("model"), trial: index("trial"), metrics: indexes(cols.metrics), rev: indexes(cols.revenue),
+		wins: indexes(cols.wins), width: 2 + len(cols.metrics) + len(cols.revenue) + len(cols.wins)}
+}
+
+// row is trial i of r, the result named name, in column order.
+func (c *rows) row(name []byte, r *model.Result, i int) parquet.Row {
+	row := make(parquet.Row, c.width)
+	row[c.model] = parquet.ByteArrayValue(name).Level(0, 0, c.model)
+	row[c.trial] = parquet.Int64Value(int64(r.FirstTrial+i)).Level(0, 0, c.trial)
+	for k, col := range c.metrics {
+		row[col] = parquet.DoubleValue(r.Values[k][i]).Level(0, 0, col)
+	}
+	for w := range r.Weeks {
+		row[c.rev[w]] = parquet.DoubleValue(r.CumRevenue[i*r.Weeks+w]).Level(0, 0, c.rev[w])
+		row[c.wins[w]] = parquet.DoubleValue(r.CumWins[i*r.Weeks+w]).Level(0, 0, c.wins[w])
+	}
+	return row
 }
 
 // facts are the run's main facts as metadata values.
