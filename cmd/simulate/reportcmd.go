@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"math"
 
 	"github.com/spf13/pflag"
 
@@ -51,6 +52,7 @@ type reportFlags struct {
 
 func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	f.compareFlags.declare(fs)
+	moneyVar(fs, &f.target, "target", math.NaN(), compareTargetUsage)
 	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
 	fs.BoolVar(&f.appendix, "appendix", false, "add, after the one page, every other chart, the tables and the notes")
 }
