@@ -11,7 +11,7 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -short ./...
-	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify
+	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan|TestMergeMatchesOneMachine' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify
 
 # The main job on the embedded sample: calibrate its two-year CRM history,
 # then forecast next quarter against a 800k revenue target.
@@ -27,7 +27,7 @@ bench:
 # comparisons in 1, 2, 3 and 7 shards, merged, against one machine's.
 validate:
 	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT|TestSeasonRecovery' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100 -season-replicates 40
-	$(GO) test -run 'TestMergeMatchesOneMachine' -count 1 ./cmd/simulate/
+	$(GO) test -run 'TestMergeMatchesOneMachine' -count 1 ./cmd/simulate/ -merge-all
 
 # gofmt, vet and staticcheck (fetched at its pinned version by go run).
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,9 +34,13 @@ func outputs(t *testing.T, dir string, args ...string) map[string]string {
 // TestMergeMatchesOneMachine runs forecasts, comparisons, sweeps, grids and
 // portfolios in 1, 2, 3 and 7 shards, merges them, and checks every output (table, JSON, CSV and
 // SVG charts) is byte-identical to the run on one machine, for two seeds
-// and with a recalibration. With -short it runs one of each in 3 shards;
-// make validate runs it all.
+// and with a recalibration. It runs one case of each kind in 3 shards but
+// with -merge-all (make validate), and none with -short (make test runs
+// it without the race detector).
 func TestMergeMatchesOneMachine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every kind of sharded run and its merge; make test runs it without the race detector")
+	}
 	rc := filepath.Join(t.TempDir(), "recalibration.yaml")
 	if err := os.WriteFile(rc, []byte("horizon_weeks: 13\ntargets:\n  - {target: revenue, scale: 1.4, shift: -0.05, origins: 9, quarters: 4}\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -78,7 +83,7 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		{"sweep recalibrated", []string{"sweep", "--lever", "spend:paid_search", "--range", "0:12000:6000", "--trials", "500", "--seed", "6", "--recalibration", rc}, nil},
 	} {
 		shards := []int{1, 2, 3, 7}
-		if testing.Short() {
+		if !*mergeAll {
 			if c.name != "forecast seed 5" && c.name != "compare seed 9" && c.name != "sweep" && c.name != "grid" && c.name != "portfolio" && c.name != "goal" {
 				continue
 			}
@@ -129,6 +134,8 @@ func TestMergeMatchesOneMachine(t *testing.T) {
 		})
 	}
 }
+
+var mergeAll = flag.Bool("merge-all", false, "TestMergeMatchesOneMachine: every case in 1, 2, 3 and 7 shards")
 
 // TestMergeRefusesCLI checks merge's errors for shards that do not make
 // one run, and that a shard refuses the outputs only merge can write.
