@@ -105,7 +105,7 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}
-	if err := f.shardFlags.check(fs, outputNames...); err != nil {
+	if err := f.shardFlags.check(fs, f.trials, outputNames...); err != nil {
 		return err
 	}
 	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {

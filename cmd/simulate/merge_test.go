@@ -168,6 +168,7 @@ func TestMergeRefusesCLI(t *testing.T) {
 		{[]string{"merge"}, exitUsage, "give the shards' trials files"},
 		{[]string{"forecast", "--shard", "3/3", "--trials-out", a0}, exitUsage, "--shard must be I/N with 0 <= I < N"},
 		{[]string{"forecast", "--shard", "0/3"}, exitUsage, "--shard needs --trials-out"},
+		{[]string{"forecast", "--trials", "2", "--shard", "0/3", "--trials-out", a0}, exitUsage, "3 shards of 2 trials would leave some empty"},
 		{[]string{"forecast", "--shard", "0/3", "--trials-out", a0, "--json"}, exitUsage, "--json goes to simulate merge"},
 		{[]string{"forecast", "--trials-out", filepath.Join(dir, "x.csv")}, exitUsage, "--trials-out must name a .parquet file"},
 	} {

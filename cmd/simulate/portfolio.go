@@ -83,7 +83,7 @@ func runPortfolio(ctx context.Context, e *env, args []string) error {
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}
-	if err := f.shardFlags.check(fs, outputNames...); err != nil {
+	if err := f.shardFlags.check(fs, f.trials, outputNames...); err != nil {
 		return err
 	}
 	if err := f.outputFlags.check(fs); err != nil {

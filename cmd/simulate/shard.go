@@ -27,9 +27,10 @@ func (s *shardFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&s.trialsOut, "trials-out", "", "write every trial's metrics and weekly cumulative revenue and wins to FILE.parquet")
 }
 
-// check reads --shard and refuses a shard with an output other than
-// --trials-out: each of those needs every trial, so merge writes them.
-func (s *shardFlags) check(fs *pflag.FlagSet, outputs ...string) error {
+// check reads --shard and refuses a shard with no trials of the run's
+// total, or with an output other than --trials-out: each of those needs
+// every trial, so merge writes them.
+func (s *shardFlags) check(fs *pflag.FlagSet, total int, outputs ...string) error {
 	if s.trialsOut != "" && !strings.HasSuffix(s.trialsOut, ".parquet") {
 		return usagef("--trials-out must name a .parquet file (got %q)", s.trialsOut)
 	}
@@ -43,6 +44,9 @@ func (s *shardFlags) check(fs *pflag.FlagSet, outputs ...string) error {
 		return usagef("--shard must be I/N with 0 <= I < N, such as 0/8 (got %q)", s.shard)
 	}
 	s.i, s.n = i, n
+	if n > total {
+		return usagef("--shard %s: %d shards of %d trials would leave some empty; use at most %d shards", s.shard, n, total, total)
+	}
 	if s.trialsOut == "" {
 		return usagef("--shard needs --trials-out FILE.parquet: a shard's trials are merged with simulate merge")
 	}

@@ -171,7 +171,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	case goal && !(f.confidence > 0 && f.confidence < 1):
 		return usagef("--confidence must be in (0, 1)")
 	}
-	if err := f.shardFlags.check(fs, append(outputNames, "confidence")...); err != nil {
+	if err := f.shardFlags.check(fs, f.trials, append(outputNames, "confidence")...); err != nil {
 		return err
 	}
 	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
