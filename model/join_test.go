@@ -14,6 +14,9 @@ import (
 // several sizes, in any order, and checks the joined result is the one run
 // over every trial: the same values, weekly paths and warnings.
 func TestJoinEqualsOneRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the sample in 1, 2, 3 and 7 parts; make test runs it without the race detector")
+	}
 	m := sample.Model()
 	const trials = 700
 	whole := run(t, m, model.Options{Trials: trials, Weeks: 8, Seed: 11, Workers: 2})

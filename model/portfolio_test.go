@@ -19,6 +19,9 @@ import (
 // correlation is within 4 standard errors (1/√N) of 0, where one shared
 // stream would make it 1.
 func TestPortfolioSums(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a portfolio of 3,000 trials; make test runs it without the race detector")
+	}
 	east, west := sample.Model(), sample.Model()
 	east.Name, west.Name = "east", "west"
 	const n = 3000

@@ -16,6 +16,9 @@ import (
 // sweep of spend:paid_search on the model with reps set to the row's
 // value, cell for cell, since every run uses the same trials.
 func TestGridRowsAreSweeps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a grid and its rows as sweeps; make test runs it without the race detector")
+	}
 	m := sample.Model()
 	ctx := context.Background()
 	o := model.Options{Trials: 400, Weeks: 8, Seed: 3}
@@ -65,6 +68,9 @@ func TestGridRowsAreSweeps(t *testing.T) {
 // itself, point for point and run for run, for targets it reaches in the
 // middle of the range, at its bottom and not at all.
 func TestSeekFromValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs four seeks and every value they could ask for; make test runs it without the race detector")
+	}
 	m := sample.Model()
 	ctx := context.Background()
 	o := model.Options{Trials: 640, Weeks: 13, Seed: 5}

@@ -43,6 +43,9 @@ func TestDeterminism(t *testing.T) {
 			if c.name == "demo" && testing.Short() {
 				t.Skip("runs every step of the demo twice (45 s under the race detector)")
 			}
+			if (c.name == "grid" || c.name == "portfolio") && testing.Short() {
+				t.Skip("runs many models twice; make test runs it without the race detector")
+			}
 			var sums [2][]byte
 			for i, workers := range []string{"1", "2"} {
 				dir := t.TempDir()

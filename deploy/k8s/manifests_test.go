@@ -149,6 +149,9 @@ func TestManifests(t *testing.T) {
 // place of 1,000,000, each completion index in turn and then the merge
 // script, and checks the merged JSON and CSV are those of one run.
 func TestManifestsRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs 8 shards and a merge; make test runs it without the race detector")
+	}
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh to run the merge script")
 	}
