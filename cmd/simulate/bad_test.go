@@ -16,6 +16,9 @@ import (
 // the messages of its golden file (testdata/bad/NAME.golden, rewritten
 // with -update), naming file, line and field, and none may panic.
 func TestBadInputCatalogue(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs every command on every bad input (75 s under the race detector); make test runs it without")
+	}
 	bad := filepath.Join("testdata", "bad")
 	out := t.TempDir()
 	// A 2 MB field and a header of 2,000 columns, made here rather than
