@@ -231,9 +231,16 @@ func (r *Result) PTarget(name string, x float64) (p, mcse float64, err error) {
 	if !ok {
 		return 0, 0, fmt.Errorf("no metric %q", name)
 	}
-	v = finite(v)
+	p, mcse = AtLeast(v, x)
+	return p, mcse, nil
+}
+
+// AtLeast returns the share of the finite values that reach x, and its
+// MCSE √(p(1-p)/N); NaN for none.
+func AtLeast(values []float64, x float64) (p, mcse float64) {
+	v := finite(values)
 	if len(v) == 0 {
-		return math.NaN(), math.NaN(), nil
+		return math.NaN(), math.NaN()
 	}
 	hit := 0
 	for _, y := range v {
@@ -242,7 +249,7 @@ func (r *Result) PTarget(name string, x float64) (p, mcse float64, err error) {
 		}
 	}
 	p = float64(hit) / float64(len(v))
-	return p, math.Sqrt(p * (1 - p) / float64(len(v))), nil
+	return p, math.Sqrt(p * (1 - p) / float64(len(v)))
 }
 
 // Week summarises cumulative revenue and wins at the end of one week.

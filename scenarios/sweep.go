@@ -147,8 +147,8 @@ func Points(values []float64, rs []*model.Result, warnings [][]string, target fl
 		if i < len(warnings) {
 			out[i].Warnings = warnings[i]
 		}
-		if !math.IsNaN(target) {
-			out[i].PTarget, out[i].PTargetMCSE, _ = r.PTarget("revenue", target)
+		if !math.IsNaN(target) { // from the column read above: a stored result's is read once
+			out[i].PTarget, out[i].PTargetMCSE = model.AtLeast(rev, target)
 		}
 	}
 	return out

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
 
 	"github.com/spf13/pflag"
 
@@ -96,19 +94,15 @@ func runPortfolio(ctx context.Context, e *env, args []string) error {
 	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
 		return err
 	}
-	if _, err := f.load(); err != nil { // the recalibration
+	if err := f.loadRecalibration(); err != nil {
 		return err
 	}
 	var models []*model.Model
 	var files []string
 	for _, p := range f.models {
-		b, err := os.ReadFile(p)
+		m, b, err := readModel(p)
 		if err != nil {
 			return err
-		}
-		m, err := model.Decode(b)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
 		}
 		models, files = append(models, m), append(files, string(b))
 	}

@@ -49,27 +49,46 @@ func (r *runFlags) declare(fs *pflag.FlagSet) {
 // load returns the model named by --model, or the embedded sample, and
 // reads the --recalibration file.
 func (r *runFlags) load() (*model.Model, error) {
-	if r.recalibration != "" {
-		rc, err := model.ReadRecalibration(r.recalibration)
-		if err != nil {
-			return nil, err
-		}
-		rc.Source = r.recalibration
-		r.rc = rc
+	if err := r.loadRecalibration(); err != nil {
+		return nil, err
 	}
 	if r.model == "" {
 		return sample.Model(), nil
 	}
-	b, err := os.ReadFile(r.model)
+	m, b, err := readModel(r.model)
 	if err != nil {
 		return nil, err
 	}
-	m, err := model.Decode(b)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.model, err)
-	}
 	r.modelYAML = b
 	return m, nil
+}
+
+// loadRecalibration reads the --recalibration file, where one is given.
+func (r *runFlags) loadRecalibration() error {
+	if r.recalibration == "" {
+		return nil
+	}
+	rc, err := model.ReadRecalibration(r.recalibration)
+	if err != nil {
+		return err
+	}
+	rc.Source = r.recalibration
+	r.rc = rc
+	return nil
+}
+
+// readModel reads and decodes the model (or planner's) file at path, and
+// returns its bytes too.
+func readModel(path string) (*model.Model, []byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := model.Decode(b)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, b, nil
 }
 
 // note is the line that says the totals were recalibrated, or "".
