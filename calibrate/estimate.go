@@ -83,14 +83,16 @@ type Parts struct {
 	Stale     bool // no stale rule derived from the data
 	Capacity  bool // no close capacity, however flat the closes
 	Season    bool // no yearly season of arrivals, however long the history
+	Rank      bool // the arrival trend kept on its likelihood's test, not the rank test
+	Shift     bool // no change of level in the last weeks of arrivals
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -228,6 +230,8 @@ type estimator struct {
 	win                         Windows
 	arrEnd                      time.Time // the end of the weeks of arrivals counted
 	thinWeeks                   int       // the last weeks left out as the export thinning out
+	shiftWeeks                  int       // the last weeks after a change of level; 0 for none
+	shiftRatio                  float64   // the level after it over the level before
 	cut                         bool      // the export stops recording leads weeks before the as-of date
 	allWeeks                    []float64 // all channels' arrivals per week back from arrEnd, over the leads' window
 }
@@ -316,12 +320,14 @@ func (e *estimator) leadsCut(until time.Time) bool {
 
 // thinning returns how many of the last weeks before e.arrEnd hold so
 // few leads, against the rate of the ArrivalWeeks before them, that the
-// export looks to thin out there rather than the business to stop: at
-// most 8 weeks, the longest stretch with under half the leads due and a
-// chance of so few below e^−10 (a Chernoff bound on the Poisson tail);
-// 0 for none.
+// export looks to thin out there rather than the business to stop: of the
+// stretches of up to 13 weeks with under half the leads due and a chance
+// of so few below e^−10 (a Chernoff bound on the Poisson tail), the one
+// where a step down in the Poisson rate is likeliest (the change point's
+// maximum likelihood), so that a gradual thinning is cut where it starts
+// and not where it began to look significant; 0 for none.
 func (e *estimator) thinning() int {
-	const most = 8
+	const most = 13
 	n := e.o.ArrivalWeeks + most
 	y := make([]float64, n) // y[k]: leads k weeks back from arrEnd
 	for i := range e.h.Leads {
@@ -334,10 +340,11 @@ func (e *estimator) thinning() int {
 		}
 	}
 	avail := int(e.arrEnd.Sub(e.win.LeadsFrom) / week)
-	for k := most; k >= 2; k-- {
+	best, bestLR := 0, 0.0
+	for k := 2; k <= most; k++ {
 		before := min(e.o.ArrivalWeeks, avail-k)
 		if before < 13 {
-			continue
+			break
 		}
 		var got, base float64
 		for j := range k {
@@ -354,11 +361,87 @@ func (e *estimator) thinning() int {
 		if got > 0 {
 			logP += got * math.Log(due/got)
 		}
-		if logP < -truncationEvents {
-			return k
+		if logP >= -truncationEvents {
+			continue
+		}
+		// The log likelihood ratio of a step from base's rate to got's
+		// at week k against one rate over the k + before weeks.
+		all := got + base
+		lr := xlogy(got, got/float64(k)) + xlogy(base, base/float64(before)) - xlogy(all, all/float64(k+before))
+		if lr > bestLR {
+			best, bestLR = k, lr
 		}
 	}
-	return 0
+	return best
+}
+
+// xlogy is x·log(y), 0 where x is.
+func xlogy(x, y float64) float64 {
+	if x == 0 {
+		return 0
+	}
+	return x * math.Log(y)
+}
+
+// levelShift returns how many of the last weeks of arrivals (all
+// channels', with any season taken out) follow a change of level, which
+// alone then estimate the arrivals; 0 for none. A change is a step in the
+// Poisson rate at least 3 weeks and at most a quarter back, against the
+// ArrivalWeeks before it (at least 13): as unlikely at the old rate as a
+// thinning must be (a chance below e^−10), with every week after it nearer
+// the new rate than the old on the log scale, so that one or two weeks far
+// off the rest, which a rate that jumped would not be followed by a week
+// back at the old one, are not taken for one. Of the steps that pass, the
+// likeliest (the change point's maximum likelihood).
+func (e *estimator) levelShift() (weeks int, ratio float64) {
+	y := e.allWeeks // y[k]: k weeks back from arrEnd
+	best, bestLR, bestRatio := 0, 0.0, 1.0
+	for k := 3; k <= e.o.ArrivalWeeks; k++ {
+		before := min(e.o.ArrivalWeeks, len(y)-k)
+		if before < 13 {
+			break
+		}
+		var got, base float64
+		for j := range k {
+			got += y[j]
+		}
+		for j := k; j < k+before; j++ {
+			base += y[j]
+		}
+		if got == 0 || base == 0 {
+			continue
+		}
+		now, then := got/float64(k), base/float64(before)
+		// The weeks' own spread before the step (the Pearson dispersion
+		// about their mean, at least Poisson's) scales the chance, as
+		// quasi-likelihood does for overdispersed counts.
+		disp := 0.0
+		for j := k; j < k+before; j++ {
+			disp += (y[j] - then) * (y[j] - then) / then
+		}
+		disp = math.Max(1, disp/float64(before-1))
+		due := then * float64(k)
+		if (-due+got+got*math.Log(due/got))/disp >= -truncationEvents {
+			continue
+		}
+		nearer := true
+		for j := range k {
+			v := math.Max(y[j], 0.5)
+			if math.Abs(math.Log(v/now)) >= math.Abs(math.Log(v/then)) {
+				nearer = false
+				break
+			}
+		}
+		if !nearer {
+			continue
+		}
+		all := got + base
+		lr := xlogy(got, now) + xlogy(base, then) - xlogy(all, all/float64(k+before))
+		if lr > bestLR {
+			best, bestLR, bestRatio = k, lr, now/then
+		}
+	}
+	return best, bestRatio
 }
 
 // known returns t if it happened before the as-of date, else zero.
@@ -552,6 +635,12 @@ func (e *estimator) model() (*model.Model, error) {
 		ArrivalShockCV: defaultShockCV,
 	}
 	e.seasonInto(m)
+	if !o.Without.Shift {
+		e.shiftWeeks, e.shiftRatio = e.levelShift()
+		if k := e.shiftWeeks; k > 0 {
+			rep.warn("the last %d weeks before %s hold ×%.2f the leads a week of the weeks before them, each nearer the new rate than the old: taken as a change of level, which the arrivals start from (--without shift ignores it)", k, stamp(e.arrEnd), e.shiftRatio)
+		}
+	}
 	if !o.Without.Shock {
 		m.ArrivalShockCV, m.ArrivalShockDF = e.shockCV()
 	}
@@ -730,10 +819,10 @@ func (e *estimator) shockCV() (cv, df float64) {
 // trend and its standard error, and the residual variance the negative
 // binomial dispersion (Poisson when there is no excess).
 func (e *estimator) arrivalsInto(m *model.Model) error {
-	w := e.window
-	if w < 4 {
-		return fmt.Errorf("calibrate: only %d whole weeks of history before the as-of date; arrivals need at least 4", w)
+	if e.window < 4 {
+		return fmt.Errorf("calibrate: only %d whole weeks of history before the as-of date; arrivals need at least 4", e.window)
 	}
+	w := e.window
 	x := make([]float64, w)
 	for i := range x {
 		x[i] = -float64(i) // week i back from the as-of date
@@ -743,17 +832,31 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		if e.o.Without.Damping {
 			phi = 1
 		}
-		y := e.arrivals[c]
+		// After a change of level, the weeks after it are divided by
+		// the step (the channels' total's), so that the trend and the
+		// dispersion are estimated over the whole window, and the level
+		// found is multiplied back by it: the channels' total is then
+		// about the weeks' after the step, shared as over the window.
+		y := slices.Clone(e.arrivals[c])
+		for k := range min(e.shiftWeeks, w) {
+			y[k] /= e.shiftRatio
+		}
 		mean := stat.Mean(y, nil)
 		ch := model.Channel{Name: name, HistoryWeeks: float64(w), Dispersion: math.Inf(1)}
 		if mean > 0 {
 			// A fitted line's end is a noisy level: keep the window's
 			// mean, and move it to the first forecast week (x = 1) along
-			// the log-linear trend only when the trend is clear of twice
-			// its standard error. The trend's uncertainty is kept either way.
+			// the log-linear trend only when the Mann–Kendall test finds
+			// a trend at 5% (|z| > 2); a week or two far off the rest at
+			// the window's end, which carry a likelihood's slope and its
+			// Poisson test, barely move a rank test. The trend's
+			// uncertainty is kept either way.
 			ch.WeeklyLeads = mean
 			a, b, se, ok := logTrend(x, y)
 			trend := ok && math.Abs(b) > 2*se
+			if !e.o.Without.Rank {
+				trend = ok && math.Abs(mannKendall(x, y)) > 2
+			}
 			if trend {
 				ch.WeeklyLeads = math.Exp(a + b)
 				ch.Trend = clamp(b, 0.2)
@@ -763,24 +866,34 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			}
 			ch.TrendSE = math.Min(se, 0.2)
 			// Negative binomial dispersion by moments about the mean
-			// (the trend's, where there is one): Var = μ + μ²/φ.
-			var excess, mu2 float64
+			// (the trend's, where there is one): Var = μ + μ²/φ, on the
+			// counts' own scale after a change of level.
+			var excess, mu2, sum float64
 			for i, v := range y {
 				mu := mean
 				if trend {
 					mu = math.Exp(a + b*x[i])
 				}
+				if i < e.shiftWeeks {
+					v, mu = v*e.shiftRatio, mu*e.shiftRatio
+				}
 				excess += (v-mu)*(v-mu) - mu
 				mu2 += mu * mu
+				sum += mu
 			}
-			if excess > 0.05*mean*float64(w) {
+			if excess > 0.05*sum {
 				ch.Dispersion = mu2 / excess
 			}
+		}
+		if e.shiftWeeks > 0 {
+			ch.WeeklyLeads *= e.shiftRatio
+			ch.HistoryWeeks = float64(e.shiftWeeks)
+			mean *= e.shiftRatio
 		}
 		if mean < 1 {
 			e.h.Report.warn("channel %s: %.2f leads a week; its funnel rates lean on the other channels", name, mean)
 		}
-		e.spendInto(&ch, c, y, trendFactor(ch.Trend, w))
+		e.spendInto(&ch, c, e.arrivals[c], trendFactor(ch.Trend, e.window))
 		m.Channels = append(m.Channels, ch)
 	}
 	e.checkSpend()
@@ -939,8 +1052,9 @@ func (e *estimator) closeStay(entry, exit time.Time) {
 // work or stay flat whatever it is, as a team closing at its capacity
 // does: the log-log slope of weekly closes on the stays open at the
 // week's start, over closeWeeks weeks, clear of 1 (proportional, as per-
-// deal hazards make it) by twice its standard error, with the open work
-// varying by at least a tenth. Only the weeks inside the window of
+// deal hazards make it) by twice its standard error, where that standard
+// error is under 1/2, so that the weeks can tell flat closes (slope 0)
+// from proportional ones at all. Only the weeks inside the window of
 // recorded closes count, at least minCloseWeeks of them. It returns the
 // closes a rep makes a week, the mean over the last 13 of those weeks per
 // rep, or 0 where they are not bound.
@@ -957,9 +1071,6 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 	if reps == 0 || len(x) < minCloseWeeks {
 		return 0, math.NaN()
 	}
-	if _, sd := stat.MeanStdDev(x, nil); sd < 0.1 {
-		return 0, math.NaN()
-	}
 	a, b := stat.LinearRegression(x, y, nil, false)
 	var rss, sxx float64
 	mx := stat.Mean(x, nil)
@@ -969,7 +1080,7 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 		sxx += (x[i] - mx) * (x[i] - mx)
 	}
 	se := math.Sqrt(rss / float64(len(x)-2) / sxx)
-	if b+2*se >= 1 {
+	if b+2*se >= 1 || !(se < 0.5) {
 		return 0, b
 	}
 	recent, n := 0.0, 0.0

@@ -63,3 +63,43 @@ func maxAbs(x []float64) float64 {
 	}
 	return m
 }
+
+// mannKendall is the Mann–Kendall statistic of a monotone trend in y
+// over x, standardised: S, the pairs that rise less the pairs that fall,
+// with the continuity correction, over its standard deviation under no
+// trend (corrected for ties). A rank test, it is not carried by one week
+// far off the rest, as a least-squares or likelihood slope is when that
+// week sits at the end of the window (Hollander, Wolfe and Chicken,
+// Nonparametric Statistical Methods, 3rd ed., §8.1).
+func mannKendall(x, y []float64) float64 {
+	n := len(y)
+	if n < 3 {
+		return 0
+	}
+	var s float64
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			d := (y[j] - y[i]) * (x[j] - x[i])
+			switch {
+			case d > 0:
+				s++
+			case d < 0:
+				s--
+			}
+		}
+	}
+	nf := float64(n)
+	v := nf * (nf - 1) * (2*nf + 5)
+	ties := map[float64]float64{}
+	for _, yi := range y {
+		ties[yi]++
+	}
+	for _, t := range ties {
+		v -= t * (t - 1) * (2*t + 5)
+	}
+	if v <= 0 || s == 0 {
+		return 0
+	}
+	s -= math.Copysign(1, s)
+	return s / math.Sqrt(v/18)
+}

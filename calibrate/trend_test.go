@@ -54,3 +54,32 @@ func TestLogTrendCoverage(t *testing.T) {
 		t.Errorf("trend within 2 SE in %.3f of %d replicates, want 0.88 to 0.99", f, reps)
 	}
 }
+
+// TestMannKendall checks the statistic against values worked by hand: a
+// strictly rising series of 10 (S = 45, Var S = 10·9·25/18 = 125), the
+// same falling, one with two pairs of ties (S = 4, Var S = (4·3·13 −
+// 2·2·1·9)/18 = 20/3) and a flat one.
+func TestMannKendall(t *testing.T) {
+	x10 := make([]float64, 10)
+	up, down := make([]float64, 10), make([]float64, 10)
+	for i := range x10 {
+		x10[i] = float64(i)
+		up[i], down[i] = float64(i*i), float64(-i)
+	}
+	for _, c := range []struct {
+		name string
+		x, y []float64
+		want float64
+	}{
+		{"rising", x10, up, 44 / math.Sqrt(125)},
+		{"falling", x10, down, -44 / math.Sqrt(125)},
+		{"ties", []float64{0, 1, 2, 3}, []float64{1, 1, 2, 2}, 3 / math.Sqrt(20.0/3)},
+		{"flat", []float64{0, 1, 2, 3}, []float64{5, 5, 5, 5}, 0},
+		// x counts back from the as-of date, as the arrivals' weeks do.
+		{"weeks back", []float64{0, -1, -2, -3}, []float64{4, 3, 2, 1}, 5 / math.Sqrt(4*3*13/18.0)},
+	} {
+		if got := mannKendall(c.x, c.y); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("%s: z = %.6f, want %.6f", c.name, got, c.want)
+		}
+	}
+}

@@ -36,9 +36,10 @@ type Options struct {
 	// to spend.
 	SpendCV float64
 	// LevelShift, when positive, multiplies every channel's arrivals from
-	// the middle of the history on (week Weeks/2): a change of regime the
-	// forecast must cope with.
-	LevelShift float64
+	// week LevelShiftWeek on (default, 0: the middle of the history,
+	// Weeks/2): a change of regime the forecast must cope with.
+	LevelShift     float64
+	LevelShiftWeek int
 }
 
 // Lead is one generated lead: its true path, with zero times for stages
@@ -114,6 +115,10 @@ func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History,
 	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
 	shock.Reset(o.Seed, purposeShock)
 	weeks := o.Weeks + o.After
+	from := o.LevelShiftWeek
+	if from == 0 {
+		from = o.Weeks / 2
+	}
 	// A shared arrival level per quarter, as the engine's per-trial shock.
 	level := make([]float64, weeks/13+1)
 	for i := range level {
@@ -145,7 +150,7 @@ func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History,
 				mean = r.Leads(h.Spend[w][c])
 			}
 			arr.Reset(o.Seed, purposeArrivals, uint64(w), uint64(c))
-			if o.LevelShift > 0 && w >= o.Weeks/2 {
+			if o.LevelShift > 0 && w >= from {
 				mean *= o.LevelShift
 			}
 			if s := t.ArrivalSeason; s != nil {
