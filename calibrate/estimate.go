@@ -354,25 +354,28 @@ func (e *estimator) thinning() int {
 			base += y[j]
 		}
 		due := base / float64(before) * float64(k)
-		if got >= due/2 {
+		if got >= due/2 || poissonTail(got, due) >= -truncationEvents {
 			continue
 		}
-		logP := -due + got
-		if got > 0 {
-			logP += got * math.Log(due/got)
-		}
-		if logP >= -truncationEvents {
-			continue
-		}
-		// The log likelihood ratio of a step from base's rate to got's
-		// at week k against one rate over the k + before weeks.
-		all := got + base
-		lr := xlogy(got, got/float64(k)) + xlogy(base, base/float64(before)) - xlogy(all, all/float64(k+before))
-		if lr > bestLR {
+		if lr := stepLR(got, base, k, before); lr > bestLR {
 			best, bestLR = k, lr
 		}
 	}
 	return best
+}
+
+// poissonTail is the Chernoff bound on the log chance of a Poisson count
+// as far from its mean due as got, on got's side: −due + got + got·log(due/got).
+func poissonTail(got, due float64) float64 {
+	return -due + got - xlogy(got, got/due)
+}
+
+// stepLR is the log likelihood ratio of a step in a Poisson rate, got
+// events over the last k weeks after base over the before weeks before
+// them, against one rate over all k + before weeks.
+func stepLR(got, base float64, k, before int) float64 {
+	all := got + base
+	return xlogy(got, got/float64(k)) + xlogy(base, base/float64(before)) - xlogy(all, all/float64(k+before))
 }
 
 // xlogy is x·log(y), 0 where x is.
@@ -384,15 +387,15 @@ func xlogy(x, y float64) float64 {
 }
 
 // levelShift returns how many of the last weeks of arrivals (all
-// channels', with any season taken out) follow a change of level, which
-// alone then estimate the arrivals; 0 for none. A change is a step in the
-// Poisson rate at least 3 weeks and at most a quarter back, against the
+// channels', with any season taken out) follow a change of level, and the
+// rate after it over the rate before; 0 weeks for none. A change is a step
+// in the Poisson rate 3 to ArrivalWeeks weeks back, against the up to
 // ArrivalWeeks before it (at least 13): as unlikely at the old rate as a
-// thinning must be (a chance below e^−10), with every week after it nearer
-// the new rate than the old on the log scale, so that one or two weeks far
-// off the rest, which a rate that jumped would not be followed by a week
-// back at the old one, are not taken for one. Of the steps that pass, the
-// likeliest (the change point's maximum likelihood).
+// thinning must be (a chance below e^−10, scaled by the weeks' own
+// dispersion), with every week after it nearer the new rate than the old
+// on the log scale, so that a burst of a week or two followed by a week
+// back at the old rate is no step. Of the steps that pass, the likeliest
+// (the change point's maximum likelihood).
 func (e *estimator) levelShift() (weeks int, ratio float64) {
 	y := e.allWeeks // y[k]: k weeks back from arrEnd
 	best, bestLR, bestRatio := 0, 0.0, 1.0
@@ -420,8 +423,7 @@ func (e *estimator) levelShift() (weeks int, ratio float64) {
 			disp += (y[j] - then) * (y[j] - then) / then
 		}
 		disp = math.Max(1, disp/float64(before-1))
-		due := then * float64(k)
-		if (-due+got+got*math.Log(due/got))/disp >= -truncationEvents {
+		if poissonTail(got, then*float64(k))/disp >= -truncationEvents {
 			continue
 		}
 		nearer := true
@@ -435,9 +437,7 @@ func (e *estimator) levelShift() (weeks int, ratio float64) {
 		if !nearer {
 			continue
 		}
-		all := got + base
-		lr := xlogy(got, now) + xlogy(base, then) - xlogy(all, all/float64(k+before))
-		if lr > bestLR {
+		if lr := stepLR(got, base, k, before); lr > bestLR {
 			best, bestLR, bestRatio = k, lr, now/then
 		}
 	}
@@ -847,10 +847,10 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			// A fitted line's end is a noisy level: keep the window's
 			// mean, and move it to the first forecast week (x = 1) along
 			// the log-linear trend only when the Mann–Kendall test finds
-			// a trend at 5% (|z| > 2); a week or two far off the rest at
-			// the window's end, which carry a likelihood's slope and its
-			// Poisson test, barely move a rank test. The trend's
-			// uncertainty is kept either way.
+			// a trend at 5% (|z| > 2): a week or two far off the rest at
+			// the window's end carry a likelihood's slope and its Poisson
+			// test, but barely move a rank test. The trend's uncertainty
+			// is kept either way.
 			ch.WeeklyLeads = mean
 			a, b, se, ok := logTrend(x, y)
 			trend := ok && math.Abs(b) > 2*se
