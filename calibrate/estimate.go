@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/stat"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -346,13 +347,7 @@ func (e *estimator) thinning() int {
 		if before < 13 {
 			break
 		}
-		var got, base float64
-		for j := range k {
-			got += y[j]
-		}
-		for j := k; j < k+before; j++ {
-			base += y[j]
-		}
+		got, base := stretchSums(y, k, before)
 		due := base / float64(before) * float64(k)
 		if got >= due/2 || poissonTail(got, due) >= -truncationEvents {
 			continue
@@ -376,6 +371,12 @@ func poissonTail(got, due float64) float64 {
 func stepLR(got, base float64, k, before int) float64 {
 	all := got + base
 	return xlogy(got, got/float64(k)) + xlogy(base, base/float64(before)) - xlogy(all, all/float64(k+before))
+}
+
+// stretchSums returns the sums of y[:k], the last k weeks, and of the
+// before weeks ahead of them, y[k:k+before].
+func stretchSums(y []float64, k, before int) (got, base float64) {
+	return floats.Sum(y[:k]), floats.Sum(y[k : k+before])
 }
 
 // xlogy is x·log(y), 0 where x is.
@@ -404,13 +405,7 @@ func (e *estimator) levelShift() (weeks int, ratio float64) {
 		if before < 13 {
 			break
 		}
-		var got, base float64
-		for j := range k {
-			got += y[j]
-		}
-		for j := k; j < k+before; j++ {
-			base += y[j]
-		}
+		got, base := stretchSums(y, k, before)
 		if got == 0 || base == 0 {
 			continue
 		}

@@ -142,19 +142,7 @@ func TestThinning(t *testing.T) {
 	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 78, Seed: 21})
 	asOf := truth.AsOf.Time
 	weekly := func(h *calibrate.History, o calibrate.Options) (float64, []string) {
-		h.Report = &calibrate.Report{}
-		o.AsOf = asOf
-		o.HazardHalfLife = math.Inf(1)
-		m, err := calibrate.Estimate(h, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sum := 0.0
-		for _, c := range m.Channels {
-			sum += c.WeeklyLeads
-			t.Logf("DBG %s %.1f trend %.4f se %.4f", c.Name, c.WeeklyLeads, c.Trend, c.TrendSE)
-		}
-		return sum, m.Provenance.Warnings
+		return weeklyLeads(t, h, asOf, o)
 	}
 	full, warns := weekly(h, calibrate.Options{})
 	for _, w := range warns {
