@@ -69,8 +69,9 @@ func maxAbs(x []float64) float64 {
 // with the continuity correction, over its standard deviation under no
 // trend (corrected for ties). A rank test, it is not carried by one week
 // far off the rest, as a least-squares or likelihood slope is when that
-// week sits at the end of the window (Hollander, Wolfe and Chicken,
-// Nonparametric Statistical Methods, 3rd ed., §8.1).
+// week sits at the end of the window (Mann, "Nonparametric tests against
+// trend", Econometrica 13, 1945; the variance with ties as in Kendall,
+// Rank Correlation Methods, 4th ed., 1975).
 func mannKendall(x, y []float64) float64 {
 	n := len(y)
 	if n < 3 {
