@@ -2,13 +2,13 @@ package backtest_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 )
 
 // TestBacktestRealData backtests the public exports beside the repository
@@ -47,10 +47,7 @@ func TestBacktestRealData(t *testing.T) {
 		},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			dir := filepath.Join("..", "..", "shared", "data", c.dir)
-			if _, err := os.Stat(dir); err != nil {
-				t.Skipf("no %s: the public exports are not beside the repository", dir)
-			}
+			dir := fixture.SharedData(t, c.dir)
 			var paths []string
 			for _, f := range c.files {
 				paths = append(paths, filepath.Join(dir, f))

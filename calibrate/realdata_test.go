@@ -2,25 +2,14 @@ package calibrate_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
 )
-
-// sharedData returns the folder of public CRM exports beside the
-// repository, or skips the test where it is absent.
-func sharedData(t *testing.T, dir string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", dir)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("no %s: the public exports are not beside the repository", p)
-	}
-	return p
-}
 
 func overall(t *testing.T, m *model.Model, stage string) model.Conversion {
 	t.Helper()
@@ -46,7 +35,7 @@ func overall(t *testing.T, m *model.Model, stage string) model.Conversion {
 // that the later data shows won. (Over all MQLs the share is lower, 0.105,
 // because the earlier ones' wins before the window were never recorded.)
 func TestOlist(t *testing.T) {
-	dir := sharedData(t, "olist-marketing-funnel")
+	dir := fixture.SharedData(t, "olist-marketing-funnel")
 	mqls := filepath.Join(dir, "olist_marketing_qualified_leads_dataset.csv")
 	deals := filepath.Join(dir, "olist_closed_deals_dataset.csv")
 	ro := calibrate.ReadOptions{Stages: []string{"mql"}, Map: map[string]string{
@@ -99,7 +88,7 @@ func TestOlist(t *testing.T) {
 // its 90% interval. Its closes stay flat while the open deals grow, which
 // calibration must read as a close capacity.
 func TestMaven(t *testing.T) {
-	dir := sharedData(t, "maven-crm-sales-opportunities")
+	dir := fixture.SharedData(t, "maven-crm-sales-opportunities")
 	path := filepath.Join(dir, "sales_pipeline.csv")
 	h, err := calibrate.ReadFiles([]string{path}, calibrate.ReadOptions{Stages: []string{"engaging"}, Map: map[string]string{
 		"lead_id": "opportunity_id", "created_at": "engage_date", "outcome": "deal_stage",
