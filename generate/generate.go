@@ -40,6 +40,51 @@ type Options struct {
 	// Weeks/2): a change of regime the forecast must cope with.
 	LevelShift     float64
 	LevelShiftWeek int
+	// Drift changes the truth over the history, so that a forecaster
+	// must follow a business that changes; the truth is as written at its
+	// as-of date, and earlier weeks are scaled back from it.
+	Drift Drift
+	// ThinWeeks, when positive, thins the export's last ThinWeeks weeks
+	// before the as-of date: each lead created then is in the export only
+	// with probability ThinKeep (a CRM export cut before its last rows
+	// were synced).
+	ThinWeeks int
+	ThinKeep  float64
+}
+
+// Drift is how the truth changes over time, each a rate a year,
+// compounded weekly: 0.6 is +60% a year, -0.3 is -30% a year. The truth
+// holds at its as-of date; a week w years before it has the rate's
+// (1+rate)^-w.
+type Drift struct {
+	// Growth scales every channel's arrivals.
+	Growth float64
+	// Conversion scales every stage's advance hazard, by the date the
+	// lead enters the stage.
+	Conversion float64
+	// DealSize scales the deal amounts, by the lead's creation date.
+	DealSize float64
+}
+
+// factor is (1+rate)^years, 1 for a zero rate.
+func factor(rate, years float64) float64 {
+	if rate == 0 {
+		return 1
+	}
+	return math.Pow(1+rate, years)
+}
+
+// Check reports a drift rate that is not a finite rate above -1.
+func (d Drift) Check() error {
+	for _, x := range []struct {
+		name string
+		v    float64
+	}{{"growth", d.Growth}, {"conversion", d.Conversion}, {"deal size", d.DealSize}} {
+		if !(x.v > -1 && x.v <= 10) {
+			return fmt.Errorf("generate: the %s drift must be a yearly rate in (-1, 10] (got %v)", x.name, x.v)
+		}
+	}
+	return nil
 }
 
 // Lead is one generated lead: its true path, with zero times for stages
@@ -51,6 +96,8 @@ type Lead struct {
 	Won, Lost time.Time
 	// LossRecorded is false for a loss the CRM never shows.
 	LossRecorded bool
+	// Missing is true for a lead the export leaves out (Options.ThinWeeks).
+	Missing bool
 	Amount       float64 // the deal amount, known from the opportunity stage on
 	// Profile indexes the truth's Profiles: the lead's attribute levels.
 	Profile int
@@ -106,11 +153,17 @@ func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History,
 	if o.SpendCV == 0 {
 		o.SpendCV = 0.25
 	}
+	if err := o.Drift.Check(); err != nil {
+		return nil, err
+	}
+	if o.ThinWeeks < 0 || o.ThinWeeks > o.Weeks || (o.ThinWeeks > 0 && !(o.ThinKeep >= 0 && o.ThinKeep <= 1)) {
+		return nil, fmt.Errorf("generate: thinning of %d weeks keeping %v: want 0..%d weeks and a share in [0, 1]", o.ThinWeeks, o.ThinKeep, o.Weeks)
+	}
 	hz, profiles, err := t.ProfileHazards()
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
 	}
-	g := &gen{t: t, hz: hz, profiles: profiles, unrecorded: o.UnrecordedLoss}
+	g := &gen{t: t, hz: hz, profiles: profiles, unrecorded: o.UnrecordedLoss, drift: o.Drift, asOf: t.AsOf.Time}
 	h := &History{Truth: t, Profiles: profiles, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0), seed: o.Seed}
 	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
 	shock.Reset(o.Seed, purposeShock)
@@ -153,6 +206,8 @@ func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History,
 			if o.LevelShift > 0 && w >= from {
 				mean *= o.LevelShift
 			}
+			// The week's middle, in years before the as-of date.
+			mean *= factor(o.Drift.Growth, (float64(w-o.Weeks)+0.5)/weeksPerYear)
 			if s := t.ArrivalSeason; s != nil {
 				mean *= math.Exp(s.Log(h.Start.Add(time.Duration(w)*week + week/2)))
 			}
@@ -160,14 +215,27 @@ func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History,
 			for range n {
 				lead.Reset(o.Seed, purposeLeads, uint64(len(h.Leads)))
 				created := h.Start.Add(time.Duration((float64(w) + lead.Uniform()) * float64(week)))
-				h.Leads = append(h.Leads, g.simulate(lead, c, created, fmt.Sprintf("L%07d", len(h.Leads)+1)))
+				l := g.simulate(lead, c, created, fmt.Sprintf("L%07d", len(h.Leads)+1))
+				// An export cut short misses some of its last weeks' leads;
+				// the lead is drawn all the same, so that the rest of the
+				// history does not depend on the thinning.
+				l.Missing = o.ThinWeeks > 0 && w >= o.Weeks-o.ThinWeeks && w < o.Weeks && lead.Uniform() >= o.ThinKeep
+				h.Leads = append(h.Leads, l)
 			}
 		}
 	}
 	return h, nil
 }
 
-const week = 7 * 24 * time.Hour
+const (
+	week         = 7 * 24 * time.Hour
+	weeksPerYear = 365.25 / 7
+)
+
+// years is how many years t lies after the as-of date (negative before).
+func years(t, asOf time.Time) float64 {
+	return t.Sub(asOf).Hours() / (24 * 365.25)
+}
 
 // gen holds what simulating a lead needs.
 type gen struct {
@@ -175,6 +243,8 @@ type gen struct {
 	hz         [][][]sample.Hazards // [stage][channel][profile]
 	profiles   []sample.Profile
 	unrecorded float64
+	drift      Drift
+	asOf       time.Time
 }
 
 // simulate draws one lead's profile (its attribute levels and score) and
@@ -199,10 +269,10 @@ func (g *gen) simulate(st *rng.Stream, c int, created time.Time, id string) Lead
 		l.Rep = fmt.Sprintf("rep_%02d", 1+int(st.Uniform()*float64(n)))
 	}
 	ch := t.Channels[c]
-	l.Amount = math.Round(ch.DealMedian * math.Exp(t.DealLogSD*st.NormFloat64()))
+	l.Amount = math.Round(ch.DealMedian * factor(g.drift.DealSize, years(created, g.asOf)) * math.Exp(t.DealLogSD*st.NormFloat64()))
 	at := created
 	for s := range t.Stages {
-		weeks, advanced, ok := exitTime(t.Bands, g.hz[s][c][l.Profile], st)
+		weeks, advanced, ok := exitTime(t.Bands, g.hz[s][c][l.Profile], factor(g.drift.Conversion, years(at, g.asOf)), st)
 		if !ok {
 			return l // never leaves: open for ever
 		}
@@ -220,16 +290,19 @@ func (g *gen) simulate(st *rng.Stream, c int, created time.Time, id string) Lead
 	return l
 }
 
-func exitTime(bands []int, h sample.Hazards, st *rng.Stream) (weeks float64, advanced, ok bool) {
+// exitTime draws a stay in a stage with hazards h, the advance hazard
+// scaled by up.
+func exitTime(bands []int, h sample.Hazards, up float64, st *rng.Stream) (weeks float64, advanced, ok bool) {
 	e := -math.Log(st.Uniform())
 	for b, lo := range bands {
-		rate := h.Advance[b] + h.Lost[b]
+		adv := h.Advance[b] * up
+		rate := adv + h.Lost[b]
 		width := math.Inf(1)
 		if b+1 < len(bands) {
 			width = float64(bands[b+1] - lo)
 		}
 		if rate*width >= e {
-			return float64(lo) + e/rate, st.Uniform()*rate < h.Advance[b], true
+			return float64(lo) + e/rate, st.Uniform()*rate < adv, true
 		}
 		e -= rate * width
 	}
@@ -306,7 +379,7 @@ func (h *History) WriteCSVContext(ctx context.Context, w io.Writer, asOf time.Ti
 				return fmt.Errorf("generate: %w", err)
 			}
 		}
-		if !l.Reached[0].Before(asOf) {
+		if !l.Reached[0].Before(asOf) || l.Missing {
 			continue
 		}
 		row := []string{l.ID, known(l.Reached[0]), text(l.Channel)}

@@ -17,7 +17,7 @@ import (
 func generateCommand() *command {
 	return &command{
 		Name:      "generate",
-		UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--write-truth FILE] [--spend-out FILE] -o history.csv[.gz]",
+		UsageLine: "simulate generate [--truth FILE] [--weeks N] [--seed N] [--unrecorded-loss P] [--dirty P] [--lead-scale K] [--growth R] [--conversion-drift R] [--deal-drift R] [--level-shift K] [--thin-weeks N] [--write-truth FILE] [--spend-out FILE] -o history.csv[.gz]",
 		Short:     "write a synthetic CRM history whose truth is known",
 		Long: `
 Generate simulates a truth (by default the sample company; --truth reads
@@ -30,7 +30,11 @@ and attributes, leads still open, a share of losses never recorded
 (--unrecorded-loss) and a share of dirty rows (--dirty: duplicate ids,
 unparsable dates, negative amounts). Weekly spend varies around each
 channel's current level and its leads follow the truth's response to spend;
---spend-out writes that spend. A file name ending in .gz is written
+--spend-out writes that spend. The truth may change over the history, as
+businesses do: --growth, --conversion-drift and --deal-drift are yearly
+rates up to the as-of date (where the truth holds as written),
+--level-shift a step in leads, and --thin-weeks an export cut before its
+last weeks' leads were all synced. A file name ending in .gz is written
 gzipped. Calibrating the file should give back the truth; that is how
 calibration is tested.
 
@@ -58,6 +62,11 @@ type generateFlags struct {
 	leadScale  float64
 	rawText    bool
 	spendOut   string
+	drift      generate.Drift
+	shift      float64
+	shiftWeek  int
+	thinWeeks  int
+	thinKeep   float64
 }
 
 func (f *generateFlags) declare(fs *pflag.FlagSet) {
@@ -70,6 +79,13 @@ func (f *generateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.writeTruth, "write-truth", "", "also write the truth used to this file (YAML)")
 	fs.Float64Var(&f.leadScale, "lead-scale", 1, "multiply every channel's weekly leads (for volume tests)")
 	fs.StringVar(&f.spendOut, "spend-out", "", "also write the weekly spend per channel to this file (CSV: week, channel, spend)")
+	fs.Float64Var(&f.drift.Growth, "growth", 0, "yearly growth of every channel's leads up to the as-of date (0.6: +60% a year; -0.3: a decline)")
+	fs.Float64Var(&f.drift.Conversion, "conversion-drift", 0, "yearly change of every stage's advance rate up to the as-of date")
+	fs.Float64Var(&f.drift.DealSize, "deal-drift", 0, "yearly change of the deal amounts up to the as-of date")
+	fs.Float64Var(&f.shift, "level-shift", 0, "multiply every channel's leads from --level-shift-week on (0: none)")
+	fs.IntVar(&f.shiftWeek, "level-shift-week", 0, "the week of history the level shift starts (default: the middle)")
+	fs.IntVar(&f.thinWeeks, "thin-weeks", 0, "leave a share of the leads of the export's last N weeks out, as an export cut before they were synced")
+	fs.Float64Var(&f.thinKeep, "thin-keep", 0.3, "the share of those weeks' leads the export keeps")
 	fs.BoolVar(&f.rawText, "raw-text", false, "write the truth's names as they are, without the ' that keeps a spreadsheet from running one beginning with =, +, -, @ as a formula")
 }
 
@@ -91,6 +107,17 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		return usagef("--dirty must be a share in [0, 1]")
 	case !(f.leadScale > 0 && f.leadScale <= 1000):
 		return usagef("--lead-scale must be in (0, 1000]")
+	case !(f.shift >= 0 && f.shift <= 100):
+		return usagef("--level-shift must be in [0, 100]")
+	case f.shiftWeek < 0 || f.shiftWeek >= f.weeks:
+		return usagef("--level-shift-week must be in 0..%d (the weeks of history)", f.weeks-1)
+	case f.thinWeeks < 0 || f.thinWeeks > f.weeks:
+		return usagef("--thin-weeks must be in 0..%d (the weeks of history)", f.weeks)
+	case !(f.thinKeep >= 0 && f.thinKeep <= 1):
+		return usagef("--thin-keep must be a share in [0, 1]")
+	}
+	if err := f.drift.Check(); err != nil {
+		return usagef("%s", strings.TrimPrefix(err.Error(), "generate: "))
 	}
 	if err := distinctFiles([]file{{"--truth", f.truth}}, []file{{"-o", f.out}, {"--spend-out", f.spendOut}, {"--write-truth", f.writeTruth}}); err != nil {
 		return err
@@ -106,7 +133,8 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	for i := range truth.Channels {
 		truth.Channels[i].WeeklyLeads *= f.leadScale
 	}
-	o := generate.Options{Weeks: f.weeks, Seed: f.seed, UnrecordedLoss: f.unrecorded, Dirty: f.dirty}
+	o := generate.Options{Weeks: f.weeks, Seed: f.seed, UnrecordedLoss: f.unrecorded, Dirty: f.dirty, Drift: f.drift,
+		LevelShift: f.shift, LevelShiftWeek: f.shiftWeek, ThinWeeks: f.thinWeeks, ThinKeep: f.thinKeep}
 	if f.unrecorded == 0 {
 		o.UnrecordedLoss = -1
 	}
