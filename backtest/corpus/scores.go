@@ -1,0 +1,66 @@
+package corpus
+
+import (
+	"math"
+	"os"
+
+	"github.com/funnelsim/funnelsim/backtest"
+)
+
+// Scores are one world's backtest, target by target.
+type Scores struct {
+	World     string
+	Generated bool
+	Targets   []Target
+	Seconds   float64
+}
+
+// Target is the model's record on one target of one world.
+type Target struct {
+	Name    string
+	Origins int
+	// Skill is the model's against the strongest baseline, Best:
+	// 1 − CRPS(model)/CRPS(Best), positive when the model is better.
+	Skill float64
+	Best  string
+	// Covered is how many outcomes the model's 80% intervals covered, and
+	// Lo to Hi the range a calibrated forecast covers 9 times in 10.
+	Covered, Lo, Hi int
+	PIT             float64 // the mean randomized PIT (0.5: centred)
+}
+
+// InBand reports whether the 80% coverage is inside its binomial band.
+func (t Target) InBand() bool { return t.Covered >= t.Lo && t.Covered <= t.Hi }
+
+// Stage reports whether the target is a stage's entries (not wins or
+// revenue).
+func (t Target) Stage() bool { return t.Name != "wins" && t.Name != "revenue" }
+
+func score(w World, res *backtest.Result) *Scores {
+	s := &Scores{World: w.Name, Generated: w.Generated}
+	for _, ts := range res.Summary() {
+		m := ts.Model()
+		if m.N == 0 || ts.Best == 0 {
+			continue
+		}
+		lo, hi := backtest.CoverageBand(m.N, 0.8)
+		s.Targets = append(s.Targets, Target{Name: ts.Target, Origins: m.N, Skill: ts.Methods[ts.Best].Skill, Best: ts.Methods[ts.Best].Method,
+			Covered: int(math.Round(m.Cover80 * float64(m.N))), Lo: lo, Hi: hi, PIT: m.PITMean})
+	}
+	return s
+}
+
+// Target returns the world's record on the named target.
+func (s *Scores) Target(name string) (Target, bool) {
+	for _, t := range s.Targets {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+func exists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}

@@ -1,0 +1,110 @@
+// Command accuracy backtests the corpus of worlds (package corpus) with
+// the command line's defaults and writes the scoreboard that
+// docs/ACCURACY.md shows.
+//
+//	go run ./cmd/accuracy -o board.md -json scores.json
+//	go run ./cmd/accuracy -short -only 'seed 11'
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"regexp"
+	"runtime"
+	"sync"
+
+	"github.com/funnelsim/funnelsim/backtest/corpus"
+)
+
+func main() {
+	shared := flag.String("shared", "../shared/data", "the folder of the public exports (real worlds are skipped where absent)")
+	short := flag.Bool("short", false, "only the short corpus")
+	only := flag.String("only", "", "only the worlds whose name matches this regular expression")
+	out := flag.String("o", "", "write the scoreboard (Markdown) to this file")
+	jsonOut := flag.String("json", "", "write every world's scores (JSON) to this file")
+	par := flag.Int("parallel", runtime.GOMAXPROCS(0), "worlds backtested at once")
+	flag.Parse()
+	if err := run(*shared, *short, *only, *out, *jsonOut, *par); err != nil {
+		fmt.Fprintln(os.Stderr, "accuracy:", err)
+		os.Exit(1)
+	}
+}
+
+func run(shared string, short bool, only, out, jsonOut string, par int) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	re, err := regexp.Compile(only)
+	if err != nil {
+		return err
+	}
+	var ws []corpus.World
+	for _, w := range corpus.Worlds() {
+		if (!short || w.Short) && re.MatchString(w.Name) {
+			ws = append(ws, w)
+		}
+	}
+	scores := make([]*corpus.Scores, len(ws))
+	errs := make([]error, len(ws))
+	sem := make(chan struct{}, max(par, 1))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i, w := range ws {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			o := w.Options()
+			o.Workers = 1
+			scores[i], errs[i] = w.Run(ctx, shared, o)
+			mu.Lock()
+			defer mu.Unlock()
+			if s := scores[i]; s != nil {
+				fmt.Fprintf(os.Stderr, "%-32s %5.1fs", s.World, s.Seconds)
+				for _, t := range s.Targets {
+					fmt.Fprintf(os.Stderr, " %s %+.2f %d/%d", t.Name, t.Skill, t.Covered, t.Origins)
+				}
+				fmt.Fprintln(os.Stderr)
+			} else if errs[i] == nil {
+				fmt.Fprintf(os.Stderr, "%-32s skipped: its files are not under %s\n", w.Name, shared)
+			}
+		}()
+	}
+	wg.Wait()
+	var all, shorts []*corpus.Scores
+	for i, s := range scores {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if s == nil {
+			continue
+		}
+		all = append(all, s)
+		if ws[i].Short {
+			shorts = append(shorts, s)
+		}
+	}
+	if jsonOut != "" {
+		j, err := json.MarshalIndent(all, "", "  ")
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(jsonOut, append(j, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	w := os.Stdout
+	if out != "" {
+		f, err := os.Create(out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	return corpus.WriteBoard(w, all, shorts)
+}
