@@ -86,14 +86,15 @@ type Parts struct {
 	Season    bool // no yearly season of arrivals, however long the history
 	Rank      bool // the arrival trend kept on its likelihood's test, not the rank test
 	Shift     bool // no change of level in the last weeks of arrivals
+	Growth    bool // no growth sustained over years
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -163,8 +164,16 @@ func EstimateContext(ctx context.Context, h *History, o Options) (*model.Model, 
 		o.HazardHalfLife = math.Inf(1)
 	}
 	if o.StaleAfter == 0 && o.DeriveStale && !o.Without.Stale {
-		o.StaleAfter = deriveStale(h, o.AsOf)
-		h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (%s sets it)", o.StaleAfter.Hours()/168, o.Names.of(SetStaleAfter))
+		var how string
+		o.StaleAfter, how = chooseStale(h, o)
+		switch how {
+		case "never":
+			h.Report.warn("no lead open long in a stage counts as lost: on the last %d weeks, the leads open longest advanced as the hazards say (%s sets a rule)", holdoutWeeks, o.Names.of(SetStaleAfter))
+		case "fixed":
+			h.Report.warn("leads open more than %.0f weeks in a stage count as lost: that forecast the last %d weeks' advances best (%s sets it)", o.StaleAfter.Hours()/168, holdoutWeeks, o.Names.of(SetStaleAfter))
+		default:
+			h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (%s sets it)", o.StaleAfter.Hours()/168, o.Names.of(SetStaleAfter))
+		}
 	}
 	if o.HazardHalfLife == 0 {
 		o.halfLives = chooseHalfLives(h, o)
@@ -235,6 +244,10 @@ type estimator struct {
 	shiftRatio                  float64   // the level after it over the level before
 	cut                         bool      // the export stops recording leads weeks before the as-of date
 	allWeeks                    []float64 // all channels' arrivals per week back from arrEnd, over the leads' window
+	// growth is the weekly log growth all channels' arrivals sustain over
+	// years, with its standard error, where grows (sustainedGrowth).
+	growth, growthSE float64
+	grows            bool
 }
 
 func newEstimator(h *History, o *Options) *estimator {
@@ -636,6 +649,13 @@ func (e *estimator) model() (*model.Model, error) {
 			rep.warn("the last %d weeks before %s hold ×%.2f the leads a week of the weeks before them, each nearer the new rate than the old: taken as a change of level, which the arrivals start from (--without shift ignores it)", k, stamp(e.arrEnd), e.shiftRatio)
 		}
 	}
+	if !o.Without.Growth && e.shiftWeeks == 0 {
+		if g, se, ok := e.sustainedGrowth(); ok {
+			e.growth, e.growthSE, e.grows = g, se, true
+			rep.warn("all channels' leads %s %.0f%% a year over the last %d quarters, a trend the rank test of whole quarters finds: channels without a trend of their own follow it (--without growth ignores it)",
+				map[bool]string{true: "grew", false: "fell"}[g > 0], 100*math.Abs(math.Expm1(g*52)), min(len(e.allWeeks)/13, maxGrowthQuarters))
+		}
+	}
 	if !o.Without.Shock {
 		m.ArrivalShockCV, m.ArrivalShockDF = e.shockCV()
 	}
@@ -785,7 +805,7 @@ func (e *estimator) shockCV() (cv, df float64) {
 			continue
 		}
 		w := math.Exp2(-float64(k) / shockHalfLife)
-		errs = append(errs, werr{math.Abs(math.Log(a / b)), w})
+		errs = append(errs, werr{math.Abs(math.Log(a/b) - q*e.growth), w})
 		noise += w * (1/a + 1/b)
 		sw += w
 		sw2 += w * w
@@ -852,12 +872,21 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			if !e.o.Without.Rank {
 				trend = ok && math.Abs(mannKendall(x, y)) > 2
 			}
-			if trend {
+			sustained := !trend && e.grows
+			switch {
+			case trend:
 				ch.WeeklyLeads = math.Exp(a + b)
 				ch.Trend = clamp(b, 0.2)
 				if phi < 1 {
 					ch.Damping = phi
 				}
+			case sustained:
+				// The window's mean is the level at its middle; the
+				// growth of years carries it to the last week and on,
+				// undamped.
+				ch.WeeklyLeads = mean * math.Exp(e.growth*float64(w-1)/2)
+				ch.Trend = clamp(e.growth, 0.2)
+				se = e.growthSE
 			}
 			ch.TrendSE = math.Min(se, 0.2)
 			// Negative binomial dispersion by moments about the mean
@@ -866,8 +895,11 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			var excess, mu2, sum float64
 			for i, v := range y {
 				mu := mean
-				if trend {
+				switch {
+				case trend:
 					mu = math.Exp(a + b*x[i])
+				case sustained:
+					mu = ch.WeeklyLeads * math.Exp(e.growth*x[i])
 				}
 				if i < e.shiftWeeks {
 					v, mu = v*e.shiftRatio, mu*e.shiftRatio

@@ -16,6 +16,9 @@ import (
 	"regexp"
 	"runtime"
 	"sync"
+	"time"
+
+	"github.com/funnelsim/funnelsim/backtest"
 
 	"github.com/funnelsim/funnelsim/backtest/corpus"
 )
@@ -26,15 +29,22 @@ func main() {
 	only := flag.String("only", "", "only the worlds whose name matches this regular expression")
 	out := flag.String("o", "", "write the scoreboard (Markdown) to this file")
 	jsonOut := flag.String("json", "", "write every world's scores (JSON) to this file")
+	stale := flag.Int("stale-after", -1, "an experiment: the stale rule's weeks for every world (0: never), not the derived default")
 	par := flag.Int("parallel", runtime.GOMAXPROCS(0), "worlds backtested at once")
 	flag.Parse()
-	if err := run(*shared, *short, *only, *out, *jsonOut, *par); err != nil {
+	set := func(o *backtest.Options) {
+		if *stale >= 0 {
+			o.Calibrate.DeriveStale = false
+			o.Calibrate.StaleAfter = time.Duration(*stale) * 7 * 24 * time.Hour
+		}
+	}
+	if err := run(*shared, *short, *only, *out, *jsonOut, *par, set); err != nil {
 		fmt.Fprintln(os.Stderr, "accuracy:", err)
 		os.Exit(1)
 	}
 }
 
-func run(shared string, short bool, only, out, jsonOut string, par int) error {
+func run(shared string, short bool, only, out, jsonOut string, par int, set func(*backtest.Options)) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	re, err := regexp.Compile(only)
@@ -60,6 +70,7 @@ func run(shared string, short bool, only, out, jsonOut string, par int) error {
 			defer func() { <-sem }()
 			o := w.Options()
 			o.Workers = 1
+			set(&o)
 			scores[i], errs[i] = w.Run(ctx, shared, o)
 			mu.Lock()
 			defer mu.Unlock()

@@ -1,0 +1,69 @@
+package calibrate
+
+import (
+	"math"
+	"slices"
+
+	"gonum.org/v1/gonum/stat"
+)
+
+// growthQuarters bound the quarters of all channels' arrivals that test
+// for a sustained growth: at least minGrowthQuarters, at most the last
+// maxGrowthQuarters.
+const (
+	minGrowthQuarters = 6
+	maxGrowthQuarters = 12
+	// growthZ is the rank test's least |z| for a growth to be kept.
+	growthZ = 2.5
+)
+
+// sustainedGrowth finds a growth (or decline) of all channels' arrivals
+// that the history shows for years, not for a few weeks: the 13-week
+// totals over up to maxGrowthQuarters quarters back from the leads'
+// window's end, kept where the Mann–Kendall test of their logs finds a
+// trend (|z| > 2) over at least minGrowthQuarters quarters. A rank test of
+// whole quarters is not moved by a burst of a week or two, as the 26-week
+// channel trend can be. The growth is the Theil–Sen slope of the log
+// totals (the median of the slopes between pairs of quarters, which a
+// quarter far off the rest does not move), per week, and its standard
+// error the least-squares slope's. It returns ok false where there is no
+// such growth.
+func (e *estimator) sustainedGrowth() (g, se float64, ok bool) {
+	const q = 13
+	y := e.allWeeks // y[k] is k weeks back
+	n := min(len(y)/q, maxGrowthQuarters)
+	if n < minGrowthQuarters {
+		return 0, 0, false
+	}
+	x, ly := make([]float64, n), make([]float64, n)
+	for j := range n {
+		var sum float64
+		for _, v := range y[j*q : (j+1)*q] {
+			sum += v
+		}
+		if sum <= 0 {
+			return 0, 0, false
+		}
+		x[j], ly[j] = -float64(j), math.Log(sum)
+	}
+	if math.Abs(mannKendall(x, ly)) <= growthZ {
+		return 0, 0, false
+	}
+	var slopes []float64
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			slopes = append(slopes, (ly[j]-ly[i])/(x[j]-x[i]))
+		}
+	}
+	slices.Sort(slopes)
+	sen := stat.Quantile(0.5, stat.Empirical, slopes, nil)
+	a, b := stat.LinearRegression(x, ly, nil, false)
+	var rss, sxx float64
+	mx := stat.Mean(x, nil)
+	for i := range x {
+		r := ly[i] - a - b*x[i]
+		rss += r * r
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	return sen / q, math.Sqrt(rss/float64(n-2)/sxx) / q, true
+}
