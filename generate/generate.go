@@ -98,7 +98,7 @@ type Lead struct {
 	LossRecorded bool
 	// Missing is true for a lead the export leaves out (Options.ThinWeeks).
 	Missing bool
-	Amount       float64 // the deal amount, known from the opportunity stage on
+	Amount  float64 // the deal amount, known from the opportunity stage on
 	// Profile indexes the truth's Profiles: the lead's attribute levels.
 	Profile int
 	Score   int // lead score 0–100, when the truth has ScoreNoise

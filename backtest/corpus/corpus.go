@@ -84,7 +84,7 @@ func Worlds() []World {
 				"lead_id": "mql_id", "created_at": "first_contact_date", "channel": "origin", "won_at": "won_date"}}},
 		World{Name: "six-year log", Files: []string{"sales-pipeline-6y/sales-pipeline.csv"}, Every: 13, Origins: 16,
 			Read: calibrate.ReadOptions{Stages: []string{"lead", "prospect", "qualified", "contracting"}, DateFormat: "1/2/2006", MaxRejected: calibrate.DefaultMaxRejected,
-				Map: map[string]string{"lead_id": "Lead Name", "at": "Date", "stage": "Opportunity Stage", "channel": "Segment", "amount": "Forecasted Monthly Revenue", "rep": "Salesperson"},
+				Map:      map[string]string{"lead_id": "Lead Name", "at": "Date", "stage": "Opportunity Stage", "channel": "Segment", "amount": "Forecasted Monthly Revenue", "rep": "Salesperson"},
 				StageMap: map[string]string{"Lead": "lead", "Prospect": "prospect", "Qualified": "qualified", "Contracting": "contracting", "Closed Won": "won", "Closed Lost": "lost"}}},
 	)
 	return ws
