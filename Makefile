@@ -24,10 +24,13 @@ bench:
 
 # Parameter recovery over 50 generated histories and forecast calibration
 # (PIT) over 100 generated futures (docs/VALIDATION.md); forecasts and
-# comparisons in 1, 2, 3 and 7 shards, merged, against one machine's.
+# comparisons in 1, 2, 3 and 7 shards, merged, against one machine's; the
+# short corpus of worlds against the skill and coverage docs/ACCURACY.md
+# records.
 validate:
 	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT|TestSeasonRecovery' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100 -season-replicates 40
 	$(GO) test -run 'TestMergeMatchesOneMachine' -count 1 ./cmd/simulate/ -merge-all
+	$(GO) test -run 'TestShortCorpus' -count 1 -v ./backtest/corpus/
 
 # gofmt, vet and staticcheck (fetched at its pinned version by go run).
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -53,8 +56,9 @@ charts:
 	mkdir -p docs/img
 	cp out/demo/charts/fan.png out/demo/charts/scenarios.png out/demo/charts/funnel-scenario.png docs/img/
 
-# docs/ACCURACY.md: the rolling-origin backtest on the generated history
-# and, where ../shared/data holds them, on Olist and Maven.
+# docs/ACCURACY.md: the rolling-origin backtest, with the command line's
+# defaults, of the corpus of worlds: 41 generated histories and, where
+# ../shared/data holds them, Maven, Olist and the six-year log.
 accuracy:
 	./scripts/accuracy.sh
 
