@@ -87,14 +87,15 @@ type Parts struct {
 	Rank      bool // the arrival trend kept on its likelihood's test, not the rank test
 	Shift     bool // no change of level in the last weeks of arrivals
 	Growth    bool // no growth sustained over years
+	Level     bool // the level of leads from the last 26 weeks, however steady the years before
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -248,6 +249,11 @@ type estimator struct {
 	// years, with its standard error, where grows (sustainedGrowth).
 	growth, growthSE float64
 	grows            bool
+	// long holds each channel's arrivals per week back, as arrivals, over
+	// up to the longest of levelWindows; levelWeeks is how many of them
+	// give a channel without a trend its level (levelWindow).
+	long       [][]float64
+	levelWeeks int
 }
 
 func newEstimator(h *History, o *Options) *estimator {
@@ -298,9 +304,11 @@ func newEstimator(h *History, o *Options) *estimator {
 		e.allWeeks = make([]float64, all)
 	}
 	e.arrivals = make([][]float64, nC)
+	e.long = make([][]float64, nC)
 	e.amounts = make([][]float64, nC)
 	for c := range nC {
 		e.arrivals[c] = make([]float64, e.window)
+		e.long[c] = make([]float64, min(slices.Max(levelWindows), len(e.allWeeks)))
 	}
 	e.handoffs = make([]float64, 13)
 	e.closes, e.wip = make([]float64, closeWeeks), make([]float64, closeWeeks)
@@ -479,6 +487,9 @@ func (e *estimator) lead(l *Lead) {
 		if wk < e.window {
 			e.arrivals[c][wk]++
 		}
+		if wk < len(e.long[c]) {
+			e.long[c][wk]++
+		}
 		if wk < len(e.allWeeks) {
 			e.allWeeks[wk]++
 		}
@@ -654,6 +665,13 @@ func (e *estimator) model() (*model.Model, error) {
 			e.growth, e.growthSE, e.grows = g, se, true
 			rep.warn("all channels' leads %s %.0f%% a year over the last %d quarters, a trend the rank test of whole quarters finds: channels without a trend of their own follow it (--without growth ignores it)",
 				map[bool]string{true: "grew", false: "fell"}[g > 0], 100*math.Abs(math.Expm1(g*52)), min(len(e.allWeeks)/13, maxGrowthQuarters))
+		}
+	}
+	e.levelWeeks = e.window
+	if !o.Without.Level && e.shiftWeeks == 0 {
+		e.levelWeeks = e.levelWindow()
+		if e.levelWeeks > e.window {
+			rep.warn("the level of leads a week is the mean of the last %d weeks, not %d: it forecast the last year's quarters better (--without level ignores it)", e.levelWeeks, e.window)
 		}
 	}
 	if !o.Without.Shock {
@@ -887,6 +905,10 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 				ch.WeeklyLeads = mean * math.Exp(e.growth*float64(w-1)/2)
 				ch.Trend = clamp(e.growth, 0.2)
 				se = e.growthSE
+			}
+			if L := e.levelWeeks; !trend && L > w {
+				ch.WeeklyLeads = stat.Mean(e.long[c][:L], nil) * math.Exp(e.growth*float64(L-1)/2)
+				ch.HistoryWeeks = float64(L)
 			}
 			ch.TrendSE = math.Min(se, 0.2)
 			// Negative binomial dispersion by moments about the mean

@@ -67,3 +67,46 @@ func (e *estimator) sustainedGrowth() (g, se float64, ok bool) {
 	}
 	return sen / q, math.Sqrt(rss/float64(n-2)/sxx) / q, true
 }
+
+// levelWindows are the windows, in weeks, that levelWindow tries for the
+// level of leads a week, and levelOrigins the origins, four weeks apart
+// over the last year, at which it scores them.
+var levelWindows = []int{26, 52, 104}
+
+const levelOrigins = 13
+
+// levelWindow chooses how many recent weeks give the level of leads a
+// week: at each of levelOrigins origins, 13 to 61 weeks back, each window
+// that fits in the history before every origin forecasts the next 13
+// weeks' leads (all channels') as its weekly mean, carried along the
+// sustained growth where there is one, and the window with the least mean
+// squared log error is chosen. The arrival window (ArrivalWeeks) is the
+// least; a longer one wins where the years before were steady around the
+// same level, a short one where the level wanders.
+func (e *estimator) levelWindow() int {
+	y := e.allWeeks
+	best, bestErr := e.window, math.Inf(1)
+	for _, L := range levelWindows {
+		if L < e.window || 13+4*(levelOrigins-1)+L > len(y) {
+			continue
+		}
+		var sse float64
+		for j := range levelOrigins {
+			k := 13 + 4*j // the origin, weeks back; the quarter after it is y[k-13:k]
+			var actual, base float64
+			for _, v := range y[k-13 : k] {
+				actual += v
+			}
+			for _, v := range y[k : k+L] {
+				base += v
+			}
+			fc := base / float64(L) * 13 * math.Exp(e.growth*(float64(L-1)/2+7))
+			d := math.Log((actual + 1) / (fc + 1))
+			sse += d * d
+		}
+		if sse < bestErr {
+			best, bestErr = L, sse
+		}
+	}
+	return best
+}

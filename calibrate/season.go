@@ -148,6 +148,11 @@ func (e *estimator) seasonInto(m *model.Model) {
 				e.arrivals[c][k] /= f
 			}
 		}
+		for c := range e.long {
+			if k < len(e.long[c]) {
+				e.long[c][k] /= f
+			}
+		}
 	}
 }
 
