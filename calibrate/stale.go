@@ -117,7 +117,8 @@ func staleLL(h *History, m *model.Model, from, to time.Time, rule time.Duration)
 
 // hazardTable holds a model's weekly hazards of advance and loss per
 // stage, channel and age band, each channel's pulled toward the stage's
-// as the engine pulls them (PoolWeeks of the stage's rates).
+// as the engine pulls them (PoolWeeks of the stage's rates); a band with
+// no exposure yet has the rates of the band before it.
 type hazardTable struct {
 	bands    []int
 	channels map[string]int
@@ -151,6 +152,12 @@ func newHazardTable(m *model.Model) *hazardTable {
 		for c := range adv {
 			adv[c], out[c] = make([]float64, nB), make([]float64, nB)
 			for k := range nB {
+				// A band no lead has reached yet keeps the rates of the
+				// band before it, as the oldest leads seen have them.
+				if k > 0 && pool[k].Exposure < 1 {
+					adv[c][k], out[c][k] = adv[c][k-1], out[c][k-1]
+					continue
+				}
 				pa, pl := (pool[k].Advance+0.01)/(pool[k].Exposure+0.1), (pool[k].Lost+0.01)/(pool[k].Exposure+0.1)
 				adv[c][k], out[c][k] = pa, pl
 				if c < len(st.Exits) {
