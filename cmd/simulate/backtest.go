@@ -103,7 +103,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.dateFormat, "date-format", "", "date layout, as for calibrate")
 	fs.Float64Var(&f.maxRejected, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of history rows that may be rejected before the files are refused as read wrongly (1 for no limit)")
 	fs.StringSliceVar(&f.stages, "stages", nil, "funnel stages in order, as for calibrate")
-	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: chosen on the history, see help calibrate)")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
 	fs.IntVar(&f.origins, "origins", 20, "how many forecast origins")
 	fs.IntVar(&f.every, "every", 4, "weeks between origins")

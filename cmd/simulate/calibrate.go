@@ -44,13 +44,17 @@ wrongly.
 It follows what real exports do (docs/MODEL.md): it finds the span over
 which the export records each kind of event and counts stays only inside
 it (--events-from, --leads-until set the dates); a lead open in a stage
-longer than --stale-after weeks (by default the 95th percentile of the
-stays that ended) counts as lost; stage hazards weigh recent stays first
-where that forecasts better; deal sizes come from the won amounts where
-there are 30 or more; the trend is damped; the reps' close capacity is
-set where closes stay flat as the open work grows; and with two years of
-leads or more, a yearly season is kept where the history shows one.
---without turns these parts off.
+longer than --stale-after weeks counts as lost (by default the rule,
+none, 52 or 26 weeks or the 95th percentile of the stays that ended, that
+forecast the last 13 weeks' advances best); stage hazards weigh recent
+stays first where that forecasts better; deal sizes come from the won
+amounts where there are 30 or more; the trend is damped, and a growth of
+leads sustained over six quarters or more is followed; the level of leads
+comes from the last 26, 52 or 104 weeks, whichever forecast the last
+year's quarters best; the reps' close capacity is set where closes stay
+flat as the open work grows; and with two years of leads or more, a
+yearly season is kept where the history shows one. --without turns these
+parts off.
 
 Every row is used, repaired or rejected; the report counts each reason and
 shows the first examples as file:line: field: problem, and is kept in the
@@ -144,7 +148,7 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.history, "history", nil, "history CSV file (repeat to join files on lead_id)")
 	fs.StringVarP(&f.out, "out", "o", "", "model file to write (YAML; - for standard output, the summary then on standard error)")
 	fs.StringVar(&f.asOf, "as-of", "", "cut-off date YYYY-MM-DD: the history as known then (default: the day after its last date)")
-	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: the 95th percentile of the stays that ended)")
+	fs.IntVar(&f.staleAfter, "stale-after", 0, "weeks open in a stage after which a lead counts as lost; 0 for never (default: chosen on the history, see help calibrate)")
 	fs.StringToStringVar(&f.maps, "map", nil, "column names: canonical=column,... (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, <stage>_at, outcome, closed_at)")
 	fs.StringToStringVar(&f.stageMap, "stage-map", nil, "stage names of an event log's stage or a deal export's outcome: value=stage,...")
 	fs.StringVar(&f.preset, "preset", "", presetUsage())
