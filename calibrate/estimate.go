@@ -801,11 +801,8 @@ const trendDamping = 0.9
 // deviation of the log changes (from their weighted median absolute
 // value, so that the quarters around a one-off change of level do not
 // carry it away), the latest quarters weighing most (half-life
-// shockHalfLife weeks), less the Poisson noise of the counts, halved
-// (two quarters, each with a shock of its own, differ by twice a shock's
-// variance), shrunk toward defaultShockCV with the weight of
-// shockPriorQuarters quarters. The growth sustained over years, where
-// there is one, is taken out of the changes first.
+// shockHalfLife weeks), less the Poisson noise of the counts, shrunk
+// toward defaultShockCV with the weight of shockPriorQuarters quarters.
 //
 // It returns the CV and its degrees of freedom: the effective number of
 // non-overlapping quarters behind it, the prior's included, at least
@@ -846,9 +843,7 @@ func (e *estimator) shockCV() (cv, df float64) {
 	}
 	mad /= 0.6745
 	quarters := sw * sw / sw2 / q // effective
-	// Two quarters each with a shock of their own differ by twice a
-	// shock's variance: the trial's shock is half the changes'.
-	ms := math.Max(mad*mad-noise/sw, 0) / 2
+	ms := math.Max(mad*mad-noise/sw, 0)
 	return math.Sqrt((quarters*ms + shockPriorQuarters*defaultShockCV*defaultShockCV) / (quarters + shockPriorQuarters)), math.Max(quarters+shockPriorQuarters, minShockDF)
 }
 
