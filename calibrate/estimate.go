@@ -803,6 +803,8 @@ const trendDamping = 0.9
 // carry it away), the latest quarters weighing most (half-life
 // shockHalfLife weeks), less the Poisson noise of the counts, shrunk
 // toward defaultShockCV with the weight of shockPriorQuarters quarters.
+// The growth sustained over years, where there is one, is taken out of
+// the changes first.
 //
 // It returns the CV and its degrees of freedom: the effective number of
 // non-overlapping quarters behind it, the prior's included, at least

@@ -351,10 +351,16 @@ const cycleCapWeeks = 104
 // truncated geometric series, summed in closed form.
 func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 	surv, num, den := 1.0, 0.0, 0.0
+	// The hazards, and so the mean part of a week, change only from one
+	// band to the next.
+	band, within := -1, 0.0
 	for a := 0; a < p.maxAge; a++ {
 		i := p.hz(s, c, p.bandOf[a])
+		if b := p.bandOf[a]; b != band {
+			band, within = b, withinWeek(q.pLeave[i])
+		}
 		pa := surv * q.pLeave[i] * q.qAdv[i]
-		num += pa * (float64(a) + withinWeek(q.pLeave[i]))
+		num += pa * (float64(a) + within)
 		den += pa
 		surv *= 1 - q.pLeave[i]
 	}
