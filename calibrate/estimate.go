@@ -88,14 +88,15 @@ type Parts struct {
 	Shift     bool // no change of level in the last weeks of arrivals
 	Growth    bool // no growth sustained over years
 	Level     bool // the level of leads from the last 26 weeks, however steady the years before
+	Drift     bool // each stage's conversion as the window's, however it drifts
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level", "drift"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level, "drift": &p.Drift}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -179,7 +180,19 @@ func EstimateContext(ctx context.Context, h *History, o Options) (*model.Model, 
 	if o.HazardHalfLife == 0 {
 		o.halfLives = chooseHalfLives(h, o)
 	}
-	return estimate(h, o)
+	m, err := estimate(h, o)
+	if err != nil || o.Without.Drift {
+		return m, err
+	}
+	f := conversionDrift(h, m, &o)
+	applyDrift(m, f)
+	for s, x := range f {
+		if x != 1 {
+			h.Report.warn("stage %s: its conversion drifts over the last quarters of entries (rank test); its advances are scaled ×%.2f to today's rate (--without drift ignores it)", h.Stages[s], x)
+			m.Provenance.Warnings = append(m.Provenance.Warnings, h.Report.Warnings[len(h.Report.Warnings)-1])
+		}
+	}
+	return m, nil
 }
 
 // estimate calibrates with o's defaults set and its half-life chosen.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func (r *Report) RejectedRows() int {
 
 // Provenance is the report in the model file's form.
 func (r *Report) Provenance(source string) model.Provenance {
-	p := model.Provenance{Source: source, Files: r.Files, Warnings: r.Warnings}
+	p := model.Provenance{Source: source, Files: r.Files, Warnings: slices.Clone(r.Warnings)}
 	for _, x := range r.Rejected {
 		p.Rejected = append(p.Rejected, model.Reason{Reason: x.Reason, Count: x.Count})
 	}
