@@ -1135,15 +1135,7 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 	if reps == 0 || len(x) < minCloseWeeks {
 		return 0, math.NaN()
 	}
-	a, b := stat.LinearRegression(x, y, nil, false)
-	var rss, sxx float64
-	mx := stat.Mean(x, nil)
-	for i := range x {
-		r := y[i] - a - b*x[i]
-		rss += r * r
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	se := math.Sqrt(rss / float64(len(x)-2) / sxx)
+	_, b, se := lineFit(x, y)
 	if b+2*se >= 1 || !(se < 0.5) {
 		return 0, b
 	}

@@ -57,15 +57,8 @@ func (e *estimator) sustainedGrowth() (g, se float64, ok bool) {
 	}
 	slices.Sort(slopes)
 	sen := stat.Quantile(0.5, stat.Empirical, slopes, nil)
-	a, b := stat.LinearRegression(x, ly, nil, false)
-	var rss, sxx float64
-	mx := stat.Mean(x, nil)
-	for i := range x {
-		r := ly[i] - a - b*x[i]
-		rss += r * r
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sen / q, math.Sqrt(rss/float64(n-2)/sxx) / q, true
+	_, _, se = lineFit(x, ly)
+	return sen / q, se / q, true
 }
 
 // levelWindows are the windows, in weeks, that levelWindow tries for the

@@ -1,6 +1,10 @@
 package calibrate
 
-import "math"
+import (
+	"math"
+
+	"gonum.org/v1/gonum/stat"
+)
 
 // logTrend fits the log-linear mean μ(x) = exp(a + b·x) to counts y at
 // weeks x by Poisson maximum likelihood (Newton's method on two
@@ -103,4 +107,18 @@ func mannKendall(x, y []float64) float64 {
 	}
 	s -= math.Copysign(1, s)
 	return s / math.Sqrt(v/18)
+}
+
+// lineFit is the least-squares line of y on x and the standard error of
+// its slope, from the residuals (n − 2 degrees of freedom).
+func lineFit(x, y []float64) (a, b, se float64) {
+	a, b = stat.LinearRegression(x, y, nil, false)
+	var rss, sxx float64
+	mx := stat.Mean(x, nil)
+	for i := range x {
+		r := y[i] - a - b*x[i]
+		rss += r * r
+		sxx += (x[i] - mx) * (x[i] - mx)
+	}
+	return a, b, math.Sqrt(rss / float64(len(x)-2) / sxx)
 }
