@@ -9,8 +9,16 @@ dir=$(mkdir -p "$1" && cd "$1" && pwd)
 conf=$dir/slurm.conf
 
 if [[ ${2:-} == stop ]]; then
+	# Each daemon saves its state as it stops: wait for it to go (10 s at
+	# most), so that the caller may remove the folder.
 	for p in slurmd slurmctld; do
-		[[ -f $dir/$p.pid ]] && kill "$(cat "$dir/$p.pid")" 2>/dev/null || true
+		[[ -f $dir/$p.pid ]] || continue
+		pid=$(cat "$dir/$p.pid")
+		kill "$pid" 2>/dev/null || continue
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
 	done
 	exit 0
 fi
