@@ -21,7 +21,7 @@ const (
 // that the history shows for years, not for a few weeks: the 13-week
 // totals over up to maxGrowthQuarters quarters back from the leads'
 // window's end, kept where the Mann–Kendall test of their logs finds a
-// trend (|z| > 2) over at least minGrowthQuarters quarters. A rank test of
+// trend (|z| > growthZ) over at least minGrowthQuarters quarters. A rank test of
 // whole quarters is not moved by a burst of a week or two, as the 26-week
 // channel trend can be. The growth is the Theil–Sen slope of the log
 // totals (the median of the slopes between pairs of quarters, which a

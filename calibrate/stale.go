@@ -19,17 +19,19 @@ import (
 var staleCandidates = []time.Duration{0, 52 * week, 26 * week, -1}
 
 // staleGain is the log likelihood a stale rule must gain on the holdout
-// over the one before it in staleCandidates to be chosen instead.
+// over the best of those before it in staleCandidates to be chosen
+// instead.
 const staleGain = recencyGain
 
 // chooseStale chooses the stale rule by a rolling-origin test inside the
 // history: the history as known holdoutWeeks before o.AsOf is calibrated
-// with each candidate rule, and each then forecasts, for every lead open
-// then, its chance of advancing (or winning) in the weeks to o.AsOf; a
-// lead past the rule has none. The rule whose chances give the recorded
-// advances the highest Bernoulli log likelihood is chosen, a later
-// candidate only by more than staleGain. Advances are scored, not losses,
-// because an export records every advance but perhaps not every loss.
+// with each candidate rule, and each then forecasts how many of the leads
+// open then advance (or win) in the weeks to o.AsOf, stage by stage: the
+// sum of their chances, none for a lead past the rule (staleLL). The rule
+// whose expected counts give the recorded advances the highest Poisson
+// log likelihood is chosen, a later candidate only by more than
+// staleGain. Advances are scored, not losses, because an export records
+// every advance but perhaps not every loss.
 // Without enough history it falls back on the derived rule. The second
 // result says which rule was chosen, for the report.
 func chooseStale(h *History, o Options) (time.Duration, string) {
@@ -44,7 +46,7 @@ func chooseStale(h *History, o Options) (time.Duration, string) {
 	if w := findWindows(h, &o, o.Bands); !w.EventsFrom.IsZero() {
 		inner.EventsFrom = w.EventsFrom
 	}
-	best, bestLL, why := -2*week, math.Inf(-1), "derived"
+	best, bestLL := time.Duration(-1), math.Inf(-1)
 	for _, c := range staleCandidates {
 		rule := c
 		if c < 0 {
@@ -69,7 +71,7 @@ func chooseStale(h *History, o Options) (time.Duration, string) {
 	}
 	switch {
 	case best < 0:
-		return derived, why
+		return derived, "derived"
 	case best == 0:
 		return 0, "never"
 	}
