@@ -262,9 +262,10 @@ type estimator struct {
 	// years, with its standard error, where grows (sustainedGrowth).
 	growth, growthSE float64
 	grows            bool
-	// long holds each channel's arrivals per week back, as arrivals, over
-	// up to the longest of levelWindows; levelWeeks is how many of them
-	// give a channel without a trend its level (levelWindow).
+	// long holds each channel's arrivals per week back, over up to the
+	// longest of levelWindows (arrivals is its first window weeks);
+	// levelWeeks is how many of them give a channel without a trend its
+	// level (levelWindow).
 	long       [][]float64
 	levelWeeks int
 }
@@ -320,8 +321,9 @@ func newEstimator(h *History, o *Options) *estimator {
 	e.long = make([][]float64, nC)
 	e.amounts = make([][]float64, nC)
 	for c := range nC {
-		e.arrivals[c] = make([]float64, e.window)
-		e.long[c] = make([]float64, min(slices.Max(levelWindows), len(e.allWeeks)))
+		// The arrival window is the first weeks of the longer one.
+		e.long[c] = make([]float64, max(e.window, min(slices.Max(levelWindows), len(e.allWeeks))))
+		e.arrivals[c] = e.long[c][:e.window]
 	}
 	e.handoffs = make([]float64, 13)
 	e.closes, e.wip = make([]float64, closeWeeks), make([]float64, closeWeeks)
@@ -497,9 +499,6 @@ func (e *estimator) lead(l *Lead) {
 	c := e.chIndex[l.Channel]
 	if created.Before(e.arrEnd) {
 		wk := int(e.arrEnd.Sub(created) / week)
-		if wk < e.window {
-			e.arrivals[c][wk]++
-		}
 		if wk < len(e.long[c]) {
 			e.long[c][wk]++
 		}

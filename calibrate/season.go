@@ -143,12 +143,7 @@ func (e *estimator) seasonInto(m *model.Model) {
 	for k := range n {
 		f := math.Exp(s.Log(e.weekMiddle(k)))
 		e.allWeeks[k] /= f
-		if k < e.window {
-			for c := range e.arrivals {
-				e.arrivals[c][k] /= f
-			}
-		}
-		for c := range e.long {
+		for c := range e.long { // arrivals included
 			if k < len(e.long[c]) {
 				e.long[c][k] /= f
 			}
