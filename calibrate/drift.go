@@ -146,10 +146,7 @@ func driftFactor(x, y, w []float64, at float64) float64 {
 // cumAdvance is the advance hazard a lead of the channel accumulates over
 // its first weeks in stage s.
 func (t *hazardTable) cumAdvance(s int, channel string, weeks float64) float64 {
-	c, ok := t.channels[channel]
-	if !ok || c >= len(t.adv[s])-1 {
-		c = len(t.adv[s]) - 1
-	}
+	c := t.channel(s, channel)
 	sum := 0.0
 	for b, lo := range t.bands {
 		if b >= len(t.adv[s][c]) || weeks <= float64(lo) {

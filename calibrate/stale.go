@@ -174,13 +174,20 @@ func newHazardTable(m *model.Model) *hazardTable {
 	return t
 }
 
-// advance is the chance that a lead in stage s of the channel, age weeks
-// in it, advances within the next weeks.
-func (t *hazardTable) advance(s int, channel string, age float64, weeks int) float64 {
-	c, ok := t.channels[channel]
+// channel indexes the channel's hazards in stage s: the pooled ones for
+// a channel the stage has none of.
+func (t *hazardTable) channel(s int, name string) int {
+	c, ok := t.channels[name]
 	if !ok || c >= len(t.adv[s])-1 {
 		c = len(t.adv[s]) - 1
 	}
+	return c
+}
+
+// advance is the chance that a lead in stage s of the channel, age weeks
+// in it, advances within the next weeks.
+func (t *hazardTable) advance(s int, channel string, age float64, weeks int) float64 {
+	c := t.channel(s, channel)
 	alive, p := 1.0, 0.0
 	b := 0
 	for j := range weeks {

@@ -3,8 +3,10 @@ package corpus
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/funnelsim/funnelsim/backtest"
@@ -159,4 +161,36 @@ func (w World) Run(ctx context.Context, shared string, o backtest.Options) (*Sco
 	s := score(w, res)
 	s.Seconds = time.Since(start).Seconds()
 	return s, nil
+}
+
+// RunAll backtests the worlds, parallel at a time, each on one worker
+// (results do not depend on the workers), with each world's Options
+// changed by set where it is not nil; done, where it is not nil, is called
+// as each world ends, one call at a time. Real worlds whose files are
+// absent give nil scores.
+func RunAll(ctx context.Context, shared string, ws []World, parallel int, set func(*backtest.Options), done func(World, *Scores)) ([]*Scores, error) {
+	scores := make([]*Scores, len(ws))
+	errs := make([]error, len(ws))
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i, w := range ws {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			o := w.Options()
+			o.Workers = 1
+			if set != nil {
+				set(&o)
+			}
+			scores[i], errs[i] = w.Run(ctx, shared, o)
+			if done != nil && errs[i] == nil {
+				mu.Lock()
+				defer mu.Unlock()
+				done(w, scores[i])
+			}
+		})
+	}
+	wg.Wait()
+	return scores, errors.Join(errs...)
 }

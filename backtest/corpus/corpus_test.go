@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/backtest/corpus"
@@ -67,22 +66,12 @@ func TestShortCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := corpus.Short(corpus.Worlds())
-	scores := make([]*corpus.Scores, len(ws))
-	errs := make([]error, len(ws))
-	var wg sync.WaitGroup
-	for i, w := range ws {
-		wg.Go(func() {
-			o := w.Options()
-			o.Workers = 1
-			scores[i], errs[i] = w.Run(context.Background(), filepath.Join("..", "..", "..", "shared", "data"), o)
-		})
+	scores, err := corpus.RunAll(context.Background(), filepath.Join("..", "..", "..", "shared", "data"), ws, 2, nil, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	wg.Wait()
 	var got []*corpus.Scores
 	for i, s := range scores {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
-		}
 		if s == nil {
 			t.Fatalf("%s: not run", ws[i].Name)
 		}

@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"regexp"
 	"runtime"
-	"sync"
 	"time"
 
 	"github.com/funnelsim/funnelsim/backtest"
@@ -32,8 +31,9 @@ func main() {
 	stale := flag.Int("stale-after", -1, "an experiment: the stale rule's weeks for every world (0: never), not the derived default")
 	par := flag.Int("parallel", runtime.GOMAXPROCS(0), "worlds backtested at once")
 	flag.Parse()
-	set := func(o *backtest.Options) {
-		if *stale >= 0 {
+	var set func(*backtest.Options)
+	if *stale >= 0 {
+		set = func(o *backtest.Options) {
 			o.Calibrate.DeriveStale = false
 			o.Calibrate.StaleAfter = time.Duration(*stale) * 7 * 24 * time.Hour
 		}
@@ -57,40 +57,22 @@ func run(shared string, short bool, only, out, jsonOut string, par int, set func
 			ws = append(ws, w)
 		}
 	}
-	scores := make([]*corpus.Scores, len(ws))
-	errs := make([]error, len(ws))
-	sem := make(chan struct{}, max(par, 1))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for i, w := range ws {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			o := w.Options()
-			o.Workers = 1
-			set(&o)
-			scores[i], errs[i] = w.Run(ctx, shared, o)
-			mu.Lock()
-			defer mu.Unlock()
-			if s := scores[i]; s != nil {
-				fmt.Fprintf(os.Stderr, "%-32s %5.1fs", s.World, s.Seconds)
-				for _, t := range s.Targets {
-					fmt.Fprintf(os.Stderr, " %s %+.2f %d/%d", t.Name, t.Skill, t.Covered, t.Origins)
-				}
-				fmt.Fprintln(os.Stderr)
-			} else if errs[i] == nil {
-				fmt.Fprintf(os.Stderr, "%-32s skipped: its files are not under %s\n", w.Name, shared)
-			}
-		}()
+	scores, err := corpus.RunAll(ctx, shared, ws, par, set, func(w corpus.World, s *corpus.Scores) {
+		if s == nil {
+			fmt.Fprintf(os.Stderr, "%-32s skipped: its files are not under %s\n", w.Name, shared)
+			return
+		}
+		fmt.Fprintf(os.Stderr, "%-32s %5.1fs", s.World, s.Seconds)
+		for _, t := range s.Targets {
+			fmt.Fprintf(os.Stderr, " %s %+.2f %d/%d", t.Name, t.Skill, t.Covered, t.Origins)
+		}
+		fmt.Fprintln(os.Stderr)
+	})
+	if err != nil {
+		return err
 	}
-	wg.Wait()
 	var all, shorts []*corpus.Scores
 	for i, s := range scores {
-		if errs[i] != nil {
-			return errs[i]
-		}
 		if s == nil {
 			continue
 		}
