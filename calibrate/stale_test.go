@@ -1,11 +1,13 @@
 package calibrate_test
 
 import (
+	"context"
 	"math"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/funnelsim/funnelsim/backtest/corpus"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/generate"
 	"github.com/funnelsim/funnelsim/internal/fixture"
@@ -43,9 +45,14 @@ func TestStaleRuleChosen(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	dir := fixture.SharedData(t, "maven-crm-sales-opportunities")
-	h, err := calibrate.ReadFiles([]string{filepath.Join(dir, "sales_pipeline.csv")}, calibrate.ReadOptions{Stages: []string{"engaging"}, MaxRejected: 0.1,
-		Map: map[string]string{"lead_id": "opportunity_id", "created_at": "engage_date", "outcome": "deal_stage", "closed_at": "close_date", "amount": "close_value", "rep": "sales_agent"}})
+	var maven corpus.World
+	for _, w := range corpus.Worlds() {
+		if w.Name == "Maven" {
+			maven = w
+		}
+	}
+	dir := fixture.SharedData(t, filepath.Dir(maven.Files[0]))
+	h, _, err := maven.History(context.Background(), filepath.Dir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
