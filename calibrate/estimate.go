@@ -166,15 +166,15 @@ func EstimateContext(ctx context.Context, h *History, o Options) (*model.Model, 
 		o.HazardHalfLife = math.Inf(1)
 	}
 	if o.StaleAfter == 0 && o.DeriveStale && !o.Without.Stale {
-		var how string
-		o.StaleAfter, how = chooseStale(h, o)
-		switch how {
-		case "never":
-			h.Report.warn("no lead open long in a stage counts as lost: on the last %d weeks, the leads open longest advanced as the hazards say (%s sets a rule)", holdoutWeeks, o.Names.of(SetStaleAfter))
-		case "fixed":
-			h.Report.warn("leads open more than %.0f weeks in a stage count as lost: that forecast the last %d weeks' advances best (%s sets it)", o.StaleAfter.Hours()/168, holdoutWeeks, o.Names.of(SetStaleAfter))
-		default:
+		var derived bool
+		o.StaleAfter, derived = chooseStale(h, o)
+		switch {
+		case derived:
 			h.Report.warn("leads open more than %.0f weeks in a stage count as lost: the 95th percentile of the stays that ended (%s sets it)", o.StaleAfter.Hours()/168, o.Names.of(SetStaleAfter))
+		case o.StaleAfter == 0:
+			h.Report.warn("no lead open long in a stage counts as lost: on the last %d weeks, the leads open longest advanced as the hazards say (%s sets a rule)", holdoutWeeks, o.Names.of(SetStaleAfter))
+		default:
+			h.Report.warn("leads open more than %.0f weeks in a stage count as lost: that forecast the last %d weeks' advances best (%s sets it)", o.StaleAfter.Hours()/168, holdoutWeeks, o.Names.of(SetStaleAfter))
 		}
 	}
 	if o.HazardHalfLife == 0 {

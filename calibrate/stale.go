@@ -32,10 +32,10 @@ const staleGain = recencyGain
 // log likelihood is chosen, a later candidate only by more than
 // staleGain. Advances are scored, not losses, because an export records
 // every advance but perhaps not every loss.
-// Without enough history it falls back on the derived rule. The second
-// result says which rule was chosen, for the report.
-func chooseStale(h *History, o Options) (time.Duration, string) {
-	derived := deriveStale(h, o.AsOf)
+// Without enough history it falls back on the derived rule. derived
+// reports that the rule is the one derived from the stays that ended;
+// otherwise it is 0 (none) or one of the fixed candidates.
+func chooseStale(h *History, o Options) (rule time.Duration, derived bool) {
 	inner := o
 	inner.AsOf = o.AsOf.Add(-holdoutWeeks * week)
 	inner.HazardHalfLife = math.Inf(1)
@@ -55,11 +55,11 @@ func chooseStale(h *History, o Options) (time.Duration, string) {
 		inner.StaleAfter = rule
 		m, err := estimateQuiet(h, inner)
 		if err != nil {
-			return derived, "derived"
+			return deriveStale(h, o.AsOf), true
 		}
 		ll, n := staleLL(h, m, inner.AsOf, o.AsOf, rule)
 		if n == 0 {
-			return derived, "derived"
+			return deriveStale(h, o.AsOf), true
 		}
 		gain := staleGain
 		if math.IsInf(bestLL, -1) {
@@ -69,13 +69,10 @@ func chooseStale(h *History, o Options) (time.Duration, string) {
 			best, bestLL = c, ll
 		}
 	}
-	switch {
-	case best < 0:
-		return derived, "derived"
-	case best == 0:
-		return 0, "never"
+	if best < 0 {
+		return deriveStale(h, o.AsOf), true
 	}
-	return best, "fixed"
+	return best, false
 }
 
 // staleLL is the Poisson log likelihood of each stage's advances (or
