@@ -385,15 +385,15 @@ func TestGeometricSums(t *testing.T) {
 	for _, c := range []struct {
 		r float64
 		k int
-	}{{0.5, 10}, {0.99, 52}, {1 - 1e-12, 52}, {0, 5}} {
+	}{{0.5, 10}, {0.99, 52}, {1 - 1e-6, 26}, {1 - 1e-12, 52}, {0.3, 1}, {0, 5}, {1, 13}} {
 		var s0, s1 float64
 		for j := range c.k {
 			s0 += math.Pow(c.r, float64(j))
 			s1 += float64(j) * math.Pow(c.r, float64(j))
 		}
-		g0, g1 := model.GeometricSums(c.r, c.k)
-		if math.Abs(g0-s0) > 1e-6*s0 || math.Abs(g1-s1) > 1e-6*math.Max(s1, 1) {
-			t.Errorf("r=%v k=%d: got (%v, %v), want (%v, %v)", c.r, c.k, g0, g1, s0, s1)
+		g0, g1, gk := model.GeometricSums(c.r, c.k)
+		if !(math.Abs(g0-s0) <= 1e-8*s0) || !(math.Abs(g1-s1) <= 1e-8*math.Max(s1, 1)) || !(math.Abs(gk-math.Pow(c.r, float64(c.k))) <= 1e-12) {
+			t.Errorf("r=%v k=%d: got (%v, %v, %v), want (%v, %v, r^k)", c.r, c.k, g0, g1, gk, s0, s1)
 		}
 	}
 }

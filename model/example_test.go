@@ -27,6 +27,6 @@ func ExampleRun() {
 	fmt.Printf("P(revenue >= 800k) = %.2f\n", p)
 	// Output:
 	// 13 weeks, 4000 trials
-	// revenue P10 509k, P50 744k, P90 1036k
-	// P(revenue >= 800k) = 0.39
+	// revenue P10 510k, P50 744k, P90 1034k
+	// P(revenue >= 800k) = 0.40
 }

@@ -42,7 +42,7 @@ var planFields = map[string]string{
 // the epoch's own copies scaled by it, "scratch" ones are buffers no trial
 // reads across a call.
 var paramsFields = map[string]string{
-	"pLeave": "base", "qAdv": "scaled", "pEntry": "base", "lambda0": "base", "pCascade": "base", "cell": "scaled",
+	"pLeave": "base", "qAdv": "scaled", "pEntry": "base", "lambda": "base", "pCascade": "base", "cell": "scaled",
 	"la": "scratch", "ll": "scratch", "destP": "base", "mean": "scaled", "trend": "base", "dealMu": "scaled",
 	"dealSigma": "base", "empCum": "base", "poolCum": "base", "shock": "base", "cycle": "base",
 	"reach": "scratch", "win": "scratch", "own": "the scaled fields' storage",

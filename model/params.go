@@ -29,10 +29,11 @@ const (
 type params struct {
 	pLeave, qAdv []float64 // per hz(s, c, b): P(leave in a week), P(advance | leave)
 	// pEntry is, per hz(s, c, 0), the chance of leaving in the rest of
-	// the week of entry, for an entry time uniform over the week; lambda0
-	// is the total hazard it comes from; pCascade, per (from, to, channel),
-	// the chance for a lead that entered from in the week and crossed to to.
-	pEntry, lambda0, pCascade []float64
+	// the week of entry, for an entry time uniform over the week; lambda,
+	// per hz(s, c, b), the total hazard pLeave comes from; pCascade, per
+	// (from, to, channel), the chance for a lead that entered from in the
+	// week and crossed to to.
+	pEntry, lambda, pCascade []float64
 	// cell holds P(leave) and P(advance | leave) in the week of an age
 	// cell, per hs(s, c, slot): see cellRates.
 	cell        []cellRate
@@ -62,7 +63,7 @@ type params struct {
 
 func newParams(p *plan) *params {
 	n := p.nS * p.nC * p.nB
-	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), pEntry: make([]float64, n), lambda0: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
+	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), pEntry: make([]float64, n), lambda: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
 		cell: make([]cellRate, p.nS*p.nC*p.nSlot), la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
 		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
 		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1), empCum: make([][]float64, p.nC)}
@@ -88,9 +89,8 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 					ll = rng.Gamma(st, p.lostShape[i], p.rate[i])
 				}
 				q.pLeave[i], q.qAdv[i] = weekly(la, ll)
-				q.la[b], q.ll[b] = la, ll
+				q.la[b], q.ll[b], q.lambda[i] = la, ll, la+ll
 				if b == 0 {
-					q.lambda0[i] = la + ll
 					q.pEntry[i] = entryWeek(la + ll)
 				}
 			}
@@ -104,7 +104,7 @@ func (q *params) draw(p *plan, st *rng.Stream, seed, trial uint64, fixed bool) {
 				continue
 			}
 			for c := range p.nC {
-				q.pCascade[(s*p.nS+d)*p.nC+c] = cascadeWeek(q.lambda0[p.hz(s, c, 0)], q.lambda0[p.hz(d, c, 0)])
+				q.pCascade[(s*p.nS+d)*p.nC+c] = cascadeWeek(q.lambda[p.hz(s, c, 0)], q.lambda[p.hz(d, c, 0)])
 			}
 		}
 	}
@@ -347,30 +347,30 @@ const cycleCapWeeks = 104
 // week after age a takes a weeks and the mean part of the week of a
 // leaver under that week's hazard (½ for a small hazard, near 0 for a
 // stage left the day it is reached), the hazards' own continuous time.
-// Past the last band start the hazards are constant, so that part is a
-// truncated geometric series, summed in closed form.
+// The hazards are constant within a band (and past the last band's
+// start), so each band's part is a truncated geometric series, summed in
+// closed form.
 func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 	surv, num, den := 1.0, 0.0, 0.0
-	// The hazards, and so the mean part of a week, change only from one
-	// band to the next.
-	band, within := -1, 0.0
-	for a := 0; a < p.maxAge; a++ {
-		i := p.hz(s, c, p.bandOf[a])
-		if b := p.bandOf[a]; b != band {
-			band, within = b, withinWeek(q.pLeave[i])
+	bands := p.m.Bands
+	for b := range p.nB {
+		lo, hi := bands[b], cycleCapWeeks
+		if b+1 < p.nB {
+			hi = bands[b+1]
 		}
-		pa := surv * q.pLeave[i] * q.qAdv[i]
-		num += pa * (float64(a) + within)
-		den += pa
-		surv *= 1 - q.pLeave[i]
-	}
-	i := p.hz(s, c, p.nB-1)
-	conv = den + surv*q.qAdv[i]
-	if k := cycleCapWeeks - p.maxAge; k > 0 {
-		s0, s1 := geometricSums(1-q.pLeave[i], k)
-		pa := surv * q.pLeave[i] * q.qAdv[i]
-		num += pa * ((float64(p.maxAge)+withinWeek(q.pLeave[i]))*s0 + s1)
+		i := p.hz(s, c, b)
+		pl := q.pLeave[i]
+		if b == p.nB-1 {
+			conv = den + surv*q.qAdv[i]
+		}
+		if hi <= lo {
+			continue
+		}
+		s0, s1, rk := geometricSums(1-pl, hi-lo)
+		pa := surv * pl * q.qAdv[i]
+		num += pa * ((float64(lo)+withinWeek(q.lambda[i], pl))*s0 + s1)
 		den += pa * s0
+		surv *= rk
 	}
 	if den == 0 {
 		return conv, 0
@@ -379,29 +379,43 @@ func (q *params) advance(p *plan, s, c int) (conv, weeks float64) {
 }
 
 // withinWeek is the mean time within a week, in weeks, of a stay that
-// ends in it under a constant hazard λ = −ln(1 − pLeave):
-// E[T | T < 1] = 1/λ − 1/(e^λ − 1).
-func withinWeek(pLeave float64) float64 {
-	l := -math.Log1p(-pLeave)
+// ends in it under a constant hazard λ, whose chance of leaving in a week
+// is pLeave = 1 − e^{−λ}: E[T | T < 1] = 1/λ − 1/(e^λ − 1), where
+// e^λ − 1 = pLeave/(1 − pLeave).
+func withinWeek(l, pLeave float64) float64 {
 	switch {
 	case l < 1e-4:
 		return 0.5 - l/12
-	case math.IsInf(l, 1):
-		return 0
+	case pLeave >= 1: // e^λ − 1 overflows the ratio: 1/λ alone
+		return 1 / l
 	}
-	return 1/l - 1/math.Expm1(l)
+	return 1/l - (1-pLeave)/pLeave
 }
 
-// geometricSums returns Σ_{j<k} r^j and Σ_{j<k} j·r^j.
-func geometricSums(r float64, k int) (s0, s1 float64) {
-	kf := float64(k)
-	if 1-r < 1e-9 {
-		return kf, kf * (kf - 1) / 2
+// geometricSums returns Σ_{j<k} r^j, Σ_{j<k} j·r^j and r^k, for k >= 1
+// and 0 <= r <= 1. Where 1 − r is so small that the closed forms cancel,
+// their expansions to first order in 1 − r take over (relative error
+// below 1e-8).
+func geometricSums(r float64, k int) (s0, s1, rk float64) {
+	rk = powInt(r, k)
+	kf, x := float64(k), 1-r
+	if kf*x < 1e-4 {
+		return kf - x*kf*(kf-1)/2, kf*(kf-1)/2 - x*(kf-1)*kf*(2*kf-1)/6, rk
 	}
-	rk := math.Pow(r, kf)
-	s0 = (1 - rk) / (1 - r)
-	s1 = r * (1 - kf*rk/r + (kf-1)*rk) / ((1 - r) * (1 - r))
-	return s0, s1
+	s0 = (1 - rk) / x
+	return s0, (r*s0 - kf*rk) / x, rk
+}
+
+// powInt is x^k for k >= 0, by squaring.
+func powInt(x float64, k int) float64 {
+	y := 1.0
+	for ; k > 0; k >>= 1 {
+		if k&1 == 1 {
+			y *= x
+		}
+		x *= x
+	}
+	return y
 }
 
 // seasonAt is the trial's multiplier of arrivals in forecast week t: 1

@@ -60,9 +60,13 @@ func BenchmarkGonumPoisson(b *testing.B) {
 }
 
 func BenchmarkGamma(b *testing.B) {
-	r := seeded(1, 1)
-	for b.Loop() {
-		sink += int(Gamma(r, 3.5, 1))
+	for _, shape := range []float64{0.6, 3.5} {
+		b.Run(fmt.Sprintf("shape=%v", shape), func(b *testing.B) {
+			r := seeded(1, 1)
+			for b.Loop() {
+				sink += int(10 * Gamma(r, shape, 1))
+			}
+		})
 	}
 }
 

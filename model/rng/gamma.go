@@ -7,7 +7,7 @@ import (
 // Gamma returns a draw from the gamma distribution with the given shape and
 // rate (mean shape/rate), by Marsaglia and Tsang's squeeze method ("A simple
 // method for generating gamma variables", ACM TOMS 26, 2000). For shape < 1
-// it draws Gamma(shape+1) and multiplies by U^(1/shape).
+// it draws Gamma(shape+1) and multiplies by U^(1/shape) (Stuart's theorem).
 //
 // It allocates nothing, which gonum's distuv.Gamma.Rand does not promise, and
 // it is on the engine's per-trial parameter path. It panics if shape or rate
@@ -21,8 +21,10 @@ func Gamma(r *Stream, shape, rate float64) float64 {
 	}
 	boost := 1.0
 	if shape < 1 {
-		// U^(1/shape), as exp(log U / shape): half the time of math.Pow.
-		boost = math.Exp(math.Log(r.Uniform()) / shape)
+		// U^(1/shape), as exp(−E/shape) with E = −log U a standard
+		// exponential, drawn by ziggurat: a third of the time of
+		// math.Pow, and less than exp(log U / shape).
+		boost = math.Exp(-r.ExpFloat64() / shape)
 		shape++
 	}
 	d := shape - 1.0/3
