@@ -131,6 +131,13 @@ type Summary struct {
 // means over Batches contiguous batches for each quantile (NaN when a batch
 // would hold fewer than 10 trials).
 func Summarize(name string, values []float64) Summary {
+	fs := sorters.Get().(*floatSorter)
+	defer sorters.Put(fs)
+	return fs.summarize(name, values)
+}
+
+// summarize is Summarize with fs's buffers.
+func (fs *floatSorter) summarize(name string, values []float64) Summary {
 	x := finite(values)
 	s := Summary{Name: name, N: len(x)}
 	if len(x) == 0 {
@@ -145,8 +152,6 @@ func Summarize(name string, values []float64) Summary {
 		s.SD = 0
 	}
 	s.MeanMCSE = s.SD / math.Sqrt(float64(len(x)))
-	fs := sorters.Get().(*floatSorter)
-	defer sorters.Put(fs)
 	sorted := fs.floats(len(x))
 	copy(sorted, x)
 	fs.sort(sorted)
@@ -267,7 +272,7 @@ func (r *Result) WeeklySummaries() []Week {
 		defer sorters.Put(fs)
 		rev, wins := fs.week(r.Trials)
 		r.weekColumns(w, rev, wins)
-		out[w] = Week{Week: w + 1, Revenue: Summarize("revenue", rev), Wins: Summarize("wins", wins)}
+		out[w] = Week{Week: w + 1, Revenue: fs.summarize("revenue", rev), Wins: fs.summarize("wins", wins)}
 	})
 	return out
 }
