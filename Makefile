@@ -18,9 +18,12 @@ test:
 demo:
 	$(GO) run ./cmd/simulate demo --out out/demo
 
-# Engine, sampler and memory benchmarks, reported as medians.
+# Whole-process times and memory, the engine beside the NumPy peer, the
+# Go benchmarks and the guard against slow creep, as medians; writes
+# docs/BENCHMARKS.md and fails when the guard falls 15% below the ratio
+# recorded there (RECORD=1 records this run's).
 bench:
-	./scripts/bench.sh
+	RECORD=$(RECORD) ./scripts/bench.sh
 
 # Parameter recovery over 50 generated histories and forecast calibration
 # (PIT) over 100 generated futures (docs/VALIDATION.md); forecasts and

@@ -3,8 +3,11 @@ package model_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/funnelsim/funnelsim/internal/benchref"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
@@ -52,3 +55,29 @@ func scaled(m *model.Model, k int) *model.Model {
 	m.Reps.Count *= k
 	return m
 }
+
+// BenchmarkGuard times the engine (the sample company, one worker) and the
+// fixed reference workload of internal/benchref alternately in this one
+// process, and reports the median ratio of their speeds (engine/ref): a
+// figure of the engine's own speed that the machine's speed and load
+// mostly cancel out of. scripts/bench.sh fails when it falls more than 15%
+// below the one docs/BENCHMARKS.md records.
+func BenchmarkGuard(b *testing.B) {
+	const trials = 2000
+	m := sample.Model()
+	var ratios []float64
+	for b.Loop() {
+		start := time.Now()
+		if _, err := model.Run(context.Background(), m, &model.Options{Trials: trials, Seed: 1, Workers: 1}); err != nil {
+			b.Fatal(err)
+		}
+		engine := time.Since(start)
+		start = time.Now()
+		refSink += benchref.Run(trials, 1)
+		ratios = append(ratios, time.Since(start).Seconds()/engine.Seconds())
+	}
+	slices.Sort(ratios)
+	b.ReportMetric(ratios[len(ratios)/2], "engine/ref")
+}
+
+var refSink float64
