@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -58,16 +59,69 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 	for _, n := range r.names {
 		known[n] = true
 	}
-	prog, err := expr.Compile(text, expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)))
+	opts := []expr.Option{expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)), expr.DisableAllBuiltins()}
+	for _, b := range ruleBuiltins {
+		opts = append(opts, expr.EnableBuiltin(b))
+	}
+	prog, err := expr.Compile(text, opts...)
 	if err != nil {
 		if strings.Contains(err.Error(), "unknown name") {
 			return nil, fmt.Errorf("rule %q: %w; the attributes are %s", text, err, strings.Join(r.names, ", "))
 		}
 		return nil, fmt.Errorf("rule %q: %w", text, err)
 	}
+	node := prog.Node()
+	var g growth
+	ast.Walk(&node, &g)
+	if g.at != nil {
+		return nil, fmt.Errorf("rule %q: %s at character %d joins values that are not numbers: a rule may add numbers and join written-out strings only, since joining others (with let or reduce) can build a string of any size; compare attributes with ==, in, contains or startsWith instead", text, g.what, g.at.Location().From+1)
+	}
 	r.prog = prog
 	r.vm.MemoryBudget = RuleBudget
 	return r, nil
+}
+
+// ruleBuiltins are the expression language's functions a rule may call:
+// those whose result is no larger than their arguments. The others
+// (repeat, replace, join, toJSON and the like) could build a string or
+// an array of any size from a short rule, which the VM's memory budget
+// does not count, and a rule on a lead's attributes has no use for them.
+var ruleBuiltins = []string{"len", "abs", "ceil", "floor", "round", "int", "float", "trim", "trimPrefix", "trimSuffix",
+	"upper", "lower", "indexOf", "lastIndexOf", "hasPrefix", "hasSuffix", "max", "min", "mean", "median", "first", "last", "get"}
+
+// growth finds the first + in a rule that is not between numbers or
+// between literals: with let or reduce, a + of strings (or arrays)
+// doubles its value at each step, and a rule of a few hundred characters
+// would exhaust the memory.
+type growth struct {
+	at   ast.Node
+	what string
+}
+
+func (g *growth) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok || g.at != nil || b.Operator != "+" || numeric(b.Left) && numeric(b.Right) {
+		return
+	}
+	_, l := b.Left.(*ast.StringNode)
+	_, r := b.Right.(*ast.StringNode)
+	if !l || !r {
+		g.at, g.what = b, "+"
+	}
+}
+
+// numeric says whether the checker found n to be a number: an operand
+// of unknown type (a reduce's accumulator, say) may be a string.
+func numeric(n ast.Node) bool {
+	t := n.Type()
+	if t == nil {
+		return false
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 // lowerNames matches a rule's names to the attributes whatever their

@@ -52,7 +52,11 @@ func (f *File) Close() error {
 // Read reads the metadata of a trials file of size bytes from r, which
 // must stay readable until the file is merged; name is how errors call
 // it.
-func Read(name string, r io.ReaderAt, size int64) (*File, error) {
+func Read(name string, r io.ReaderAt, size int64) (f *File, err error) {
+	// The Parquet library trusts the file's footer: a few bytes changed
+	// there can make it panic. A shard is untrusted input, so that is an
+	// error naming the file.
+	defer recoverInto(&err, name+": ")
 	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Parquet file: %w", name, err)
@@ -68,8 +72,22 @@ func Read(name string, r io.ReaderAt, size int64) (*File, error) {
 	if err := run.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if want := int64(len(run.Results)) * int64(run.Count); pf.NumRows() != want {
+	want := int64(len(run.Results)) * int64(run.Count)
+	if pf.NumRows() != want {
 		return nil, fmt.Errorf("%s: %d rows where the run's %d results of %d trials need %d", name, pf.NumRows(), len(run.Results), run.Count, want)
+	}
+	// Each row group's count decides what its columns' reading
+	// allocates: it must fit in the rows the run needs before any is read.
+	rows := int64(0)
+	for g, rg := range pf.RowGroups() {
+		n := rg.NumRows()
+		if n < 0 || n > want-rows {
+			return nil, fmt.Errorf("%s: row group %d claims %d rows, where the file holds %d in all", name, g, n, want)
+		}
+		rows += n
+	}
+	if rows != want {
+		return nil, fmt.Errorf("%s: the row groups hold %d rows where the run's %d results of %d trials need %d", name, rows, len(run.Results), run.Count, want)
 	}
 	cols, err := columnsOf(run.Results[0].Metrics, run.Weeks)
 	if err != nil {
@@ -81,6 +99,14 @@ func Read(name string, r io.ReaderAt, size int64) (*File, error) {
 		}
 	}
 	return &File{Name: name, Run: run, pf: pf}, nil
+}
+
+// recoverInto turns a panic inside the Parquet library into an error in
+// *err, after prefix (the file's name, where the caller does not add it).
+func recoverInto(err *error, prefix string) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%sa damaged Parquet file (the reader failed: %v)", prefix, r)
+	}
 }
 
 // check refuses metadata that does not describe a shard.
@@ -109,7 +135,8 @@ func (r *Run) check() error {
 
 // copyTo copies the file's rows into sp, each result's columns at the
 // file's trials, checking each row's trial and result.
-func (f *File) copyTo(sp *spill) error {
+func (f *File) copyTo(sp *spill) (err error) {
+	defer recoverInto(&err, "")
 	run := f.Run
 	cols, err := columnsOf(run.Results[0].Metrics, run.Weeks)
 	if err != nil {

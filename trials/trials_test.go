@@ -3,6 +3,7 @@ package trials_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"reflect"
 	"strings"
@@ -161,4 +162,59 @@ func TestMetadata(t *testing.T) {
 			t.Errorf("no column %s", c)
 		}
 	}
+}
+
+// TestDamagedFooter changes the footer of a shard byte by byte (every
+// eleventh byte with -short), as a damaged download or a careless edit
+// would: reading and merging each such file ends in its results or in an
+// error naming it, never in a panic of the Parquet library.
+func TestDamagedFooter(t *testing.T) {
+	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: 40, Weeks: 4, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := trials.NewRun("forecast", "test", modelYAML, nil, rs, 40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := trials.Write(&buf, run, rs); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	n := len(good)
+	footer := int(binary.LittleEndian.Uint32(good[n-8 : n-4]))
+	errs, merged := 0, 0
+	dir := t.TempDir()
+	step, values := 1, []byte{0, 0xff, 0x41}
+	if testing.Short() { // every eleventh byte, one way
+		step, values = 11, values[2:]
+	}
+	for i := n - 8 - footer; i < n-8; i += step {
+		for _, v := range values {
+			if v == 0x41 {
+				v ^= good[i]
+			}
+			if v == good[i] {
+				continue
+			}
+			bad := bytes.Clone(good)
+			bad[i] = v
+			f, err := trials.Read("shard.parquet", bytes.NewReader(bad), int64(n))
+			if err == nil {
+				var m *trials.Merged
+				if m, err = trials.Merge([]*trials.File{f}, dir); err == nil {
+					merged++
+					m.Close()
+				}
+			}
+			if err != nil {
+				errs++
+				if !strings.Contains(err.Error(), "shard.parquet") {
+					t.Fatalf("byte %d set to %#x: %v, which does not name the file", i, v, err)
+				}
+			}
+		}
+	}
+	t.Logf("%d bytes of footer, every %d changed %d ways: %d errors, %d files read and merged", footer, step, len(values), errs, merged)
 }
