@@ -109,6 +109,10 @@ func newMetricIndex(m *Model) metricIndex {
 	return x
 }
 
+// Metrics describes the per-trial metrics a run of m reports, in the
+// order of a Result's.
+func Metrics(m *Model) []MetricInfo { return newMetricIndex(m).info }
+
 // stageLabel is how the entries into stage s read: "new leads" for the
 // first, "SQLs" for the SQL stage, an acronym of a name (mql, sal) in
 // capitals and plural, and the others as their metric name, words apart.

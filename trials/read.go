@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -126,9 +127,52 @@ func (r *Run) check() error {
 		return fmt.Errorf("%d model files for %d results", len(r.Parts), len(r.Results))
 	}
 	for _, h := range r.Results[1:] {
-		if len(h.Metrics) != len(r.Results[0].Metrics) {
+		if !slices.Equal(h.Metrics, r.Results[0].Metrics) {
 			return fmt.Errorf("results %q and %q have different metrics", r.Results[0].Name, h.Name)
 		}
+	}
+	return r.checkCommand()
+}
+
+// checkCommand refuses metadata whose parts do not fit its command: the
+// merge answers as the command would, and takes the run's word for how
+// many results, values and notes there are.
+func (r *Run) checkCommand() error {
+	n := len(r.Results)
+	notes := func(want int) error {
+		if r.Notes != nil && len(r.Notes) != want {
+			return fmt.Errorf("%d results with the notes of %d", n, len(r.Notes))
+		}
+		return nil
+	}
+	switch r.Command {
+	case "forecast":
+		if n != 1 {
+			return fmt.Errorf("a forecast of %d results", n)
+		}
+	case "compare":
+		if n < 2 {
+			return fmt.Errorf("a comparison of %d results, with no scenario", n)
+		}
+		return notes(n - 1)
+	case "portfolio":
+		if len(r.Parts) != n {
+			return fmt.Errorf("a portfolio of %d results with %d model files", n, len(r.Parts))
+		}
+	case "sweep", "goal":
+		switch {
+		case r.Lever == "":
+			return fmt.Errorf("a %s without its lever", r.Command)
+		case r.Command == "goal" && len(r.Range) != 3:
+			return errors.New("a goal seek without its range")
+		case r.Lever2 == "" && len(r.Values) != n:
+			return fmt.Errorf("%d results for %d values of %s", n, len(r.Values), r.Lever)
+		case r.Lever2 != "" && (r.Command == "goal" || len(r.Values)*len(r.Values2) != n):
+			return fmt.Errorf("%d results for a grid of %d by %d", n, len(r.Values), len(r.Values2))
+		}
+		return notes(n)
+	default:
+		return fmt.Errorf("a %q run cannot be merged (forecast, compare, sweep, goal and portfolio can)", r.Command)
 	}
 	return nil
 }

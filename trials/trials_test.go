@@ -218,3 +218,43 @@ func TestDamagedFooter(t *testing.T) {
 	}
 	t.Logf("%d bytes of footer, every %d changed %d ways: %d errors, %d files read and merged", footer, step, len(values), errs, merged)
 }
+
+// TestReadRefusesCommand checks that metadata whose parts do not fit its
+// command, as an edit of a shard's metadata would leave it, is refused
+// when the file is read, before a merge takes its word for them.
+func TestReadRefusesCommand(t *testing.T) {
+	rs, err := model.RunAll(context.Background(), twoModels(), &model.Options{Trials: 20, Weeks: 4, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		edit func(*trials.Run)
+		want string
+	}{
+		{"sweep values", func(r *trials.Run) { r.Command, r.Lever, r.Values = "sweep", "reps", []float64{4} }, "2 results for 1 values of reps"},
+		{"sweep lever", func(r *trials.Run) { r.Command, r.Values = "sweep", []float64{4, 5} }, "a sweep without its lever"},
+		{"grid", func(r *trials.Run) {
+			r.Command, r.Lever, r.Values, r.Lever2, r.Values2 = "sweep", "reps", []float64{4, 5}, "budget", []float64{1, 2}
+		}, "2 results for a grid of 2 by 2"},
+		{"goal range", func(r *trials.Run) { r.Command, r.Lever, r.Values = "goal", "reps", []float64{4, 5} }, "a goal seek without its range"},
+		{"notes", func(r *trials.Run) { r.Notes = [][]string{{"a"}, {"b"}, {"c"}} }, "2 results with the notes of 3"},
+		{"forecast", func(r *trials.Run) { r.Command = "forecast" }, "a forecast of 2 results"},
+		{"command", func(r *trials.Run) { r.Command = "calibrate" }, `a "calibrate" run cannot be merged`},
+		{"metrics", func(r *trials.Run) { r.Results[1].Metrics = r.Results[1].Metrics[1:] }, "have different metrics"},
+	} {
+		run, err := trials.NewRun("compare", "test", modelYAML, nil, rs, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.edit(run)
+		var buf bytes.Buffer
+		if err := trials.Write(&buf, run, rs); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		_, err = trials.Read("edited.parquet", bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err == nil || !strings.Contains(err.Error(), "edited.parquet: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error naming the file and saying %q", c.name, err, c.want)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -135,6 +136,9 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	m, err := model.Decode([]byte(yaml))
 	if err != nil {
 		return fmt.Errorf("the model in %s: %w", files[0].Name, err)
+	}
+	if want := model.Metrics(m); !slices.Equal(run.Results[0].Metrics, want) {
+		return fmt.Errorf("%s: the metrics in the metadata are not those of its model's runs (%d where it has %d)", files[0].Name, len(run.Results[0].Metrics), len(want))
 	}
 	fmt.Fprintf(e.stderr, "merged %d files: %s of %d trials, seed %d, model sha256 %s\n", len(files), run.Command, run.Trials, run.Seed, run.ModelSHA256[:12])
 	switch run.Command {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +11,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
+	"github.com/funnelsim/funnelsim/trials"
 )
 
 // outputs runs simulate with args and returns its standard output and
@@ -155,6 +161,30 @@ func TestMergeRefusesCLI(t *testing.T) {
 	c1 := shard("c1.parquet", "--shard", "1/2")
 	notParquet := filepath.Join(dir, "notes.parquet")
 	os.WriteFile(notParquet, []byte("not a table"), 0o644)
+	// A whole run in one file whose metadata lost a metric, as an edit
+	// would leave it: its columns are all there, its model is the one it
+	// names, and only the merge's answer would find the metric missing.
+	edited := filepath.Join(dir, "edited.parquet")
+	{
+		f, err := trials.Open(a0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := *f.Run
+		f.Close()
+		run.FirstTrial, run.Count = 0, run.Trials
+		run.Results = []trials.Header{run.Results[0]}
+		run.Results[0].Metrics = run.Results[0].Metrics[1:]
+		r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := trials.Write(&buf, &run, []*model.Result{r}); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(edited, buf.Bytes(), 0o644)
+	}
 	for _, c := range []struct {
 		args []string
 		code int
@@ -165,6 +195,7 @@ func TestMergeRefusesCLI(t *testing.T) {
 		{[]string{"merge", a0, a1, c1}, exitError, "both hold trials 150 to 199"},
 		{[]string{"merge", a0, b1, a2}, exitError, "seed 1 and 4"},
 		{[]string{"merge", a0, notParquet}, exitError, "notes.parquet: not a Parquet file"},
+		{[]string{"merge", edited}, exitError, "edited.parquet: the metrics in the metadata are not those of its model's runs (18 where it has 19)"},
 		{[]string{"merge"}, exitUsage, "give the shards' trials files"},
 		{[]string{"forecast", "--shard", "3/3", "--trials-out", a0}, exitUsage, "--shard must be I/N with 0 <= I < N"},
 		{[]string{"forecast", "--shard", "0/3"}, exitUsage, "--shard needs --trials-out"},
