@@ -20,9 +20,37 @@ import (
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
+// MaxYAMLBytes bounds the YAML files read whole and decoded into memory:
+// models, planners', scenario, rule, truth and recalibration files. They
+// are written by hand or by calibrate (a calibrated model of a million
+// leads is well under a megabyte), and a decoded YAML document takes
+// many times its size: a 200 MB model file ran out of memory.
+const MaxYAMLBytes = 32 << 20
+
+// ReadYAML reads the YAML file at path whole, refusing one larger than
+// MaxYAMLBytes before reading it.
+func ReadYAML(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxYAMLBytes {
+		return nil, fmt.Errorf("%s: %.1f MB, past the %d MB a model, plan, scenario or rule file may have", path, float64(st.Size())/(1<<20), MaxYAMLBytes>>20)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxYAMLBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxYAMLBytes {
+		return nil, fmt.Errorf("%s: more than the %d MB a model, plan, scenario or rule file may have", path, MaxYAMLBytes>>20)
+	}
+	return b, nil
+}
+
 // ReadFile reads and validates a model file.
 func ReadFile(path string) (*Model, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadYAML(path)
 	if err != nil {
 		return nil, err
 	}

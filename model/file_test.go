@@ -167,3 +167,20 @@ func TestWriteFileAtomicSafe(t *testing.T) {
 		t.Errorf("the link's target was written: %q", b)
 	}
 }
+
+// TestReadYAMLLimit checks that a model file past MaxYAMLBytes is refused
+// by its size, before it is read and decoded (a 200 MB one ran out of
+// memory), and that one within it is read.
+func TestReadYAMLLimit(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, bytes.Repeat([]byte("# padding\n"), model.MaxYAMLBytes/10+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := model.ReadFile(big); err == nil || !strings.Contains(err.Error(), "big.yaml: 32.0 MB, past the 32 MB a model, plan, scenario or rule file may have") {
+		t.Errorf("a file past the limit: %v", err)
+	}
+	if _, err := model.ReadYAML("../examples/sample-model.yaml"); err != nil {
+		t.Errorf("the sample model: %v", err)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"slices"
 
 	"go.yaml.in/yaml/v3"
@@ -133,7 +132,7 @@ func (rc *Recalibration) apply(r *Result) error {
 
 // ReadRecalibration reads a recalibration file (YAML) and checks it.
 func ReadRecalibration(path string) (*Recalibration, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadYAML(path)
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,7 +13,7 @@ import (
 
 // ReadTruth reads and checks a truth file.
 func ReadTruth(path string) (*Truth, error) {
-	b, err := os.ReadFile(path)
+	b, err := model.ReadYAML(path)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package scenarios
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -24,7 +23,7 @@ type Scenario struct {
 // ReadFile reads a scenario file strictly: an unknown key is an error
 // naming its path and line.
 func ReadFile(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+	b, err := model.ReadYAML(path)
 	if err != nil {
 		return nil, err
 	}

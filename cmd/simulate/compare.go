@@ -189,7 +189,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if f.trialsOut != "" {
-		yaml, err := os.ReadFile(f.scenarios)
+		yaml, err := model.ReadYAML(f.scenarios)
 		if err != nil {
 			return err
 		}

@@ -123,6 +123,12 @@ func TestPlotsFlag(t *testing.T) {
 	if code != 2 || !strings.HasPrefix(errOut, `simulate forecast: --plot-format must be png, svg or pdf (got "gif")`) {
 		t.Errorf("gif: exit %d, %q", code, errOut)
 	}
+	// Inside both ranges, but 392 million pixels: refused before the run,
+	// where it ran out of memory drawing the first chart.
+	_, errOut, code = simulateCmd("forecast", "--plots", dir, "--plot-size", "33x33", "--plot-dpi", "600")
+	if code != 2 || !strings.HasPrefix(errOut, `simulate forecast: --plot-size 33x33 at --plot-dpi 600 is a PNG of 392 million pixels, past the 50 million`) {
+		t.Errorf("33x33 at 600 dpi: exit %d, %q", code, errOut)
+	}
 }
 
 // TestReport writes the meeting report and checks that it is

@@ -28,6 +28,11 @@ func (f *plotFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.dpi, "plot-dpi", plots.DPI, "resolution of PNG charts, dots per inch (fonts keep their size: more is sharper)")
 }
 
+// maxPlotPixels bounds a PNG chart: drawn in memory at 4 bytes a pixel,
+// 33 by 33 inches at 600 dpi (392 million pixels) ran out of memory.
+// The default chart is 1.4 million; 40 by 40 inches at 150 dpi is 36.
+const maxPlotPixels = 50e6
+
 // defaultPlotSize is plots.Size as --plot-size writes it.
 const defaultPlotSize = "8x4.5"
 
@@ -45,6 +50,9 @@ func (f *plotFlags) check() error {
 	}
 	if f.dpi < 36 || f.dpi > 600 {
 		return usagef("--plot-dpi must be 36 to 600 (got %d)", f.dpi)
+	}
+	if px := w * h * float64(f.dpi*f.dpi); f.format == "png" && px > maxPlotPixels {
+		return usagef("--plot-size %s at --plot-dpi %d is a PNG of %.0f million pixels, past the %.0f million (%.0f MB to draw) a chart may take: lower either", f.size, f.dpi, px/1e6, maxPlotPixels/1e6, maxPlotPixels*4/1e6)
 	}
 	f.page = plots.Page{W: vg.Length(w) * vg.Inch, H: vg.Length(h) * vg.Inch, DPI: f.dpi}
 	return nil

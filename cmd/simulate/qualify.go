@@ -152,7 +152,7 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 
 // readRules reads a YAML file of named rules strictly.
 func readRules(path string) ([]qualify.Definition, error) {
-	b, err := os.ReadFile(path)
+	b, err := model.ReadYAML(path)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func (r *runFlags) loadRecalibration() error {
 // readModel reads and decodes the model (or planner's) file at path, and
 // returns its bytes too.
 func readModel(path string) (*model.Model, []byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := model.ReadYAML(path)
 	if err != nil {
 		return nil, nil, err
 	}
