@@ -37,6 +37,19 @@ func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Resu
 	}
 	rc := base.Recalibration
 	base.Recalibration = nil
+	// Every part's results are kept for the total, and the total is one
+	// more: they count against the limit together, before any part runs.
+	size := base
+	if err := size.fill(models[0], 1); err != nil {
+		return nil, nil, err
+	}
+	need := int64(0)
+	for _, m := range append(models, models[0]) {
+		need += resultBytes(len(m.Stages), size.Trials, size.Weeks)
+	}
+	if need > maxRunBytes {
+		return nil, nil, fmt.Errorf("a portfolio of %d parts at %d trials over %d weeks needs about %d MiB of results (each part's and the total's), more than the %d MiB limit; use fewer trials, weeks or parts", len(models), size.Trials, size.Weeks, need>>20, maxRunBytes>>20)
+	}
 	seen := map[string]int{}
 	for p, m := range models {
 		if seen[m.Name]++; seen[m.Name] > 1 { // parts are told apart by name

@@ -65,3 +65,18 @@ func TestPortfolioSums(t *testing.T) {
 		t.Errorf("a portfolio of two currencies: %v", err)
 	}
 }
+
+// TestPortfolioLimit checks that a portfolio's parts count against the
+// results limit together, before any of them runs: one part's 100,000
+// trials hold about 38 MB of results, a thousand parts' and their total
+// 38 GB (such a portfolio ran 147 s before it ran out of memory).
+func TestPortfolioLimit(t *testing.T) {
+	parts := make([]*model.Model, 1000)
+	for i := range parts {
+		parts[i] = sample.Model()
+	}
+	_, _, err := model.RunPortfolio(context.Background(), parts, &model.Options{Trials: 100_000})
+	if err == nil || !strings.Contains(err.Error(), "a portfolio of 1000 parts at 100000 trials over 13 weeks needs about") {
+		t.Errorf("got %v", err)
+	}
+}
