@@ -163,8 +163,17 @@ type Result struct {
 // intervals.
 const Draws = 20000
 
+// MaxRules bounds the definitions one comparison takes: each is
+// evaluated on every deal and costs Draws posterior draws, and a table of
+// more than a few dozen is read by no one (a million ran past 300 s at
+// 2 GB).
+const MaxRules = 1000
+
 // Compare evaluates each definition on the deals; seed keys the draws.
 func Compare(d *Deals, defs []Definition, seed uint64) ([]Result, error) {
+	if len(defs) > MaxRules {
+		return nil, fmt.Errorf("%d rules to compare, more than the %d one comparison may take", len(defs), MaxRules)
+	}
 	var out []Result
 	st := rng.NewStream()
 	for k, def := range defs {

@@ -165,6 +165,9 @@ func readRules(path string) ([]qualify.Definition, error) {
 	if err := model.DecodeYAML(b, &file); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if n := len(file.Rules); n > qualify.MaxRules {
+		return nil, fmt.Errorf("%s: %d rules, more than the %d one comparison may take", path, n, qualify.MaxRules)
+	}
 	var defs []qualify.Definition
 	for i, r := range file.Rules {
 		if strings.TrimSpace(r.Rule) == "" {

@@ -143,14 +143,15 @@ func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*m
 	return r, nil
 }
 
-// check refuses --trials and --weeks given as 0 or less: 0 is no
-// horizon and no trials, not "the default".
+// check refuses --trials and --weeks given as 0 or less (0 is no
+// horizon and no trials, not "the default") or past the engine's limits,
+// as usage errors before anything is read.
 func (r *runFlags) check(fs *pflag.FlagSet) error {
-	if fs.Changed("trials") && r.trials < 1 {
-		return usagef("--trials must be >= 1")
+	if fs.Changed("trials") && (r.trials < 1 || r.trials > model.MaxTrials) {
+		return usagef("--trials must be 1 to %d (got %d)", model.MaxTrials, r.trials)
 	}
-	if fs.Changed("weeks") && r.weeks < 1 {
-		return usagef("--weeks must be >= 1")
+	if fs.Changed("weeks") && (r.weeks < 1 || r.weeks > model.MaxWeeks) {
+		return usagef("--weeks must be 1 to %d (got %d)", model.MaxWeeks, r.weeks)
 	}
 	return nil
 }
