@@ -1,10 +1,10 @@
 package qualify_test
 
 import (
-	"slices"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,7 +79,8 @@ func TestCompare(t *testing.T) {
 	}
 	if _, err := qualify.Compare(d, []qualify.Definition{{Name: "typo", Rule: `budgt_known == "yes"`}}, 1); err == nil || !strings.Contains(err.Error(), "the attributes are budget_known, region") {
 		t.Errorf("an unknown name: %v", err)
-	}	many := slices.Repeat([]qualify.Definition{{Name: "all", Rule: "true"}}, qualify.MaxRules+1)
+	}
+	many := slices.Repeat([]qualify.Definition{{Name: "all", Rule: "true"}}, qualify.MaxRules+1)
 	if _, err := qualify.Compare(d, many, 1); err == nil || err.Error() != "1001 rules to compare, more than the 1000 one comparison may take" {
 		t.Errorf("too many rules: %v", err)
 	}
