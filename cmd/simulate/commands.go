@@ -98,16 +98,13 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 	name, rest := args[0], args[1:]
 	switch name {
 	case "version", "--version":
-		fmt.Fprintln(stdout, version())
-		return exitOK
+		return printed(stdout, stderr, func(w io.Writer) { fmt.Fprintln(w, version()) })
 	case "help", "-h", "--help":
 		if len(rest) == 0 {
-			usage(stdout, cmds)
-			return exitOK
+			return printed(stdout, stderr, func(w io.Writer) { usage(w, cmds) })
 		}
 		if c := lookup(cmds, rest[0]); c != nil {
-			help(stdout, c)
-			return exitOK
+			return printed(stdout, stderr, func(w io.Writer) { help(w, c) })
 		}
 		fmt.Fprintf(stderr, "simulate: unknown command %q\n", rest[0])
 		return exitUsage
@@ -126,8 +123,7 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 	case err == nil:
 		return exitOK
 	case errors.Is(err, pflag.ErrHelp):
-		help(stdout, c)
-		return exitOK
+		return printed(stdout, stderr, func(w io.Writer) { help(w, c) })
 	case errors.Is(err, context.Canceled) && ctx.Err() != nil:
 		fmt.Fprintf(stderr, "simulate %s: interrupted; nothing written\n", c.Name)
 		return exitError
@@ -138,6 +134,36 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "simulate: %v\n", err)
 		return exitError
 	}
+}
+
+// printed writes what print prints to stdout and returns exitOK, or,
+// where the writing fails (a full disk, a closed pipe), says so on stderr
+// and returns exitError: the help or version a script asked for is not
+// there, and exit 0 would say it is.
+func printed(stdout, stderr io.Writer, print func(io.Writer)) int {
+	w := &firstError{w: stdout}
+	print(w)
+	if w.err != nil {
+		fmt.Fprintf(stderr, "simulate: writing to standard output: %v\n", w.err)
+		return exitError
+	}
+	return exitOK
+}
+
+// firstError is a writer that keeps the first error of its writes and
+// writes nothing after it.
+type firstError struct {
+	w   io.Writer
+	err error
+}
+
+func (f *firstError) Write(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	n, err := f.w.Write(p)
+	f.err = err
+	return n, err
 }
 
 func lookup(cmds []*command, name string) *command {

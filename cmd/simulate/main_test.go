@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -142,5 +143,23 @@ func TestInterruptedWritesNothing(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("the interrupted runs left %d files beside the history", len(entries)-1)
+	}
+}
+
+// full is standard output on a full disk.
+type full struct{}
+
+func (full) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestPrintedToFullDisk checks that the version and the help, written to
+// a full disk, exit 1 saying so: a script that asked for them must not
+// be told they are there.
+func TestPrintedToFullDisk(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"help"}, {"help", "forecast"}, {"forecast", "--help"}} {
+		var e bytes.Buffer
+		code := run(context.Background(), commands(), args, full{}, &e)
+		if code != exitError || !strings.Contains(e.String(), "simulate: writing to standard output: no space left on device") {
+			t.Errorf("simulate %s: exit %d, %q", strings.Join(args, " "), code, e.String())
+		}
 	}
 }
