@@ -233,6 +233,10 @@ func (c PlanChannel) channel(v *validator, path string) (Channel, bool) {
 	k, mean := gammaRange(c.WeeklyLeads.Low, c.WeeklyLeads.High)
 	ch.WeeklyLeads = mean
 	ch.WeeklySpend = mean * c.CostPerLead
+	if !v.check(c.WeeklyLeads.High*c.CostPerLead*maxAgeWeeks <= maxMoney, path+".cost_per_lead",
+		"%g a lead at up to %g leads a week is more than %g spent over %d weeks: costs and totals would not stay finite", c.CostPerLead, c.WeeklyLeads.High, maxMoney, maxAgeWeeks) {
+		return ch, false
+	}
 	// The level's Gamma has shape k and mean μ, and HistoryWeeks·μ = k for
 	// Poisson weeks (model.Channel). A sure number is a long history.
 	ch.HistoryWeeks = math.Max(k/mean, 1e-6)
@@ -295,11 +299,20 @@ func gammaRange(lo, hi float64) (k, mean float64) {
 
 func logit(p float64) float64 { return math.Log(p / (1 - p)) }
 
+// maxMoney bounds the money a planner's file can make a run count, in
+// any currency: spend and revenue summed over trials and weeks must stay
+// finite (a cost per lead of 1e306 printed as "-").
+const maxMoney = 1e15
+
 func (d PlanDealSize) logNormal(v *validator) LogNormal {
 	okM := v.guess("deal_size.median", d.Median, 0, math.Inf(1))
 	okR := v.check(d.Range[0] > 0 && d.Range[0] < d.Range[1] && !math.IsInf(d.Range[1], 0), "deal_size.range",
 		"must be [low, high], 0 < low < high: the sizes 8 in 10 deals fall between (got [%g, %g])", d.Range[0], d.Range[1])
 	if !okM || !okR {
+		return LogNormal{}
+	}
+	if !v.check(d.Range[0] < d.Median.Low && d.Median.High < d.Range[1], "deal_size.range",
+		"[%g, %g] must hold the median %v: it is where 8 in 10 deals fall, the median among them", d.Range[0], d.Range[1], d.Median) {
 		return LogNormal{}
 	}
 	mid, sdMid := d.Median.logRange()

@@ -90,6 +90,10 @@ func TestPlanErrors(t *testing.T) {
 		{"no median weeks", "    median_weeks: 0.5\n", "", "line 39: stages[1].median_weeks: must be in (0, 520]"},
 		{"deal range", "range: [6000, 55000]", "range: [55000, 6000]", "line 71: deal_size.range: must be [low, high], 0 < low < high"},
 		{"unknown stage", "sql_stage: sql", "sql_stage: sqls", `line 64: sql_stage: unknown name "sqls"`},
+		{"SQL before sales", "sql_stage: sql", "sql_stage: lead", `line 64: sql_stage: "lead" comes before sales_start "sal"`},
+		{"opportunity before SQL", "opportunity_stage: opportunity", "opportunity_stage: sal", `line 65: opportunity_stage: "sal" comes before sql_stage "sql"`},
+		{"range below the median", "range: [6000, 55000]", "range: [6000, 12000]", "line 71: deal_size.range: [6000, 12000] must hold the median [14000, 20000]"},
+		{"cost per lead", "cost_per_lead: 400", "cost_per_lead: 1e306", "line 23: channels[0].cost_per_lead: 1e+306 a lead at up to 42 leads a week is more than 1e+15 spent over 520 weeks"},
 		{"zero capacity", "weekly_capacity: 6", "weekly_capacity: 0", "line 79: reps.weekly_capacity: must be"},
 	}
 	for _, c := range cases {

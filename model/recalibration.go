@@ -70,6 +70,18 @@ func (t RecalibratedTarget) Transform(xs []float64) {
 }
 
 // Validate checks that every map is finite with a positive scale.
+// MaxRecalibrationScale and MaxRecalibrationShift bound a target's map:
+// a backtest learns a scale of 1 to 10 (backtest's learnTarget), and a
+// shift past a factor of a thousand on the totals is no forecast's
+// correction. Past them, a hand-edited file (shift 800, scale 1e300)
+// blanked or zeroed the forecast.
+const (
+	MaxRecalibrationScale = 10.0
+	MaxRecalibrationShift = 6.907755278982137 // log(1000)
+)
+
+// Validate checks that every target's map is named, finite and within
+// what a backtest can learn.
 func (rc *Recalibration) Validate() error {
 	if rc.HorizonWeeks < 1 {
 		return fmt.Errorf("recalibration: horizon_weeks %d: must be >= 1", rc.HorizonWeeks)
@@ -78,8 +90,8 @@ func (rc *Recalibration) Validate() error {
 		if t.Target == "" {
 			return errors.New("recalibration: a target without a name")
 		}
-		if !(t.Scale > 0) || math.IsInf(t.Scale, 0) || math.IsNaN(t.Shift) || math.IsInf(t.Shift, 0) {
-			return fmt.Errorf("recalibration: target %s: scale %v and shift %v must be finite, the scale > 0", t.Target, t.Scale, t.Shift)
+		if !(t.Scale >= 1/MaxRecalibrationScale && t.Scale <= MaxRecalibrationScale) || !(math.Abs(t.Shift) <= MaxRecalibrationShift) {
+			return fmt.Errorf("recalibration: target %s: scale %v and shift %v: the scale must be in [%g, %g] and the shift in [%.2f, %.2f] (a factor of %g), what a backtest can learn", t.Target, t.Scale, t.Shift, 1/MaxRecalibrationScale, MaxRecalibrationScale, -MaxRecalibrationShift, MaxRecalibrationShift, math.Round(math.Exp(MaxRecalibrationShift)))
 		}
 	}
 	return nil

@@ -92,11 +92,23 @@ func TestRecalibrationRun(t *testing.T) {
 	if err != nil || back.HorizonWeeks != rc.HorizonWeeks || !slices.Equal(back.Targets, rc.Targets) {
 		t.Errorf("round trip: %+v, %v", back, err)
 	}
-	bad := &model.Recalibration{HorizonWeeks: 13, Targets: []model.RecalibratedTarget{{Target: "wins", Scale: 0}}}
-	if err := bad.WriteFile(path); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := model.ReadRecalibration(path); err == nil || !strings.Contains(err.Error(), "recalibration.yaml: recalibration: target wins: scale 0") {
-		t.Errorf("scale 0: %v", err)
+	// A map past what a backtest can learn, as a hand edit leaves it,
+	// blanked or zeroed the forecast: it is refused, naming the file.
+	for _, c := range []struct {
+		scale, shift float64
+		want         string
+	}{
+		{0, 0, "target wins: scale 0 and shift 0: the scale must be in [0.1, 10]"},
+		{1e300, 0, "target wins: scale 1e+300 and shift 0"},
+		{1, 800, "target wins: scale 1 and shift 800: the scale must be in [0.1, 10] and the shift in [-6.91, 6.91] (a factor of 1000)"},
+		{1, math.NaN(), "target wins: scale 1 and shift NaN"},
+	} {
+		bad := &model.Recalibration{HorizonWeeks: 13, Targets: []model.RecalibratedTarget{{Target: "wins", Scale: c.scale, Shift: c.shift}}}
+		if err := bad.WriteFile(path); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := model.ReadRecalibration(path); err == nil || !strings.Contains(err.Error(), "recalibration.yaml: recalibration: "+c.want) {
+			t.Errorf("scale %v, shift %v: %v", c.scale, c.shift, err)
+		}
 	}
 }

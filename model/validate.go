@@ -23,6 +23,7 @@ func (m *Model) Validate() error {
 	v.stageRef("sales_start", m.SalesStart, stages)
 	v.stageRef("sql_stage", m.SQLStage, stages)
 	v.stageRef("opportunity_stage", m.OpportunityStage, stages)
+	v.stageOrder(m, stages)
 	for i := range m.Stages {
 		v.stage(m, i, stages, channels)
 	}
@@ -113,6 +114,23 @@ func (v *validator) stageRef(path, name string, stages map[string]int) {
 		return
 	}
 	v.ref(path, name, stages)
+}
+
+// stageOrder checks that the stages' roles come in the funnel's order:
+// sales start at or before the SQL stage, and the SQL stage at or before
+// the opportunity stage (a one-stage funnel has all three on its one).
+// Out of order, the costs per SQL and the opportunity metrics count the
+// wrong entries with no other sign of it.
+func (v *validator) stageOrder(m *Model, stages map[string]int) {
+	start, okStart := stages[m.SalesStart]
+	sql, okSQL := stages[m.SQLStage]
+	opp, okOpp := stages[m.OpportunityStage]
+	if okStart && okSQL {
+		v.check(start <= sql, "sql_stage", "%q comes before sales_start %q: the SQL stage is a sales stage, at or after the hand-off", m.SQLStage, m.SalesStart)
+	}
+	if okSQL && okOpp {
+		v.check(sql <= opp, "opportunity_stage", "%q comes before sql_stage %q: opportunities are made of SQLs", m.OpportunityStage, m.SQLStage)
+	}
 }
 
 func (v *validator) stage(m *Model, i int, stages, channels map[string]int) {
