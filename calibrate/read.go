@@ -205,7 +205,9 @@ func (rd *reader) file(f File) error {
 	}
 	_, primary := cols["created_at"]
 	if primary && shape.perLead() && rd.attrCols == nil {
-		rd.attributes(c.header, cols)
+		if err := rd.attributes(f.Name, c.header, cols); err != nil {
+			return err
+		}
 	}
 	src := &c.src
 	for {
@@ -280,20 +282,30 @@ func (rd *reader) times() []time.Time {
 }
 
 // attributes takes the leads file's columns that are not canonical as the
-// history's attributes.
-func (rd *reader) attributes(header []string, cols columns) {
+// history's attributes. Two columns whose names make the same identifier
+// (the same header twice, or Budget Known beside BUDGET-KNOWN) are an
+// error naming both: a rule could read only one of them, and not the one
+// its writer meant.
+func (rd *reader) attributes(name string, header []string, cols columns) error {
 	used := map[int]bool{}
 	for _, i := range cols {
 		used[i] = true
 	}
+	seen := map[string]int{}
 	rd.attrCols = []int{}
 	for i, h := range header {
 		if used[i] {
 			continue
 		}
+		id := Identifier(h)
+		if j, ok := seen[id]; ok {
+			return fmt.Errorf("%s: columns %d (%q) and %d (%q) both name the attribute %s: rename one", name, j+1, header[j], i+1, h, id)
+		}
+		seen[id] = i
 		rd.attrCols = append(rd.attrCols, i)
-		rd.h.Attributes = append(rd.h.Attributes, Identifier(h))
+		rd.h.Attributes = append(rd.h.Attributes, id)
 	}
+	return nil
 }
 
 // Identifier makes a column name a variable name for attribute rules:

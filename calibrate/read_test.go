@@ -107,6 +107,8 @@ func TestShapeErrors(t *testing.T) {
 		{"lead_id,email\nx,y\n", `in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at; the header is "lead_id", "email"`, nil},
 		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", `in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN); the header is "lead_id", "created_at", "outcome"`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
+		{"lead_id,created_at,Budget Known,region,BUDGET-KNOWN\nx,2025-01-01,yes,eu,no\n", `in.csv: columns 3 ("Budget Known") and 5 ("BUDGET-KNOWN") both name the attribute budget_known: rename one`, nil},
+		{"lead_id,created_at,region,region\nx,2025-01-01,eu,us\n", `in.csv: columns 3 ("region") and 4 ("region") both name the attribute region: rename one`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
 	} {
 		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{Map: c.m})
