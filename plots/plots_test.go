@@ -3,14 +3,17 @@ package plots_test
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"flag"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/plots"
@@ -220,3 +223,32 @@ func TestMoney(t *testing.T) {
 
 // revenueInfo describes the revenue metric, for the scenario charts.
 var revenueInfo = model.MetricInfo{Name: "revenue", Label: "revenue", Unit: model.Money}
+
+// TestControlCharacters saves a chart whose labels carry the control
+// characters a CRM export's names can (ESC, BEL, a lone byte that is not
+// UTF-8) as SVG, and checks that the file is well-formed XML with the
+// rest of each label kept.
+func TestControlCharacters(t *testing.T) {
+	p := plot.New()
+	p.Title.Text = "paid\x1b[31m social\a \xff"
+	p.X.Label.Text = "weeks\x00"
+	path := filepath.Join(t.TempDir(), "c.svg")
+	if err := plots.SavePage(p, path, plots.Page{W: 4 * vg.Inch, H: 3 * vg.Inch, DPI: 72}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := xml.NewDecoder(bytes.NewReader(b))
+	for {
+		if _, err := d.Token(); err == io.EOF {
+			break
+		} else if err != nil {
+			t.Fatalf("not well-formed XML: %v", err)
+		}
+	}
+	if !bytes.Contains(b, []byte("paid\uFFFD[31m social\uFFFD \uFFFD")) {
+		t.Errorf("the title's text is not kept with its controls replaced")
+	}
+}

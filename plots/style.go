@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
@@ -149,7 +150,54 @@ func SavePage(p *plot.Plot, path string, pg Page) error {
 			return err
 		}
 	}
-	return model.WriteFileAtomic(path, buf.Bytes())
+	b := buf.Bytes()
+	if format == "svg" {
+		b = XMLSafe(b)
+	}
+	return model.WriteFileAtomic(path, b)
+}
+
+// XMLSafe replaces, in an SVG document, every character that XML 1.0
+// does not allow (the C0 controls but tab, newline and carriage return,
+// U+FFFE, U+FFFF, and bytes that are not UTF-8) with U+FFFD: a channel
+// named with an ESC or a BEL in a CRM export would otherwise make the
+// chart, and a report that inlines it, not well-formed XML, which
+// browsers refuse to show.
+func XMLSafe(b []byte) []byte {
+	ok := func(r rune, size int) bool {
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			return false
+		case r < 0x20:
+			return r == '\t' || r == '\n' || r == '\r'
+		case r == 0xFFFE || r == 0xFFFF:
+			return false
+		}
+		return true
+	}
+	clean := true
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if !ok(r, n) {
+			clean = false
+			break
+		}
+		i += n
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if ok(r, n) {
+			out = append(out, b[i:i+n]...)
+		} else {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		}
+		i += n
+	}
+	return out
 }
 
 // finite reports whether every x is a finite number.

@@ -117,7 +117,7 @@ func inline(c Chart) (chartHTML, error) {
 	if _, err := wt.WriteTo(&buf); err != nil {
 		return chartHTML{}, err
 	}
-	svg := xmlHead.ReplaceAll(buf.Bytes(), []byte("$1"))
-	svg = sizeAttrs.ReplaceAll(svg, []byte(`<svg role="img" aria-label="`+template.HTMLEscapeString(c.Caption)+`"`))
+	svg := xmlHead.ReplaceAll(plots.XMLSafe(buf.Bytes()), []byte("$1"))
+	svg = sizeAttrs.ReplaceAll(svg, []byte(`<svg role="img" aria-label="`+string(plots.XMLSafe([]byte(template.HTMLEscapeString(c.Caption))))+`"`))
 	return chartHTML{Caption: c.Caption, SVG: template.HTML(svg)}, nil
 }
