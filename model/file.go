@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
@@ -317,8 +318,18 @@ func WriteAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
+	live.Store(tmp, struct{}{})
+	defer live.Delete(tmp)
+	done := false
+	defer func() {
+		if !done { // write panicked
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
 	bw := bufio.NewWriterSize(f, 1<<20)
 	err = write(bw)
+	done = true
 	if err == nil {
 		err = bw.Flush()
 	}
@@ -338,6 +349,19 @@ func WriteAtomic(path string, write func(io.Writer) error) error {
 // tmpCount numbers the temporary files of WriteFileAtomic within the
 // process; with the process id, it makes their names unique.
 var tmpCount atomic.Uint64
+
+// live holds the names of the temporary files being written now.
+var live sync.Map
+
+// RemoveTemps removes the temporary files of the writes still under way:
+// for a process that must end before they finish (an interrupt that did
+// not stop the run in time), so that it leaves no hidden file behind.
+func RemoveTemps() {
+	live.Range(func(name, _ any) bool {
+		os.Remove(name.(string))
+		return true
+	})
+}
 
 // modeName says what a file that is not a regular one is.
 func modeName(m os.FileMode) string {

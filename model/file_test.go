@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -182,5 +183,47 @@ func TestReadYAMLLimit(t *testing.T) {
 	}
 	if _, err := model.ReadYAML("../examples/sample-model.yaml"); err != nil {
 		t.Errorf("the sample model: %v", err)
+	}
+}
+
+// TestWriteAtomicLeavesNothing checks that a write that panics leaves no
+// temporary file, and that RemoveTemps, which an interrupted process
+// calls before it ends, removes the one of a write under way.
+func TestWriteAtomicLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.json")
+	func() {
+		defer func() { recover() }()
+		model.WriteAtomic(path, func(w io.Writer) error {
+			w.Write([]byte("half"))
+			panic("the writer failed")
+		})
+	}()
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("a panicking write left %v", left[0].Name())
+	}
+	started, finish := make(chan struct{}), make(chan struct{})
+	errc := make(chan error)
+	go func() {
+		errc <- model.WriteAtomic(path, func(w io.Writer) error {
+			close(started)
+			<-finish
+			return nil
+		})
+	}()
+	<-started
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Fatalf("%d files while writing, want the temporary one", len(left))
+	}
+	model.RemoveTemps()
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("RemoveTemps left %v", left[0].Name())
+	}
+	close(finish)
+	if err := <-errc; err == nil {
+		t.Errorf("the write whose file was removed reported no error")
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("after it, the folder holds %v", left[0].Name())
 	}
 }

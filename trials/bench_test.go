@@ -75,7 +75,7 @@ func BenchmarkMerge(b *testing.B) {
 			}
 			open = append(open, t)
 		}
-		m, err := trials.Merge(open, b.TempDir())
+		m, err := trials.Merge(context.Background(), open, b.TempDir())
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package trials
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -27,7 +28,8 @@ func (m *Merged) Close() error { return m.sp.close() }
 // column at a time, into a temporary file in dir (os.TempDir() if dir is
 // ""), about 8 bytes per value, so that memory holds only the few columns
 // a summary needs at once.
-func Merge(files []*File, dir string) (m *Merged, err error) {
+// Cancelling ctx stops it between row groups, with ctx's error.
+func Merge(ctx context.Context, files []*File, dir string) (m *Merged, err error) {
 	if len(files) == 0 {
 		return nil, fmt.Errorf("trials: no files to merge")
 	}
@@ -49,7 +51,7 @@ func Merge(files []*File, dir string) (m *Merged, err error) {
 		}
 	}()
 	for _, f := range files {
-		if err := f.copyTo(sp); err != nil {
+		if err := f.copyTo(ctx, sp); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
 	}

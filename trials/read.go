@@ -1,6 +1,7 @@
 package trials
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -179,7 +180,7 @@ func (r *Run) checkCommand() error {
 
 // copyTo copies the file's rows into sp, each result's columns at the
 // file's trials, checking each row's trial and result.
-func (f *File) copyTo(sp *spill) (err error) {
+func (f *File) copyTo(ctx context.Context, sp *spill) (err error) {
 	defer recoverInto(&err, "")
 	run := f.Run
 	cols, err := columnsOf(run.Results[0].Metrics, run.Weeks)
@@ -197,6 +198,9 @@ func (f *File) copyTo(sp *spill) (err error) {
 	var buf []float64
 	var ints []int64
 	for g, rg := range f.pf.RowGroups() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n := int(rg.NumRows())
 		chunks := rg.ColumnChunks()
 		for c, name := range names {

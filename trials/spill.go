@@ -14,6 +14,7 @@ type spill struct {
 	f         *os.File
 	trials    int
 	perResult int
+	removed   bool // the file was unlinked when made
 }
 
 func newSpill(dir string, results, perResult, trials int) (*spill, error) {
@@ -21,17 +22,27 @@ func newSpill(dir string, results, perResult, trials int) (*spill, error) {
 	if err != nil {
 		return nil, fmt.Errorf("trials: the merge's working file: %w", err)
 	}
+	// The file is unlinked at once where the system allows it (Unix): it
+	// lives while it is open and goes with the process however that
+	// ends, interrupted, killed or crashed, leaving nothing in the temp
+	// folder. Elsewhere close removes it.
+	removed := os.Remove(f.Name()) == nil
 	size := int64(results) * int64(perResult) * int64(trials) * 8
 	if err := f.Truncate(size); err != nil {
 		f.Close()
-		os.Remove(f.Name())
+		if !removed {
+			os.Remove(f.Name())
+		}
 		return nil, fmt.Errorf("trials: the merge's working file (%d MiB): %w", size>>20, err)
 	}
-	return &spill{f: f, trials: trials, perResult: perResult}, nil
+	return &spill{f: f, trials: trials, perResult: perResult, removed: removed}, nil
 }
 
 func (s *spill) close() error {
 	err := s.f.Close()
+	if s.removed {
+		return err
+	}
 	if rerr := os.Remove(s.f.Name()); err == nil {
 		err = rerr
 	}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,7 +73,7 @@ func TestMergeEqualsOneRun(t *testing.T) {
 			for i := range n {
 				files = append(files, shard(t, models, i, n, total, seed))
 			}
-			m, err := trials.Merge(files, t.TempDir())
+			m, err := trials.Merge(context.Background(), files, t.TempDir())
 			if err != nil {
 				t.Fatalf("seed %d, %d shards: %v", seed, n, err)
 			}
@@ -113,7 +115,7 @@ func TestMergeRefuses(t *testing.T) {
 		{"overlap", []*trials.File{s(0, 2, 1), s(1, 3, 1), s(2, 3, 1)}, "both hold trials 100 to 149"},
 		{"seed", []*trials.File{s(0, 2, 1), s(1, 2, 2)}, "seed 1 and 2"},
 	} {
-		_, err := trials.Merge(c.files, t.TempDir())
+		_, err := trials.Merge(context.Background(), c.files, t.TempDir())
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error saying %q", c.name, err, c.want)
 		}
@@ -203,7 +205,7 @@ func TestDamagedFooter(t *testing.T) {
 			f, err := trials.Read("shard.parquet", bytes.NewReader(bad), int64(n))
 			if err == nil {
 				var m *trials.Merged
-				if m, err = trials.Merge([]*trials.File{f}, dir); err == nil {
+				if m, err = trials.Merge(context.Background(), []*trials.File{f}, dir); err == nil {
 					merged++
 					m.Close()
 				}
@@ -256,5 +258,35 @@ func TestReadRefusesCommand(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "edited.parquet: ") || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error naming the file and saying %q", c.name, err, c.want)
 		}
+	}
+}
+
+// TestMergeLeavesNothing checks that the merge's working file is gone
+// from its folder while the merge is still being read, so that an
+// interrupted, killed or crashed merge leaves nothing behind, and that a
+// cancelled merge stops with the context's error.
+func TestMergeLeavesNothing(t *testing.T) {
+	models := twoModels()
+	files := []*trials.File{shard(t, models, 0, 2, 200, 1), shard(t, models, 1, 2, 200, 1)}
+	dir := t.TempDir()
+	m, err := trials.Merge(context.Background(), files, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left, _ := os.ReadDir(dir)
+	if len(left) != 0 {
+		t.Errorf("the folder holds %d files while the merge is open", len(left))
+	}
+	if rev, ok := m.Results[1].Metric("revenue"); !ok || len(rev) != 200 {
+		t.Errorf("the merged revenue: %d values, present %v", len(rev), ok)
+	}
+	m.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := trials.Merge(ctx, files, dir); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled merge: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Errorf("a cancelled merge left %d files", len(left))
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/funnelsim/funnelsim/model"
 )
 
 // stopWithin is how long an interrupted run may take to stop cleanly
@@ -30,6 +32,7 @@ func main() {
 		stop()
 		time.Sleep(stopWithin)
 		fmt.Fprintf(os.Stderr, "simulate: interrupted; not stopped within %v, ending\n", stopWithin)
+		model.RemoveTemps()
 		os.Exit(exitError)
 	}()
 	code := run(ctx, commands(), os.Args[1:], os.Stdout, os.Stderr)

@@ -120,7 +120,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		}
 		files = append(files, t)
 	}
-	merged, err := trials.Merge(files, "")
+	merged, err := trials.Merge(ctx, files, "")
 	if err != nil {
 		return err
 	}
