@@ -118,6 +118,10 @@ func sameRun(a, b *File) error {
 		return differ("fixed parameters", x.FixedParams, y.FixedParams)
 	case x.Version != y.Version:
 		return differ("software version", x.Version, y.Version)
+	case x.Build != y.Build:
+		return fmt.Errorf("%s and %s are not shards of one run: they were written by different builds of the program (%s and %s), which may draw different numbers; run every shard with the same executable", a.Name, b.Name, orNone(x.Build), orNone(y.Build))
+	case x.Inputs != y.Inputs:
+		return fmt.Errorf("%s and %s are not shards of one run: they read different input files (--history or its reading flags; sha256 %s and %s)", a.Name, b.Name, short(x.Inputs), short(y.Inputs))
 	case x.Lever != y.Lever || !slices.Equal(x.Values, y.Values) || x.Lever2 != y.Lever2 || !slices.Equal(x.Values2, y.Values2) || !slices.Equal(x.Range, y.Range):
 		return fmt.Errorf("%s and %s are not shards of one run: their levers differ", a.Name, b.Name)
 	case !slices.Equal(x.Parts, y.Parts):
@@ -130,6 +134,22 @@ func sameRun(a, b *File) error {
 		return fmt.Errorf("%s and %s are not shards of one run: their recalibrations differ", a.Name, b.Name)
 	}
 	return nil
+}
+
+// orNone is s, or "none recorded" for an empty one.
+func orNone(s string) string {
+	if s == "" {
+		return "none recorded"
+	}
+	return s
+}
+
+// short is the first 12 characters of a hash, or "none".
+func short(h string) string {
+	if h == "" {
+		return "none"
+	}
+	return h[:min(12, len(h))]
 }
 
 // ranges lists the files' trial ranges, for an error.

@@ -46,6 +46,14 @@ type Run struct {
 	// Range is a goal seek's range, lo, hi and step; its Values are
 	// every value the seek could ask for.
 	Range []float64 `json:"range,omitempty"`
+	// Build identifies the program that ran the shard (its version and
+	// the SHA-256 of its executable): shards of different builds may
+	// draw different numbers, and merge refuses to join them.
+	Build string `json:"build,omitempty"`
+	// Inputs is the SHA-256 of the other files the run read, those the
+	// model file does not pin (a comparison's --history and its reading
+	// flags); empty where there are none.
+	Inputs string `json:"inputs_sha256,omitempty"`
 	// Recalibration, if set, is applied once the shards are merged: to
 	// each result, or to a portfolio's total.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`

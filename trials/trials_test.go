@@ -100,6 +100,12 @@ func TestMergeEqualsOneRun(t *testing.T) {
 	}
 }
 
+// with returns f with its run edited by edit.
+func with(f *trials.File, edit func(*trials.Run)) *trials.File {
+	edit(f.Run)
+	return f
+}
+
 // TestMergeRefuses checks the errors for shards that do not make a run.
 func TestMergeRefuses(t *testing.T) {
 	models := twoModels()
@@ -114,6 +120,8 @@ func TestMergeRefuses(t *testing.T) {
 		{"twice", []*trials.File{s(0, 2, 1), s(1, 2, 1), s(1, 2, 1)}, "both hold trials 150 to 299"},
 		{"overlap", []*trials.File{s(0, 2, 1), s(1, 3, 1), s(2, 3, 1)}, "both hold trials 100 to 149"},
 		{"seed", []*trials.File{s(0, 2, 1), s(1, 2, 2)}, "seed 1 and 2"},
+		{"build", []*trials.File{s(0, 2, 1), with(s(1, 2, 1), func(r *trials.Run) { r.Build = "simulate v2" })}, "written by different builds of the program (none recorded and simulate v2)"},
+		{"inputs", []*trials.File{with(s(0, 2, 1), func(r *trials.Run) { r.Inputs = "0123456789abcdef" }), s(1, 2, 1)}, "they read different input files (--history or its reading flags; sha256 0123456789ab and none)"},
 	} {
 		_, err := trials.Merge(context.Background(), c.files, t.TempDir())
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 
 	"github.com/spf13/pflag"
 
@@ -234,10 +238,39 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
+// buildNote is a packager's note on the build, set at link time
+// (go build -ldflags "-X main.buildNote=..."), shown by --version.
+var buildNote string
+
+// buildID identifies this program for the shards it writes: its version
+// and the SHA-256 of its executable, so that two builds that differ at
+// all (by a constant, a dependency or the compiler), though they carry
+// the same version stamp, are told apart. It is computed once.
+var buildID = sync.OnceValue(func() string {
+	id := version()
+	exe, err := os.Executable()
+	if err != nil {
+		return id
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return id
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return id
+	}
+	return id + " exe " + hex.EncodeToString(h.Sum(nil))[:16]
+})
+
 // version is the program's name, module version and, where the build
 // recorded it, the commit it was built from.
 func version() string {
 	v := "simulate"
+	if buildNote != "" {
+		v += " [" + buildNote + "]"
+	}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return v + " (unknown version)"

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -193,7 +194,11 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		run := &trials.Run{Command: "compare", Scenarios: string(yaml)}
+		inputs, err := f.inputsHash()
+		if err != nil {
+			return err
+		}
+		run := &trials.Run{Command: "compare", Scenarios: string(yaml), Inputs: inputs}
 		rs := []*model.Result{c.Baseline}
 		for _, s := range c.Scenarios {
 			rs = append(rs, s.Result)
@@ -333,4 +338,30 @@ func sampleEvidence() (*scenarios.Evidence, error) {
 		return nil, err
 	}
 	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week}}, nil
+}
+
+// inputsHash is the SHA-256 of the --history files, in order, and of the
+// flags they were read with, for a shard's metadata: shards of one
+// comparison must evaluate its rules on the same history. It is empty
+// without --history (the model's provenance, or the embedded sample
+// history, is pinned by the model file).
+func (f *compareFlags) inputsHash() (string, error) {
+	if len(f.history) == 0 {
+		return "", nil
+	}
+	h := sha256.New()
+	for _, p := range f.history {
+		file, err := os.Open(p)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, file)
+		file.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", p, err)
+		}
+		h.Write([]byte{0})
+	}
+	fmt.Fprintf(h, "%v|%v|%q|%q|%v|%q|%q|%d", f.maps, f.stageMap, f.dateFormat, f.stages, f.maxRejected, f.preset, f.asOf, f.staleAfter)
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

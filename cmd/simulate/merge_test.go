@@ -2,16 +2,20 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/trials"
@@ -207,5 +211,83 @@ func TestMergeRefusesCLI(t *testing.T) {
 		if code != c.code || !strings.Contains(stderr, c.want) {
 			t.Errorf("simulate %s: exit %d, %q; want exit %d saying %q", strings.Join(c.args[1:], " "), code, stderr, c.code, c.want)
 		}
+	}
+}
+
+// TestMergeRefusesOtherInputs checks that merge refuses shards of one
+// comparison whose --history files differ (by one lead), and shards
+// written by two builds of the program that differ by one constant (the
+// link-time build note), though both carry the same version stamp.
+func TestMergeRefusesOtherInputs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the program twice; make test runs it without -short")
+	}
+	dir := t.TempDir()
+	h1, h2 := filepath.Join(dir, "h1.csv.gz"), filepath.Join(dir, "h2.csv")
+	if err := os.WriteFile(h1, examples.HistoryGz(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(examples.HistoryGz()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(text, []byte("\n"))
+	if err := os.WriteFile(h2, bytes.Join(append(lines[:5:5], lines[6:]...), nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var shards []string
+	for i, h := range []string{h1, h2} {
+		p := filepath.Join(dir, fmt.Sprintf("c%d.parquet", i))
+		args := []string{"compare", "--scenarios", "../../examples/sample-scenarios.yaml", "--history", h, "--trials", "200", "--shard", fmt.Sprintf("%d/2", i), "--trials-out", p}
+		if _, stderr, code := simulateCmd(args...); code != 0 {
+			t.Fatalf("shard %d: exit %d: %s", i, code, stderr)
+		}
+		shards = append(shards, p)
+	}
+	if _, stderr, code := simulateCmd(append([]string{"merge"}, shards...)...); code != exitError || !strings.Contains(stderr, "they read different input files (--history or its reading flags") {
+		t.Errorf("shards of other histories: exit %d, %q", code, stderr)
+	}
+
+	// Three builds: two that differ by one constant (the link-time build
+	// note, which --version shows), and one that differs from the first
+	// only by its symbol table (-s), whose version stamp is the same.
+	build := func(name string, flags ...string) string {
+		exe := filepath.Join(dir, name)
+		cmd := exec.Command("go", append(append([]string{"build", "-o", exe}, flags...), ".")...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("go build: %v\n%s", err, out)
+		}
+		return exe
+	}
+	exes := []string{build("simulate-a", "-ldflags", "-X main.buildNote=a"), build("simulate-b", "-ldflags", "-X main.buildNote=b"), build("simulate-a-s", "-ldflags", "-s -X main.buildNote=a")}
+	shard := func(exe, name, which string) string {
+		p := filepath.Join(dir, name)
+		if out, err := exec.Command(exe, "forecast", "--trials", "200", "--shard", which, "--trials-out", p).CombinedOutput(); err != nil {
+			t.Fatalf("%s: %v\n%s", exe, err, out)
+		}
+		return p
+	}
+	a0, b1, t1 := shard(exes[0], "a0.parquet", "0/2"), shard(exes[1], "b1.parquet", "1/2"), shard(exes[2], "t1.parquet", "1/2")
+	for _, c := range []struct{ second, want string }{
+		{b1, "software version simulate [a]"},
+		{t1, "they were written by different builds of the program"},
+	} {
+		out, err := exec.Command(exes[0], "merge", a0, c.second).CombinedOutput()
+		if err == nil || !strings.Contains(string(out), "are not shards of one run: ") || !strings.Contains(string(out), c.want) {
+			t.Errorf("shards of two builds (%s): %v, %s", filepath.Base(c.second), err, out)
+		}
+	}
+	shards = []string{a0}
+	// The same build's shards merge.
+	p := filepath.Join(dir, "f1b.parquet")
+	if out, err := exec.Command(exes[0], "forecast", "--trials", "200", "--shard", "1/2", "--trials-out", p).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if out, err := exec.Command(exes[0], "merge", shards[0], p).CombinedOutput(); err != nil {
+		t.Errorf("shards of one build: %v, %s", err, out)
 	}
 }

@@ -123,6 +123,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 		return nil, err
 	}
 	full.Scenarios, full.Notes, full.Recalibration = run.Scenarios, run.Notes, r.rc
+	full.Build, full.Inputs = buildID(), run.Inputs
 	full.Lever, full.Values, full.Lever2, full.Values2, full.Range = run.Lever, run.Values, run.Lever2, run.Values2, run.Range
 	if err := s.write(e, full, rs); err != nil {
 		return nil, err
