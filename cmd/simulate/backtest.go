@@ -130,7 +130,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{{"--save-calibration", f.saveCal}, f.csvFlag.output()}); err != nil {
+	if err := distinctFiles(inputs, []file{{"--save-calibration", f.saveCal}, f.csvFlag.output()}, &f.plots); err != nil {
 		return err
 	}
 	switch {

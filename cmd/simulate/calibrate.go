@@ -185,7 +185,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{{"-o", f.out}, f.csvFlag.output()}); err != nil {
+	if err := distinctFiles(inputs, []file{{"-o", f.out}, f.csvFlag.output()}, &f.plots); err != nil {
 		return err
 	}
 	if err := f.plots.check(); err != nil {

@@ -168,7 +168,7 @@ func runCompare(ctx context.Context, e *env, args []string) error {
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
+	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}, &f.plotFlags); err != nil {
 		return err
 	}
 	m, err := f.load()

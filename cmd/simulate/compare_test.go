@@ -123,6 +123,12 @@ func TestPlotsFlag(t *testing.T) {
 	if code != 2 || !strings.HasPrefix(errOut, `simulate forecast: --plot-format must be png, svg or pdf (got "gif")`) {
 		t.Errorf("gif: exit %d, %q", code, errOut)
 	}
+	// A --csv named as a chart in the --plots folder would be replaced by
+	// the chart (or replace it): refused before the run.
+	_, errOut, code = simulateCmd("forecast", "--trials", "200", "--plots", dir, "--csv", filepath.Join(dir, "fan.png"))
+	if code != 2 || !strings.Contains(errOut, "fan.png lies in the --plots folder with the charts' extension .png: a chart could replace it") {
+		t.Errorf("--csv in the charts: exit %d, %q", code, errOut)
+	}
 	// Inside both ranges, but 392 million pixels: refused before the run,
 	// where it ran out of memory drawing the first chart.
 	_, errOut, code = simulateCmd("forecast", "--plots", dir, "--plot-size", "33x33", "--plot-dpi", "600")

@@ -108,7 +108,7 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := f.shardFlags.check(fs, f.trials, outputNames...); err != nil {
 		return err
 	}
-	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}, &f.plotFlags); err != nil {
 		return err
 	}
 	if err := f.outputFlags.check(fs); err != nil {

@@ -101,7 +101,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	for _, p := range paths {
 		inputs = append(inputs, file{"shard", p})
 	}
-	if err := distinctFiles(inputs, []file{f.csvFlag.output()}); err != nil {
+	if err := distinctFiles(inputs, []file{f.csvFlag.output()}, &f.plotFlags); err != nil {
 		return err
 	}
 	var files []*trials.File

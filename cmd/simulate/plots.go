@@ -58,6 +58,39 @@ func (f *plotFlags) check() error {
 	return nil
 }
 
+// clash refuses, before the run, a file of the run (an input, or another
+// output) that lies in the --plots folder with the charts' extension: a
+// chart of that name would replace it (a --csv named fan.png in it did,
+// and the run still said it wrote the chart). It also checks that the
+// folder can be written in, where it is there already.
+func (f *plotFlags) clash(files []file) error {
+	if f.dir == "" {
+		return nil
+	}
+	dir, err := os.Stat(f.dir)
+	if err != nil {
+		return nil // made by the run
+	}
+	if !dir.IsDir() {
+		return usagef("--plots %s is not a directory", f.dir)
+	}
+	if probe, err := os.CreateTemp(f.dir, ".funnelsim-probe-*"); err != nil {
+		return fmt.Errorf("--plots %s: cannot write in it: %w", f.dir, err)
+	} else {
+		probe.Close()
+		os.Remove(probe.Name())
+	}
+	for _, x := range files {
+		if x.path == "" || x.path == "-" || !strings.EqualFold(filepath.Ext(x.path), "."+f.format) {
+			continue
+		}
+		if d, err := os.Stat(filepath.Dir(x.path)); err == nil && os.SameFile(d, dir) {
+			return usagef("%s %s lies in the --plots folder with the charts' extension .%s: a chart could replace it; give it another folder or name", x.flag, x.path, f.format)
+		}
+	}
+	return nil
+}
+
 // write draws each chart that in has the inputs for and saves it in the
 // directory; it stops at the first that fails, naming it. With e, it says
 // what it wrote.

@@ -91,7 +91,7 @@ func runPortfolio(ctx context.Context, e *env, args []string) error {
 	for _, p := range f.models {
 		inputs = append(inputs, file{"--model", p})
 	}
-	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
+	if err := distinctFiles(inputs, []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}, &f.plotFlags); err != nil {
 		return err
 	}
 	if err := f.loadRecalibration(); err != nil {

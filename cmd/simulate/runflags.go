@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,7 +179,7 @@ type file struct{ flag, path string }
 // input, and one path given to two outputs would keep only the last.
 // Paths are compared cleaned and, where they exist, as files (os.SameFile
 // sees through links).
-func distinctFiles(inputs, outputs []file) error {
+func distinctFiles(inputs, outputs []file, plots ...*plotFlags) error {
 	same := func(a, b string) bool {
 		if filepath.Clean(a) == filepath.Clean(b) {
 			return true
@@ -205,6 +206,18 @@ func distinctFiles(inputs, outputs []file) error {
 			if p.path != "" && same(o.path, p.path) {
 				return usagef("%s and %s both name %s: give each output its own file", p.flag, o.flag, o.path)
 			}
+		}
+		// Writing there needs permission, found now and not after the run.
+		if probe, err := os.CreateTemp(filepath.Dir(o.path), ".funnelsim-probe-*"); err != nil {
+			return fmt.Errorf("%s %s: cannot write in %s: %w", o.flag, o.path, filepath.Dir(o.path), err)
+		} else {
+			probe.Close()
+			os.Remove(probe.Name())
+		}
+	}
+	for _, pf := range plots {
+		if err := pf.clash(append(slices.Clone(inputs), outputs...)); err != nil {
+			return err
 		}
 	}
 	return nil

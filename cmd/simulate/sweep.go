@@ -174,7 +174,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 	if err := f.shardFlags.check(fs, f.trials, append(outputNames, "confidence")...); err != nil {
 		return err
 	}
-	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}); err != nil {
+	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}, &f.plotFlags); err != nil {
 		return err
 	}
 	m, err := f.load()
