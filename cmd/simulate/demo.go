@@ -154,7 +154,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(f.out))+".tmp")
+	tmp, err := mkdirFresh(parent, "."+filepath.Base(filepath.Clean(f.out))+".tmp")
 	if err != nil {
 		return err
 	}
@@ -184,13 +184,74 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// mkdirFresh makes a new directory in parent whose name starts with
+// prefix, with the mode the umask gives (os.MkdirTemp's 0700 would stay
+// on the demo's folder once it is moved into place).
+func mkdirFresh(parent, prefix string) (string, error) {
+	var err error
+	for i := range 100 {
+		name := filepath.Join(parent, fmt.Sprintf("%s%d-%d", prefix, os.Getpid(), i))
+		if err = os.Mkdir(name, 0o777); !os.IsExist(err) {
+			return name, err
+		}
+	}
+	return "", err
+}
+
 // publish moves what dir holds into out: dir itself where out does not
 // exist yet, else entry by entry (each a rename, so each file is whole),
-// into out's subdirectories where both have one.
+// into out's subdirectories where both have one. Every destination is
+// checked before any is moved, so that one that cannot be replaced stops
+// the demo with the folder as it was, not with new files beside old.
 func publish(dir, out string) error {
 	if _, err := os.Lstat(out); os.IsNotExist(err) {
 		return os.Rename(dir, out)
 	}
+	if err := replaceable(dir, out); err != nil {
+		return err
+	}
+	return move(dir, out)
+}
+
+// replaceable checks that every entry of dir can replace its namesake in
+// out: a file a regular file, or nothing; a directory a directory, or
+// nothing.
+func replaceable(dir, out string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, en := range entries {
+		src, dst := filepath.Join(dir, en.Name()), filepath.Join(out, en.Name())
+		fi, err := os.Lstat(dst)
+		switch {
+		case os.IsNotExist(err):
+		case err != nil:
+			return err
+		case en.IsDir() && fi.IsDir():
+			if err := replaceable(src, dst); err != nil {
+				return err
+			}
+		case en.IsDir() || !fi.Mode().IsRegular():
+			return fmt.Errorf("writing %s: it is %s, which the demo's %s cannot replace; give --out a new folder", dst, modeWord(fi), map[bool]string{true: "folder", false: "file"}[en.IsDir()])
+		}
+	}
+	return nil
+}
+
+// modeWord says what a file is, for an error.
+func modeWord(fi os.FileInfo) string {
+	switch {
+	case fi.IsDir():
+		return "a folder"
+	case fi.Mode().IsRegular():
+		return "a file"
+	}
+	return "not a regular file"
+}
+
+// move moves what dir holds into out, which exists.
+func move(dir, out string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -198,7 +259,7 @@ func publish(dir, out string) error {
 	for _, en := range entries {
 		src, dst := filepath.Join(dir, en.Name()), filepath.Join(out, en.Name())
 		if fi, err := os.Lstat(dst); err == nil && fi.IsDir() && en.IsDir() {
-			if err := publish(src, dst); err != nil {
+			if err := move(src, dst); err != nil {
 				return err
 			}
 			continue
