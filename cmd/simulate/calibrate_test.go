@@ -268,8 +268,15 @@ func TestBacktestCommand(t *testing.T) {
 		t.Errorf("forecast --recalibration: exit %d, %s\n%s", code, errOut, out)
 	}
 	_, errOut, code = simulateCmd("forecast", "--trials", "500", "--weeks", "26", "--recalibration", cal)
-	if code != 1 || !strings.Contains(errOut, "the recalibration was learned on 13-week forecasts; this one is 26 weeks") {
+	if code != 1 || !strings.Contains(errOut, "recalibration.yaml was learned on 13-week forecasts; this run is 26 weeks") {
 		t.Errorf("forecast --weeks 26 --recalibration: exit %d, %q", code, errOut)
+	}
+	// A shard, which leaves the recalibration to the merge, refuses it
+	// too, before it runs, not at the merge after every shard has.
+	shard := filepath.Join(t.TempDir(), "s.parquet")
+	_, errOut, code = simulateCmd("forecast", "--trials", "500", "--weeks", "26", "--recalibration", cal, "--shard", "0/2", "--trials-out", shard)
+	if _, err := os.Stat(shard); code != 1 || !strings.Contains(errOut, "this run is 26 weeks") || err == nil {
+		t.Errorf("a shard with --weeks 26 --recalibration: exit %d, %q, shard written: %v", code, errOut, err == nil)
 	}
 	_, errOut, code = simulateCmd("backtest", "--history", path, "--origins", "0")
 	if code != 2 || !strings.HasPrefix(errOut, "simulate backtest: --origins, --every and --horizon must be >= 1") {

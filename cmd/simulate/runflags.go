@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -53,14 +54,20 @@ func (r *runFlags) load() (*model.Model, error) {
 	if err := r.loadRecalibration(); err != nil {
 		return nil, err
 	}
-	if r.model == "" {
-		return sample.Model(), nil
+	m := sample.Model()
+	if r.model != "" {
+		var b []byte
+		var err error
+		if m, b, err = readModel(r.model); err != nil {
+			return nil, err
+		}
+		r.modelYAML = b
 	}
-	m, b, err := readModel(r.model)
-	if err != nil {
-		return nil, err
+	// A shard leaves the recalibration to the merge, which would refuse
+	// it only after every shard had run: it is checked here, for all.
+	if weeks := cmp.Or(r.weeks, m.HorizonWeeks); r.rc != nil && r.rc.HorizonWeeks != weeks {
+		return nil, fmt.Errorf("--recalibration %s was learned on %d-week forecasts; this run is %d weeks", r.recalibration, r.rc.HorizonWeeks, weeks)
 	}
-	r.modelYAML = b
 	return m, nil
 }
 
