@@ -67,16 +67,17 @@ func TestPortfolioSums(t *testing.T) {
 }
 
 // TestPortfolioLimit checks that a portfolio's parts count against the
-// results limit together, before any of them runs: one part's 100,000
-// trials hold about 38 MB of results, a thousand parts' and their total
-// 38 GB (such a portfolio ran 147 s before it ran out of memory).
+// results limit together, before any of them runs: one part's 10
+// million trials hold about 3.8 GB of results, within half a machine of
+// 8 GB, and a thousand parts' and their total 3.8 TB, beyond any (such a
+// portfolio ran 147 s before it ran out of memory).
 func TestPortfolioLimit(t *testing.T) {
 	parts := make([]*model.Model, 1000)
 	for i := range parts {
 		parts[i] = sample.Model()
 	}
-	_, _, err := model.RunPortfolio(context.Background(), parts, &model.Options{Trials: 100_000})
-	if err == nil || !strings.Contains(err.Error(), "a portfolio of 1000 parts at 100000 trials over 13 weeks needs about") {
+	_, _, err := model.RunPortfolio(context.Background(), parts, &model.Options{Trials: 10_000_000})
+	if err == nil || !strings.Contains(err.Error(), "a portfolio of 1000 parts at 10000000 trials over 13 weeks needs about") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -42,10 +45,41 @@ const (
 	DefaultTrials = 10000
 	MaxTrials     = 50_000_000
 	MaxWeeks      = 520
-	// maxRunBytes bounds what a Result may hold (per-trial metrics and
-	// weekly paths).
-	maxRunBytes = 8 << 30
 )
+
+// maxRunBytes bounds what a run's Results may hold (per-trial metrics and
+// weekly paths): half the memory this process may use (its cgroup's
+// limit, else the machine's), or 8 GiB where neither can be read. A fixed
+// 8 GiB let a run start on a machine of 4 and die an hour in.
+var maxRunBytes = sync.OnceValue(func() int64 {
+	if b, ok := memoryBytes(); ok {
+		return b / 2
+	}
+	return 8 << 30
+})()
+
+// memoryBytes is the memory this process may use: the cgroup v2 limit
+// where one is set, else the machine's total (Linux).
+func memoryBytes() (int64, bool) {
+	if b, err := os.ReadFile("/sys/fs/cgroup/memory.max"); err == nil {
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64); err == nil && n > 0 {
+			return n, true
+		}
+	}
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil && kb > 0 {
+				return kb << 10, true
+			}
+		}
+	}
+	return 0, false
+}
 
 // chunkSize trials are handed to a worker at a time; chunk boundaries
 // never affect the result.
@@ -137,7 +171,7 @@ func (o *Options) fill(m *Model, models int) error {
 		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", o.Recalibration.HorizonWeeks, o.Weeks)
 	}
 	if b := int64(models) * resultBytes(len(m.Stages), o.Trials, o.Weeks); b > maxRunBytes {
-		return fmt.Errorf("%d trials over %d weeks need about %d MiB of results, more than the %d MiB limit; use fewer trials or weeks", o.Trials, o.Weeks, b>>20, maxRunBytes>>20)
+		return fmt.Errorf("%d trials over %d weeks need about %d MiB of results, more than the %d MiB limit (half the memory here); use fewer trials or weeks, or shard the run (docs/SCALE.md)", o.Trials, o.Weeks, b>>20, maxRunBytes>>20)
 	}
 	return nil
 }
