@@ -88,6 +88,8 @@ func TestDecodeErrors(t *testing.T) {
 		{"NaN count", "{weeks: 1, exposure: 679.85, advance: 355.67", "{weeks: 1, exposure: 679.85, advance: .nan", "stages[lead].exits[paid_search].bands[1].advance: must be a finite number >= 0 (got NaN)"},
 		{"rate above 1", "cold_rate: 0.3", "cold_rate: 1.3", "line 426: reps.cold_rate: must be a share in [0, 1] (got 1.3)"},
 		{"unknown stage", "sales_start: sal", "sales_start: sales", `sales_start: unknown name "sales"`},
+		{"spend past any budget", "weekly_spend: 14000", "weekly_spend: 1e306", "channels[paid_search].weekly_spend: must be a number >= 0 that keeps 520 weeks' spend within 1e+15 (got 1e+306)"},
+		{"opportunity before SQL", "opportunity_stage: opportunity", "opportunity_stage: sal", `opportunity_stage: "sal" comes before sql_stage "sql"`},
 		{"unknown channel in pipeline", "{stage: lead, channel: paid_search, weeks: 0", "{stage: lead, channel: tv, weeks: 0", `line 429: pipeline.open[0].channel: unknown name "tv"`},
 		{"wrong type", "horizon_weeks: 13", "horizon_weeks: soon", "line 5: horizon_weeks: soon is not a whole number"},
 		{"text for a number", "arrival_shock_cv: 0.08", "arrival_shock_cv: high", `line 396: arrival_shock_cv: "high" is not a number`},

@@ -181,7 +181,7 @@ func (v *validator) channel(p string, _ int, c Channel) {
 	v.check(!math.IsNaN(c.Trend) && math.Abs(c.Trend) <= 0.2, p+".trend", "must be a log growth per week in [-0.2, 0.2] (got %v)", c.Trend)
 	v.check(c.TrendSE >= 0 && c.TrendSE <= 0.2, p+".trend_se", "must be in [0, 0.2] (got %v)", c.TrendSE)
 	v.check(c.Damping >= 0 && c.Damping <= 1, p+".damping", "must be in (0, 1], or 0 for none (got %v)", c.Damping)
-	v.nonNeg(p+".weekly_spend", c.WeeklySpend)
+	v.check(c.WeeklySpend >= 0 && c.WeeklySpend*maxAgeWeeks <= maxMoney, p+".weekly_spend", "must be a number >= 0 that keeps %d weeks' spend within %g (got %v)", maxAgeWeeks, maxMoney, c.WeeklySpend)
 	if r := c.Response; r != nil {
 		v.nonNeg(p+".response.base", r.Base)
 		v.nonNeg(p+".response.max", r.Max)
