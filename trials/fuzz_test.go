@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnelsim/model"
-	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/trials"
 )
 
@@ -15,19 +14,7 @@ import (
 // or an error naming the file, never a panic or an allocation the file
 // only claims.
 func FuzzShard(f *testing.F) {
-	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: 8, Weeks: 2, Seed: 1})
-	if err != nil {
-		f.Fatal(err)
-	}
-	run, err := trials.NewRun("forecast", "fuzz", modelYAML, nil, rs, 8)
-	if err != nil {
-		f.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := trials.Write(&buf, run, rs); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(buf.Bytes())
+	f.Add(forecastFile(f, &model.Options{Trials: 8, Weeks: 2, Seed: 1}, 8))
 	f.Add([]byte("PAR1"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -179,19 +179,7 @@ func TestMetadata(t *testing.T) {
 // would: reading and merging each such file ends in its results or in an
 // error naming it, never in a panic of the Parquet library.
 func TestDamagedFooter(t *testing.T) {
-	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: 40, Weeks: 4, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := trials.NewRun("forecast", "test", modelYAML, nil, rs, 40)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := trials.Write(&buf, run, rs); err != nil {
-		t.Fatal(err)
-	}
-	good := buf.Bytes()
+	good := forecastFile(t, &model.Options{Trials: 40, Weeks: 4, Seed: 3}, 40)
 	n := len(good)
 	footer := int(binary.LittleEndian.Uint32(good[n-8 : n-4]))
 	errs, merged := 0, 0
@@ -297,4 +285,23 @@ func TestMergeLeavesNothing(t *testing.T) {
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Errorf("a cancelled merge left %d files", len(left))
 	}
+}
+
+// forecastFile returns the trials file of a forecast of the sample
+// company run with o, a shard of total trials.
+func forecastFile(tb testing.TB, o *model.Options, total int) []byte {
+	tb.Helper()
+	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	run, err := trials.NewRun("forecast", "test", modelYAML, nil, rs, total)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := trials.Write(&buf, run, rs); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
