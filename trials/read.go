@@ -2,6 +2,7 @@ package trials
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -59,6 +60,9 @@ func Read(name string, r io.ReaderAt, size int64) (f *File, err error) {
 	// there can make it panic. A shard is untrusted input, so that is an
 	// error naming the file.
 	defer recoverInto(&err, name+": ")
+	if err := checkFooter(r, size); err != nil {
+		return nil, fmt.Errorf("%s: not a Parquet file: %w", name, err)
+	}
 	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Parquet file: %w", name, err)
@@ -101,6 +105,37 @@ func Read(name string, r io.ReaderAt, size int64) (f *File, err error) {
 		}
 	}
 	return &File{Name: name, Run: run, pf: pf}, nil
+}
+
+// maxFooter bounds a trials file's footer (its metadata: the run, the
+// schema, each row group's columns): a few kilobytes for a run, a few
+// megabytes for a grid of a thousand cells.
+const maxFooter = 64 << 20
+
+// checkFooter checks the frame of a Parquet file of size bytes before the
+// library reads it: PAR1 at both ends and a footer length that fits in the
+// file and under maxFooter. The library allocates the length it reads
+// there, so a few changed bytes could make it ask for gigabytes.
+func checkFooter(r io.ReaderAt, size int64) error {
+	if size < 12 {
+		return fmt.Errorf("%d bytes, too short for one", size)
+	}
+	var head, tail [4]byte
+	var frame [8]byte
+	if _, err := r.ReadAt(head[:], 0); err != nil {
+		return err
+	}
+	if _, err := r.ReadAt(frame[:], size-8); err != nil {
+		return err
+	}
+	copy(tail[:], frame[4:])
+	if string(head[:]) != "PAR1" || string(tail[:]) != "PAR1" {
+		return errors.New("no PAR1 at its start and end")
+	}
+	if n := int64(binary.LittleEndian.Uint32(frame[:4])); n > size-12 || n > maxFooter {
+		return fmt.Errorf("a footer of %d bytes in a file of %d", n, size)
+	}
+	return nil
 }
 
 // recoverInto turns a panic inside the Parquet library into an error in
@@ -291,13 +326,15 @@ func readInt64s(c parquet.ColumnChunk, buf []int64, n int) ([]int64, error) {
 // readColumn sets buf to the n values of a column chunk: read in bulk by
 // fast where a page's reader has the typed method (ok), else value by
 // value.
+//
+// buf grows with the values the pages hold, not to the n rows the file's
+// metadata claims: a damaged or crafted file may claim millions of rows
+// in a few bytes, and its reading must not allocate for them.
 func readColumn[T any](c parquet.ColumnChunk, buf []T, n int, fast func(parquet.ValueReader, []T) (k int, err error, ok bool), value func(parquet.Value) T) ([]T, error) {
 	buf = buf[:0]
-	if cap(buf) < n {
-		buf = make([]T, 0, n)
-	}
 	vals := make([]parquet.Value, 1024)
 	err := eachPage(c, func(p parquet.Page) error {
+		buf = slices.Grow(buf, min(max(int(p.NumValues()), 0), n-len(buf), 1<<20))
 		vr := p.Values()
 		for {
 			if len(buf) == n {
@@ -306,7 +343,10 @@ func readColumn[T any](c parquet.ColumnChunk, buf []T, n int, fast func(parquet.
 				}
 				return nil
 			}
-			k, err, ok := fast(vr, buf[len(buf):n])
+			if cap(buf) == len(buf) { // the page holds more than it said
+				buf = slices.Grow(buf, min(len(vals), n-len(buf)))
+			}
+			k, err, ok := fast(vr, buf[len(buf):min(cap(buf), n)])
 			if ok {
 				buf = buf[:len(buf)+k]
 			} else {
