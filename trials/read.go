@@ -10,7 +10,10 @@ import (
 	"os"
 	"slices"
 
+	"github.com/klauspost/compress/zstd"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
+	"github.com/parquet-go/parquet-go/format"
 
 	"github.com/funnelsim/funnelsim/model"
 )
@@ -78,6 +81,9 @@ func Read(name string, r io.ReaderAt, size int64) (f *File, err error) {
 	if err := run.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	if err := checkPages(r, size, pf.Metadata()); err != nil {
+		return nil, fmt.Errorf("%s: a damaged Parquet file: %w", name, err)
+	}
 	want := int64(len(run.Results)) * int64(run.Count)
 	if pf.NumRows() != want {
 		return nil, fmt.Errorf("%s: %d rows where the run's %d results of %d trials need %d", name, pf.NumRows(), len(run.Results), run.Count, want)
@@ -136,6 +142,105 @@ func checkFooter(r io.ReaderAt, size int64) error {
 		return fmt.Errorf("a footer of %d bytes in a file of %d", n, size)
 	}
 	return nil
+}
+
+// maxPage bounds a page's uncompressed size: the library allocates what a
+// page's header claims before it decompresses the page, and the writer's
+// pages are a megabyte or so.
+const maxPage = 64 << 20
+
+// checkPages walks the page headers of every column chunk the footer
+// lists, as the library will read them, and refuses a chunk outside the
+// file, a page outside its chunk, or a page that claims more than maxPage
+// uncompressed: a 300-byte file whose page claimed 1.5 GB ended the
+// process out of memory inside the library.
+//
+// A zstd page is also decompressed here, into at most its claimed size
+// (decoder memory bounded by maxPage), since the library would trust a
+// frame's own claims; a codec the writer does not use (lz4's decoder
+// doubles its buffer without end on a corrupt block) is refused.
+func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
+	var compact thrift.CompactProtocol
+	var dec *zstd.Decoder
+	defer func() {
+		if dec != nil {
+			dec.Close()
+		}
+	}()
+	var src, dst []byte
+	for g, rg := range md.RowGroups {
+		for c, col := range rg.Columns {
+			m := &col.MetaData
+			if m.Codec != format.Zstd && m.Codec != format.Uncompressed {
+				return fmt.Errorf("row group %d, column %d: compressed with %v, where a trials file is written with zstd", g, c, m.Codec)
+			}
+			start := m.DataPageOffset
+			if m.DictionaryPageOffset > 0 && m.DictionaryPageOffset < start {
+				start = m.DictionaryPageOffset
+			}
+			end := start + m.TotalCompressedSize
+			if start < 4 || m.TotalCompressedSize < 0 || end > size || end < start {
+				return fmt.Errorf("row group %d, column %d: its pages at bytes %d to %d are not within the file's %d", g, c, start, end, size)
+			}
+			for pos := start; pos < end; {
+				cr := &countingReader{r: io.NewSectionReader(r, pos, end-pos)}
+				var h format.PageHeader
+				if err := thrift.NewDecoder(compact.NewReader(cr)).Decode(&h); err != nil {
+					return fmt.Errorf("row group %d, column %d: a page header at byte %d: %w", g, c, pos, err)
+				}
+				if h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxPage || h.CompressedPageSize < 0 {
+					return fmt.Errorf("row group %d, column %d: a page at byte %d claims %d bytes compressed, %d uncompressed (at most %d)", g, c, pos, h.CompressedPageSize, h.UncompressedPageSize, maxPage)
+				}
+				body := pos + cr.n
+				pos = body + int64(h.CompressedPageSize)
+				if pos > end {
+					return fmt.Errorf("row group %d, column %d: a page at byte %d runs past its chunk", g, c, body)
+				}
+				skip := int64(0) // a v2 page's levels, which are not compressed
+				if v2 := h.DataPageHeaderV2; v2.Valid {
+					if v2.V.IsCompressed.Valid && !v2.V.IsCompressed.V {
+						continue
+					}
+					skip = int64(v2.V.RepetitionLevelsByteLength) + int64(v2.V.DefinitionLevelsByteLength)
+					if skip < 0 || skip > int64(h.CompressedPageSize) || skip > int64(h.UncompressedPageSize) {
+						return fmt.Errorf("row group %d, column %d: a page at byte %d claims levels of %d bytes", g, c, body, skip)
+					}
+				}
+				if m.Codec != format.Zstd {
+					continue
+				}
+				if dec == nil {
+					var err error
+					if dec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxPage), zstd.WithDecoderMaxWindow(maxPage)); err != nil {
+						return err
+					}
+				}
+				src = slices.Grow(src[:0], int(int64(h.CompressedPageSize)-skip))[:int64(h.CompressedPageSize)-skip]
+				if _, err := r.ReadAt(src, body+skip); err != nil {
+					return fmt.Errorf("row group %d, column %d: a page at byte %d: %w", g, c, body, err)
+				}
+				out, err := dec.DecodeAll(src, dst[:0])
+				if err != nil || int64(len(out)) != int64(h.UncompressedPageSize)-skip {
+					return fmt.Errorf("row group %d, column %d: a page at byte %d does not decompress to the %d bytes it claims (%d, %v)", g, c, body, int64(h.UncompressedPageSize)-skip, len(out), err)
+				}
+				dst = out
+			}
+		}
+	}
+	return nil
+}
+
+// countingReader reads from r byte by byte as asked, counting the bytes,
+// so that a page header's length is known after it is decoded.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // recoverInto turns a panic inside the Parquet library into an error in
