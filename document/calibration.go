@@ -32,7 +32,9 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 		spend, cost, next := "-", "-", "-"
 		if c.WeeklySpend > 0 {
 			spend = fmt.Sprintf("%.0f", c.WeeklySpend)
-			cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
+			if c.WeeklyLeads > 0 {
+				cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
+			}
 		}
 		st.Reset(seed, uint64(i))
 		if v, lo, hi, ok := calibrate.MarginalCost(c, 2000, st); ok {
@@ -45,7 +47,7 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 		if c.Trend != 0 && c.Damping > 0 && c.Damping < 1 {
 			damping = fmt.Sprintf("%.2f", c.Damping)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%.3g\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, c.Dispersion, c.Trend, damping, spend, cost, next)
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, dispersion(c), c.Trend, damping, spend, cost, next)
 	}
 	fmt.Fprintf(tw, "arrival shock: CV %.3f a quarter, shared by the channels (%.1f degrees of freedom)\n", m.ArrivalShockCV, m.ArrivalShockDF)
 	if s := m.ArrivalSeason; s != nil {
@@ -95,4 +97,17 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 		fmt.Fprintf(tw, "deal size lognormal, median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
 	}
 	return tw.Flush()
+}
+
+// dispersion is how a channel's weekly counts spread, for the summary: the
+// negative binomial's dispersion, "Poisson" where there is no excess over
+// Poisson (an infinite dispersion), and "-" for a channel with no leads.
+func dispersion(c model.Channel) string {
+	switch {
+	case !(c.WeeklyLeads > 0):
+		return "-"
+	case math.IsInf(c.Dispersion, 1):
+		return "Poisson"
+	}
+	return fmt.Sprintf("%.3g", c.Dispersion)
 }

@@ -1,6 +1,7 @@
 package document_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -36,5 +37,16 @@ func TestWriteCalibration(t *testing.T) {
 		if !strings.Contains(a.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, a.String())
 		}
+	}
+	// A channel with no leads, and one whose weeks vary no more than
+	// Poisson (an infinite dispersion), read as such, not "+Inf".
+	m.Channels[0].WeeklyLeads, m.Channels[0].Dispersion = 0, math.Inf(1)
+	m.Channels[1].Dispersion = math.Inf(1)
+	var c strings.Builder
+	if err := document.WriteCalibration(&c, m, "model.yaml", 3); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(c.String(), "Inf") || !strings.Contains(c.String(), "Poisson") {
+		t.Errorf("infinite dispersions:\n%s", c.String())
 	}
 }
