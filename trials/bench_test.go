@@ -14,23 +14,10 @@ import (
 // shards, and returns their files' bytes.
 func benchShards(b *testing.B, trialsN, n int) [][]byte {
 	b.Helper()
-	m := sample.Model()
 	var out [][]byte
 	for i := range n {
 		first, count := trials.Shard(i, n, trialsN)
-		rs, err := model.RunAll(context.Background(), []*model.Model{m}, &model.Options{Trials: count, FirstTrial: first, Seed: 1})
-		if err != nil {
-			b.Fatal(err)
-		}
-		run, err := trials.NewRun("forecast", "bench", modelYAML, nil, rs, trialsN)
-		if err != nil {
-			b.Fatal(err)
-		}
-		var buf bytes.Buffer
-		if err := trials.Write(&buf, run, rs); err != nil {
-			b.Fatal(err)
-		}
-		out = append(out, buf.Bytes())
+		out = append(out, forecastFile(b, &model.Options{Trials: count, FirstTrial: first, Seed: 1}, trialsN))
 	}
 	return out
 }

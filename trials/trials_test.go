@@ -25,23 +25,31 @@ var modelYAML = []byte("stand-in for the model file\n")
 func shard(t *testing.T, models []*model.Model, i, n, total int, seed uint64) *trials.File {
 	t.Helper()
 	first, count := trials.Shard(i, n, total)
-	rs, err := model.RunAll(context.Background(), models, &model.Options{Trials: count, FirstTrial: first, Weeks: 6, Seed: seed, Workers: 1 + i%2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run, err := trials.NewRun("compare", "test", modelYAML, nil, rs, total)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := trials.Write(&buf, run, rs); err != nil {
-		t.Fatal(err)
-	}
-	f, err := trials.Read(fmt.Sprintf("shard-%d.parquet", i), bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	b := written(t, "compare", models, &model.Options{Trials: count, FirstTrial: first, Weeks: 6, Seed: seed, Workers: 1 + i%2}, total)
+	f, err := trials.Read(fmt.Sprintf("shard-%d.parquet", i), bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// written runs models with o, as a shard of total trials of a run of
+// command, and returns its trials file.
+func written(tb testing.TB, command string, models []*model.Model, o *model.Options, total int) []byte {
+	tb.Helper()
+	rs, err := model.RunAll(context.Background(), models, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	run, err := trials.NewRun(command, "test", modelYAML, nil, rs, total)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := trials.Write(&buf, run, rs); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 func twoModels() []*model.Model {
@@ -291,17 +299,5 @@ func TestMergeLeavesNothing(t *testing.T) {
 // company run with o, a shard of total trials.
 func forecastFile(tb testing.TB, o *model.Options, total int) []byte {
 	tb.Helper()
-	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	run, err := trials.NewRun("forecast", "test", modelYAML, nil, rs, total)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var buf bytes.Buffer
-	if err := trials.Write(&buf, run, rs); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
+	return written(tb, "forecast", []*model.Model{sample.Model()}, o, total)
 }
