@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/funnelsim/funnelsim/internal/firsterr"
 )
 
 // StageTargets are the generated worlds' stage targets, in funnel order.
@@ -157,7 +159,7 @@ func (now Guard) Check(recorded Guard) error {
 // the goals, then every world's targets.
 func WriteBoard(w io.Writer, all []*Scores, short []*Scores) error {
 	b := Summarise(all)
-	p := &printer{w: w}
+	p := &printer{firsterr.Writer{W: w}}
 	var gen, real []*Scores
 	for _, s := range all {
 		if s.Generated {
@@ -196,7 +198,7 @@ func WriteBoard(w io.Writer, all []*Scores, short []*Scores) error {
 	}
 	p.f("## Generated worlds\n\n")
 	p.table(gen)
-	return p.err
+	return p.Err
 }
 
 func names(ws []*Scores) string {
@@ -207,19 +209,7 @@ func names(ws []*Scores) string {
 	return strings.Join(out, ", ")
 }
 
-type printer struct {
-	w   io.Writer
-	err error
-}
-
-func (p *printer) Write(b []byte) (int, error) {
-	if p.err != nil {
-		return 0, p.err
-	}
-	n, err := p.w.Write(b)
-	p.err = err
-	return n, err
-}
+type printer struct{ firsterr.Writer }
 
 func (p *printer) f(format string, args ...any) { fmt.Fprintf(p, format, args...) }
 

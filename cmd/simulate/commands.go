@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/internal/firsterr"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -145,29 +146,13 @@ func run(ctx context.Context, cmds []*command, args []string, stdout, stderr io.
 // and returns exitError: the help or version a script asked for is not
 // there, and exit 0 would say it is.
 func printed(stdout, stderr io.Writer, print func(io.Writer)) int {
-	w := &firstError{w: stdout}
+	w := &firsterr.Writer{W: stdout}
 	print(w)
-	if w.err != nil {
-		fmt.Fprintf(stderr, "simulate: writing to standard output: %v\n", w.err)
+	if w.Err != nil {
+		fmt.Fprintf(stderr, "simulate: writing to standard output: %v\n", w.Err)
 		return exitError
 	}
 	return exitOK
-}
-
-// firstError is a writer that keeps the first error of its writes and
-// writes nothing after it.
-type firstError struct {
-	w   io.Writer
-	err error
-}
-
-func (f *firstError) Write(p []byte) (int, error) {
-	if f.err != nil {
-		return 0, f.err
-	}
-	n, err := f.w.Write(p)
-	f.err = err
-	return n, err
 }
 
 func lookup(cmds []*command, name string) *command {
