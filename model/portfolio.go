@@ -47,8 +47,8 @@ func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Resu
 	for _, m := range append(models, models[0]) {
 		need += resultBytes(len(m.Stages), size.Trials, size.Weeks)
 	}
-	if need > maxRunBytes {
-		return nil, nil, fmt.Errorf("a portfolio of %d parts at %d trials over %d weeks needs about %d MiB of results (each part's and the total's), more than the %d MiB limit (half the memory here); use fewer trials, weeks or parts", len(models), size.Trials, size.Weeks, need>>20, maxRunBytes>>20)
+	if need > maxRunBytes() {
+		return nil, nil, fmt.Errorf("a portfolio of %d parts at %d trials over %d weeks needs about %d MiB of results (each part's and the total's), more than the %d MiB limit (half the memory here); use fewer trials, weeks or parts", len(models), size.Trials, size.Weeks, need>>20, maxRunBytes()>>20)
 	}
 	seen := map[string]int{}
 	for p, m := range models {

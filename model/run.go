@@ -47,16 +47,17 @@ const (
 	MaxWeeks      = 520
 )
 
-// maxRunBytes bounds what a run's Results may hold (per-trial metrics and
-// weekly paths): half the memory this process may use (its cgroup's
-// limit, else the machine's), or 8 GiB where neither can be read. A fixed
-// 8 GiB let a run start on a machine of 4 and die an hour in.
+// maxRunBytes is the bound on what a run's Results may hold (per-trial
+// metrics and weekly paths), read once when first asked: half the memory
+// this process may use (its cgroup's limit, else the machine's), or 8 GiB
+// where neither can be read. A fixed 8 GiB let a run start on a machine
+// of 4 and die an hour in.
 var maxRunBytes = sync.OnceValue(func() int64 {
 	if b, ok := memoryBytes(); ok {
 		return b / 2
 	}
 	return 8 << 30
-})()
+})
 
 // memoryBytes is the memory this process may use: the cgroup v2 limit
 // where one is set, else the machine's total (Linux).
@@ -170,8 +171,8 @@ func (o *Options) fill(m *Model, models int) error {
 	case o.Recalibration != nil && o.Recalibration.HorizonWeeks != o.Weeks:
 		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", o.Recalibration.HorizonWeeks, o.Weeks)
 	}
-	if b := int64(models) * resultBytes(len(m.Stages), o.Trials, o.Weeks); b > maxRunBytes {
-		return fmt.Errorf("%d trials over %d weeks need about %d MiB of results, more than the %d MiB limit (half the memory here); use fewer trials or weeks, or shard the run (docs/SCALE.md)", o.Trials, o.Weeks, b>>20, maxRunBytes>>20)
+	if b := int64(models) * resultBytes(len(m.Stages), o.Trials, o.Weeks); b > maxRunBytes() {
+		return fmt.Errorf("%d trials over %d weeks need about %d MiB of results, more than the %d MiB limit (half the memory here); use fewer trials or weeks, or shard the run (docs/SCALE.md)", o.Trials, o.Weeks, b>>20, maxRunBytes()>>20)
 	}
 	return nil
 }

@@ -250,7 +250,8 @@ func modeWord(fi os.FileInfo) string {
 	return "not a regular file"
 }
 
-// move moves what dir holds into out, which exists.
+// move moves what dir holds into out, which exists and which replaceable
+// has checked.
 func move(dir, out string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -263,8 +264,6 @@ func move(dir, out string) error {
 				return err
 			}
 			continue
-		} else if err == nil && !fi.Mode().IsRegular() {
-			return fmt.Errorf("writing %s: not a regular file", dst)
 		}
 		if err := os.Rename(src, dst); err != nil {
 			return err

@@ -74,11 +74,8 @@ func (f *plotFlags) clash(files []file) error {
 	if !dir.IsDir() {
 		return usagef("--plots %s is not a directory", f.dir)
 	}
-	if probe, err := os.CreateTemp(f.dir, ".funnelsim-probe-*"); err != nil {
+	if err := writable(f.dir); err != nil {
 		return fmt.Errorf("--plots %s: cannot write in it: %w", f.dir, err)
-	} else {
-		probe.Close()
-		os.Remove(probe.Name())
 	}
 	for _, x := range files {
 		if x.path == "" || x.path == "-" || !strings.EqualFold(filepath.Ext(x.path), "."+f.format) {

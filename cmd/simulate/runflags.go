@@ -215,11 +215,8 @@ func distinctFiles(inputs, outputs []file, plots ...*plotFlags) error {
 			}
 		}
 		// Writing there needs permission, found now and not after the run.
-		if probe, err := os.CreateTemp(filepath.Dir(o.path), ".funnelsim-probe-*"); err != nil {
+		if err := writable(filepath.Dir(o.path)); err != nil {
 			return fmt.Errorf("%s %s: cannot write in %s: %w", o.flag, o.path, filepath.Dir(o.path), err)
-		} else {
-			probe.Close()
-			os.Remove(probe.Name())
 		}
 	}
 	for _, pf := range plots {
@@ -228,6 +225,17 @@ func distinctFiles(inputs, outputs []file, plots ...*plotFlags) error {
 		}
 	}
 	return nil
+}
+
+// writable checks that a file can be made in dir, by making one and
+// removing it.
+func writable(dir string) error {
+	probe, err := os.CreateTemp(dir, ".funnelsim-probe-*")
+	if err != nil {
+		return err
+	}
+	probe.Close()
+	return os.Remove(probe.Name())
 }
 
 // readFlags are how a history file is read: --stages, --map, --stage-map
