@@ -34,8 +34,10 @@ what --outcomes maps) and, optionally, an amount; every other column is an
 attribute. Rules are written as in scenario files (docs/SCENARIOS.md):
 budget_known == "yes" && region != "south". Attribute names are lower case
 with other characters as underscores, and a rule may write them in any
-case. --rule takes a rule (repeat it); --rules FILE a YAML list of named
-rules:
+case. A rule may call only functions that make nothing larger (len,
+lower, upper, trim and the like), and + adds numbers or joins strings
+written in the rule; at most 1,000 rules are compared. --rule takes a
+rule (repeat it); --rules FILE a YAML list of named rules:
 
 	rules:
 	  - name: budget known
