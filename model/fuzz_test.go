@@ -1,6 +1,7 @@
 package model_test
 
 import (
+	"context"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,15 +12,19 @@ import (
 
 	"github.com/funnelsim/funnelsim/internal/fixture"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/sample"
 )
 
-// FuzzDecode feeds arbitrary bytes to the model file decoder: it must not
+// FuzzDecode feeds arbitrary bytes to the model file decoder (a model or
+// a planner's file, seeded with the sample of each): it must not
 // panic, a model it accepts must encode and decode to the same file, and
 // a short forecast of it must end without a panic, with finite totals or
 // an error.
 func FuzzDecode(f *testing.F) {
-	if b, err := os.ReadFile(filepath.Join("..", "examples", "sample-model.yaml")); err == nil {
-		f.Add(b)
+	for _, name := range []string{"sample-model.yaml", "sample-plan.yaml"} {
+		if b, err := os.ReadFile(filepath.Join("..", "examples", name)); err == nil {
+			f.Add(b)
+		}
 	}
 	for _, s := range []string{"", "format: 1\n", "format: 1\nstages: [{name: a}]\n", "{", "format: 1\nhorizon_weeks: .nan\n"} {
 		f.Add([]byte(s))
@@ -91,5 +96,37 @@ func FuzzModelLeaves(f *testing.F) {
 			return
 		}
 		fixture.RunShort(t, m, "")
+	})
+}
+
+// FuzzRecalibration feeds arbitrary bytes to the recalibration file's
+// decoder: it must not panic, and a map it accepts must turn a forecast
+// of the sample company into finite, non-negative totals or an error.
+func FuzzRecalibration(f *testing.F) {
+	for _, s := range []string{
+		"horizon_weeks: 4\ntargets:\n  - {target: revenue, scale: 1.4, shift: -0.2, origins: 9, quarters: 3}\n  - {target: wins, scale: 0.8, shift: 0.1}\n",
+		"horizon_weeks: 4\ntargets: [{target: leads, scale: 10, shift: 6.9}]\n",
+		"horizon_weeks: 0\n", "targets: [{target: '', scale: 1}]\n", "{",
+	} {
+		f.Add([]byte(s))
+	}
+	m := sample.Model()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		rc, err := model.DecodeRecalibration(b)
+		if err != nil || rc.HorizonWeeks > 8 {
+			return
+		}
+		r, err := model.Run(context.Background(), m, &model.Options{Trials: 40, Weeks: rc.HorizonWeeks, Seed: 1, Workers: 1, Recalibration: rc})
+		if err != nil {
+			return
+		}
+		for _, name := range []string{"leads", "wins", "revenue"} {
+			xs, _ := r.Metric(name)
+			for i, x := range xs {
+				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+					t.Fatalf("%s in trial %d is %v under %+v", name, i, x, rc)
+				}
+			}
+		}
 	})
 }

@@ -148,14 +148,24 @@ func ReadRecalibration(path string) (*Recalibration, error) {
 	if err != nil {
 		return nil, err
 	}
+	rc, err := DecodeRecalibration(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return rc, nil
+}
+
+// DecodeRecalibration parses a recalibration file strictly (an unknown
+// key is an error) and checks it.
+func DecodeRecalibration(b []byte) (*Recalibration, error) {
 	var rc Recalibration
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&rc); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	if err := rc.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	return &rc, nil
 }

@@ -172,7 +172,7 @@ const MaxRules = 1000
 // Compare evaluates each definition on the deals; seed keys the draws.
 func Compare(d *Deals, defs []Definition, seed uint64) ([]Result, error) {
 	if len(defs) > MaxRules {
-		return nil, fmt.Errorf("%d rules to compare, more than the %d one comparison may take", len(defs), MaxRules)
+		return nil, fmt.Errorf("%d rules to compare, more than the %d one comparison may take; compare them in several runs", len(defs), MaxRules)
 	}
 	var out []Result
 	st := rng.NewStream()

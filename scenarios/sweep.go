@@ -115,7 +115,7 @@ func (l *Lever) Sweep(ctx context.Context, m *model.Model, values []float64, tar
 // setting it.
 func (l *Lever) Run(ctx context.Context, m *model.Model, values []float64, o model.Options) ([]*model.Result, [][]string, error) {
 	if len(values) > MaxSweepValues {
-		return nil, nil, fmt.Errorf("sweep: %d values, more than %d", len(values), MaxSweepValues)
+		return nil, nil, fmt.Errorf("sweep: %d values, more than %d; sweep parts of the range in several runs", len(values), MaxSweepValues)
 	}
 	models := make([]*model.Model, len(values))
 	warnings := make([][]string, len(values))

@@ -66,7 +66,7 @@ func Read(name string, r io.ReaderAt, size int64) (f *File, err error) {
 	if err := checkFooter(r, size); err != nil {
 		return nil, fmt.Errorf("%s: not a Parquet file: %w", name, err)
 	}
-	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true))
+	pf, err := parquet.OpenFile(r, size, parquet.SkipBloomFilters(true), parquet.SkipPageIndex(true))
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Parquet file: %w", name, err)
 	}
@@ -138,8 +138,16 @@ func checkFooter(r io.ReaderAt, size int64) error {
 	if string(head[:]) != "PAR1" || string(tail[:]) != "PAR1" {
 		return errors.New("no PAR1 at its start and end")
 	}
-	if n := int64(binary.LittleEndian.Uint32(frame[:4])); n > size-12 || n > maxFooter {
+	n := int64(binary.LittleEndian.Uint32(frame[:4]))
+	if n > size-12 || n > maxFooter {
 		return fmt.Errorf("a footer of %d bytes in a file of %d", n, size)
+	}
+	footer := make([]byte, n)
+	if _, err := r.ReadAt(footer, size-8-n); err != nil {
+		return err
+	}
+	if _, err := checkThrift(footer); err != nil {
+		return fmt.Errorf("its footer: %w", err)
 	}
 	return nil
 }
@@ -148,6 +156,9 @@ func checkFooter(r io.ReaderAt, size int64) error {
 // page's header claims before it decompresses the page, and the writer's
 // pages are a megabyte or so.
 const maxPage = 64 << 20
+
+// maxPageHeader bounds a page's header: the writer's take some 40 bytes.
+const maxPageHeader = 64 << 10
 
 // checkPages walks the page headers of every column chunk the footer
 // lists, as the library will read them, and refuses a chunk outside the
@@ -168,6 +179,7 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 		}
 	}()
 	var src, dst []byte
+	head := make([]byte, maxPageHeader)
 	for g, rg := range md.RowGroups {
 		for c, col := range rg.Columns {
 			m := &col.MetaData
@@ -183,15 +195,22 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 				return fmt.Errorf("row group %d, column %d: its pages at bytes %d to %d are not within the file's %d", g, c, start, end, size)
 			}
 			for pos := start; pos < end; {
-				cr := &countingReader{r: io.NewSectionReader(r, pos, end-pos)}
+				head := head[:min(end-pos, int64(len(head)))]
+				if _, err := r.ReadAt(head, pos); err != nil {
+					return fmt.Errorf("row group %d, column %d: a page header at byte %d: %w", g, c, pos, err)
+				}
+				n, err := checkThrift(head)
+				if err != nil {
+					return fmt.Errorf("row group %d, column %d: a page header at byte %d: %w", g, c, pos, err)
+				}
 				var h format.PageHeader
-				if err := thrift.NewDecoder(compact.NewReader(cr)).Decode(&h); err != nil {
+				if err := thrift.Unmarshal(&compact, head[:n], &h); err != nil {
 					return fmt.Errorf("row group %d, column %d: a page header at byte %d: %w", g, c, pos, err)
 				}
 				if h.UncompressedPageSize < 0 || h.UncompressedPageSize > maxPage || h.CompressedPageSize < 0 {
 					return fmt.Errorf("row group %d, column %d: a page at byte %d claims %d bytes compressed, %d uncompressed (at most %d)", g, c, pos, h.CompressedPageSize, h.UncompressedPageSize, maxPage)
 				}
-				body := pos + cr.n
+				body := pos + int64(n)
 				pos = body + int64(h.CompressedPageSize)
 				if pos > end {
 					return fmt.Errorf("row group %d, column %d: a page at byte %d runs past its chunk", g, c, body)
@@ -228,19 +247,6 @@ func checkPages(r io.ReaderAt, size int64, md *format.FileMetaData) error {
 		}
 	}
 	return nil
-}
-
-// countingReader reads from r byte by byte as asked, counting the bytes,
-// so that a page header's length is known after it is decoded.
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // recoverInto turns a panic inside the Parquet library into an error in

@@ -52,7 +52,7 @@ func (f *plotFlags) check() error {
 		return usagef("--plot-dpi must be 36 to 600 (got %d)", f.dpi)
 	}
 	if px := w * h * float64(f.dpi*f.dpi); f.format == "png" && px > maxPlotPixels {
-		return usagef("--plot-size %s at --plot-dpi %d is a PNG of %.0f million pixels, past the %.0f million (%.0f MB to draw) a chart may take: lower either", f.size, f.dpi, px/1e6, maxPlotPixels/1e6, maxPlotPixels*4/1e6)
+		return usagef("--plot-size %s at --plot-dpi %d is a PNG of %.0f million pixels, past the %.0f million (%.0f MB to draw) a chart may take: lower either, or draw it with --plot-format svg", f.size, f.dpi, px/1e6, maxPlotPixels/1e6, maxPlotPixels*4/1e6)
 	}
 	f.page = plots.Page{W: vg.Length(w) * vg.Inch, H: vg.Length(h) * vg.Inch, DPI: f.dpi}
 	return nil

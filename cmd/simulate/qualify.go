@@ -168,7 +168,7 @@ func readRules(path string) ([]qualify.Definition, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if n := len(file.Rules); n > qualify.MaxRules {
-		return nil, fmt.Errorf("%s: %d rules, more than the %d one comparison may take", path, n, qualify.MaxRules)
+		return nil, fmt.Errorf("%s: %d rules, more than the %d one comparison may take; compare them in several runs", path, n, qualify.MaxRules)
 	}
 	var defs []qualify.Definition
 	for i, r := range file.Rules {
