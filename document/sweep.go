@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -118,11 +119,18 @@ func writeNotes(w io.Writer, warnings [][]string, recalibrated string) {
 
 // Goal is a goal seek's document: the smallest lever value whose chance
 // of reaching the target reaches the confidence, and the points at and
-// below it.
+// below it; where none in the range does, what the lever can do at most
+// and what holds it back.
 type Goal struct {
 	At           *Point   `json:"at"`
 	Below        *Point   `json:"below"`
+	Best         *Point   `json:"best"`
+	Binds        []string `json:"binds"`
 	Confidence   float64  `json:"confidence"`
+	Current      *float64 `json:"current"`
+	Extended     *float64 `json:"extended"`
+	Far          *Point   `json:"far"`
+	Flat         bool     `json:"flat"`
 	Lever        string   `json:"lever"`
 	Model        string   `json:"model"`
 	Reached      bool     `json:"reached"`
@@ -141,37 +149,114 @@ type Goal struct {
 
 // NewGoal is the document of goal seek g, run as run says, for confidence.
 func NewGoal(run Run, confidence float64, g *scenarios.Goal) *Goal {
-	d := &Goal{At: PointOf(g.At), Below: PointOf(g.Below), Confidence: confidence, Lever: run.Lever, Model: run.Model, Reached: g.Reached,
+	d := &Goal{At: PointOf(g.At), Below: PointOf(g.Below), Best: PointOf(g.Best), Binds: Binds(run, g), Confidence: confidence,
+		Current: Num(g.Current), Far: PointOf(g.Far), Flat: g.Flat, Lever: run.Lever, Model: run.Model, Reached: g.Reached,
 		Recalibrated: run.Recalibrated, Runs: g.Evals, Seed: run.Seed, Start: run.Start, Target: run.Target, Trials: run.Trials, Weeks: run.Weeks, run: run, goal: g}
 	if g.Reached {
 		d.Value = Num(g.Value)
 	}
+	if g.Extended > 0 {
+		d.Extended = Num(g.Extended)
+	}
 	return d
+}
+
+// Binds says what holds a seek's lever back where more of it stopped
+// helping (g.Flat), from what the run measured at the farthest value
+// tried: the weeks a new lead takes to win, where that is at least three
+// quarters of the horizon, and the team's utilization, where at least
+// 90% for a lever other than reps. Nil where the lever did not stop
+// helping.
+func Binds(run Run, g *scenarios.Goal) []string {
+	if !g.Flat || g.Far == nil {
+		return nil
+	}
+	var out []string
+	far := g.Far
+	if far.PTarget == 0 {
+		p90, _, _ := far.Revenue.Quantile(0.9)
+		return []string{fmt.Sprintf("the target: at %s no trial reaches it, and revenue's P90 is %s", LeverValue(far.Value), Thousands(p90))}
+	}
+	if c := far.CycleWeeks; c >= 0.75*float64(run.Weeks) {
+		out = append(out, fmt.Sprintf("the horizon: a new lead takes %.1f weeks to win here, against a %d-week horizon, so most of what the lever adds wins after it; the horizon's revenue rests on the pipeline open now", c, run.Weeks))
+	}
+	if u := far.Utilization; run.Lever != "reps" && u >= 0.9 {
+		out = append(out, fmt.Sprintf("rep capacity: at %s the team is %.0f%% busy, so more leads wait or go cold", LeverValue(far.Value), 100*u))
+	}
+	if len(out) == 0 {
+		out = append(out, fmt.Sprintf("not the lever: at %s a new lead takes %.1f weeks to win and the team is %.0f%% busy; revenue's spread, not its level, keeps P(target) there", LeverValue(far.Value), far.CycleWeeks, 100*far.Utilization))
+	}
+	return out
 }
 
 // WriteText writes the goal seek's answer as sentences.
 func (d *Goal) WriteText(w io.Writer) error {
 	f, g := d.run, d.goal
+	now := ""
+	if !math.IsNaN(g.Current) {
+		now = fmt.Sprintf(" (now %s)", LeverValue(g.Current))
+	}
 	if !g.Reached {
 		top := g.Below
-		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f in its range: at %s it is %.3f ± %.3f\n",
-			f.Lever, Thousands(f.Target), d.Confidence, LeverValue(top.Value), top.PTarget, top.PTargetMCSE)
-		if c := math.Floor(100*top.PTarget) / 100; c > 0 {
-			fmt.Fprintf(w, "a confidence of %.2f is met at %s; ", c, LeverValue(top.Value))
+		fmt.Fprintf(w, "%s cannot reach P(revenue >= %s) >= %.2f: at %s it is %.3f ± %.3f%s\n",
+			f.Lever, Thousands(f.Target), d.Confidence, LeverValue(top.Value), top.PTarget, top.PTargetMCSE, now)
+		switch far := g.Far; {
+		case far == nil:
+			fmt.Fprintf(w, "more than %s may reach %.2f (try --range %s:%s)\n", LeverValue(top.Value), d.Confidence, rangeValue(top.Value), rangeValue(4*math.Max(top.Value, 1)))
+		case g.Flat:
+			fmt.Fprintf(w, "raising %s further stops helping: at %s it is %.3f ± %.3f\n", f.Lever, LeverValue(far.Value), far.PTarget, far.PTargetMCSE)
+			if far.PTarget == 0 {
+				fmt.Fprintf(w, "no trial reaches the target at any value tried\n")
+			} else if b := g.Best; b != nil && b != far {
+				fmt.Fprintf(w, "at %s = %s it is %.3f ± %.3f already, within %.3f of that\n", f.Lever, LeverValue(b.Value), b.PTarget, b.PTargetMCSE, far.PTarget-b.PTarget)
+			}
+			for _, b := range d.Binds {
+				fmt.Fprintf(w, "what binds: %s\n", b)
+			}
+			fmt.Fprintf(w, "what would move it: %s\n", d.moves())
+		default:
+			fmt.Fprintf(w, "at %s it is %.3f ± %.3f, still rising: try --range %s:%s\n", LeverValue(far.Value), far.PTarget, far.PTargetMCSE, rangeValue(far.Value), rangeValue(4*far.Value))
 		}
-		fmt.Fprintf(w, "more than %s may reach %.2f (try --range %s:%s)\n", LeverValue(top.Value), d.Confidence, rangeValue(top.Value), rangeValue(4*math.Max(top.Value, 1)))
+		fmt.Fprintf(w, "(%d runs of %d trials, seed %d, on common random numbers)\n", g.Evals, f.Trials, f.Seed)
 		return nil
 	}
-	fmt.Fprintf(w, "%s = %s is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)\n",
-		f.Lever, LeverValue(g.Value), Thousands(f.Target), d.Confidence, g.At.PTarget, g.At.PTargetMCSE, Thousands(*SummaryOf(g.At.Revenue)["p50"]))
+	fmt.Fprintf(w, "%s = %s is the smallest value reaching P(revenue >= %s) >= %.2f: %.3f ± %.3f (median revenue %s)%s\n",
+		f.Lever, LeverValue(g.Value), Thousands(f.Target), d.Confidence, g.At.PTarget, g.At.PTargetMCSE, Thousands(*SummaryOf(g.At.Revenue)["p50"]), now)
 	if g.Below != nil {
 		fmt.Fprintf(w, "at %s it is %.3f ± %.3f\n", LeverValue(g.Below.Value), g.Below.PTarget, g.Below.PTargetMCSE)
+	} else {
+		fmt.Fprintf(w, "the range's lowest value reaches it already; fewer may too (a lower --range)\n")
+	}
+	if g.Extended > 0 {
+		fmt.Fprintf(w, "the range asked for did not reach it; the seek looked up to %s\n", LeverValue(g.Extended))
 	}
 	fmt.Fprintf(w, "(%d runs of %d trials, seed %d, on common random numbers)\n", g.Evals, f.Trials, f.Seed)
 	if n := f.Recalibrated; n != "" {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
 	return nil
+}
+
+// moves suggests what could lift P(target) where the lever stopped
+// helping: a longer horizon, another lever, a lower target.
+func (d *Goal) moves() string {
+	if d.goal.Far.PTarget == 0 {
+		return "a lower target"
+	}
+	var out []string
+	if far := d.goal.Far; far.CycleWeeks >= 0.75*float64(d.Weeks) {
+		out = append(out, fmt.Sprintf("a longer horizon (--weeks %d)", 13*int(math.Ceil((far.CycleWeeks+float64(d.Weeks)/2)/13))))
+	}
+	switch {
+	case d.Lever != "reps" && d.goal.Far.Utilization >= 0.9:
+		out = append(out, "more reps (--lever reps)")
+	case d.Lever == "reps":
+		out = append(out, "more leads (--lever leads or budget)")
+	default:
+		out = append(out, "another lever")
+	}
+	out = append(out, fmt.Sprintf("or a lower target or confidence (P(revenue >= %s) is %.2f at most here)", Thousands(d.Target), d.goal.Far.PTarget))
+	return strings.Join(out, ", ")
 }
 
 // LeverValue formats a lever's value for a table: whole numbers and values

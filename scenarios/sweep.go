@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -88,6 +90,10 @@ type Point struct {
 	PTarget     float64 // NaN without a target
 	PTargetMCSE float64
 	Warnings    []string
+	// CycleWeeks and Utilization are the means over trials of the weeks a
+	// new lead takes to win and of the team's utilization, which say what
+	// holds a goal seek back (NaN where the result has no such metric).
+	CycleWeeks, Utilization float64
 }
 
 // Eval runs the model with the lever at v on options o (the same seed at
@@ -143,7 +149,8 @@ func Points(values []float64, rs []*model.Result, warnings [][]string, target fl
 	for i, r := range rs {
 		rev, _ := r.Metric("revenue")
 		wins, _ := r.Metric("wins")
-		out[i] = Point{Value: values[i], Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN()}
+		out[i] = Point{Value: values[i], Revenue: model.Summarize("revenue", rev), Wins: model.Summarize("wins", wins), PTarget: math.NaN(), PTargetMCSE: math.NaN(),
+			CycleWeeks: mean(r, "cycle_weeks"), Utilization: mean(r, "utilization")}
 		if i < len(warnings) {
 			out[i].Warnings = warnings[i]
 		}
@@ -152,6 +159,15 @@ func Points(values []float64, rs []*model.Result, warnings [][]string, target fl
 		}
 	}
 	return out
+}
+
+// mean is the mean of r's metric over its trials, NaN where r has none.
+func mean(r *model.Result, metric string) float64 {
+	xs, ok := r.Metric(metric)
+	if !ok || len(xs) == 0 {
+		return math.NaN()
+	}
+	return floats.Sum(xs) / float64(len(xs))
 }
 
 func (l *Lever) Current(m *model.Model) float64 {
@@ -278,7 +294,30 @@ type Goal struct {
 	// cannot reach the target, the point at the top of the range.
 	Below *Point
 	Evals int
+	// Current is the lever's value in the model (NaN where not known).
+	Current float64
+	// Extended is the top of the range searched where the range asked
+	// for could not reach the confidence and Seek looked beyond it
+	// (FarFactor times its top); 0 where it did not look.
+	Extended float64
+	// Far is the point at Extended, where the seek looked beyond the
+	// range and did not reach the confidence there either; Flat says
+	// that more of the lever stops helping: P(target) at Far is within
+	// FlatBy of the range's top. Best is then the smallest value whose
+	// P(target) comes within FlatBy of Far's, the most the lever can do.
+	Far  *Point
+	Flat bool
+	Best *Point
 }
+
+// FarFactor is how far beyond a range's top Seek looks when the range
+// cannot reach the confidence; FlatBy is the rise in P(target) below which
+// the lever is taken to have stopped helping (or twice the difference's
+// Monte Carlo error, where that is larger).
+const (
+	FarFactor = 4
+	FlatBy    = 0.01
+)
 
 // Seek finds the smallest lever value in [lo, hi] whose P(revenue >=
 // target) reaches confidence, by bisection to step (1 for whole-number
@@ -287,8 +326,66 @@ type Goal struct {
 // lever's effect on the random streams, so the answer is the one an
 // exhaustive sweep at that step with the same seed would give wherever
 // P(target) rises with the lever.
+//
+// Where the range's top does not reach the confidence, Seek looks at
+// FarFactor times the top: if that reaches it, it bisects between the
+// two (Extended); if not, it says whether the lever has stopped helping
+// (Flat) and from which value (Best).
 func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
-	return l.SeekWith(lo, hi, step, confidence, func(v float64) (*Point, error) { return l.Eval(ctx, m, v, target, o) })
+	seen := map[float64]*Point{}
+	eval := func(v float64) (*Point, error) {
+		if p, ok := seen[v]; ok {
+			return p, nil
+		}
+		p, err := l.Eval(ctx, m, v, target, o)
+		seen[v] = p
+		return p, err
+	}
+	g, err := l.SeekWith(lo, hi, step, confidence, eval)
+	if err != nil {
+		return nil, err
+	}
+	g.Current = l.Current(m)
+	if g.Reached {
+		return g, nil
+	}
+	lo, hi, step, _ = l.seekRange(lo, hi, step)
+	far := FarFactor * math.Max(hi, step)
+	if l.Integer {
+		far = math.Ceil(far)
+	}
+	step = math.Max(step, (far-lo)/MaxSeekSteps)
+	farPt, err := eval(far)
+	if err != nil {
+		return nil, err
+	}
+	evals := g.Evals + 1
+	if farPt.PTarget >= confidence {
+		ext, err := l.SeekWith(hi, far, step, confidence, eval)
+		if err != nil {
+			return nil, err
+		}
+		ext.Evals += evals
+		ext.Current, ext.Extended = g.Current, far
+		return ext, nil
+	}
+	top := g.Below
+	g.Extended, g.Far, g.Evals = far, farPt, evals
+	flat := math.Max(FlatBy, 2*math.Hypot(top.PTargetMCSE, farPt.PTargetMCSE))
+	if g.Flat = farPt.PTarget-top.PTarget <= flat; !g.Flat {
+		return g, nil
+	}
+	best, err := l.SeekWith(lo, far, step, farPt.PTarget-flat, eval)
+	if err != nil {
+		return nil, err
+	}
+	g.Evals += best.Evals
+	if best.Reached {
+		g.Best = best.At
+	} else {
+		g.Best = farPt
+	}
+	return g, nil
 }
 
 // seekRange is the grid a seek bisects: [lo, hi] by step, whole for an

@@ -69,8 +69,9 @@ func seekMatchesSweep(t *testing.T, m *model.Model, lever *scenarios.Lever, valu
 	}
 }
 
-// TestSeekOutOfReach: a target no team in the range reaches gets a clear
-// no, with the best the range does.
+// TestSeekOutOfReach: a target no team reaches gets a clear no, with the
+// top of the range, the look beyond it, and the lever found to have
+// stopped helping.
 func TestSeekOutOfReach(t *testing.T) {
 	m := sample.Model()
 	lever, _ := scenarios.ParseLever(m, "reps")
@@ -78,8 +79,53 @@ func TestSeekOutOfReach(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.Reached || g.Below == nil || g.Below.Value != 12 || g.Below.PTarget != 0 {
-		t.Fatalf("goal %+v, want not reached with the top of the range", g)
+	if g.Reached || g.Below == nil || g.Below.Value != 12 || g.Below.PTarget != 0 || g.Far == nil || g.Far.Value != 48 || !g.Flat || g.Current != 6 {
+		t.Fatalf("goal %+v, want not reached with the top of the range, flat to 48", g)
+	}
+}
+
+// TestSeekSaturates: on the sample company's 13 weeks a new lead takes
+// about 15 weeks to win, so more reps stop lifting P(revenue >= 700,000)
+// near 0.59; a seek for 0.6 must say so, with the team from which the
+// lever does no more, rather than send the user to a wider range.
+func TestSeekSaturates(t *testing.T) {
+	m := sample.Model()
+	lever, _ := scenarios.ParseLever(m, "reps")
+	o := model.Options{Trials: 4000, Seed: 1}
+	g, err := lever.Seek(context.Background(), m, 3, 12, 1, 700000, 0.6, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Reached || !g.Flat || g.Far == nil || g.Best == nil || g.Extended != 48 {
+		t.Fatalf("goal %+v, want a lever that stops helping", g)
+	}
+	// Flat: 48 reps add less than FlatBy (or twice the difference's
+	// Monte Carlo error) to 12's chance, and Best is within that of 48's.
+	flat := math.Max(scenarios.FlatBy, 2*math.Hypot(g.Below.PTargetMCSE, g.Far.PTargetMCSE))
+	if d := g.Far.PTarget - g.Below.PTarget; d > flat || g.Far.PTarget-g.Best.PTarget > flat || g.Best.Value > 12 {
+		t.Errorf("12 reps %.3f, 48 reps %.3f, best %v at %.3f", g.Below.PTarget, g.Far.PTarget, g.Best.Value, g.Best.PTarget)
+	}
+	if !(g.Far.CycleWeeks > 13) {
+		t.Errorf("weeks to win %.1f, want past the 13-week horizon", g.Far.CycleWeeks)
+	}
+}
+
+// TestSeekExtends: a range whose top is short of the answer is looked
+// beyond, and the answer is the one a seek over the wider range gives.
+func TestSeekExtends(t *testing.T) {
+	m := sample.Model()
+	lever, _ := scenarios.ParseLever(m, "reps")
+	o := model.Options{Trials: 2000, Seed: 1}
+	short, err := lever.Seek(context.Background(), m, 1, 2, 1, 650000, 0.6, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide, err := lever.Seek(context.Background(), m, 2, 8, 1, 650000, 0.6, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !short.Reached || short.Extended != 8 || !wide.Reached || wide.Value <= 2 || short.Value != wide.Value || short.At.PTarget != wide.At.PTarget {
+		t.Fatalf("seek over 1:2 %+v, over 2:8 %+v", short, wide)
 	}
 }
 

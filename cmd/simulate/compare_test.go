@@ -86,7 +86,7 @@ func TestSweepAndGoal(t *testing.T) {
 		t.Errorf("sweep of reps over 4:10: exit %d, values %v, %s", code, values, errOut)
 	}
 	out, _, code = simulateCmd("goal", "--lever", "reps", "--target", "1e9", "--trials", "300")
-	if code != 0 || !strings.HasPrefix(out, "reps cannot reach P(revenue >= 1,000,000,000) >= 0.80 in its range: at 12 it is 0.000") || !strings.Contains(out, "more than 12 may reach 0.80 (try --range 12:48)") {
+	if code != 0 || !strings.HasPrefix(out, "reps cannot reach P(revenue >= 1,000,000,000) >= 0.80: at 12 it is 0.000 ± 0.000 (now 6)\nraising reps further stops helping: at 48 it is 0.000") || !strings.Contains(out, "no trial reaches the target at any value tried\n") {
 		t.Errorf("goal out of reach: exit %d, %q", code, out)
 	}
 	for _, c := range []struct {

@@ -165,7 +165,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 			if len(run.Range) != 3 {
 				return fmt.Errorf("%s: a goal seek's shards without its range", files[0].Name)
 			}
-			return f.goal(e, lever, run.Values, rs, run.Notes, run.Range, f.confidence, d)
+			return f.goal(e, m, lever, run.Values, rs, run.Notes, run.Range, f.confidence, d)
 		}
 		if run.Lever2 == "" {
 			return f.sweep(e, m, lever, scenarios.Points(run.Values, rs, run.Notes, f.target), d)

@@ -66,8 +66,12 @@ func goalCommand() *command {
 Goal finds the smallest value of a lever (reps, leads, spend:CHANNEL or
 budget: levers where more never lowers revenue) whose chance of reaching
 the revenue target is at least --confidence, by bisection over the range
-on common random numbers, or says that the range cannot reach it and how
-close its top comes. With --lever leads it is the reverse funnel: how many
+on common random numbers. Where the range's top falls short, it looks at
+four times the top: it answers from there if that reaches the target, and
+otherwise says whether more of the lever stops helping, from which value,
+what binds (the horizon against the weeks a lead takes to win, or rep
+capacity) and what would move it. The lever's current value is printed
+beside the answer. With --lever leads it is the reverse funnel: how many
 new leads a week, at the current channel mix, the target needs (leads
 take the funnel's cycle to win, so a short horizon may need more than the
 sales team can take; the answer says so).
@@ -278,12 +282,12 @@ func (f *leverFlags) goalFromValues(ctx context.Context, e *env, m *model.Model,
 	if rs, err = saveTrials(e, &f.runFlags, &f.shardFlags, run, rs, total); err != nil || rs == nil {
 		return err
 	}
-	return f.outputFlags.goal(e, lever, values, rs, warnings, run.Range, f.confidence, f.run(m))
+	return f.outputFlags.goal(e, m, lever, values, rs, warnings, run.Range, f.confidence, f.run(m))
 }
 
 // goal writes a goal seek's outputs, answered from the points of a run of
 // every value it could ask for.
-func (f *outputFlags) goal(e *env, lever *scenarios.Lever, values []float64, rs []*model.Result, warnings [][]string, rng []float64, confidence float64, run document.Run) error {
+func (f *outputFlags) goal(e *env, m *model.Model, lever *scenarios.Lever, values []float64, rs []*model.Result, warnings [][]string, rng []float64, confidence float64, run document.Run) error {
 	pts := scenarios.Points(values, rs, warnings, f.target)
 	at := map[float64]*scenarios.Point{}
 	for i := range pts {
@@ -298,6 +302,7 @@ func (f *outputFlags) goal(e *env, lever *scenarios.Lever, values []float64, rs 
 	if err != nil {
 		return err
 	}
+	g.Current = lever.Current(m)
 	d := document.NewGoal(run, confidence, g)
 	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
 		return err
