@@ -27,6 +27,7 @@ type QualifyRule struct {
 	PBetterMCSE *float64     `json:"p_better_mcse"`
 	Pass        QualifyGroup `json:"pass"`
 	Fail        QualifyGroup `json:"fail"`
+	Warnings    []string     `json:"warnings,omitempty"`
 }
 
 // QualifyGroup is one side of a rule.
@@ -56,7 +57,7 @@ func NewQualify(d *qualify.Deals, rs []qualify.Result, seed uint64) *Qualify {
 	}
 	for _, r := range rs {
 		q.Rules = append(q.Rules, QualifyRule{Name: r.Name, Rule: r.Rule, Share: Num(r.Share), WinsKept: Num(r.WinsKept),
-			PBetter: Num(r.PBetter), PBetterMCSE: Num(r.PBetterMCSE), Pass: qualifyGroup(r.Pass), Fail: qualifyGroup(r.Fail)})
+			PBetter: Num(r.PBetter), PBetterMCSE: Num(r.PBetterMCSE), Pass: qualifyGroup(r.Pass), Fail: qualifyGroup(r.Fail), Warnings: r.Warnings})
 	}
 	return q
 }
@@ -102,6 +103,11 @@ func (q *Qualify) WriteText(w io.Writer) error {
 	for _, r := range q.Rules {
 		if r.Name != r.Rule {
 			fmt.Fprintf(w, "%s: %s\n", r.Name, r.Rule)
+		}
+	}
+	for _, r := range q.Rules {
+		for _, warn := range r.Warnings {
+			fmt.Fprintf(w, "warning: %s\n", warn)
 		}
 	}
 	return nil

@@ -157,6 +157,9 @@ type Result struct {
 	// more often than one failing it, and PBetterMCSE its Monte Carlo
 	// error; NaN where either side is empty.
 	PBetter, PBetterMCSE float64
+	// Warnings are what compiling the rule found odd (scenarios.Rule.
+	// Warnings): a value it compares a column with that no deal has.
+	Warnings []string
 }
 
 // Draws are the Monte Carlo draws behind PBetter and the revenue
@@ -194,7 +197,7 @@ func Compare(d *Deals, defs []Definition, seed uint64) ([]Result, error) {
 			}
 		}
 		st.Reset(seed, uint64(k))
-		r := Result{Definition: def, Pass: group(d, pass, st), Fail: group(d, fail, st)}
+		r := Result{Definition: def, Pass: group(d, pass, st), Fail: group(d, fail, st), Warnings: rule.Warnings()}
 		r.Share = float64(len(pass)) / float64(len(d.Won))
 		if all := r.Pass.Wins + r.Fail.Wins; all > 0 {
 			r.WinsKept = float64(r.Pass.Wins) / float64(all)
@@ -280,3 +283,102 @@ func quantile(xs []float64, p float64) float64 {
 	slices.Sort(xs)
 	return model.QuantileOf(xs, p)
 }
+
+// FindOutcome names the outcome column of a deals file that has none
+// called outcome: the one column whose values are won and lost (in the
+// words wonOrLost and o.Outcomes know, in any case), both present and at
+// least half of its non-empty values. It reads at most findRows rows.
+// Where the header has an outcome column, or o.Map names one, it returns
+// that. Where no column or several qualify, the error lists the header
+// and how to name one.
+func FindOutcome(ctx context.Context, f calibrate.File, o ReadOptions) (string, error) {
+	if c, ok := o.Map["outcome"]; ok {
+		return c, nil
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var header []string
+	var won, lost, other, worded []int
+	rows := 0
+	err := calibrate.ReadRows(ctx, f, &calibrate.Report{}, func(h, rec []string, line int) (bool, string, string, string) {
+		if header == nil {
+			header = slices.Clone(h)
+			won, lost, other, worded = make([]int, len(h)), make([]int, len(h)), make([]int, len(h)), make([]int, len(h))
+			if slices.ContainsFunc(h, func(c string) bool { return strings.EqualFold(strings.TrimSpace(c), "outcome") }) {
+				stop()
+			}
+		}
+		for i, v := range rec {
+			switch w, ok := wonOrLost(v, o.Outcomes); {
+			case strings.TrimSpace(v) == "":
+			case ok && w:
+				won[i]++
+			case ok:
+				lost[i]++
+			default:
+				other[i]++
+			}
+			if wordedOutcome(v) {
+				worded[i]++
+			}
+		}
+		if rows++; rows >= findRows {
+			stop()
+		}
+		return true, "", "", ""
+	})
+	if header == nil {
+		if err == nil {
+			err = fmt.Errorf("%s: no header", f.Name)
+		}
+		return "", err
+	}
+	if err != nil && ctx.Err() == nil {
+		return "", err
+	}
+	for _, c := range header {
+		if strings.EqualFold(strings.TrimSpace(c), "outcome") {
+			return "outcome", nil
+		}
+	}
+	var found []string
+	for i, c := range header {
+		if won[i] > 0 && lost[i] > 0 && won[i]+lost[i] >= other[i] {
+			found = append(found, strings.TrimSpace(c))
+		}
+	}
+	if len(found) > 1 {
+		// Yes/No and 1/0 columns are often attributes: a column of Won
+		// and Lost says outcome.
+		var words []string
+		for i, c := range header {
+			if slices.Contains(found, strings.TrimSpace(c)) && worded[i] > 0 {
+				words = append(words, strings.TrimSpace(c))
+			}
+		}
+		if len(words) == 1 {
+			found = words
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", fmt.Errorf("%s: no outcome column: no column is named outcome, and none holds won and lost values (won/lost, closed won/closed lost, yes/no, true/false, 1/0 in any case); the columns are %s: name one with --map outcome=COLUMN, and its values with --outcomes VALUE=won,VALUE=lost", f.Name, strings.Join(header, ", "))
+	default:
+		return "", fmt.Errorf("%s: no column is named outcome, and %d hold won and lost values (%s): name one with --map outcome=COLUMN", f.Name, len(found), strings.Join(found, ", "))
+	}
+}
+
+// wordedOutcome says whether v names an outcome in words (won, closed
+// lost and the like), not as yes/no, true/false or 1/0.
+func wordedOutcome(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "won", "win", "closed won", "closed-won", "closedwon", "lost", "loss", "closed lost", "closed-lost", "closedlost":
+		return true
+	}
+	return false
+}
+
+// findRows is how many rows FindOutcome reads.
+const findRows = 10_000

@@ -159,3 +159,33 @@ func TestRecoversTruth(t *testing.T) {
 		}
 	}
 }
+
+// TestFindOutcome: a deals file without a column named outcome has it
+// found from its values, a column of Won and Lost before one of Yes and
+// No, and where none or several fit, the error says what to do.
+func TestFindOutcome(t *testing.T) {
+	for _, c := range []struct {
+		name, file string
+		m          map[string]string
+		want, err  string
+	}{
+		{"named", "Outcome,x\nwon,1\n", nil, "outcome", ""},
+		{"mapped", "a,b\n1,2\n", map[string]string{"outcome": "b"}, "b", ""},
+		{"by its values", "Deal,Stage,Amount\n1,Closed Won,5\n2,Closed Lost,6\n3,Open,7\n", nil, "Stage", ""},
+		{"won and lost before yes and no", "Budget Known,Result\nYes,WON\nNo,lost\nyes,Lost\n", nil, "Result", ""},
+		{"none", "a,b\n1,2\n3,4\n", nil, "", "d.csv: no outcome column: no column is named outcome, and none holds won and lost values (won/lost, closed won/closed lost, yes/no, true/false, 1/0 in any case); the columns are a, b: name one with --map outcome=COLUMN, and its values with --outcomes VALUE=won,VALUE=lost"},
+		{"several", "won_flag,paid\nyes,yes\nno,no\n", nil, "", "d.csv: no column is named outcome, and 2 hold won and lost values (won_flag, paid): name one with --map outcome=COLUMN"},
+		{"open deals outnumber", "Stage\nWon\nLost\nOpen\nOpen\nOpen\n", nil, "", "d.csv: no outcome column"},
+	} {
+		got, err := qualify.FindOutcome(context.Background(), calibrate.File{Name: "d.csv", R: strings.NewReader(c.file)}, qualify.ReadOptions{Map: c.m})
+		if c.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), c.err) {
+				t.Errorf("%s: %q, %v; want the error %q", c.name, got, err, c.err)
+			}
+			continue
+		}
+		if err != nil || got != c.want {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+}

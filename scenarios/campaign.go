@@ -119,5 +119,5 @@ func campaignFilter(out, m *model.Model, c *Campaign, ev *Evidence) ([]string, e
 		out.Changes = append(out.Changes, model.Change{Week: c.Week, Channel: c.Channel, Stage: st.Name, Conversion: ptr(f), Note: "campaign filter: " + c.Filter})
 		note += fmt.Sprintf(" %s ×%.2f", st.Name, f)
 	}
-	return []string{note}, nil
+	return append(rule.Warnings(), note), nil
 }

@@ -1,8 +1,11 @@
 package scenarios
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -22,13 +25,17 @@ import (
 // or `lead_score >= 60`. Attributes whose every value in the history is a
 // number compare as numbers; the others as strings. A Rule evaluates on
 // one goroutine at a time.
+//
+// Strings compare without case: `consent == "yes"` matches Yes and YES,
+// as do in, contains, startsWith and endsWith with a written-out string.
 type Rule struct {
-	text    string
-	prog    *vm.Program
-	vm      vm.VM // reused lead after lead, with its cost budget
-	names   []string
-	numeric []bool
-	env     map[string]any
+	text     string
+	warnings []string
+	prog     *vm.Program
+	vm       vm.VM // reused lead after lead, with its cost budget
+	names    []string
+	numeric  []bool
+	env      map[string]any
 }
 
 // CompileRule compiles text against the attributes of history h.
@@ -59,7 +66,12 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 	for _, n := range r.names {
 		known[n] = true
 	}
-	opts := []expr.Option{expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)), expr.DisableAllBuiltins()}
+	textual := map[string]bool{}
+	for k, n := range r.names {
+		textual[n] = !r.numeric[k]
+	}
+	cl := &caseless{text: textual}
+	opts := []expr.Option{expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)), expr.Patch(cl), expr.DisableAllBuiltins()}
 	for _, b := range ruleBuiltins {
 		opts = append(opts, expr.EnableBuiltin(b))
 	}
@@ -78,7 +90,116 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 	}
 	r.prog = prog
 	r.vm.MemoryBudget = RuleBudget
+	r.warnings = absentValues(text, h, cl.equals)
 	return r, nil
+}
+
+// Warnings are what compiling the rule found odd: a value it compares an
+// attribute with that no lead has, with the values that leads do have.
+func (r *Rule) Warnings() []string { return r.warnings }
+
+// caseless makes a rule's comparisons of a string attribute with written-
+// out strings ignore case: the attribute is compared lower-cased, with the
+// strings lower-cased. It keeps the values compared for equality
+// (==, != and in), attribute by attribute, for absentValues.
+type caseless struct {
+	text   map[string]bool // the string attributes
+	equals [][2]string     // attribute, value
+}
+
+func (c *caseless) Visit(node *ast.Node) {
+	b, ok := (*node).(*ast.BinaryNode)
+	if !ok {
+		return
+	}
+	switch b.Operator {
+	case "==", "!=":
+		if c.attribute(b.Right) && literal(b.Left) {
+			b.Left, b.Right = b.Right, b.Left
+		}
+	case "in", "contains", "startsWith", "endsWith":
+	default:
+		return
+	}
+	if !c.attribute(b.Left) || !literal(b.Right) {
+		return
+	}
+	id := b.Left.(*ast.IdentifierNode)
+	lower := func(s *ast.StringNode) {
+		s.Value = strings.ToLower(s.Value)
+		if b.Operator != "contains" && b.Operator != "startsWith" && b.Operator != "endsWith" {
+			c.equals = append(c.equals, [2]string{id.Value, s.Value})
+		}
+	}
+	if a, ok := b.Right.(*ast.ArrayNode); ok {
+		for _, n := range a.Nodes {
+			lower(n.(*ast.StringNode))
+		}
+	} else {
+		lower(b.Right.(*ast.StringNode))
+	}
+	ast.Patch(&b.Left, &ast.BuiltinNode{Name: "lower", Arguments: []ast.Node{id}})
+}
+
+// attribute says whether n names a string attribute.
+func (c *caseless) attribute(n ast.Node) bool {
+	id, ok := n.(*ast.IdentifierNode)
+	return ok && c.text[id.Value]
+}
+
+// literal says whether n is a written-out string or array of them.
+func literal(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.StringNode:
+		return true
+	case *ast.ArrayNode:
+		for _, e := range n.Nodes {
+			if _, ok := e.(*ast.StringNode); !ok {
+				return false
+			}
+		}
+		return len(n.Nodes) > 0
+	}
+	return false
+}
+
+// absentValues warns of each value a rule compares an attribute with for
+// equality that no lead of h has, in any case, naming the values leads do
+// have (the most frequent first, at most 8): `== "yes"` on a column of
+// Y and N passes no lead, which is more often a slip than a rule.
+func absentValues(text string, h *calibrate.History, equals [][2]string) []string {
+	var out []string
+	seen := map[[2]string]bool{}
+	for _, e := range equals {
+		if seen[e] {
+			continue
+		}
+		seen[e] = true
+		k := slices.Index(h.Attributes, e[0])
+		if k < 0 {
+			continue
+		}
+		counts := map[string]int{}
+		for i := range h.Leads {
+			counts[strings.ToLower(h.Leads[i].Attrs[k])]++
+		}
+		if counts[e[1]] > 0 {
+			continue
+		}
+		values := slices.Collect(maps.Keys(counts))
+		slices.SortFunc(values, func(a, b string) int { return cmp.Or(counts[b]-counts[a], strings.Compare(a, b)) })
+		for i, v := range values {
+			if v == "" {
+				values[i] = "(empty)"
+			}
+		}
+		more := ""
+		if len(values) > 8 {
+			values, more = values[:8], fmt.Sprintf(" and %d more", len(values)-8)
+		}
+		out = append(out, fmt.Sprintf("rule %q: no row has %s %q, in any case; its values are %s%s", text, e[0], e[1], strings.Join(values, ", "), more))
+	}
+	return out
 }
 
 // ruleBuiltins are the expression language's functions a rule may call:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -268,4 +269,41 @@ func doubling(n int) string {
 	}
 	fmt.Fprintf(&b, "len(s%d) > 0", n)
 	return b.String()
+}
+
+// TestRuleCaseless: strings compare without case, and a value no lead
+// has is a warning naming the values there are. Before, `consent ==
+// "yes"` on a column of Yes and No passed no lead, silently.
+func TestRuleCaseless(t *testing.T) {
+	h, err := calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,consent,region\na,2025-01-01,Yes,North\nb,2025-01-02,No,south\nc,2025-01-03,YES,North\nd,2025-01-04,Unknown,\n")}}, calibrate.ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		rule     string
+		want     []bool
+		warnings []string
+	}{
+		{`consent == "yes"`, []bool{true, false, true, false}, nil},
+		{`"YES" == consent`, []bool{true, false, true, false}, nil},
+		{`consent != "yes"`, []bool{false, true, false, true}, nil},
+		{`region in ["NORTH", "South"]`, []bool{true, true, true, false}, nil},
+		{`region startsWith "nor" || consent contains "KNOW"`, []bool{true, false, true, true}, nil},
+		{`upper(region) == "NORTH"`, []bool{true, false, true, false}, nil},
+		{`consent == "y"`, []bool{false, false, false, false}, []string{`rule "consent == \"y\"": no row has consent "y", in any case; its values are yes, no, unknown`}},
+		{`region in ["east", "north"]`, []bool{true, false, true, false}, []string{`rule "region in [\"east\", \"north\"]": no row has region "east", in any case; its values are north, (empty), south`}},
+	} {
+		r, err := scenarios.CompileRule(c.rule, h)
+		if err != nil {
+			t.Fatalf("%s: %v", c.rule, err)
+		}
+		for i, want := range c.want {
+			if got, err := r.Match(&h.Leads[i]); err != nil || got != want {
+				t.Errorf("%s on lead %s: %v %v, want %v", c.rule, h.Leads[i].ID, got, err, want)
+			}
+		}
+		if !slices.Equal(r.Warnings(), c.warnings) {
+			t.Errorf("%s: warnings %q, want %q", c.rule, r.Warnings(), c.warnings)
+		}
+	}
 }

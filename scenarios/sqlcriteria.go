@@ -103,5 +103,5 @@ func sqlRule(out, m *model.Model, c *SQLCriteria, ev *Evidence) ([]string, error
 		out.Changes = append(out.Changes, model.Change{Week: c.Week, Stage: m.Stages[s].Name, Conversion: ptr(f), Note: "sql_criteria rule: " + c.Rule})
 		note += fmt.Sprintf(", %s ×%.2f", m.Stages[s].Name, f)
 	}
-	return []string{note + fmt.Sprintf(" (re-estimated on the %d passing leads)", len(pass.Leads))}, nil
+	return append(rule.Warnings(), note+fmt.Sprintf(" (re-estimated on the %d passing leads)", len(pass.Leads))), nil
 }

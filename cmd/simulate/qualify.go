@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -31,10 +32,13 @@ passes wins more often than one that fails.
 The deals file is a CSV with an outcome column (won or lost; also
 win/loss, closed won/closed lost, yes/no, true/false, 1/0 in any case, or
 what --outcomes maps) and, optionally, an amount; every other column is an
-attribute. Rules are written as in scenario files (docs/SCENARIOS.md):
-budget_known == "yes" && region != "south". Attribute names are lower case
-with other characters as underscores, and a rule may write them in any
-case. A rule may call only functions that make nothing larger (len,
+attribute. Without a column named outcome (or --map outcome=COLUMN), the
+outcome column is the one whose values read as won and lost, and the
+command says which it took. Rules are written as in scenario files
+(docs/SCENARIOS.md): budget_known == "yes" && region != "south". Attribute
+names are lower case with other characters as underscores, and a rule may
+write them in any case; values compare without case, and a value no deal
+has is a warning naming those there are. A rule may call only functions that make nothing larger (len,
 lower, upper, trim and the like), and + adds numbers or joins strings
 written in the rule; at most 1,000 rules are compared. --rule takes a
 rule (repeat it); --rules FILE a YAML list of named rules:
@@ -131,7 +135,24 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer in.Close()
-	d, err := qualify.Read(ctx, calibrate.File{Name: f.deals, R: in}, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"})
+	ro := qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"}
+	if _, ok := f.maps["outcome"]; !ok {
+		col, err := qualify.FindOutcome(ctx, calibrate.File{Name: f.deals, R: in}, ro)
+		if err != nil {
+			return err
+		}
+		if col != "outcome" {
+			fmt.Fprintf(e.stderr, "%s: the outcome column is %s, whose values read as won and lost (--map outcome=COLUMN names another)\n", f.deals, col)
+			ro.Map = map[string]string{"outcome": col}
+			for k, v := range f.maps {
+				ro.Map[k] = v
+			}
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+	}
+	d, err := qualify.Read(ctx, calibrate.File{Name: f.deals, R: in}, ro)
 	if err != nil {
 		return err
 	}
