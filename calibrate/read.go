@@ -95,13 +95,14 @@ func Read(files []File, o ReadOptions) (*History, error) {
 
 // ReadContext is Read stopping with ctx's error once ctx is done.
 func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, error) {
+	stagesGiven := len(o.Stages) > 0
 	if len(o.Stages) == 0 {
 		o.Stages = DefaultStages
 		if o.Preset != nil {
 			o.Stages = o.Preset.Stages
 		}
 	}
-	rd := &reader{ctx: ctx, o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}}
+	rd := &reader{ctx: ctx, o: o, h: &History{Stages: o.Stages, Report: &Report{}}, byID: map[string]int{}, mapped: map[string]bool{}, stagesGiven: stagesGiven}
 	var total, done int64
 	for _, f := range files {
 		total += f.Size
@@ -153,7 +154,10 @@ type reader struct {
 	// rowIDs says that the leads file has no lead_id column: each row is a
 	// lead, its line its id.
 	rowIDs bool
-	files  int // files read
+	// stagesGiven says that the funnel was given (ReadOptions.Stages),
+	// not the default, which a deal export of one date replaces.
+	stagesGiven bool
+	files       int // files read
 	h      *History
 	byID   map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
@@ -401,8 +405,10 @@ func (rd *reader) shape(name string, cols columns) (shape, error) {
 		// One row per lead, with no id: its line is its id.
 		rd.rowIDs = true
 		rd.h.Report.warn("%s: no lead_id column: each row is a lead of its own, its line number its id (%s lead_id=COLUMN names an id column)", name, rd.o.Names.of(SetMap))
+	case !id && rd.files > 0:
+		return nil, fmt.Errorf("%s: header: no lead_id column to join it to the leads file on (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
 	case !id:
-		return nil, fmt.Errorf("%s: header: no lead_id column (use %s lead_id=COLUMN)", name, rd.o.Names.of(SetMap))
+		return nil, fmt.Errorf("%s: header: no lead_id column, nor a created_at column that would make each row a lead (use %s lead_id=COLUMN or created_at=COLUMN)", name, rd.o.Names.of(SetMap))
 	}
 	var needs []string
 	for _, s := range shapes {

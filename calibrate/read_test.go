@@ -97,15 +97,44 @@ func TestFormats(t *testing.T) {
 	}
 }
 
+// TestOneDateDeals: a deal export with one date and an outcome (bids,
+// orders) reads with a map of its columns alone: each deal created and
+// closed on its date, in a funnel of one stage, said in a warning. It
+// used to need --map closed_at to the same column and --stages, and with
+// the default six stages every later stage read as converting 1.000.
+func TestOneDateDeals(t *testing.T) {
+	text := "Deal,Deal Date,Status,Value\nd1,2025-01-06,Won,100\nd2,2025-01-08,Lost,50\nd3,2025-02-03,won,70\n"
+	h, err := calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{
+		Map: map[string]string{"lead_id": "Deal", "created_at": "Deal Date", "outcome": "Status", "amount": "Value"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(h.Stages, []string{"opportunity"}) || len(h.Leads) != 3 {
+		t.Fatalf("stages %v, %d leads", h.Stages, len(h.Leads))
+	}
+	if l := h.Leads[0]; !l.Won.Equal(l.Created()) || !h.Leads[1].Lost.Equal(h.Leads[1].Created()) || h.Leads[2].Won.IsZero() {
+		t.Errorf("deals %+v", h.Leads)
+	}
+	if !slices.ContainsFunc(h.Report.Warnings, func(w string) bool { return strings.Contains(w, "one date per deal") }) {
+		t.Errorf("no warning of one date per deal: %v", h.Report.Warnings)
+	}
+	// Stages given are kept.
+	h, err = calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{Stages: []string{"bid"},
+		Map: map[string]string{"lead_id": "Deal", "created_at": "Deal Date", "outcome": "Status", "amount": "Value"}})
+	if err != nil || !slices.Equal(h.Stages, []string{"bid"}) {
+		t.Errorf("stages given: %v, %v", h, err)
+	}
+}
+
 func TestShapeErrors(t *testing.T) {
 	for _, c := range []struct {
 		text, want string
 		m          map[string]string
 	}{
 		{"", "in.csv: empty file: no header", nil},
-		{"name,email\nx,y\n", `in.csv: header: no lead_id column (use ReadOptions.Map lead_id=COLUMN); the header is "name", "email"`, nil},
+		{"name,email\nx,y\n", `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use ReadOptions.Map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"`, nil},
 		{"lead_id,email\nx,y\n", `in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at; the header is "lead_id", "email"`, nil},
-		{"lead_id,created_at,outcome\nx,2025-01-01,won\n", `in.csv: header: an outcome column needs a closed_at column (use ReadOptions.Map closed_at=COLUMN); the header is "lead_id", "created_at", "outcome"`, nil},
+		{"lead_id,created_at,mql_at,outcome\nx,2025-01-01,,won\n", `in.csv: header: an outcome column needs a closed_at column, or a created_at column alone for a deal export of one date (use ReadOptions.Map closed_at=COLUMN); the header is "lead_id", "created_at", "mql_at", "outcome"`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
 		{"lead_id,created_at,Budget Known,region,BUDGET-KNOWN\nx,2025-01-01,yes,eu,no\n", `in.csv: columns 3 ("Budget Known") and 5 ("BUDGET-KNOWN") both name the attribute budget_known: rename one`, nil},
 		{"lead_id,created_at,region,region\nx,2025-01-01,eu,us\n", `in.csv: columns 3 ("region") and 4 ("region") both name the attribute region: rename one`, nil},
@@ -238,7 +267,7 @@ func TestSpendRejections(t *testing.T) {
 func TestSettingNames(t *testing.T) {
 	names := calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetDateFormat: "--date-format"}
 	_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
-	if err == nil || err.Error() != `in.csv: header: no lead_id column (use --map lead_id=COLUMN); the header is "name", "email"` {
+	if err == nil || err.Error() != `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use --map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"` {
 		t.Errorf("error %v, want it to name --map", err)
 	}
 	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})

@@ -17,12 +17,36 @@ func (dealExport) detect(rd *reader, name string, cols columns, haveLeads bool) 
 	_, closed := cols["closed_at"]
 	_, created := cols["created_at"]
 	switch {
+	case outcome && !closed && created && rd.files == 0 && !stageDates(cols):
+		// One date per deal (a bids or orders export): the deal is
+		// created and closed on it, in a funnel of one stage.
+		cols["closed_at"] = cols["created_at"]
+		if !rd.stagesGiven && len(rd.o.Stages) > 1 {
+			rd.o.Stages = []string{oneStage}
+			rd.h.Stages = rd.o.Stages
+		}
+		rd.h.Report.warn("%s: one date per deal: each deal is taken as created and closed on it, in a funnel of one stage (%s), so the forecast is of deals and their wins, not of a pipeline (--map closed_at=COLUMN names a close date; --stages sets the funnel)", name, strings.Join(rd.o.Stages, ", "))
+		return true, nil
 	case outcome && !closed:
-		return false, fmt.Errorf("%s: header: an outcome column needs a closed_at column (use %s closed_at=COLUMN)", name, rd.o.Names.of(SetMap))
+		return false, fmt.Errorf("%s: header: an outcome column needs a closed_at column, or a created_at column alone for a deal export of one date (use %s closed_at=COLUMN)", name, rd.o.Names.of(SetMap))
 	case outcome && (created || haveLeads):
 		return true, nil
 	}
 	return false, nil
+}
+
+// oneStage is the funnel of a deal export of one date.
+const oneStage = "opportunity"
+
+// stageDates says whether cols has a date column other than created_at
+// and closed_at: a stage's, or a win's or loss's.
+func stageDates(cols columns) bool {
+	for c := range cols {
+		if strings.HasSuffix(c, "_at") && c != "created_at" && c != "closed_at" {
+			return true
+		}
+	}
+	return false
 }
 
 func (dealExport) needs() string {

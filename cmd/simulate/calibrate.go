@@ -28,7 +28,9 @@ stage; one row per stage change with lead_id, stage and at; or one row per
 deal with created_at, its current stage or outcome and a close date) and writes
 the model file: per stage, channel and weeks in stage the exposure and exits
 (leads still open are censored), arrivals per channel, deal sizes, and
-the open pipeline at the as-of date.
+the open pipeline at the as-of date. A deal export with one date and an
+outcome (bids, orders) takes each deal as created and closed on that
+date, in a funnel of one stage, and says so.
 
 Dates are ISO 8601, or a layout found from the file's first rows (such
 as 27-Mar-12, 3/27/2012 or spreadsheet serial days, said in the report;

@@ -114,7 +114,7 @@ func TestCalibrateErrors(t *testing.T) {
 		{[]string{"calibrate", "-o", out}, 2, "simulate calibrate: --history is required"},
 		{[]string{"calibrate", "--history", empty}, 2, "simulate calibrate: -o (the model file to write) is required"},
 		{[]string{"calibrate", "--history", empty, "-o", out}, 1, "simulate: " + empty + ": empty file: no header"},
-		{[]string{"calibrate", "--history", noID, "-o", out}, 1, "simulate: " + noID + ": header: no lead_id column (use --map lead_id=COLUMN)"},
+		{[]string{"calibrate", "--history", noID, "-o", out}, 1, "simulate: " + noID + ": header: no lead_id column, nor a created_at column that would make each row a lead (use --map lead_id=COLUMN or created_at=COLUMN)"},
 		{[]string{"calibrate", "--history", few, "-o", out}, 1, "simulate: calibrate: only 0 whole weeks of history before the as-of date; arrivals need at least 4"},
 		{[]string{"calibrate", "--history", binary, "-o", out}, 1, "simulate: " + binary + ": header: no lead_id column"},
 		{[]string{"calibrate", "--history", filepath.Join(dir, "nope.csv"), "-o", out}, 1, "simulate: open " + filepath.Join(dir, "nope.csv") + ": no such file or directory"},
