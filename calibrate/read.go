@@ -139,8 +139,60 @@ func (rd *reader) tooManyRejected() error {
 		if col, ok := rd.o.Map["lead_id"]; ok && reason == "duplicate lead_id" {
 			return fmt.Sprintf("lead_id is the column %q, whose values repeat: it is not an id", col)
 		}
+		if reason == "unknown stage" {
+			return rd.proposeStages()
+		}
 		return ""
 	})
+}
+
+// maxStageValues bounds the stage values the reader keeps for a
+// proposal: a funnel has a dozen stages, not hundreds.
+const maxStageValues = 40
+
+// stageValue notes a value of the stage or outcome column.
+func (rd *reader) stageValue(v string) {
+	if v == "" || len(rd.stageValues) >= maxStageValues || slices.Contains(rd.stageValues, v) {
+		return
+	}
+	rd.stageValues = append(rd.stageValues, v)
+}
+
+// proposeStages proposes a funnel from the stage column's values, in the
+// order they first appeared, with those that read as won or lost mapped
+// to them: "the values are Lead, Prospect, Closed Won; perhaps --stages
+// lead,prospect --stage-map 'Closed Won=won'".
+func (rd *reader) proposeStages() string {
+	var stages, maps []string
+	for _, v := range rd.stageValues {
+		switch l := strings.ToLower(v); l {
+		case "won", "lost":
+		case "closed won", "closed-won", "closedwon", "win":
+			maps = append(maps, v+"=won")
+		case "closed lost", "closed-lost", "closedlost", "loss":
+			maps = append(maps, v+"=lost")
+		default:
+			name := Identifier(v)
+			if name != l {
+				maps = append(maps, v+"="+name)
+			}
+			if !slices.Contains(stages, name) {
+				stages = append(stages, name)
+			}
+		}
+	}
+	if len(stages) == 0 || len(rd.stageValues) >= maxStageValues {
+		return ""
+	}
+	s := fmt.Sprintf("the stage values are %s, in the order they first appear; if that is the funnel's order, perhaps %s %s", strings.Join(quoteAll(rd.stageValues), ", "), rd.o.Names.of(SetStages), strings.Join(stages, ","))
+	if len(maps) > 0 {
+		arg := strings.Join(maps, ",")
+		if strings.ContainsAny(arg, " '\"$`\\;&|<>()*?!#") {
+			arg = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
+		}
+		s += fmt.Sprintf(" %s %s", rd.o.Names.of(SetStageMap), arg)
+	}
+	return s
 }
 
 type reader struct {
@@ -157,9 +209,13 @@ type reader struct {
 	// stagesGiven says that the funnel was given (ReadOptions.Stages),
 	// not the default, which a deal export of one date replaces.
 	stagesGiven bool
+	// stageValues are the distinct values of the stage or outcome
+	// column, in the order they first appear (at most maxStageValues),
+	// for proposing --stages where they are unknown.
+	stageValues []string
 	files       int // files read
-	h      *History
-	byID   map[string]int // lead id → index in h.Leads
+	h           *History
+	byID        map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
 	mapped map[string]bool
 	// names interns channel, rep and attribute values; block and
@@ -201,7 +257,7 @@ func (rd *reader) file(f File) error {
 	}
 	shape, err := rd.shape(f.Name, cols)
 	if err != nil {
-		return fmt.Errorf("%w%s", err, rd.suggestMap(c.header, cols))
+		return fmt.Errorf("%w%s", err, rd.suggestMap(c.header, cols, sampleRows(c.start, c.cr.Comma)))
 	}
 	rd.files++
 	if rd.layout, err = rd.detectLayout(f.Name, c.start, c.cr.Comma, cols); err != nil {

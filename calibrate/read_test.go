@@ -132,8 +132,8 @@ func TestShapeErrors(t *testing.T) {
 		m          map[string]string
 	}{
 		{"", "in.csv: empty file: no header", nil},
-		{"name,email\nx,y\n", `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use ReadOptions.Map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"`, nil},
-		{"lead_id,email\nx,y\n", `in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at; the header is "lead_id", "email"`, nil},
+		{"name,email\nx,y\n", `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use ReadOptions.Map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"; no column holds dates, which a history needs (at least the date each lead was created)`, nil},
+		{"lead_id,email\nx,y\n", `in.csv: header: unknown shape: an event log needs lead_id, stage and at; a deal export needs lead_id, created_at, outcome and closed_at; a wide file needs lead_id and created_at; the header is "lead_id", "email"; no column holds dates, which a history needs (at least the date each lead was created)`, nil},
 		{"lead_id,created_at,mql_at,outcome\nx,2025-01-01,,won\n", `in.csv: header: an outcome column needs a closed_at column, or a created_at column alone for a deal export of one date (use ReadOptions.Map closed_at=COLUMN); the header is "lead_id", "created_at", "mql_at", "outcome"`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map won_at=won_date: no file has a column "won_date"`, map[string]string{"won_at": "won_date"}},
 		{"lead_id,created_at,Budget Known,region,BUDGET-KNOWN\nx,2025-01-01,yes,eu,no\n", `in.csv: columns 3 ("Budget Known") and 5 ("BUDGET-KNOWN") both name the attribute budget_known: rename one`, nil},
@@ -267,7 +267,7 @@ func TestSpendRejections(t *testing.T) {
 func TestSettingNames(t *testing.T) {
 	names := calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetDateFormat: "--date-format"}
 	_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
-	if err == nil || err.Error() != `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use --map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"` {
+	if err == nil || err.Error() != `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use --map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"; no column holds dates, which a history needs (at least the date each lead was created)` {
 		t.Errorf("error %v, want it to name --map", err)
 	}
 	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})

@@ -15,11 +15,12 @@ const (
 	SetDealSize                   // Options.DealSize
 	SetMaxRejected                // ReadOptions.MaxRejected
 	SetPreset                     // ReadOptions.Preset
+	SetStages                     // ReadOptions.Stages
 )
 
 // goNames are the settings as the Go fields are named.
 var goNames = [...]string{"ReadOptions.Map", "ReadOptions.StageMap", "ReadOptions.DateFormat", "Options.AsOf",
-	"Options.StaleAfter", "Options.LeadsUntil", "Options.EventsFrom", "Options.DealSize", "ReadOptions.MaxRejected", "ReadOptions.Preset"}
+	"Options.StaleAfter", "Options.LeadsUntil", "Options.EventsFrom", "Options.DealSize", "ReadOptions.MaxRejected", "ReadOptions.Preset", "ReadOptions.Stages"}
 
 // SettingNames says how messages name the settings: a command line gives
 // its flags. A setting it lacks is named as its Go field is

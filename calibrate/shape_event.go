@@ -35,6 +35,7 @@ func (rd *reader) event(src *model.SourceFile, line int, cols columns, rec []str
 		return
 	}
 	name := cols.get(rec, "stage")
+	rd.stageValue(name)
 	if m, ok := rd.o.StageMap[name]; ok {
 		name = m
 	}

@@ -64,6 +64,7 @@ func (dealExport) row(rd *reader, src *model.SourceFile, line int, cols columns,
 // in many CRMs, is ignored).
 func (rd *reader) outcome(cols columns, rec []string, l *Lead) *rowErr {
 	v := cols.get(rec, "outcome")
+	rd.stageValue(v)
 	if m, ok := rd.o.StageMap[v]; ok {
 		v = m
 	} else if m, ok := rd.o.Preset.outcome(v, rd.o.Stages); ok {

@@ -1,7 +1,11 @@
 package calibrate
 
 import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,7 +16,7 @@ import (
 // columnWords are words that, in a header name, suggest a canonical
 // column, strongest first.
 var columnWords = map[string][]string{
-	"lead_id":    {"id", "key", "record", "number", "no", "deal", "opportunity", "lead"},
+	"lead_id":    {"id", "key", "record", "number", "no", "name", "deal", "opportunity", "lead"},
 	"created_at": {"created", "create", "creation", "engage", "engaged", "first", "start", "opened", "date"},
 	"outcome":    {"outcome", "stage", "status", "result"},
 	"closed_at":  {"closed", "close", "end", "decision"},
@@ -20,17 +24,117 @@ var columnWords = map[string][]string{
 	"lost_at":    {"lost", "loss"},
 	"amount":     {"amount", "value", "revenue", "price", "size"},
 	"channel":    {"channel", "source", "origin", "campaign", "medium"},
-	"rep":        {"owner", "rep", "agent", "salesperson", "seller"},
+	"rep":        {"owner", "rep", "agent", "salesperson"},
+	"at":         {"date", "at", "time", "timestamp", "changed", "updated", "modified"},
+	"stage":      {"stage", "status", "step"},
+}
+
+// notWords are words that rule a header name out of a canonical column
+// whatever else it says: a weighted revenue is not a deal's amount, a
+// stage is not an id.
+var notWords = map[string][]string{
+	"lead_id": {"stage", "status", "outcome", "result", "date", "at"},
+	"amount":  {"weighted", "probability", "expected"},
 }
 
 // maxShownColumns is how many of a header's names an error lists.
 const maxShownColumns = 30
 
+// columnProfile is what a file's first rows say of one column.
+type columnProfile struct {
+	values, distinct int
+	dates            bool // every value reads as a date, and not every one as a plain number
+	numbers          bool // every value reads as a number
+	outcomes         bool // its values read as won and lost, in words or as yes/no, true/false, 1/0
+}
+
+// profiles reads the columns of rows, a file's first rows after its
+// header.
+func profiles(width int, rows [][]string) []columnProfile {
+	out := make([]columnProfile, width)
+	for i := range out {
+		var vs []string
+		seen := map[string]bool{}
+		for _, r := range rows {
+			if i < len(r) {
+				if v := strings.TrimSpace(r[i]); v != "" {
+					vs = append(vs, v)
+					seen[strings.ToLower(v)] = true
+				}
+			}
+		}
+		p := &out[i]
+		p.values, p.distinct = len(vs), len(seen)
+		if len(vs) == 0 {
+			continue
+		}
+		p.numbers = !slices.ContainsFunc(vs, func(v string) bool {
+			_, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
+			return err != nil
+		})
+		iso := !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, ""); return err != nil })
+		p.dates = iso || !p.numbers && slices.ContainsFunc(dateLayouts, func(l string) bool {
+			return !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, l); return err != nil })
+		})
+		won, lost := false, false
+		for v := range seen {
+			switch v {
+			case "won", "win", "closed won", "closedwon", "closed-won", "yes", "true", "1":
+				won = true
+			case "lost", "loss", "closed lost", "closedlost", "closed-lost", "no", "false", "0":
+				lost = true
+			}
+		}
+		p.outcomes = won && lost && p.distinct <= 8
+	}
+	return out
+}
+
+// fits says whether a column of profile p can be canonical column c.
+func (p columnProfile) fits(c string) bool {
+	if p.values == 0 {
+		return true // nothing to go by but the name
+	}
+	switch c {
+	case "created_at", "closed_at", "won_at", "lost_at", "at":
+		return p.dates
+	case "amount":
+		return p.numbers
+	case "lead_id":
+		return !p.dates && !p.outcomes && !(p.values >= 30 && p.distinct <= 12)
+	case "outcome", "stage":
+		return !p.dates && !p.numbers && p.distinct <= 30
+	case "channel", "rep":
+		return !p.dates && !p.numbers
+	}
+	return true
+}
+
+// sampleRows reads the whole rows of a file's first bytes, after the
+// header, for suggestMap.
+func sampleRows(start []byte, comma rune) [][]string {
+	if i := bytes.LastIndexByte(start, '\n'); i >= 0 {
+		start = start[:i+1]
+	}
+	cr := csv.NewReader(bytes.NewReader(start))
+	cr.FieldsPerRecord, cr.Comma, cr.LazyQuotes = -1, comma, true
+	recs, _ := cr.ReadAll()
+	if len(recs) > 0 {
+		recs = recs[1:]
+	}
+	return recs
+}
+
 // suggestMap proposes, for a header that lacks columns the reader needs,
-// the header itself and a --map from the closest names: for each
-// canonical column not found, the unused header name whose words best
-// suggest it. It also names a preset whose header names the file has.
-func (rd *reader) suggestMap(header []string, cols columns) string {
+// the header itself and a --map from the closest names: each canonical
+// column not found gets the unused header name whose words best suggest
+// it and whose values, in rows (the file's first), fit it (dates for a
+// date, numbers for an amount, an id that is not a stage). Ids that
+// repeat make it an event log (lead_id, stage, at). A file without a
+// date column is no history: it says so, and where a column reads as won
+// and lost, proposes qualify. It also names a preset whose header names
+// the file has.
+func (rd *reader) suggestMap(header []string, cols columns, rows [][]string) string {
 	for _, h := range header {
 		if !utf8.ValidString(h) || strings.ContainsFunc(h, unicode.IsControl) {
 			return "; its first line is not a text header (is it a CSV file?)"
@@ -49,36 +153,72 @@ func (rd *reader) suggestMap(header []string, cols columns) string {
 		fmt.Fprintf(&b, "; it looks like %s: try %s %s", p.About, rd.o.Names.of(SetPreset), p.Name)
 		return b.String()
 	}
+	prof := profiles(len(header), rows)
+	if len(rows) > 0 && !slices.ContainsFunc(prof, func(p columnProfile) bool { return p.dates }) {
+		b.WriteString("; no column holds dates, which a history needs (at least the date each lead was created)")
+		if slices.ContainsFunc(prof, func(p columnProfile) bool { return p.outcomes }) {
+			b.WriteString(": for closed deals without dates, simulate qualify --deals FILE compares qualification rules")
+		}
+		return b.String()
+	}
 	used := map[int]bool{}
 	for _, i := range cols {
 		used[i] = true
 	}
-	var pairs []string
-	for _, c := range []string{"lead_id", "created_at", "outcome", "closed_at", "won_at", "lost_at", "amount", "channel", "rep"} {
-		if _, ok := cols[c]; ok {
-			continue
-		}
-		// The best-scoring name; of equal ones, the one of fewest words.
-		best, score, words := -1, 0, 0
-		for i, h := range header {
-			s, n := wordScore(h, columnWords[c]), len(strings.Fields(h))
-			if !used[i] && s > 0 && (s > score || s == score && n < words) {
-				best, score, words = i, s, n
-			}
-		}
-		if best >= 0 {
-			used[best] = true
-			pairs = append(pairs, csvQuote(c+"="+header[best]))
+	wanted := []string{"lead_id", "created_at", "outcome", "closed_at", "won_at", "lost_at", "amount", "channel", "rep"}
+	pairs := assign(header, prof, used, wanted)
+	if id, ok := pairs["lead_id"]; ok && prof[id].values >= 10 && float64(prof[id].distinct) < 0.8*float64(prof[id].values) {
+		// Ids that repeat: a row per stage change.
+		pairs = assign(header, prof, used, []string{"lead_id", "at", "stage", "amount", "channel", "rep"})
+		wanted = []string{"lead_id", "at", "stage", "amount", "channel", "rep"}
+	}
+	var out []string
+	for _, c := range wanted {
+		if i, ok := pairs[c]; ok {
+			out = append(out, csvQuote(c+"="+header[i]))
 		}
 	}
-	if len(pairs) > 0 {
-		arg := strings.Join(pairs, ",")
+	if len(out) > 0 {
+		arg := strings.Join(out, ",")
 		if strings.ContainsAny(arg, " '\"$`\\;&|<>()*?!#") {
 			arg = "'" + strings.ReplaceAll(arg, "'", `'\''`) + "'"
 		}
 		fmt.Fprintf(&b, "; perhaps %s %s", rd.o.Names.of(SetMap), arg)
 	}
 	return b.String()
+}
+
+// assign gives each canonical column of wanted the header name that best
+// suggests it and fits it, strongest suggestion first over all columns
+// (a won_date is won_at before it is any date), of equal ones the name
+// of fewest words; names in used are taken.
+func assign(header []string, prof []columnProfile, used map[int]bool, wanted []string) map[string]int {
+	type pair struct {
+		c        string
+		i, words int
+		strength float64
+	}
+	var ps []pair
+	for _, c := range wanted {
+		for i, h := range header {
+			s := wordScore(h, columnWords[c])
+			if used[i] || s == 0 || wordScore(h, notWords[c]) > 0 || !prof[i].fits(c) {
+				continue
+			}
+			ps = append(ps, pair{c, i, len(strings.Fields(h)), float64(s) / float64(len(columnWords[c]))})
+		}
+	}
+	slices.SortStableFunc(ps, func(a, b pair) int {
+		return cmp.Or(cmp.Compare(b.strength, a.strength), cmp.Compare(a.words, b.words))
+	})
+	out := map[string]int{}
+	taken := maps.Clone(used)
+	for _, p := range ps {
+		if _, done := out[p.c]; !done && !taken[p.i] {
+			out[p.c], taken[p.i] = p.i, true
+		}
+	}
+	return out
 }
 
 // wordScore scores how well a header name's words match a column's

@@ -298,7 +298,7 @@ func presetUsage() string {
 func flagNames() calibrate.SettingNames {
 	return calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetStageMap: "--stage-map", calibrate.SetDateFormat: "--date-format",
 		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
-		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected", calibrate.SetPreset: "--preset"}
+		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected", calibrate.SetPreset: "--preset", calibrate.SetStages: "--stages"}
 }
 
 // csvFlag is --csv: the results as a CSV table, besides the text table or
