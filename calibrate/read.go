@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/funnelsim/funnelsim/internal/nearest"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -122,7 +123,7 @@ func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, er
 			return nil, fmt.Errorf("%s %s=%s: %q is not a column name funnelsim knows (%s)", o.Names.of(SetMap), c, o.Map[c], c, strings.Join(canon, ", "))
 		}
 		if !rd.mapped[c] {
-			return nil, fmt.Errorf("%s %s=%s: no file has a column %q", o.Names.of(SetMap), c, o.Map[c], o.Map[c])
+			return nil, fmt.Errorf("%s %s=%s: no file has a column %q%s", o.Names.of(SetMap), c, o.Map[c], o.Map[c], nearest.DidYouMean(o.Map[c], rd.headers))
 		}
 	}
 	rd.finish()
@@ -141,6 +142,9 @@ func (rd *reader) tooManyRejected() error {
 		}
 		if reason == "unknown stage" {
 			return rd.proposeStages()
+		}
+		if reason == "unparsable date" && len(rd.notDates) > 0 {
+			return strings.Join(rd.notDates, "; ")
 		}
 		return ""
 	})
@@ -213,9 +217,15 @@ type reader struct {
 	// column, in the order they first appear (at most maxStageValues),
 	// for proposing --stages where they are unknown.
 	stageValues []string
-	files       int // files read
-	h           *History
-	byID        map[string]int // lead id → index in h.Leads
+	// headers are the files' column names, for suggestions.
+	headers []string
+	// notDates says, for each date column whose first values are
+	// numbers and read as no date, which column it is, for the hint of
+	// a history whose dates are unparsable.
+	notDates []string
+	files    int // files read
+	h        *History
+	byID     map[string]int // lead id → index in h.Leads
 	// mapped holds the canonical columns found in some file
 	mapped map[string]bool
 	// names interns channel, rep and attribute values; block and
@@ -251,6 +261,7 @@ func (rd *reader) file(f File) error {
 	defer c.close()
 	c.progress = rd.progress
 	rd.reserve(f, c.start)
+	rd.headers = append(rd.headers, c.header...)
 	cols, err := rd.columns(f.Name, c.header)
 	if err != nil {
 		return err
@@ -263,6 +274,7 @@ func (rd *reader) file(f File) error {
 	if rd.layout, err = rd.detectLayout(f.Name, c.start, c.cr.Comma, cols); err != nil {
 		return err
 	}
+	rd.checkDateColumns(c.header, cols, sampleRows(c.start, c.cr.Comma))
 	_, primary := cols["created_at"]
 	if primary && shape.perLead() && rd.attrCols == nil {
 		if err := rd.attributes(f.Name, c.header, cols); err != nil {

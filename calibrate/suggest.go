@@ -153,6 +153,10 @@ func (rd *reader) suggestMap(header []string, cols columns, rows [][]string) str
 		fmt.Fprintf(&b, "; it looks like %s: try %s %s", p.About, rd.o.Names.of(SetPreset), p.Name)
 		return b.String()
 	}
+	if spendHeader(header) {
+		b.WriteString("; it looks like a spend file (week, channel, spend): give it to --spend, beside a history")
+		return b.String()
+	}
 	prof := profiles(len(header), rows)
 	if len(rows) > 0 && !slices.ContainsFunc(prof, func(p columnProfile) bool { return p.dates }) {
 		b.WriteString("; no column holds dates, which a history needs (at least the date each lead was created)")
@@ -186,6 +190,37 @@ func (rd *reader) suggestMap(header []string, cols columns, rows [][]string) str
 		fmt.Fprintf(&b, "; perhaps %s %s", rd.o.Names.of(SetMap), arg)
 	}
 	return b.String()
+}
+
+// checkDateColumns notes each date column of cols whose values in rows
+// (the file's first) are plain numbers and read as no date, as an amount
+// mapped to created_at is.
+func (rd *reader) checkDateColumns(header []string, cols columns, rows [][]string) {
+	prof := profiles(len(header), rows)
+	for _, c := range slices.Sorted(maps.Keys(cols)) {
+		i := cols[c]
+		if !dateColumn(c) || i >= len(prof) || !prof[i].numbers || prof[i].dates || rd.layout == ExcelSerial {
+			continue
+		}
+		example := ""
+		for _, r := range rows {
+			if i < len(r) && strings.TrimSpace(r[i]) != "" {
+				example = strings.TrimSpace(r[i])
+				break
+			}
+		}
+		rd.notDates = append(rd.notDates, fmt.Sprintf("%s is the column %q, whose values are numbers such as %s, not dates: is it the column meant?", c, header[i], example))
+	}
+}
+
+// spendHeader says whether header is a spend file's (ReadSpend): week,
+// channel and spend.
+func spendHeader(header []string) bool {
+	has := map[string]bool{}
+	for _, h := range header {
+		has[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	return has["week"] && has["channel"] && has["spend"] && len(header) == 3
 }
 
 // assign gives each canonical column of wanted the header name that best

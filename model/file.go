@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +20,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/funnelsim/funnelsim/internal/nearest"
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
@@ -70,6 +73,9 @@ func Decode(b []byte) (*Model, error) {
 	if err := yaml.Unmarshal(b, &doc); err != nil {
 		return nil, yamlError(err)
 	}
+	if err := otherKind(&doc, b); err != nil {
+		return nil, err
+	}
 	m := &Model{}
 	if isPlan(&doc) {
 		var p Plan
@@ -88,6 +94,54 @@ func Decode(b []byte) (*Model, error) {
 		return nil, withLines(&doc, err)
 	}
 	return m, nil
+}
+
+// otherKinds are the top keys of the project's other YAML files, and
+// where each goes.
+var otherKinds = []struct{ key, what string }{
+	{"scenarios", "a scenarios file: give it to --scenarios"},
+	{"baseline", "a scenarios file: give it to --scenarios"},
+	{"rules", "a rules file: give it to qualify --rules"},
+	{"targets", "a recalibration file: give it to --recalibration"},
+}
+
+// otherKind recognises a file of another kind given as a model: a CSV
+// table (a history or spend file), or another YAML file of the project,
+// whose decoding errors would not say what went wrong.
+func otherKind(doc *yaml.Node, b []byte) error {
+	if len(doc.Content) == 0 {
+		return nil
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode {
+		first, _, _ := bytes.Cut(b, []byte("\n"))
+		if bytes.Count(first, []byte(",")) >= 1 || bytes.Count(first, []byte(";")) >= 1 {
+			if len(first) > 80 {
+				first = append(first[:77:77], "..."...)
+			}
+			return fmt.Errorf("a CSV table (its first line is %q), not a model file: a history goes to calibrate --history, which writes the model, and a spend file to --spend", strings.TrimSpace(string(first)))
+		}
+		return fmt.Errorf("one value (%q), not a model file's keys", root.Value)
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil
+	}
+	keys := map[string]bool{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		keys[root.Content[i].Value] = true
+	}
+	if keys["score_noise"] || keys["deal_log_sd"] {
+		return errors.New("not a model file but a generator's truth: give it to generate --truth (--model takes a model from calibrate or a planner's file from init)")
+	}
+	if keys["stages"] || keys["channels"] || keys["plan"] || keys["format"] {
+		return nil
+	}
+	for _, k := range otherKinds {
+		if keys[k.key] {
+			return fmt.Errorf("not a model file but %s (--model takes a model from calibrate or a planner's file from init)", k.what)
+		}
+	}
+	return nil
 }
 
 // DecodeYAML decodes a human-edited YAML file into v, a pointer to a struct,
@@ -149,7 +203,7 @@ func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
 			p := join(path, k.Value)
 			f, ok := fields[k.Value]
 			if !ok {
-				return fmt.Errorf("line %d: %s: unknown key", k.Line, p)
+				return fmt.Errorf("line %d: %s: unknown key%s", k.Line, p, nearest.DidYouMean(k.Value, slices.Sorted(maps.Keys(fields))))
 			}
 			if err := checkKeys(v, f, p); err != nil {
 				return err

@@ -229,3 +229,35 @@ func TestWriteAtomicLeavesNothing(t *testing.T) {
 		t.Errorf("after it, the folder holds %v", left[0].Name())
 	}
 }
+
+// TestOtherKinds: a file of another kind given as a model says what it
+// is and where it goes, where decoding it said "cannot unmarshal !!str"
+// or "baseline: unknown key"; a mistyped key gets the key meant.
+func TestOtherKinds(t *testing.T) {
+	for _, c := range []struct{ file, want string }{
+		{"Product,Deal Stage,Amount\nA,Won,5\n", `a CSV table (its first line is "Product,Deal Stage,Amount"), not a model file: a history goes to calibrate --history`},
+		{"week;channel;spend\n2025-01-06;web;5\n", `a CSV table (its first line is "week;channel;spend")`},
+		{"baseline: {}\nscenarios: []\n", "not a model file but a scenarios file: give it to --scenarios"},
+		{"rules:\n  - rule: a == 1\n", "not a model file but a rules file: give it to qualify --rules"},
+		{"horizon_weeks: 13\ntargets: []\n", "not a model file but a recalibration file: give it to --recalibration"},
+		{"name: x\nstages: []\nscore_noise: 1\n", "not a model file but a generator's truth: give it to generate --truth"},
+		{"format: 1\nhorizon_wekes: 13\n", `horizon_wekes: unknown key (did you mean "horizon_weeks"?)`},
+	} {
+		if _, err := model.Decode([]byte(c.file)); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want %q", c.file, err, c.want)
+		}
+	}
+}
+
+// TestStageDidYouMean: a planner's sql_stage in the wrong case names the
+// stage meant.
+func TestStageDidYouMean(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "examples", "sample-plan.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = model.Decode(bytes.Replace(b, []byte("sql_stage: sql"), []byte("sql_stage: SQL"), 1))
+	if want := `sql_stage: unknown name "SQL" (did you mean "sql"?)`; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v, want %q", err, want)
+	}
+}

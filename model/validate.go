@@ -3,7 +3,11 @@ package model
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+
+	"github.com/funnelsim/funnelsim/internal/nearest"
 )
 
 // maxAgeWeeks bounds band starts and pipeline ages: ten years in stage.
@@ -104,7 +108,7 @@ func (v *validator) names(path string, n int, name func(int) string) map[string]
 
 func (v *validator) ref(path, name string, known map[string]int) {
 	if _, ok := known[name]; !ok {
-		v.add(path, "unknown name %q", name)
+		v.add(path, "unknown name %q%s", name, nearest.DidYouMean(name, slices.Sorted(maps.Keys(known))))
 	}
 }
 
@@ -140,7 +144,7 @@ func (v *validator) stage(m *Model, i int, stages, channels map[string]int) {
 	for j, sk := range s.Skips {
 		q := fmt.Sprintf("%s.skips[%d]", p, j)
 		if k, ok := stages[sk.To]; !ok {
-			v.add(q+".to", "unknown stage %q", sk.To)
+			v.add(q+".to", "unknown stage %q%s", sk.To, nearest.DidYouMean(sk.To, slices.Sorted(maps.Keys(stages))))
 		} else {
 			v.check(k > i+1, q+".to", "%q is not a stage after the next one", sk.To)
 		}

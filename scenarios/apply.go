@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/internal/nearest"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -56,14 +57,22 @@ func channel(m *model.Model, name string) (*model.Channel, error) {
 			return &m.Channels[i], nil
 		}
 	}
-	return nil, fmt.Errorf("no channel %q in the model", name)
+	names := make([]string, len(m.Channels))
+	for i, c := range m.Channels {
+		names[i] = c.Name
+	}
+	return nil, fmt.Errorf("no channel %q in the model%s", name, nearest.DidYouMean(name, names))
 }
 
 func stageIndex(m *model.Model, name string) (int, error) {
 	if i := m.StageIndex(name); i >= 0 {
 		return i, nil
 	}
-	return 0, fmt.Errorf("no stage %q in the model", name)
+	names := make([]string, len(m.Stages))
+	for i, s := range m.Stages {
+		names[i] = s.Name
+	}
+	return 0, fmt.Errorf("no stage %q in the model%s", name, nearest.DidYouMean(name, names))
 }
 
 func positive(what string, x float64) error {

@@ -45,7 +45,7 @@ func delta(t *testing.T, o scenarios.Outcome, metric string) scenarios.Delta {
 func TestDecodeErrors(t *testing.T) {
 	for _, c := range []struct{ text, want string }{
 		{"scenarios:\n  - name: a\n    interventions:\n      - reps: {week: 1, hires: 2}\n        sla: {cold_rate: 0.1}\n", "scenarios[0].interventions[0]: has 2 kinds, want exactly one of budget, campaign, sql_criteria, reps, sla, deal_size, conversion"},
-		{"scenarios:\n  - name: a\n    interventions:\n      - reps: {week: 1, hirez: 2}\n", "line 4: scenarios[0].interventions[0].reps.hirez: unknown key"},
+		{"scenarios:\n  - name: a\n    interventions:\n      - reps: {week: 1, hirez: 2}\n", "line 4: scenarios[0].interventions[0].reps.hirez: unknown key (did you mean \"hires\"?)"},
 		{"scenarios:\n  - interventions:\n      - reps: {hires: 2}\n", "scenarios[0].name: is missing"},
 		{"scenarios:\n  - name: a\n    interventions: [{reps: {hires: 1}}]\n  - name: a\n    interventions: [{reps: {hires: 1}}]\n", `scenarios[1].name: "a" is used twice`},
 		{"baseline: x\n", "scenarios: none given"},
@@ -61,6 +61,7 @@ func TestApplyErrors(t *testing.T) {
 	m := sample.Model()
 	for _, c := range []struct{ text, want string }{
 		{"budget: {move: {from: tv, to: webinar, share: 0.3}}", `scenario "s": interventions[0]: budget.move.from: no channel "tv" in the model`},
+		{"budget: {spend: {paid_socail: 100}}", `scenario "s": interventions[0]: budget.spend: no channel "paid_socail" in the model (did you mean "paid_social"?)`},
 		{"budget: {move: {from: paid_social, to: webinar, share: 1.5}}", `scenario "s": interventions[0]: budget.move.share: must be in (0, 1] (got 1.5)`},
 		{"budget: {move: {from: paid_social, to: webinar, amount: 99000}}", `scenario "s": interventions[0]: budget.move.amount: 99000 is more than paid_social's weekly spend 9000 at week 0`},
 		{"budget: {move: {from: webinar, to: webinar, amount: 100}}", `scenario "s": interventions[0]: budget.move: from and to are both webinar`},

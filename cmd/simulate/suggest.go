@@ -1,49 +1,6 @@
 package main
 
-import "fmt"
+import "github.com/funnelsim/funnelsim/internal/nearest"
 
-// didYouMean is ` (did you mean "x"?)` for the candidate nearest to
-// name, where it is within two edits and closer than any other; "" else.
-func didYouMean(name string, candidates []string) string {
-	best, bestD, tie := "", 3, false
-	for _, c := range candidates {
-		switch d := edits(name, c); {
-		case d < bestD:
-			best, bestD, tie = c, d, false
-		case d == bestD:
-			tie = true
-		}
-	}
-	if best == "" || tie || best == name {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// edits is the Damerau–Levenshtein distance between a and b (optimal
-// string alignment): insertions, deletions, substitutions and swaps of
-// neighbours.
-func edits(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	d := make([][]int, len(ra)+1)
-	for i := range d {
-		d[i] = make([]int, len(rb)+1)
-		d[i][0] = i
-	}
-	for j := range rb {
-		d[0][j+1] = j + 1
-	}
-	for i := 1; i <= len(ra); i++ {
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(ra)][len(rb)]
-}
+// didYouMean is nearest.DidYouMean.
+func didYouMean(name string, candidates []string) string { return nearest.DidYouMean(name, candidates) }
