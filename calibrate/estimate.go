@@ -245,6 +245,10 @@ type estimator struct {
 	// exits from the stages from the opportunity stage on, and the stays
 	// open in them at the week's start (for the close capacity).
 	closes, wip []float64
+	// closeStays are those stays, from entry to recorded exit (zero for
+	// none) and by stage from the opportunity stage, for the holdout
+	// test of the close capacity.
+	closeStays []closeStay
 
 	path                        []int // lead's buffer
 	record                      func(s int, weeks float64, how exit)
@@ -552,7 +556,7 @@ func (e *estimator) lead(l *Lead) {
 			e.addOpen(l, s, c, entry)
 		}
 		if s >= e.opp {
-			e.closeStay(entry, recorded)
+			e.closeStay(s-e.opp, entry, recorded)
 		}
 	}
 	if !won.IsZero() {
@@ -1095,7 +1099,10 @@ const (
 // entry, for the close capacity: its recorded exit (zero for none; a stale
 // rule's loss is no record) by week, and the weeks at whose start it was
 // open.
-func (e *estimator) closeStay(entry, exit time.Time) {
+func (e *estimator) closeStay(s int, entry, exit time.Time) {
+	if exit.IsZero() || exit.After(entry) {
+		e.closeStays = append(e.closeStays, closeStay{s, entry, exit})
+	}
 	end := e.o.AsOf
 	if !exit.IsZero() {
 		end = exit
@@ -1135,7 +1142,7 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 		return 0, math.NaN()
 	}
 	_, b, se := lineFit(x, y)
-	if b+2*se >= 1 || !(se < 0.5) {
+	if b+2*se >= 1 || !(se < 0.5) || !e.capacityForecasts(inside) {
 		return 0, b
 	}
 	recent, n := 0.0, 0.0
@@ -1144,6 +1151,98 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 		n++
 	}
 	return recent / n / float64(reps), b
+}
+
+// closeStay is a stay from the opportunity stage on: its stage counted
+// from the opportunity stage, its entry and its recorded exit (zero for
+// none).
+type closeStay struct {
+	stage       int
+	entry, exit time.Time
+}
+
+// maxCloseAge is the oldest week of a stay the close hazards tell apart;
+// older weeks share one.
+const maxCloseAge = 52
+
+// capacityForecasts tests the close capacity as the stale rule and the
+// hazards' half-life are tested, on the history's last holdoutWeeks: as
+// known at their start, would a cap at the closes of the 13 weeks before
+// have forecast each holdout week's closes better than the open deals'
+// own hazards, given the deals open at the week's start? The hazards are a
+// life table of the weekly close hazard by weeks since entry, by stage,
+// from the stays on record before the holdout; each week's forecast is
+// the sum of the open deals' hazards at their ages, capped or not, scored
+// by its Poisson log likelihood. The cap, which the slope test found, is
+// dropped only where the hazards forecast better by more than staleGain.
+// A team at its limit closes about its cap whatever the open
+// work; a pipeline filling with young deals, as in a history's first
+// months or a growing business, closes what its deals' ages say, and a
+// cap read from its slower past would forecast too few. Without the
+// weeks to test on (inside, the window of recorded closes), the cap
+// stands.
+func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
+	inner := e.o.AsOf.Add(-holdoutWeeks * week)
+	from := e.win.EventsFrom
+	before := 0
+	for k := holdoutWeeks; k < 2*holdoutWeeks && k < closeWeeks && inside(k); k++ {
+		before++
+	}
+	if before < minCloseWeeks || !inside(holdoutWeeks-1) {
+		return true
+	}
+	nS := e.nS - e.opp
+	events, exposure := make([][maxCloseAge]float64, nS), make([][maxCloseAge]float64, nS)
+	for _, st := range e.closeStays {
+		for a := 0; ; a++ {
+			t := st.entry.Add(time.Duration(a) * week)
+			if !t.Add(week).Before(inner.Add(time.Nanosecond)) || !st.exit.IsZero() && !t.Before(st.exit) {
+				break // past the holdout's start, or closed
+			}
+			closed := !st.exit.IsZero() && !st.exit.After(t.Add(week))
+			if !t.Before(from) {
+				k := min(a, maxCloseAge-1)
+				exposure[st.stage][k]++
+				if closed {
+					events[st.stage][k]++
+				}
+			}
+			if closed {
+				break
+			}
+		}
+	}
+	limit := 0.0
+	for k := holdoutWeeks; k < holdoutWeeks+before; k++ {
+		limit += e.closes[k]
+	}
+	limit /= float64(before)
+	llCap, llOpen := 0.0, 0.0
+	for k := range holdoutWeeks {
+		start := e.o.AsOf.Add(-time.Duration(k+1) * week)
+		mu := 0.0
+		for _, st := range e.closeStays {
+			if st.entry.Before(start) && (st.exit.IsZero() || !st.exit.Before(start)) {
+				a := min(int(start.Sub(st.entry)/week), maxCloseAge-1)
+				for a > 0 && exposure[st.stage][a] == 0 {
+					a-- // an age not seen before the holdout: the oldest seen
+				}
+				if n := exposure[st.stage][a]; n > 0 {
+					mu += events[st.stage][a] / n
+				}
+			}
+		}
+		y := e.closes[k]
+		lg, _ := math.Lgamma(y + 1)
+		for _, c := range []struct {
+			ll *float64
+			mu float64
+		}{{&llOpen, mu}, {&llCap, math.Min(mu, limit)}} {
+			m := math.Max(c.mu, 0.5)
+			*c.ll += y*math.Log(m) - m - lg
+		}
+	}
+	return llOpen <= llCap+staleGain
 }
 
 // trendFactor is exp(trend·x) at each week k back (x = −k), relative to
