@@ -66,7 +66,7 @@ func TestGridRowsAreSweeps(t *testing.T) {
 // TestSeekFromValues checks that a seek answered from a run of every value
 // it could ask for (SeekValues, as a sharded goal runs them) is the seek
 // itself, point for point and run for run, for targets it reaches in the
-// middle of the range, at its bottom and not at all.
+// middle of the range, at its bottom, beyond its top and not at all.
 func TestSeekFromValues(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs four seeks and every value they could ask for; make test runs it without the race detector")
@@ -83,14 +83,14 @@ func TestSeekFromValues(t *testing.T) {
 		{"reps", 1, 12, 1, 100e3, 0.5},
 		{"reps", 1, 12, 1, 5e6, 0.5},
 		{"budget", 20000, 80000, 2500, 750e3, 0.5},
+		{"reps", 1, 2, 1, 650e3, 0.6},  // reached beyond the range
+		{"reps", 3, 12, 1, 700e3, 0.6}, // more reps stop helping
 	} {
 		l, err := scenarios.ParseLever(m, c.lever)
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The seek within the range: Seek's look beyond it needs values
-		// a run of SeekValues does not hold.
-		want, err := l.SeekWith(c.lo, c.hi, c.step, c.confid, func(v float64) (*scenarios.Point, error) { return l.Eval(ctx, m, v, c.target, o) })
+		want, err := l.Seek(ctx, m, c.lo, c.hi, c.step, c.target, c.confid, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -107,7 +107,7 @@ func TestSeekFromValues(t *testing.T) {
 		for i := range pts {
 			at[pts[i].Value] = &pts[i]
 		}
-		got, err := l.SeekWith(c.lo, c.hi, c.step, c.confid, func(v float64) (*scenarios.Point, error) {
+		got, err := l.SeekFar(c.lo, c.hi, c.step, c.confid, func(v float64) (*scenarios.Point, error) {
 			p, ok := at[v]
 			if !ok {
 				t.Fatalf("%s: the seek asked for %v, which SeekValues left out", c.lever, v)
@@ -131,5 +131,5 @@ func show(g *scenarios.Goal) string {
 		}
 		return fmt.Sprintf("%+v", *x)
 	}
-	return fmt.Sprintf("reached %v, value %v, %d runs, at %s, below %s", g.Reached, g.Value, g.Evals, p(g.At), p(g.Below))
+	return fmt.Sprintf("reached %v, value %v, %d runs, at %s, below %s, extended %v, far %s, flat %v, best %s", g.Reached, g.Value, g.Evals, p(g.At), p(g.Below), g.Extended, p(g.Far), g.Flat, p(g.Best))
 }

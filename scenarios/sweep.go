@@ -332,60 +332,86 @@ const (
 // two (Extended); if not, it says whether the lever has stopped helping
 // (Flat) and from which value (Best).
 func (l *Lever) Seek(ctx context.Context, m *model.Model, lo, hi, step, target, confidence float64, o model.Options) (*Goal, error) {
-	seen := map[float64]*Point{}
-	eval := func(v float64) (*Point, error) {
-		if p, ok := seen[v]; ok {
-			return p, nil
-		}
-		p, err := l.Eval(ctx, m, v, target, o)
-		seen[v] = p
-		return p, err
-	}
-	g, err := l.SeekWith(lo, hi, step, confidence, eval)
+	g, err := l.SeekFar(lo, hi, step, confidence, func(v float64) (*Point, error) { return l.Eval(ctx, m, v, target, o) })
 	if err != nil {
 		return nil, err
 	}
 	g.Current = l.Current(m)
+	return g, nil
+}
+
+// SeekFar is Seek with the point at each value given by eval (a lever's
+// Eval, or the points of a merged run of every value SeekValues lists):
+// the seek over the range (SeekWith), and where that falls short, the
+// look beyond it. Evals counts the values asked for, each once.
+func (l *Lever) SeekFar(lo, hi, step, confidence float64, eval func(v float64) (*Point, error)) (*Goal, error) {
+	seen := map[float64]*Point{}
+	once := func(v float64) (*Point, error) {
+		if p, ok := seen[v]; ok {
+			return p, nil
+		}
+		p, err := eval(v)
+		if err != nil {
+			return nil, err
+		}
+		seen[v] = p
+		return p, nil
+	}
+	g, err := l.SeekWith(lo, hi, step, confidence, once)
+	if err != nil {
+		return nil, err
+	}
+	g.Current = math.NaN()
+	defer func() { g.Evals = len(seen) }()
 	if g.Reached {
 		return g, nil
 	}
 	lo, hi, step, _ = l.seekRange(lo, hi, step)
-	far := FarFactor * math.Max(hi, step)
-	if l.Integer {
-		far = math.Ceil(far)
-	}
-	step = math.Max(step, (far-lo)/MaxSeekSteps)
-	farPt, err := eval(far)
+	far, step := l.farRange(lo, hi, step)
+	farPt, err := once(far)
 	if err != nil {
 		return nil, err
 	}
-	evals := g.Evals + 1
 	if farPt.PTarget >= confidence {
-		ext, err := l.SeekWith(hi, far, step, confidence, eval)
+		ext, err := l.SeekWith(hi, far, step, confidence, once)
 		if err != nil {
 			return nil, err
 		}
-		ext.Evals += evals
 		ext.Current, ext.Extended = g.Current, far
-		return ext, nil
+		g = ext
+		return g, nil
 	}
 	top := g.Below
-	g.Extended, g.Far, g.Evals = far, farPt, evals
+	g.Extended, g.Far = far, farPt
 	flat := math.Max(FlatBy, 2*math.Hypot(top.PTargetMCSE, farPt.PTargetMCSE))
 	if g.Flat = farPt.PTarget-top.PTarget <= flat; !g.Flat {
 		return g, nil
 	}
-	best, err := l.SeekWith(lo, far, step, farPt.PTarget-flat, eval)
+	best, err := l.SeekWith(lo, far, step, farPt.PTarget-flat, once)
 	if err != nil {
 		return nil, err
 	}
-	g.Evals += best.Evals
 	if best.Reached {
 		g.Best = best.At
 	} else {
 		g.Best = farPt
 	}
 	return g, nil
+}
+
+// farRange is where a seek over [lo, hi] by step looks beyond the range:
+// FarFactor times its top, by a step that keeps the grid from lo to there
+// within MaxSeekSteps.
+func (l *Lever) farRange(lo, hi, step float64) (far, farStep float64) {
+	far = FarFactor * math.Max(hi, step)
+	if l.Integer {
+		far = math.Ceil(far)
+	}
+	farStep = math.Max(step, (far-lo)/MaxSeekSteps)
+	if l.Integer {
+		farStep = math.Ceil(farStep)
+	}
+	return far, farStep
 }
 
 // seekRange is the grid a seek bisects: [lo, hi] by step, whole for an
@@ -461,13 +487,38 @@ func bisect(lo, hi, step float64) float64 {
 
 // SeekValues returns every value a seek over [lo, hi] by step could ask
 // for, whatever the target and confidence, computed as the seek computes
-// them: so that a run of them all, split over many machines, answers any
-// seek over the range (SeekWith). It refuses more than MaxSweepValues.
+// them, its look beyond the range included: so that a run of them all,
+// split over many machines, answers any seek over the range as Seek does
+// (SeekFar). It refuses more than MaxSweepValues.
 func (l *Lever) SeekValues(lo, hi, step float64) ([]float64, error) {
 	lo, hi, step, err := l.seekRange(lo, hi, step)
 	if err != nil {
 		return nil, err
 	}
+	far, farStep := l.farRange(lo, hi, step)
+	var values []float64
+	seen := map[float64]bool{}
+	for _, r := range [][3]float64{{lo, hi, step}, {hi, far, farStep}, {lo, far, farStep}} {
+		vs, err := seekTree(r[0], r[1], r[2])
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if !seen[v] {
+				seen[v] = true
+				values = append(values, v)
+			}
+		}
+		if len(values) > MaxSweepValues {
+			return nil, &GridError{N: float64(len(values))}
+		}
+	}
+	return values, nil
+}
+
+// seekTree lists every value a bisection over [lo, hi] by step could ask
+// for, its ends first, at most MaxSweepValues.
+func seekTree(lo, hi, step float64) ([]float64, error) {
 	values := []float64{hi, lo}
 	var walk func(lo, hi float64) error
 	walk = func(lo, hi float64) error {

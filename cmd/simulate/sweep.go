@@ -87,9 +87,10 @@ Examples:
 	simulate goal --model plan.yaml --lever leads --target 200k --weeks 26
 
 On a cluster, --shard I/N --trials-out FILE.parquet runs the I-th of N
-trial ranges of every value the seek could ask for (at most 1,000; the
-target and confidence are not needed), and simulate merge --target X
---confidence P answers the seek from them, as it is answered here.
+trial ranges of every value the seek could ask for, its look beyond the
+range included (at most 1,000; the target and confidence are not
+needed), and simulate merge --target X --confidence P answers the seek
+from them, as it is answered here.
 
 Exit status is 0 on success (whether or not the target is reachable), 1 on
 an error, 2 on a usage error.
@@ -203,9 +204,10 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return f.goalFromValues(ctx, e, m, lever, lo, hi, step, o)
 	}
 	if goal {
-		// The seek's runs, one after another: at most the two ends and a
-		// bisection to the step.
-		runs := 2 + int(math.Ceil(math.Log2(math.Max(1, (hi-lo)/step))))
+		// The seek's runs, one after another: the two ends and a
+		// bisection to the step, and where the range falls short, the
+		// look beyond it (about as many again).
+		runs := 2 * (2 + int(math.Ceil(math.Log2(math.Max(1, (hi-lo)/step)))))
 		prog, finish := e.bar("trials over the seek's runs")
 		if prog != nil {
 			k, last := 0, 0
@@ -293,7 +295,7 @@ func (f *outputFlags) goal(e *env, m *model.Model, lever *scenarios.Lever, value
 	for i := range pts {
 		at[pts[i].Value] = &pts[i]
 	}
-	g, err := lever.SeekWith(rng[0], rng[1], rng[2], confidence, func(v float64) (*scenarios.Point, error) {
+	g, err := lever.SeekFar(rng[0], rng[1], rng[2], confidence, func(v float64) (*scenarios.Point, error) {
 		if p, ok := at[v]; ok {
 			return p, nil
 		}
