@@ -19,12 +19,16 @@ const historyWeeks = 104
 // posterior means are the true hazards), and the open pipeline is the
 // steady state of the truth's funnel at the as-of date, rounded to whole
 // leads, with the deals from the opportunity stage on listed one by one
-// with representative amounts.
+// with representative amounts. Its name says it is the true model, so
+// that its numbers are not taken for those of a model calibrated from the
+// sample history (simulate demo), which differ by what two years of
+// history leave uncertain.
 func Model() *model.Model {
 	m, err := Company().Model(historyWeeks)
 	if err != nil {
 		panic(fmt.Sprintf("sample: the sample company is invalid: %v", err))
 	}
+	m.Name += " (true model)"
 	return m
 }
 

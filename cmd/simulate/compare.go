@@ -337,7 +337,7 @@ func sampleEvidence() (*scenarios.Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: demoStale * week}}, nil
+	return &scenarios.Evidence{History: h, Options: calibrate.Options{AsOf: truth.AsOf.Time, DeriveStale: true}}, nil
 }
 
 // inputsHash is the SHA-256 of the --history files, in order, and of the

@@ -32,8 +32,8 @@ Demo runs the whole job on the embedded sample: a two-year CRM history of
 the sample company and its weekly spend (examples/sample-history.csv.gz and
 examples/sample-spend.csv, generated from examples/sample-truth.yaml). It
 calibrates a model from the history as of
-its last day, treating leads open for more than 26 weeks as lost, prints
-the calibration report and summary, then forecasts the next quarter with
+its last day with the defaults of simulate calibrate, prints the
+calibration report and summary, then forecasts the next quarter with
 the chance of reaching --target, and compares the sample what-if
 scenarios (examples/sample-scenarios.yaml) with it on common random
 numbers.
@@ -73,10 +73,6 @@ func (f *demoFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.out, "out", "", "directory to write model.yaml, forecast.json, compare.json and calibration.txt")
 }
 
-// demoStale is how long the demo lets a lead sit in a stage before
-// counting it lost: the sample history leaves 30% of losses unrecorded.
-const demoStale = 26
-
 const week = 7 * 24 * time.Hour
 
 func runDemo(ctx context.Context, e *env, args []string) error {
@@ -105,7 +101,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, StaleAfter: demoStale * week, Spend: spend,
+	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, DeriveStale: true, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
 	m, err := calibrate.EstimateContext(ctx, h, co)
 	var readReport bytes.Buffer
@@ -117,7 +113,8 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m.Provenance.Reading = &model.Reading{History: []string{name}}
-	fmt.Fprintf(e.stdout, "\ncalibrated as of %s, leads open more than %d weeks in a stage counted as lost\n", m.AsOf, demoStale)
+	fmt.Fprintf(e.stdout, "\ncalibrated as of %s with calibrate's defaults (as simulate calibrate --history %s --spend examples/sample-spend.csv does);\n"+
+		"without --model, the other commands run the sample company's true model (examples/sample-model.yaml), whose numbers differ by what two years of history leave uncertain\n", m.AsOf, name)
 	var summary bytes.Buffer
 	if err := document.WriteCalibration(&summary, m, "model", f.seed); err != nil {
 		return err
