@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 
@@ -29,6 +30,38 @@ type Options struct {
 	// Appendix adds, after page one, every other chart, the tables and
 	// the notes.
 	Appendix bool
+	// Paper is the size the page is laid out to print on: A4, Letter, or
+	// "" for the printer's own.
+	Paper Paper
+}
+
+// Paper is a paper size a report prints on.
+type Paper string
+
+// The paper sizes a report knows.
+const (
+	A4     Paper = "a4"
+	Letter Paper = "letter"
+)
+
+// ParsePaper reads a paper size, in any case: a4 or letter.
+func ParsePaper(s string) (Paper, error) {
+	switch p := Paper(strings.ToLower(s)); p {
+	case A4, Letter:
+		return p, nil
+	}
+	return "", fmt.Errorf("paper %q: a4 or letter", s)
+}
+
+// CSS is the size as CSS's @page names it.
+func (p Paper) CSS() string {
+	switch p {
+	case A4:
+		return "A4"
+	case Letter:
+		return "letter"
+	}
+	return "auto"
 }
 
 // Build gathers the report's page from in, which must hold a model and
@@ -49,6 +82,7 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	}
 	end := m.AsOf.AddDate(0, 0, 7*res.Weeks-1)
 	page := &Page{
+		Paper: o.Paper.CSS(),
 		Title: fmt.Sprintf("%s: %s to %s", m.Name, m.AsOf.Format("2 January 2006"), end.Format("2 January 2006")),
 		Subtitle: fmt.Sprintf("A forecast of the next %d weeks from %d trials (seed %d); money in %s. Ranges are P10 to P90: eight trials in ten fall inside.",
 			res.Weeks, res.Trials, res.Seed, m.Currency),
@@ -81,8 +115,14 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 			return nil, err
 		}
 	}
+	// The drivers' runs take fewer trials than the forecast: their median
+	// today is their own, and said to be so.
+	now := "now " + plots.Money(tor.Base)
+	if tor.Trials < res.Trials {
+		now = fmt.Sprintf("%s in these runs of %s trials", plots.Money(tor.Base), document.Thousands(float64(tor.Trials)))
+	}
 	for _, s := range tor.Swings[:min(3, len(tor.Swings))] {
-		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (now %s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), plots.Money(tor.Base)))
+		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (%s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), now))
 	}
 	if !o.Appendix {
 		page.Footer = "The appendix (the funnel, the fit to the history, every driver's effect, the tables and the notes) is in the report written with --appendix."

@@ -28,6 +28,9 @@ import (
 // decision and the assumptions that matter most), then, when asked for,
 // an appendix after a page break.
 type Page struct {
+	// Paper is the CSS page size the page prints on: A4, letter, or auto
+	// (the printer's).
+	Paper    string
 	Title    string
 	Subtitle string // model, as-of date, horizon, trials, seed
 	// Sentence is the answer in words.

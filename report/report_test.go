@@ -37,3 +37,28 @@ func TestWrite(t *testing.T) {
 		}
 	}
 }
+
+// TestPaper: --paper sets the page's CSS size, which the printer and a
+// headless browser's PDF follow; without it the printer's own.
+func TestPaper(t *testing.T) {
+	for _, c := range []struct{ in, css string }{{"a4", "A4"}, {"Letter", "letter"}, {"", "auto"}} {
+		page := &report.Page{Title: "t"}
+		if c.in != "" {
+			p, err := report.ParsePaper(c.in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page.Paper = p.CSS()
+		}
+		var buf bytes.Buffer
+		if err := report.Write(&buf, page); err != nil {
+			t.Fatal(err)
+		}
+		if want := "@page { size: " + c.css + "; margin: 12mm; }"; !strings.Contains(buf.String(), want) {
+			t.Errorf("%q: no %q", c.in, want)
+		}
+	}
+	if _, err := report.ParsePaper("legal"); err == nil {
+		t.Error("legal paper accepted")
+	}
+}

@@ -15,7 +15,7 @@ import (
 func reportCommand() *command {
 	return &command{
 		Name:      "report",
-		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix] [--weeks N] [--trials N] [--seed N] [--workers N]",
+		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix] [--paper a4|letter] [--weeks N] [--trials N] [--seed N] [--workers N]",
 		Short:     "write the one-page meeting report (HTML)",
 		Long: `
 Report forecasts the model (the embedded sample company without --model)
@@ -29,12 +29,20 @@ that move revenue most. --appendix adds, after a page break, the other
 charts (the horizon's revenue, the funnel, the scenarios, every driver's
 effect), the tables (the forecast, the funnel's conversion and weeks in
 stage, the scenarios' changes) and the notes. The page has its charts
-inline (SVG) and loads nothing from anywhere.
+inline (SVG) and loads nothing from anywhere. --paper a4 or --paper
+letter sets the page's size for printing (by default the printer's).
+
+To a PDF without the browser's header and footer (date, title, address,
+page numbers): in the print dialog, untick "Headers and footers"; or, with
+Chromium or Chrome,
+
+	chromium --headless --no-pdf-header-footer --print-to-pdf=report.pdf report.html
 
 Examples:
 
 	simulate report --target 800k -o report.html
 	simulate report --target 800k --appendix -o report-full.html
+	simulate report --target 800k --paper a4 -o report.html
 	simulate report --model model.yaml --scenarios plans.yaml --history leads.csv -o report.html
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
@@ -48,6 +56,7 @@ type reportFlags struct {
 	compareFlags
 	out      string
 	appendix bool
+	paper    string
 }
 
 func (f *reportFlags) declare(fs *pflag.FlagSet) {
@@ -55,6 +64,7 @@ func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	moneyVar(fs, &f.target, "target", math.NaN(), compareTargetUsage)
 	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
 	fs.BoolVar(&f.appendix, "appendix", false, "add, after the one page, every other chart, the tables and the notes")
+	fs.StringVar(&f.paper, "paper", "", "paper to lay the page out on: a4 or letter (default: the printer's)")
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -80,6 +90,14 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err := checkTarget(fs, f.target); err != nil {
 		return err
 	}
+	var paper report.Paper
+	if f.paper != "" {
+		p, err := report.ParsePaper(f.paper)
+		if err != nil {
+			return usagef("--paper: %v", err)
+		}
+		paper = p
+	}
 	m, err := f.load()
 	if err != nil {
 		return err
@@ -102,7 +120,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c}, report.Options{Run: *f.options(), Appendix: f.appendix})
+	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c}, report.Options{Run: *f.options(), Appendix: f.appendix, Paper: paper})
 	if err != nil {
 		return err
 	}
