@@ -106,6 +106,8 @@ type Outcome struct {
 
 // Result is a backtest's outcomes, with notes on origins left out.
 type Result struct {
+	// Horizon is the weeks each origin's forecast covers.
+	Horizon  int
 	Targets  []string
 	Origins  []time.Time
 	Outcomes []Outcome
@@ -130,7 +132,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 	first, last := span(h)
 	horizon := time.Duration(o.Horizon) * week
 	end := last.Truncate(24 * time.Hour).Add(24 * time.Hour)
-	res := &Result{}
+	res := &Result{Horizon: o.Horizon}
 	var origins []time.Time
 	for k := o.Origins - 1; k >= 0; k-- {
 		origin := end.Add(-horizon - time.Duration(k*o.Every)*week)

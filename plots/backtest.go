@@ -15,12 +15,13 @@ import (
 // Origin is a backtest's forecast of a target at one origin, and what
 // happened.
 type Origin struct {
-	Label              string // the origin's date
+	Label              string // the last day of the horizon forecast, when what happened was known
 	P10, P50, P90, Got float64
 }
 
 // ForecastVsActual draws, origin by origin, the forecast's P10–P90 band
-// and median against what happened.
+// and median against what happened, each at the end of the horizon it
+// totals.
 func ForecastVsActual(target, unit string, origins []Origin) (*plot.Plot, error) {
 	if len(origins) < 2 {
 		return nil, fmt.Errorf("plots: forecast against actual: %d origins: %w", len(origins), ErrNoData)
@@ -35,7 +36,7 @@ func ForecastVsActual(target, unit string, origins []Origin) (*plot.Plot, error)
 		xs[i], lo[i], mid[i], hi[i] = float64(i), o.P10, o.P50, o.P90
 		got[i] = plotter.XY{X: float64(i), Y: o.Got}
 	}
-	p := newPlot(fmt.Sprintf("Backtest: %s forecast at each origin against what happened", target), "forecast origin", target+unit)
+	p := newPlot(fmt.Sprintf("Backtest: %s forecast at each origin against what happened", target), "the forecast's horizon ending on", target+unit)
 	if unit != "" {
 		p.Y.Tick.Marker = moneyTicks
 	}
@@ -114,8 +115,11 @@ func Coverage(targets []string, cover [][3]float64) (*plot.Plot, error) {
 		p.Add(l)
 	}
 	p.NominalX(targets...)
-	p.Y.Min, p.Y.Max = 0, 1.25
-	p.Legend.Left = false
+	p.Y.Min, p.Y.Max = 0, 1
+	// The legend would cover bars that reach 100%: the colours are said
+	// under the axis instead.
+	p.Legend = plot.NewLegend()
+	p.X.Label.Text = "bars: the 50% (light blue), 80% (dark blue) and 90% (orange) intervals; lines: where each should be"
 	return p, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -77,7 +78,7 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 	if finite(target) {
 		rev, _ := r.Metric("revenue")
 		pt := share(rev, target)
-		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by %s", 100*pt, Money(target), r.Currency, r.Start.AddDate(0, 0, 7*n-1).Format("2 January"))
+		title = fmt.Sprintf("Revenue booked week by week: %.0f%% chance of %s %s by %s", 100*pt, Money(target), r.Currency, r.Start.AddDate(0, 0, 7*n-1).Format("2 January 2006"))
 	}
 	p := newPlot(title, "week ending", "revenue to date ("+r.Currency+")")
 	p.Y.Tick.Marker = moneyTicks
@@ -403,15 +404,16 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 		sign = -1
 	}
 	slices.SortStableFunc(deltas, func(a, b Delta) int { return cmp.Compare(sign*b.Mean, sign*a.Mean) })
-	metric := info.Name
+	metric := cmp.Or(info.Label, info.Name)
 	unit := metric
 	money := info.Unit == model.Money
 	if money {
 		unit = metric + " (" + currency + ")"
 	}
-	p := newPlot(fmt.Sprintf("Each scenario against the baseline, trial by trial: %s", metric), "difference in "+unit+": P10 to P90 and mean", "")
+	p := newPlot(fmt.Sprintf("Each scenario against the baseline, trial by trial: %s", metric), unit+", scenario minus baseline: P10 to P90 and mean", "")
+	p.X.Tick.Marker = niceTicks(func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) })
 	if money {
-		p.X.Tick.Marker = moneyTicks
+		p.X.Tick.Marker = niceTicks(Money)
 	}
 	names := make([]string, len(deltas))
 	means := make(plotter.XYs, len(deltas))
@@ -422,7 +424,7 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 			return nil, fmt.Errorf("plots: scenarios: %s: %w", d.Name, ErrNoData)
 		}
 		y := float64(len(deltas) - 1 - i) // first scenario on top
-		names[len(deltas)-1-i] = fmt.Sprintf("%s (%s)", d.Name, shares(info, d))
+		names[len(deltas)-1-i] = wrap(d.Name, 28) + "\n" + shares(info, d)
 		means[i] = plotter.XY{X: d.Mean, Y: y}
 		errs[i] = struct{ Low, High float64 }{d.Mean - d.P10, d.P90 - d.Mean}
 		lo, hi = math.Min(lo, d.P10), math.Max(hi, d.P90)
@@ -464,6 +466,21 @@ func Scenarios(info model.MetricInfo, currency string, deltas []Delta) (*plot.Pl
 	return p, nil
 }
 
+// wrap breaks s into lines of at most width characters at spaces (a word
+// longer than width has a line of its own).
+func wrap(s string, width int) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines, line = append(lines, line), w
+			continue
+		}
+		line = strings.TrimSpace(line + " " + w)
+	}
+	return strings.Join(append(lines, line), "\n")
+}
+
 // shares says in how many trials a scenario does better and worse in a
 // metric: "better 60%, worse 40%", or, for a count of leads in a stage,
 // "more 60%, fewer 40%".
@@ -488,10 +505,16 @@ type weekEnds struct {
 func (w weekEnds) Ticks(lo, hi float64) []plot.Tick {
 	step := max(1, (w.weeks+6)/7)
 	var ts []plot.Tick
+	year := 0
 	for k := 1; k <= w.weeks; k++ {
 		t := plot.Tick{Value: float64(k)}
 		if (k-1)%step == 0 || k == w.weeks {
-			t.Label = w.start.AddDate(0, 0, 7*k-1).Format("2 Jan")
+			// The year on the first label and wherever it turns.
+			d := w.start.AddDate(0, 0, 7*k-1)
+			t.Label = d.Format("2 Jan")
+			if d.Year() != year {
+				t.Label, year = d.Format("2 Jan 2006"), d.Year()
+			}
 		}
 		ts = append(ts, t)
 	}

@@ -97,8 +97,8 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sweep", sw)
-	grid, err := plots.Grid(plots.GridAxis{Name: "reps", Unit: model.Count, Values: []float64{4, 6, 8}},
-		plots.GridAxis{Name: "budget", Unit: model.Money, Values: []float64{30e3, 45e3, 60e3, 75e3}}, "USD",
+	grid, err := plots.Grid(plots.GridAxis{Name: "reps", Unit: model.Count, Values: []float64{4, 6, 8}, Current: 6},
+		plots.GridAxis{Name: "budget", Unit: model.Money, Values: []float64{30e3, 45e3, 60e3, 75e3}, Current: 32500}, "USD",
 		[][]float64{{0.31, 0.31, 0.32, 0.31}, {0.34, 0.38, 0.39, 0.40}, {0.34, 0.39, 0.42, 0.43}}, 800000)
 	if err != nil {
 		t.Fatal(err)

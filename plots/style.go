@@ -101,6 +101,33 @@ func (f labelTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
+// niceTicks labels every tick by its function, at the multiples of a step
+// of 1, 2 or 5 times a power of ten that gives four to ten of them, so
+// that 0 is one wherever the range holds it (the default ticks label
+// every other one, and a range of -130 to 50 read -120, -40, 40).
+type niceTicks func(float64) string
+
+func (f niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(hi-lo, 0) {
+		return plot.DefaultTicks{}.Ticks(lo, hi)
+	}
+	raw := (hi - lo) / 5
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * pow
+	for _, m := range []float64{1, 2, 5} {
+		if m*pow >= raw {
+			step = m * pow
+			break
+		}
+	}
+	var ts []plot.Tick
+	for k := math.Ceil(lo / step); k*step <= hi+step*1e-9; k++ {
+		v := k * step
+		ts = append(ts, plot.Tick{Value: v, Label: f(v)})
+	}
+	return ts
+}
+
 // moneyTicks labels the default ticks as money.
 var moneyTicks = labelTicks(Money)
 

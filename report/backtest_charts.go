@@ -124,7 +124,10 @@ func scoredTargets(res *backtest.Result) []scoredTarget {
 		for _, o := range res.Outcomes {
 			if o.Target == target {
 				m := o.Scores[backtest.Model]
-				t.origins = append(t.origins, plots.Origin{Label: o.Origin.Format(time.DateOnly), P10: m.P10, P50: m.P50, P90: m.P90, Got: o.Actual})
+				// An outcome is the horizon's total: it stands at the
+				// horizon's last day, where it was known.
+				end := o.Origin.AddDate(0, 0, 7*res.Horizon-1)
+				t.origins = append(t.origins, plots.Origin{Label: end.Format(time.DateOnly), P10: m.P10, P50: m.P50, P90: m.P90, Got: o.Actual})
 				t.covered[idx[o.Origin]] = 0
 				if m.Cover80 {
 					t.covered[idx[o.Origin]] = 1

@@ -48,8 +48,8 @@ var GridChart = Kind{
 				}
 			}
 		}
-		a := plots.GridAxis{Name: g.A.Name, Unit: g.A.Unit, Values: g.As}
-		b := plots.GridAxis{Name: g.B.Name, Unit: g.B.Unit, Values: g.Bs}
+		a := plots.GridAxis{Name: g.A.Name, Unit: g.A.Unit, Values: g.As, Current: g.A.Current(in.Model)}
+		b := plots.GridAxis{Name: g.B.Name, Unit: g.B.Unit, Values: g.Bs, Current: g.B.Current(in.Model)}
 		return one("grid", func() (*plot.Plot, error) { return plots.Grid(a, b, in.Model.Currency, z, in.Target) })
 	},
 }
