@@ -188,6 +188,22 @@ func TestDemo(t *testing.T) {
 	if r := readFile(t, filepath.Join(dir, "calibration.txt")); !strings.Contains(r, "rejected 12: unparsable date") {
 		t.Errorf("calibration.txt:\n%s", r)
 	}
+	// One story of numbers: the demo's forecast is calibrate's, then
+	// forecast's, on the same files, to the byte of its P(target); it used
+	// to calibrate with a stale rule of its own, so that the README's
+	// commands gave other numbers with no word why.
+	m := filepath.Join(dir, "m.yaml")
+	if _, e, code := simulateCmd("calibrate", "--history", "../../examples/sample-history.csv.gz", "--spend", "../../examples/sample-spend.csv", "-o", m); code != 0 {
+		t.Fatal(e)
+	}
+	out, e, code := simulateCmd("forecast", "--model", m, "--trials", "500", "--target", "800000", "--json")
+	var again map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &again) != nil {
+		t.Fatalf("forecast: %d %s", code, e)
+	}
+	if fc["p_target"] != again["p_target"] || !strings.Contains(stdout, "calibrated as of 2026-11-20 with calibrate's defaults") {
+		t.Errorf("the demo's P(target) %v, calibrate then forecast %v", fc["p_target"], again["p_target"])
+	}
 }
 
 // TestCalibratePlots writes the calibration chart beside the model.
