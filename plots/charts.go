@@ -109,6 +109,13 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 		p.Legend.Add("target "+Money(target), l)
 	}
 	p.X.Min, p.X.Max, p.Y.Min = 1, float64(n), 0
+	// Headroom for the legend, top left, above the target's line and the
+	// band's first weeks, whatever the chart's shape.
+	top := q[0.9][n-1]
+	if finite(target) {
+		top = math.Max(top, target)
+	}
+	p.Y.Max = 1.2 * top
 	return p, nil
 }
 
