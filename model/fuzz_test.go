@@ -1,7 +1,7 @@
 package model_test
 
 import (
-	"context"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -116,17 +116,6 @@ func FuzzRecalibration(f *testing.F) {
 		if err != nil || rc.HorizonWeeks > 8 {
 			return
 		}
-		r, err := model.Run(context.Background(), m, &model.Options{Trials: 40, Weeks: rc.HorizonWeeks, Seed: 1, Workers: 1, Recalibration: rc})
-		if err != nil {
-			return
-		}
-		for _, name := range []string{"leads", "wins", "revenue"} {
-			xs, _ := r.Metric(name)
-			for i, x := range xs {
-				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
-					t.Fatalf("%s in trial %d is %v under %+v", name, i, x, rc)
-				}
-			}
-		}
+		fixture.RunWith(t, m, model.Options{Trials: 40, Weeks: rc.HorizonWeeks, Seed: 1, Workers: 1, Recalibration: rc}, fmt.Sprintf("recalibrated by %+v: ", rc))
 	})
 }
