@@ -24,62 +24,105 @@ type Lever struct {
 	// needs (reps, spend, budget; not cold_rate).
 	Rising bool
 	set    func(m *model.Model, v float64) (*model.Model, []string, error)
+	kind   *LeverKind
 }
 
-// Levers lists the lever names ParseLever knows.
-const Levers = "reps (team size), leads (new leads a week at the current channel mix), spend:CHANNEL (that channel's weekly spend), budget (total weekly spend at the current mix), cold_rate (weekly share of waiting leads that go cold)"
+// LeverKind is a kind of lever, a value in LeverKinds: its name (or, for
+// one lever a channel, the prefix its names share), what it moves, and
+// how it moves a model. A new kind is a file with its value and a line in
+// LeverKinds; help, parsing, suggestions and default ranges follow.
+type LeverKind struct {
+	// Name is the lever's name, or with Prefix the start of its levers'
+	// names, the rest naming a channel (spend:webinar).
+	Name   string
+	Prefix bool
+	// Help says what it moves, for the command line's help.
+	Help            string
+	Unit            model.Unit
+	Integer, Rising bool
+	// bind makes the lever of the kind named name (the part after the
+	// prefix, for a prefix kind) for model m: how it sets a value, or an
+	// error where m has nothing for it to move.
+	bind func(m *model.Model, name string) (func(m *model.Model, v float64) (*model.Model, []string, error), error)
+	// current is the lever's value in m, NaN where m has none.
+	current func(m *model.Model, name string) float64
+	// defaultRange is the range swept without --range, from today's value.
+	defaultRange func(now float64) (lo, hi, step float64)
+}
+
+// LeverKinds are the kinds of lever, as the command line lists them.
+var LeverKinds = []*LeverKind{repsLever, leadsLever, spendLever, budgetLever, coldRateLever}
+
+// Levers lists the lever names ParseLever knows, with what each moves;
+// RisingLevers those a goal seek takes, where more never lowers revenue.
+var (
+	Levers       = leverHelp(false, true)
+	RisingLevers = leverHelp(true, true)
+)
+
+// leverHelp lists the kinds' names (only the rising ones, with rising),
+// with what each moves where help is set, the last after "or".
+func leverHelp(rising, help bool) string {
+	var parts []string
+	for _, k := range LeverKinds {
+		if rising && !k.Rising {
+			continue
+		}
+		name := k.Name
+		if k.Prefix {
+			name += "CHANNEL"
+		}
+		if help {
+			name += " (" + k.Help + ")"
+		}
+		parts = append(parts, name)
+	}
+	if rising && len(parts) > 1 {
+		return strings.Join(parts[:len(parts)-1], ", ") + " or " + parts[len(parts)-1]
+	}
+	return strings.Join(parts, ", ")
+}
+
+// LeverNames are the names of the levers model m has, for suggestions.
+func LeverNames(m *model.Model) []string {
+	var out []string
+	for _, k := range LeverKinds {
+		if !k.Prefix {
+			out = append(out, k.Name)
+			continue
+		}
+		for _, c := range m.Channels {
+			out = append(out, k.Name+c.Name)
+		}
+	}
+	return out
+}
 
 // ParseLever returns the named lever for model m.
 func ParseLever(m *model.Model, name string) (*Lever, error) {
-	switch {
-	case name == "reps":
-		return &Lever{Name: name, Integer: true, Unit: model.Count, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			if v < 0 || v != math.Trunc(v) {
-				return nil, nil, fmt.Errorf("reps: %v is not a whole number of reps >= 0", v)
-			}
-			out := *m
-			out.Reps.Count = int(v)
-			return &out, nil, nil
-		}}, nil
-	case name == "leads":
-		total := weeklyLeads(m)
-		if total <= 0 {
-			return nil, fmt.Errorf("lever leads: the model has no leads")
+	for _, k := range LeverKinds {
+		arg, ok := name, name == k.Name
+		if k.Prefix {
+			arg, ok = strings.CutPrefix(name, k.Name)
 		}
-		return &Lever{Name: name, Unit: model.Count, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			return withLeads(m, v, total)
-		}}, nil
-	case strings.HasPrefix(name, "spend:"):
-		ch := strings.TrimPrefix(name, "spend:")
-		if _, err := channel(m, ch); err != nil {
+		if !ok {
+			continue
+		}
+		set, err := k.bind(m, arg)
+		if err != nil {
 			return nil, fmt.Errorf("lever %s: %w", name, err)
 		}
-		return &Lever{Name: name, Unit: model.Money, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			return Apply(m, Scenario{Name: fmt.Sprintf("%s = %g", name, v), Interventions: []Intervention{{Budget: &Budget{Spend: map[string]float64{ch: v}}}}}, nil)
-		}}, nil
-	case name == "budget":
-		total := 0.0
-		for _, c := range m.Channels {
-			total += c.WeeklySpend
-		}
-		if total <= 0 {
-			return nil, fmt.Errorf("lever budget: the model has no spend")
-		}
-		return &Lever{Name: name, Unit: model.Money, Rising: true, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			spend := map[string]float64{}
-			for _, c := range m.Channels {
-				if c.WeeklySpend > 0 {
-					spend[c.Name] = c.WeeklySpend * v / total
-				}
-			}
-			return Apply(m, Scenario{Name: fmt.Sprintf("budget = %g", v), Interventions: []Intervention{{Budget: &Budget{Spend: spend}}}}, nil)
-		}}, nil
-	case name == "cold_rate":
-		return &Lever{Name: name, Unit: model.Ratio, set: func(m *model.Model, v float64) (*model.Model, []string, error) {
-			return Apply(m, Scenario{Name: fmt.Sprintf("cold_rate = %g", v), Interventions: []Intervention{{SLA: &SLA{ColdRate: v}}}}, nil)
-		}}, nil
+		return &Lever{Name: name, Integer: k.Integer, Unit: k.Unit, Rising: k.Rising, set: set, kind: k}, nil
 	}
 	return nil, fmt.Errorf("unknown lever %q; levers are %s", name, Levers)
+}
+
+// arg is the part of the lever's name after its kind's prefix.
+func (l *Lever) arg() string {
+	if l.kind.Prefix {
+		return strings.TrimPrefix(l.Name, l.kind.Name)
+	}
+	return l.Name
 }
 
 // Point is a sweep's result at one lever value.
@@ -170,29 +213,8 @@ func mean(r *model.Result, metric string) float64 {
 	return floats.Sum(xs) / float64(len(xs))
 }
 
-func (l *Lever) Current(m *model.Model) float64 {
-	switch {
-	case l.Name == "reps":
-		return float64(m.Reps.Count)
-	case strings.HasPrefix(l.Name, "spend:"):
-		for _, c := range m.Channels {
-			if c.Name == strings.TrimPrefix(l.Name, "spend:") {
-				return c.WeeklySpend
-			}
-		}
-	case l.Name == "budget":
-		total := 0.0
-		for _, c := range m.Channels {
-			total += c.WeeklySpend
-		}
-		return total
-	case l.Name == "cold_rate":
-		return m.Reps.ColdRate
-	case l.Name == "leads":
-		return weeklyLeads(m)
-	}
-	return math.NaN()
-}
+// Current is the lever's value in model m, NaN where m has none.
+func (l *Lever) Current(m *model.Model) float64 { return l.kind.current(m, l.arg()) }
 
 // weeklyLeads is the model's new leads a week, over its channels.
 func weeklyLeads(m *model.Model) float64 {
@@ -219,23 +241,9 @@ func withLeads(m *model.Model, v, total float64) (*model.Model, []string, error)
 }
 
 // DefaultRange is the range the lever sweeps for model m when none is
-// given: half to twice the current team or budget, half to four times
-// the leads, a channel's spend from 0 to twice, a rate from 0 to 0.5.
+// given, its kind's from today's value.
 func (l *Lever) DefaultRange(m *model.Model) (lo, hi, step float64) {
-	now := l.Current(m)
-	switch {
-	case l.Name == "reps":
-		n := math.Max(now, 1)
-		lo, hi = math.Floor(n/2), 2*n
-		return lo, hi, math.Max(1, math.Round((hi-lo)/10))
-	case strings.HasPrefix(l.Name, "spend:") && !math.IsNaN(now):
-		return 0, 2 * now, now / 5
-	case l.Name == "budget":
-		return now / 2, 2 * now, now * 0.15
-	case l.Name == "leads":
-		return now / 2, 4 * now, now / 10
-	}
-	return 0, 0.5, 0.05
+	return l.kind.defaultRange(l.Current(m))
 }
 
 // Values is the grid a sweep runs from lo to hi by step, rounded to whole
@@ -418,7 +426,7 @@ func (l *Lever) farRange(lo, hi, step float64) (far, farStep float64) {
 // integer lever.
 func (l *Lever) seekRange(lo, hi, step float64) (float64, float64, float64, error) {
 	if !l.Rising {
-		return 0, 0, 0, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (reps, leads, spend:CHANNEL or budget)", l.Name)
+		return 0, 0, 0, fmt.Errorf("goal: more %s can lower revenue; a goal seek needs a lever where it never does (%s)", l.Name, leverHelp(true, false))
 	}
 	if l.Integer {
 		lo, hi, step = math.Ceil(lo), math.Floor(hi), math.Max(1, math.Round(step))

@@ -112,7 +112,7 @@ type leverFlags struct {
 func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	f.runFlags.declare(fs)
 	if goal {
-		fs.StringVar(&f.lever, "lever", "", "lever: reps (team size), spend:CHANNEL (that channel's weekly spend) or budget (total weekly spend at the current mix)")
+		fs.StringVar(&f.lever, "lever", "", "lever: "+scenarios.RisingLevers)
 	} else {
 		fs.StringVar(&f.lever, "lever", "", "lever: "+scenarios.Levers)
 	}
@@ -191,7 +191,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return err
 	}
 	if goal && !lever.Rising {
-		return usagef("goal needs a lever where more never lowers revenue: reps, leads, spend:CHANNEL or budget")
+		return usagef("goal needs a lever where more never lowers revenue: %s", scenarios.RisingLevers)
 	}
 	lo, hi, step := lever.DefaultRange(m)
 	if f.rng != "" {
@@ -411,10 +411,7 @@ func (f *leverFlags) run(m *model.Model) document.Run {
 func parseLever(m *model.Model, name, flag string) (*scenarios.Lever, error) {
 	lever, err := scenarios.ParseLever(m, name)
 	if err != nil {
-		names := []string{"reps", "leads", "budget", "cold_rate"}
-		for _, c := range m.Channels {
-			names = append(names, "spend:"+c.Name)
-		}
+		names := scenarios.LeverNames(m)
 		if flag != "--lever" {
 			err = fmt.Errorf("%s: %w", flag, err)
 		}
