@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/examples"
@@ -256,4 +257,31 @@ func weekly(m *model.Model) float64 {
 		total += c.WeeklyLeads
 	}
 	return total
+}
+
+// TestLeverKinds: every lever the registry names for the sample company
+// parses, has a value today inside its default range, and is listed in
+// the help; the goal's list holds the rising ones alone.
+func TestLeverKinds(t *testing.T) {
+	m := sample.Model()
+	names := scenarios.LeverNames(m)
+	if len(names) != len(scenarios.LeverKinds)-1+len(m.Channels) {
+		t.Fatalf("names %v", names)
+	}
+	for _, name := range names {
+		l, err := scenarios.ParseLever(m, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := l.Current(m)
+		lo, hi, step := l.DefaultRange(m)
+		if !(lo <= now && now <= hi && step > 0) {
+			t.Errorf("%s: today %v outside its default range %v..%v by %v", name, now, lo, hi, step)
+		}
+	}
+	for _, k := range scenarios.LeverKinds {
+		if !strings.Contains(scenarios.Levers, k.Name) || strings.Contains(scenarios.RisingLevers, k.Name) != k.Rising {
+			t.Errorf("%s: help %q, goal's list %q", k.Name, scenarios.Levers, scenarios.RisingLevers)
+		}
+	}
 }
