@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 )
 
 // Recalibration maps a forecast's totals to calibrated ones, target by
@@ -178,5 +180,5 @@ func (rc *Recalibration) WriteFile(path string) error {
 	if err := enc.Encode(rc); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, buf.Bytes())
+	return atomicfile.WriteFile(path, buf.Bytes())
 }

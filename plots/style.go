@@ -18,7 +18,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
-	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 )
 
 // Okabe–Ito colours, distinct for colour-blind readers.
@@ -181,7 +181,7 @@ func SavePage(p *plot.Plot, path string, pg Page) error {
 	if format == "svg" {
 		b = XMLSafe(b)
 	}
-	return model.WriteFileAtomic(path, b)
+	return atomicfile.WriteFile(path, b)
 }
 
 // XMLSafe replaces, in an SVG document, every character that XML 1.0

@@ -15,8 +15,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/internal/firsterr"
-	"github.com/funnelsim/funnelsim/model"
 )
 
 // Exit codes.
@@ -56,7 +56,7 @@ func (e *env) writeOut(path string, data []byte) error {
 		_, err := e.rawStdout.Write(data)
 		return err
 	}
-	return model.WriteFileAtomic(path, data)
+	return atomicfile.WriteFile(path, data)
 }
 
 // wrote says on standard error that the command wrote what, a file's

@@ -15,6 +15,7 @@ import (
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/plots"
 	"github.com/funnelsim/funnelsim/report"
@@ -290,7 +291,7 @@ func writeDemoOut(dir string, m *model.Model, fc *document.Forecast, cmp *docume
 		name string
 		data []byte
 	}{{"model.yaml", mb.Bytes()}, {"forecast.json", append(fb, '\n')}, {"compare.json", append(cb, '\n')}, {"calibration.txt", report}} {
-		if err := model.WriteFileAtomic(filepath.Join(dir, file.name), file.data); err != nil {
+		if err := atomicfile.WriteFile(filepath.Join(dir, file.name), file.data); err != nil {
 			return err
 		}
 	}

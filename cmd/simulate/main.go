@@ -13,7 +13,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 )
 
 // stopWithin is how long an interrupted run may take to stop cleanly
@@ -32,7 +32,7 @@ func main() {
 		stop()
 		time.Sleep(stopWithin)
 		fmt.Fprintf(os.Stderr, "simulate: interrupted; not stopped within %v, ending\n", stopWithin)
-		model.RemoveTemps()
+		atomicfile.RemoveTemps()
 		os.Exit(exitError)
 	}()
 	code := run(ctx, commands(), os.Args[1:], os.Stdout, os.Stderr)

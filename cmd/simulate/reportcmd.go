@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -149,5 +149,5 @@ func writeReport(path string, page *report.Page) error {
 	if err != nil {
 		return err
 	}
-	return model.WriteFileAtomic(path, b)
+	return atomicfile.WriteFile(path, b)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/trials"
@@ -77,7 +78,7 @@ func (s *shardFlags) limit(o *model.Options) (total int) {
 
 // write writes rs, the trials of run, to --trials-out, and says so.
 func (s *shardFlags) write(e *env, run *trials.Run, rs []*model.Result) error {
-	err := model.WriteAtomic(s.trialsOut, func(w io.Writer) error { return trials.Write(w, run, rs) })
+	err := atomicfile.Write(s.trialsOut, func(w io.Writer) error { return trials.Write(w, run, rs) })
 	if err != nil {
 		return err
 	}
