@@ -164,7 +164,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		co.AsOf = origin
 		sub := *h
 		sub.Report = &calibrate.Report{}
-		m, err := calibrate.EstimateContext(ctx, &sub, co)
+		m, err := calibrate.Estimate(ctx, &sub, co)
 		if err != nil {
 			return nil, fmt.Errorf("backtest: origin %s: %w", origin.Format(time.DateOnly), err)
 		}

@@ -17,7 +17,7 @@ import (
 // company's history, four weeks apart, with wins' strongest baseline and
 // the model's interval coverage.
 func ExampleRun() {
-	h, err := calibrate.Read([]calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -2,6 +2,7 @@ package calibrate_test
 
 import (
 	"bytes"
+	"context"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/calibrate"
@@ -17,7 +18,7 @@ func BenchmarkCalibrate(b *testing.B) {
 	for i := range truth.Channels {
 		truth.Channels[i].WeeklyLeads *= 10
 	}
-	g, err := generate.Generate(truth, generate.Options{Seed: 1})
+	g, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -28,11 +29,11 @@ func BenchmarkCalibrate(b *testing.B) {
 	b.SetBytes(int64(csv.Len()))
 	b.ResetTimer()
 	for range b.N {
-		h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: bytes.NewReader(csv.Bytes()), Size: int64(csv.Len())}}, calibrate.ReadOptions{})
+		h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "history.csv", R: bytes.NewReader(csv.Bytes()), Size: int64(csv.Len())}}, calibrate.ReadOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks}); err != nil {
+		if _, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -17,7 +18,7 @@ import (
 func TestObservedMatchesFitted(t *testing.T) {
 	hist, truth := generated(t, generate.Options{Seed: 17, UnrecordedLoss: -1, Dirty: -1})
 	o := calibrate.Options{AsOf: truth.AsOf.Time}
-	m, err := calibrate.Estimate(hist, o)
+	m, err := calibrate.Estimate(context.Background(), hist, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +50,7 @@ func TestObservedMatchesFitted(t *testing.T) {
 	// the truth, whose leads leave more slowly with age: the diagnostic
 	// must show it.
 	o.Bands = []int{0}
-	flat, err := calibrate.Estimate(hist, o)
+	flat, err := calibrate.Estimate(context.Background(), hist, o)
 	if err != nil {
 		t.Fatal(err)
 	}

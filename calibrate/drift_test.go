@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestConversionDrift(t *testing.T) {
 	asOf := truth.AsOf.Time
 	conv := func(h *calibrate.History, without bool) (float64, []string) {
 		h.Report = &calibrate.Report{}
-		m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, DeriveStale: true, Without: calibrate.Parts{Drift: without}})
+		m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, DeriveStale: true, Without: calibrate.Parts{Drift: without}})
 		if err != nil {
 			t.Fatal(err)
 		}

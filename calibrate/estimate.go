@@ -70,7 +70,7 @@ type Options struct {
 	Name, Currency string
 	Source         string // for the model's provenance
 
-	ctx context.Context // EstimateContext's, for the passes over the leads
+	ctx context.Context // Estimate's, for the passes over the leads
 }
 
 // Parts are the parts of the estimation that follow what real exports
@@ -150,13 +150,9 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// Estimate calibrates a model from the history as known at o.AsOf.
-func Estimate(h *History, o Options) (*model.Model, error) {
-	return EstimateContext(context.Background(), h, o)
-}
-
-// EstimateContext is Estimate stopping with ctx's error once ctx is done.
-func EstimateContext(ctx context.Context, h *History, o Options) (*model.Model, error) {
+// Estimate calibrates a model from the history as known at o.AsOf,
+// stopping with ctx's error once ctx is done.
+func Estimate(ctx context.Context, h *History, o Options) (*model.Model, error) {
 	o.ctx = ctx
 	if len(h.Leads) == 0 {
 		return nil, errors.New("calibrate: no usable leads in the history")

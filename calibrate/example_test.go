@@ -2,6 +2,7 @@ package calibrate_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"time"
 
@@ -15,12 +16,12 @@ import (
 // shape from the header), with leads idle 26 weeks in a stage counted as
 // lost. Each stage's conversion is estimated with open leads censored.
 func ExampleEstimate() {
-	h, err := calibrate.Read([]calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{StaleAfter: 26 * 7 * 24 * time.Hour})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{StaleAfter: 26 * 7 * 24 * time.Hour})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,7 +37,7 @@ func FuzzRead(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{})
+		h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{})
 		if err != nil {
 			return
 		}
@@ -46,7 +47,7 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		if len(h.Leads) > 0 {
-			calibrate.Estimate(h, calibrate.Options{})
+			calibrate.Estimate(context.Background(), h, calibrate.Options{})
 		}
 	})
 }

@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"math"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestSustainedGrowth(t *testing.T) {
 			t.Errorf("growth %+.0f%%: weekly leads %.1f, want within 10%% of %.1f", 100*rate, got, level)
 		}
 		h.Report = &calibrate.Report{}
-		m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, HazardHalfLife: math.Inf(1), Without: noSeason})
+		m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, HazardHalfLife: math.Inf(1), Without: noSeason})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,7 +65,7 @@ func TestForecastPIT(t *testing.T) {
 			for i := range n {
 				seed := uint64(1000 + i)
 				g, hist := fixture.Generated(t, truth, generate.Options{Seed: seed, After: weeks, UnrecordedLoss: c.unrecorded, LevelShift: c.shift})
-				m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: c.stale})
+				m, err := calibrate.Estimate(context.Background(), hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: c.stale})
 				if err != nil {
 					t.Fatal(err)
 				}

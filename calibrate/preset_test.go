@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -37,7 +38,7 @@ func TestPresets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, err := calibrate.ReadFiles([]string{path}, calibrate.ReadOptions{Preset: p, MaxRejected: 1e-9})
+			h, err := calibrate.ReadFiles(context.Background(), []string{path}, calibrate.ReadOptions{Preset: p, MaxRejected: 1e-9})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +76,7 @@ func TestPresets(t *testing.T) {
 			if c.amountCol != "" && (amount < wantAmount-0.01 || amount > wantAmount+0.01) {
 				t.Errorf("won amounts sum to %v; the file's to %v", amount, wantAmount)
 			}
-			if _, err := calibrate.Estimate(h, calibrate.Options{DealSize: c.dealSize, DeriveStale: true}); err != nil {
+			if _, err := calibrate.Estimate(context.Background(), h, calibrate.Options{DealSize: c.dealSize, DeriveStale: true}); err != nil {
 				t.Fatal(err)
 			}
 		})

@@ -61,14 +61,9 @@ type File struct {
 	Size int64
 }
 
-// ReadFiles opens and reads history files; see Read.
-func ReadFiles(paths []string, o ReadOptions) (*History, error) {
-	return ReadFilesContext(context.Background(), paths, o)
-}
-
-// ReadFilesContext is ReadFiles stopping with ctx's error once ctx is
-// done.
-func ReadFilesContext(ctx context.Context, paths []string, o ReadOptions) (*History, error) {
+// ReadFiles opens and reads history files, stopping with ctx's error
+// once ctx is done; see Read.
+func ReadFiles(ctx context.Context, paths []string, o ReadOptions) (*History, error) {
 	var files []File
 	for _, p := range paths {
 		f, err := os.Open(p)
@@ -82,20 +77,16 @@ func ReadFilesContext(ctx context.Context, paths []string, o ReadOptions) (*Hist
 		}
 		files = append(files, file)
 	}
-	return ReadContext(ctx, files, o)
+	return Read(ctx, files, o)
 }
 
 // Read reads history files and joins them on the lead id. The first file
 // that has a created_at column (or is an event log) defines the leads; a
 // later wide file without created_at adds columns to leads already read.
 // Rows that cannot be used are counted in the report, never dropped
-// silently. An error means a file cannot be read at all.
-func Read(files []File, o ReadOptions) (*History, error) {
-	return ReadContext(context.Background(), files, o)
-}
-
-// ReadContext is Read stopping with ctx's error once ctx is done.
-func ReadContext(ctx context.Context, files []File, o ReadOptions) (*History, error) {
+// silently. An error means a file cannot be read at all. Reading stops
+// with ctx's error once ctx is done.
+func Read(ctx context.Context, files []File, o ReadOptions) (*History, error) {
 	stagesGiven := len(o.Stages) > 0
 	if len(o.Stages) == 0 {
 		o.Stages = DefaultStages

@@ -16,7 +16,7 @@ import (
 
 func read(t *testing.T, text string, o calibrate.ReadOptions) *calibrate.History {
 	t.Helper()
-	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, o)
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(text)}}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestFormats(t *testing.T) {
 // the default six stages every later stage read as converting 1.000.
 func TestOneDateDeals(t *testing.T) {
 	text := "Deal,Deal Date,Status,Value\nd1,2025-01-06,Won,100\nd2,2025-01-08,Lost,50\nd3,2025-02-03,won,70\n"
-	h, err := calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{
 		Map: map[string]string{"lead_id": "Deal", "created_at": "Deal Date", "outcome": "Status", "amount": "Value"}})
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestOneDateDeals(t *testing.T) {
 		t.Errorf("no warning of one date per deal: %v", h.Report.Warnings)
 	}
 	// Stages given are kept.
-	h, err = calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{Stages: []string{"bid"},
+	h, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "bids.csv", R: strings.NewReader(text)}}, calibrate.ReadOptions{Stages: []string{"bid"},
 		Map: map[string]string{"lead_id": "Deal", "created_at": "Deal Date", "outcome": "Status", "amount": "Value"}})
 	if err != nil || !slices.Equal(h.Stages, []string{"bid"}) {
 		t.Errorf("stages given: %v, %v", h, err)
@@ -140,7 +140,7 @@ func TestShapeErrors(t *testing.T) {
 		{"lead_id,created_at,region,region\nx,2025-01-01,eu,us\n", `in.csv: columns 3 ("region") and 4 ("region") both name the attribute region: rename one`, nil},
 		{"lead_id,created_at\nx,2025-01-01\n", `ReadOptions.Map source=origin: "source" is not a column name funnelsim knows (lead_id, created_at, channel, rep, amount, stage, at, won_at, lost_at, outcome, closed_at, mql_at, sal_at, sql_at, opportunity_at, proposal_at)`, map[string]string{"source": "origin"}},
 	} {
-		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{Map: c.m})
+		_, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(c.text)}}, calibrate.ReadOptions{Map: c.m})
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%q: error %v, want %q", c.text, err, c.want)
 		}
@@ -152,7 +152,7 @@ func TestShapeErrors(t *testing.T) {
 func TestJoin(t *testing.T) {
 	leads := "lead_id,created_at,channel\na,2025-01-01,x\nb,2025-01-02,y\n"
 	deals := "lead_id,won_at,amount\na,2025-03-01,1000\nz,2025-03-02,5\n"
-	h, err := calibrate.Read([]calibrate.File{{Name: "leads.csv", R: strings.NewReader(leads)}, {Name: "deals.csv", R: strings.NewReader(deals)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "leads.csv", R: strings.NewReader(leads)}, {Name: "deals.csv", R: strings.NewReader(deals)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,14 +217,14 @@ func TestGzip(t *testing.T) {
 	zw := gzip.NewWriter(&buf)
 	zw.Write([]byte(text))
 	zw.Close()
-	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv.gz", R: &buf}}, calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv.gz", R: &buf}}, calibrate.ReadOptions{Stages: []string{"lead", "mql"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(h.Leads) != 1 || h.Leads[0].Reached[1].IsZero() {
 		t.Fatalf("leads %+v", h.Leads)
 	}
-	_, err = calibrate.Read([]calibrate.File{{Name: "bad.gz", R: strings.NewReader("\x1f\x8bnot gzip")}}, calibrate.ReadOptions{})
+	_, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "bad.gz", R: strings.NewReader("\x1f\x8bnot gzip")}}, calibrate.ReadOptions{})
 	if err == nil || !strings.HasPrefix(err.Error(), "bad.gz: ") {
 		t.Fatalf("corrupt gzip: error %v", err)
 	}
@@ -266,11 +266,11 @@ func TestSpendRejections(t *testing.T) {
 // names (a command line's flags) has its messages name them so.
 func TestSettingNames(t *testing.T) {
 	names := calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetDateFormat: "--date-format"}
-	_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
+	_, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader("name,email\nx,y\n")}}, calibrate.ReadOptions{Names: names})
 	if err == nil || err.Error() != `in.csv: header: no lead_id column, nor a created_at column that would make each row a lead (use --map lead_id=COLUMN or created_at=COLUMN); the header is "name", "email"; no column holds dates, which a history needs (at least the date each lead was created)` {
 		t.Errorf("error %v, want it to name --map", err)
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader("lead_id,created_at\na,soon\nb,2025-01-01\n")}}, calibrate.ReadOptions{Names: names})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,15 +285,15 @@ func TestCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	rows := "lead_id,created_at\n" + strings.Repeat("a,2025-01-01\n", 10)
-	if _, err := calibrate.ReadContext(ctx, []calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{}); !errors.Is(err, context.Canceled) {
-		t.Errorf("ReadContext: %v, want context.Canceled", err)
+	if _, err := calibrate.Read(ctx, []calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Read: %v, want context.Canceled", err)
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := calibrate.EstimateContext(ctx, h, calibrate.Options{}); !errors.Is(err, context.Canceled) {
-		t.Errorf("EstimateContext: %v, want context.Canceled", err)
+	if _, err := calibrate.Estimate(ctx, h, calibrate.Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Estimate: %v, want context.Canceled", err)
 	}
 }
 
@@ -303,7 +303,7 @@ func TestCancelled(t *testing.T) {
 func TestMaxRejected(t *testing.T) {
 	rows := "deal,created_at\n" + strings.Repeat("x,2025-01-01\n", 9) + "y,2025-01-02\n"
 	read := func(max float64) error {
-		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{Map: map[string]string{"lead_id": "deal"}, MaxRejected: max})
+		_, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(rows)}}, calibrate.ReadOptions{Map: map[string]string{"lead_id": "deal"}, MaxRejected: max})
 		return err
 	}
 	err := read(0.05)
@@ -325,7 +325,7 @@ func TestMaxRejected(t *testing.T) {
 // an error that names both layouts.
 func TestImportGuesses(t *testing.T) {
 	bids := "\ufeffcreated_at,outcome,closed_at,amount\n27-Mar-12,won,3-Apr-12,100\n3-Mar-12,lost,9-Apr-12,\n14-Mar-12,engaging,,\n"
-	h, err := calibrate.Read([]calibrate.File{{Name: "bids.csv", R: strings.NewReader(bids)}}, calibrate.ReadOptions{Stages: []string{"engaging"}})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "bids.csv", R: strings.NewReader(bids)}}, calibrate.ReadOptions{Stages: []string{"engaging"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,18 +338,18 @@ func TestImportGuesses(t *testing.T) {
 		}
 	}
 	us := "lead_id,created_at\na,3/4/2012\nb,5/6/2012\n"
-	_, err = calibrate.Read([]calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
+	_, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
 	if err == nil || !strings.Contains(err.Error(), `dates such as "3/4/2012" read both month first and day first: give ReadOptions.DateFormat 1/2/2006 or ReadOptions.DateFormat 2/1/2006`) {
 		t.Errorf("ambiguous dates: %v", err)
 	}
 	us += "c,12/25/2012\n" // only month first reads it
-	h, err = calibrate.Read([]calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
+	h, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "us.csv", R: strings.NewReader(us)}}, calibrate.ReadOptions{})
 	if err != nil || h.Leads[2].Reached[0].Month() != time.December {
 		t.Errorf("12/25/2012: %v, %+v", err, h)
 	}
 	// Spreadsheet serial days: 41000 is 2012-04-01, 41000.5 its noon.
 	serial := "lead_id,created_at,won_at\na,41000,41007.5\nb,40999,\n"
-	h, err = calibrate.Read([]calibrate.File{{Name: "sheet.csv", R: strings.NewReader(serial)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
+	h, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "sheet.csv", R: strings.NewReader(serial)}}, calibrate.ReadOptions{Stages: []string{"lead"}})
 	if err != nil || !h.Leads[0].Reached[0].Equal(time.Date(2012, 4, 1, 0, 0, 0, 0, time.UTC)) || !h.Leads[0].Won.Equal(time.Date(2012, 4, 8, 12, 0, 0, 0, time.UTC)) {
 		t.Fatalf("serial days: %v, %+v", err, h)
 	}
@@ -367,7 +367,7 @@ func TestHeaderSuggestions(t *testing.T) {
 		{"Id,Create Date,Deal Stage,Close Date", "it looks like HubSpot deals, from the deals view's export: try ReadOptions.Preset hubspot"},
 	} {
 		in := c.header + "\n1,2024-01-01,won,2024-02-01\n"
-		_, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(in)}}, calibrate.ReadOptions{})
+		_, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(in)}}, calibrate.ReadOptions{})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("header %s: %v, want %q", c.header, err, c.want)
 		}
@@ -390,7 +390,7 @@ func TestReadProgress(t *testing.T) {
 		}
 		calls = append(calls, read)
 	}}
-	if _, err := calibrate.Read([]calibrate.File{{Name: "in.csv", R: strings.NewReader(text), Size: int64(len(text))}}, o); err != nil {
+	if _, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "in.csv", R: strings.NewReader(text), Size: int64(len(text))}}, o); err != nil {
 		t.Fatal(err)
 	}
 	if len(calls) < 4 || !slices.IsSorted(calls) || calls[len(calls)-1] > int64(len(text)) {

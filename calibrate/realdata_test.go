@@ -40,7 +40,7 @@ func TestOlist(t *testing.T) {
 	deals := filepath.Join(dir, "olist_closed_deals_dataset.csv")
 	ro := calibrate.ReadOptions{Stages: []string{"mql"}, Map: map[string]string{
 		"lead_id": "mql_id", "created_at": "first_contact_date", "channel": "origin", "won_at": "won_date"}}
-	h, err := calibrate.ReadFiles([]string{mqls, deals}, ro)
+	h, err := calibrate.ReadFiles(context.Background(), []string{mqls, deals}, ro)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestOlist(t *testing.T) {
 		}
 	}
 	realised := float64(won) / float64(n)
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour, DealSize: 1000})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour, DealSize: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestOlist(t *testing.T) {
 func TestMaven(t *testing.T) {
 	dir := fixture.SharedData(t, "maven-crm-sales-opportunities")
 	path := filepath.Join(dir, "sales_pipeline.csv")
-	h, err := calibrate.ReadFiles([]string{path}, calibrate.ReadOptions{Stages: []string{"engaging"}, Map: map[string]string{
+	h, err := calibrate.ReadFiles(context.Background(), []string{path}, calibrate.ReadOptions{Stages: []string{"engaging"}, Map: map[string]string{
 		"lead_id": "opportunity_id", "created_at": "engage_date", "outcome": "deal_stage",
 		"closed_at": "close_date", "amount": "close_value", "rep": "sales_agent"}})
 	if err != nil {
@@ -115,7 +115,7 @@ func TestMaven(t *testing.T) {
 		}
 	}
 	// As the command line calibrates it: the stale rule from the data.
-	m, err := calibrate.Estimate(h, calibrate.Options{DeriveStale: true})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{DeriveStale: true})
 	if err != nil {
 		t.Fatal(err)
 	}

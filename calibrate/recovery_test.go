@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"flag"
 	"math"
 	"testing"
@@ -28,7 +29,7 @@ func calibrated(t *testing.T, seed uint64, unrecorded float64, stale time.Durati
 	if cutWeeks > 0 {
 		hist = truncated(hist, truth.AsOf.AddDate(0, 0, -7*cutWeeks))
 	}
-	m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: stale})
+	m, err := calibrate.Estimate(context.Background(), hist, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: stale})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +162,7 @@ func TestNaiveIsBiased(t *testing.T) {
 	naive := won / created
 	naiveSE := math.Sqrt(naive * (1 - naive) / created)
 
-	m, err := calibrate.Estimate(hist, calibrate.Options{AsOf: truth.AsOf.Time})
+	m, err := calibrate.Estimate(context.Background(), hist, calibrate.Options{AsOf: truth.AsOf.Time})
 	if err != nil {
 		t.Fatal(err)
 	}

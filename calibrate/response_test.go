@@ -2,6 +2,7 @@ package calibrate_test
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -17,7 +18,7 @@ import (
 func calibratedWithSpend(t *testing.T, o generate.Options) (*model.Model, *calibrate.Report, *sample.Truth) {
 	t.Helper()
 	truth := sample.Company()
-	g, err := generate.Generate(truth, o)
+	g, err := generate.Generate(context.Background(), truth, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +29,7 @@ func calibratedWithSpend(t *testing.T, o generate.Options) (*model.Model, *calib
 	if err := g.WriteSpendCSV(&sb, truth.AsOf.Time); err != nil {
 		t.Fatal(err)
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: "history.csv", R: &hb}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "history.csv", R: &hb}}, calibrate.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func calibratedWithSpend(t *testing.T, o generate.Options) (*model.Model, *calib
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, Spend: sp})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time, Spend: sp})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"flag"
 	"math"
 	"testing"
@@ -31,7 +32,7 @@ func TestSeasonRecovery(t *testing.T) {
 		truth := sample.Company()
 		truth.ArrivalSeason = truthSeason
 		_, h := fixture.Generated(t, truth, generate.Options{Weeks: 156, Seed: uint64(100 + r)})
-		m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks})
+		m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestSeasonRecovery(t *testing.T) {
 		}
 		plain := sample.Company()
 		_, h0 := fixture.Generated(t, plain, generate.Options{Weeks: 156, Seed: uint64(100 + r)})
-		m0, err := calibrate.Estimate(h0, calibrate.Options{AsOf: plain.AsOf.Time, StaleAfter: staleWeeks})
+		m0, err := calibrate.Estimate(context.Background(), h0, calibrate.Options{AsOf: plain.AsOf.Time, StaleAfter: staleWeeks})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +84,7 @@ func TestSeasonNeedsTwoYears(t *testing.T) {
 	truth := sample.Company()
 	truth.ArrivalSeason = &model.Season{Cos: []float64{0.5}, Sin: []float64{0}}
 	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 60, Seed: 1})
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time, StaleAfter: staleWeeks})
 	if err != nil {
 		t.Fatal(err)
 	}

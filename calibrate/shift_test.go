@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -20,7 +21,7 @@ func weeklyLeads(t *testing.T, h *calibrate.History, asOf time.Time, o calibrate
 	h.Report = &calibrate.Report{}
 	o.AsOf = asOf
 	o.HazardHalfLife = math.Inf(1)
-	m, err := calibrate.Estimate(h, o)
+	m, err := calibrate.Estimate(context.Background(), h, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ import (
 func chosenStale(t *testing.T, h *calibrate.History, asOf time.Time) float64 {
 	t.Helper()
 	h.Report = &calibrate.Report{}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, DeriveStale: true, HazardHalfLife: math.Inf(1)})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, DeriveStale: true, HazardHalfLife: math.Inf(1)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,23 +66,23 @@ func readFile(t *testing.T, path string, o calibrate.ReadOptions) error {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	_, err = calibrate.Read([]calibrate.File{{Name: path, R: f}}, o)
+	_, err = calibrate.Read(context.Background(), []calibrate.File{{Name: path, R: f}}, o)
 	return err
 }
 
 // TestWrongFiles: a spend file given as a history is named as one, and a
 // --map column that no file has gets the column meant.
 func TestWrongFiles(t *testing.T) {
-	_, err := calibrate.Read([]calibrate.File{{Name: "spend.csv", R: strings.NewReader("week,channel,spend\n2025-01-06,web,100\n")}}, calibrate.ReadOptions{})
+	_, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "spend.csv", R: strings.NewReader("week,channel,spend\n2025-01-06,web,100\n")}}, calibrate.ReadOptions{})
 	if want := "; it looks like a spend file (week, channel, spend): give it to --spend, beside a history"; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("spend as history: %v, want %q", err, want)
 	}
-	_, err = calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,Deal Cost\na,2025-01-06,5\n")}}, calibrate.ReadOptions{Map: map[string]string{"amount": "Deal Costs"}})
+	_, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,Deal Cost\na,2025-01-06,5\n")}}, calibrate.ReadOptions{Map: map[string]string{"amount": "Deal Costs"}})
 	if want := `ReadOptions.Map amount=Deal Costs: no file has a column "Deal Costs" (did you mean "Deal Cost"?)`; err == nil || err.Error() != want {
 		t.Errorf("unknown column: %v, want %q", err, want)
 	}
 	// An amount mapped to created_at: the rejections say which column it is.
-	_, err = calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("id,value,when\na,1054,2025-01-06\nb,2200,2025-01-07\n")}},
+	_, err = calibrate.Read(context.Background(), []calibrate.File{{Name: "h.csv", R: strings.NewReader("id,value,when\na,1054,2025-01-06\nb,2200,2025-01-07\n")}},
 		calibrate.ReadOptions{Map: map[string]string{"lead_id": "id", "created_at": "value"}, MaxRejected: calibrate.DefaultMaxRejected})
 	if want := `(created_at is the column "value", whose values are numbers such as 1054, not dates: is it the column meant?)`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("an amount as created_at: %v, want %q", err, want)

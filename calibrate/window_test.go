@@ -1,6 +1,7 @@
 package calibrate_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -58,7 +59,7 @@ func TestWindows(t *testing.T) {
 	conv := func(h *calibrate.History, o calibrate.Options) float64 {
 		o.StaleAfter = 26 * 7 * 24 * time.Hour
 		o.HazardHalfLife = math.Inf(1) // the windows alone
-		m, err := calibrate.Estimate(h, o)
+		m, err := calibrate.Estimate(context.Background(), h, o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +92,7 @@ func TestNoLookAhead(t *testing.T) {
 	for i := range h.Leads {
 		h.Leads[i].AmountAtClose = h.Leads[i].HasAmount()
 	}
-	before, err := calibrate.Estimate(h, o)
+	before, err := calibrate.Estimate(context.Background(), h, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +116,7 @@ func TestNoLookAhead(t *testing.T) {
 	if changed == 0 {
 		t.Fatal("nothing recorded after the as-of date to change")
 	}
-	after, err := calibrate.Estimate(future, o)
+	after, err := calibrate.Estimate(context.Background(), future, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +259,7 @@ func TestCloseCapacityInWindow(t *testing.T) {
 	start := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	h := capacityHistory(start, 50, 40)
 	asOf := start.Add(50 * 7 * 24 * time.Hour)
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: 200 * 7 * 24 * time.Hour})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, StaleAfter: 200 * 7 * 24 * time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +278,7 @@ func TestSpendOverlap(t *testing.T) {
 	_, h := fixture.Generated(t, truth, generate.Options{Weeks: 40, Seed: 3})
 	old := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
 	sp := &calibrate.Spend{Rows: []calibrate.SpendRow{{Week: old, Channel: truth.Channels[0].Name, Amount: 100}, {Week: old, Channel: "tv", Amount: 5}}}
-	m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time, Spend: sp})
+	m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time, Spend: sp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -300,7 +301,7 @@ func TestCloseCapacityTest(t *testing.T) {
 		_, h := fixture.Generated(t, truth, generate.Options{Weeks: 104, Seed: 60 + seed})
 		for back := range 4 {
 			asOf := truth.AsOf.Time.AddDate(0, 0, -7*13*back)
-			m, err := calibrate.Estimate(h, calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour})
+			m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: asOf, StaleAfter: 26 * 7 * 24 * time.Hour})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -327,7 +328,7 @@ func TestCloseCapacityRampUp(t *testing.T) {
 	for seed := uint64(11); seed <= 18; seed++ {
 		_, h := fixture.Generated(t, truth, generate.Options{Weeks: 52, Seed: seed})
 		for back := 13; back <= 29; back += 4 {
-			m, err := calibrate.Estimate(h, calibrate.Options{AsOf: truth.AsOf.Time.AddDate(0, 0, -7*back)})
+			m, err := calibrate.Estimate(context.Background(), h, calibrate.Options{AsOf: truth.AsOf.Time.AddDate(0, 0, -7*back)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package examples_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestHistoryIsGenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := generate.Generate(truth, generate.Options{Seed: examples.HistorySeed, Weeks: examples.HistoryWeeks})
+	h, err := generate.Generate(context.Background(), truth, generate.Options{Seed: examples.HistorySeed, Weeks: examples.HistoryWeeks})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -134,13 +134,9 @@ const (
 )
 
 // Generate simulates every lead created from Weeks before the truth's
-// as-of date to After weeks past it.
-func Generate(t *sample.Truth, o Options) (*History, error) {
-	return GenerateContext(context.Background(), t, o)
-}
-
-// GenerateContext is Generate stopping with ctx's error once ctx is done.
-func GenerateContext(ctx context.Context, t *sample.Truth, o Options) (*History, error) {
+// as-of date to After weeks past it, stopping with ctx's error once ctx
+// is done.
+func Generate(ctx context.Context, t *sample.Truth, o Options) (*History, error) {
 	if o.Weeks == 0 {
 		o.Weeks = 104
 	}

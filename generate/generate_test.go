@@ -2,6 +2,7 @@ package generate_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"math"
 	"strings"
@@ -18,7 +19,7 @@ import (
 func TestCutOff(t *testing.T) {
 	truth := sample.Company()
 	write := func() []byte {
-		h, err := generate.Generate(truth, generate.Options{Seed: 3, Weeks: 30, After: 13, Dirty: -1})
+		h, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 3, Weeks: 30, After: 13, Dirty: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +59,7 @@ func TestCutOff(t *testing.T) {
 // is the lead stage's conversion within 4 binomial standard errors.
 func TestConversion(t *testing.T) {
 	truth := sample.Company()
-	h, err := generate.Generate(truth, generate.Options{Seed: 5, Weeks: 104})
+	h, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 5, Weeks: 104})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +89,7 @@ func TestConversion(t *testing.T) {
 // errors, and executives convert better than individual contributors.
 func TestAttributesChangeConversion(t *testing.T) {
 	truth := sample.Company()
-	h, err := generate.Generate(truth, generate.Options{Seed: 6, Weeks: 104})
+	h, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 6, Weeks: 104})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestSafeCells(t *testing.T) {
 	}
 	truth := sample.Company()
 	truth.Channels[0].Name = "=cmd()"
-	h, err := generate.Generate(truth, generate.Options{Weeks: 8, Seed: 1})
+	h, err := generate.Generate(context.Background(), truth, generate.Options{Weeks: 8, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ func TestSafeCells(t *testing.T) {
 func TestDrift(t *testing.T) {
 	truth := sample.Company()
 	gen := func(d generate.Drift) *generate.History {
-		h, err := generate.Generate(truth, generate.Options{Seed: 8, Weeks: 104, Drift: d, Dirty: -1})
+		h, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 8, Weeks: 104, Drift: d, Dirty: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -269,7 +270,7 @@ func TestThin(t *testing.T) {
 	const weeks, thin, keep = 52, 6, 0.3
 	write := func(o generate.Options) map[string][]string {
 		o.Seed, o.Weeks, o.Dirty = 9, weeks, -1
-		h, err := generate.Generate(truth, o)
+		h, err := generate.Generate(context.Background(), truth, o)
 		if err != nil {
 			t.Fatal(err)
 		}

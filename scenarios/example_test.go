@@ -19,7 +19,7 @@ import (
 // and weekly spend, and the attribute rules of the sample scenarios read
 // the history again (the Evidence).
 func ExampleCompare() {
-	h, err := calibrate.Read([]calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "sample-history.csv.gz", R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -30,7 +30,7 @@ func ExampleCompare() {
 		return
 	}
 	o := calibrate.Options{StaleAfter: 26 * 7 * 24 * time.Hour, Spend: spend}
-	m, err := calibrate.Estimate(h, o)
+	m, err := calibrate.Estimate(context.Background(), h, o)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func FuzzScenarioFile(f *testing.F) {
 // those that compile: no panic, and every evaluation gives a bool or an
 // error.
 func FuzzRule(f *testing.F) {
-	h, err := calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,job_level,lead_score\na,2025-01-01,manager,70\nb,2025-01-02,,\n")}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,job_level,lead_score\na,2025-01-01,manager,70\nb,2025-01-02,,\n")}}, calibrate.ReadOptions{})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"maps"
 	"reflect"
@@ -305,11 +306,11 @@ func split(h *calibrate.History, rule *Rule) (*calibrate.History, []bool, error)
 func reestimate(all, pass *calibrate.History, o calibrate.Options, seed uint64, allName, passName string) (cAll, cPass []float64, asOf time.Time, err error) {
 	a, p := *all, *pass
 	a.Report, p.Report = &calibrate.Report{}, &calibrate.Report{}
-	mAll, err := calibrate.Estimate(&a, o)
+	mAll, err := calibrate.Estimate(context.Background(), &a, o)
 	if err != nil {
 		return nil, nil, asOf, fmt.Errorf("re-estimating %s: %w", allName, err)
 	}
-	mPass, err := calibrate.Estimate(&p, o)
+	mPass, err := calibrate.Estimate(context.Background(), &p, o)
 	if err != nil {
 		return nil, nil, asOf, fmt.Errorf("re-estimating the %d of %s: %w", len(pass.Leads), passName, err)
 	}

@@ -1,6 +1,7 @@
 package scenarios_test
 
 import (
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func tripled(t *testing.T, seed uint64) (*sample.Truth, *generate.History, *cali
 	}
 	g, h := fixture.Generated(t, truth, generate.Options{Seed: seed, UnrecordedLoss: -1, Dirty: -1})
 	opts := calibrate.Options{AsOf: truth.AsOf.Time}
-	m, err := calibrate.Estimate(h, opts)
+	m, err := calibrate.Estimate(context.Background(), h, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestSQLRuleRecoversTruth(t *testing.T) {
 	for _, c := range out.Changes {
 		got[c.Stage] = *c.Conversion
 	}
-	big, err := generate.Generate(truth, generate.Options{Seed: 32, Weeks: 260, UnrecordedLoss: -1, Dirty: -1})
+	big, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 32, Weeks: 260, UnrecordedLoss: -1, Dirty: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +160,7 @@ func TestCampaignFilterRecoversTruth(t *testing.T) {
 			got[c.Stage] = *c.Conversion
 		}
 	}
-	big, err := generate.Generate(truth, generate.Options{Seed: 42, Weeks: 260, UnrecordedLoss: -1, Dirty: -1})
+	big, err := generate.Generate(context.Background(), truth, generate.Options{Seed: 42, Weeks: 260, UnrecordedLoss: -1, Dirty: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

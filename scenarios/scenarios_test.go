@@ -208,7 +208,7 @@ func TestSQLCriteria(t *testing.T) {
 }
 
 func TestRuleErrors(t *testing.T) {
-	h, err := calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,job_level,lead_score\na,2025-01-01,manager,70\nb,2025-01-02,staff,40\n")}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,job_level,lead_score\na,2025-01-01,manager,70\nb,2025-01-02,staff,40\n")}}, calibrate.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func doubling(n int) string {
 // has is a warning naming the values there are. Before, `consent ==
 // "yes"` on a column of Yes and No passed no lead, silently.
 func TestRuleCaseless(t *testing.T) {
-	h, err := calibrate.Read([]calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,consent,region\na,2025-01-01,Yes,North\nb,2025-01-02,No,south\nc,2025-01-03,YES,North\nd,2025-01-04,Unknown,\n")}}, calibrate.ReadOptions{})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: "h.csv", R: strings.NewReader("lead_id,created_at,consent,region\na,2025-01-01,Yes,North\nb,2025-01-02,No,south\nc,2025-01-03,YES,North\nd,2025-01-04,Unknown,\n")}}, calibrate.ReadOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

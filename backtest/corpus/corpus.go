@@ -110,7 +110,7 @@ func Short(ws []World) []World {
 func (w World) History(ctx context.Context, shared string) (h *calibrate.History, ok bool, err error) {
 	if w.Generated {
 		truth := sample.Company()
-		g, err := generate.GenerateContext(ctx, truth, w.Gen)
+		g, err := generate.Generate(ctx, truth, w.Gen)
 		if err != nil {
 			return nil, false, err
 		}
@@ -118,7 +118,7 @@ func (w World) History(ctx context.Context, shared string) (h *calibrate.History
 		if err := g.WriteCSVContext(ctx, &buf, truth.AsOf.Time); err != nil {
 			return nil, false, err
 		}
-		h, err = calibrate.ReadContext(ctx, []calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{MaxRejected: calibrate.DefaultMaxRejected})
+		h, err = calibrate.Read(ctx, []calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{MaxRejected: calibrate.DefaultMaxRejected})
 		return h, err == nil, err
 	}
 	var paths []string
@@ -129,7 +129,7 @@ func (w World) History(ctx context.Context, shared string) (h *calibrate.History
 		}
 		paths = append(paths, p)
 	}
-	h, err = calibrate.ReadFilesContext(ctx, paths, w.Read)
+	h, err = calibrate.ReadFiles(ctx, paths, w.Read)
 	return h, err == nil, err
 }
 

@@ -149,7 +149,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := f.readFlags.check(); err != nil {
 		return err
 	}
-	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
+	h, err := calibrate.ReadFiles(ctx, f.history, f.readOptions())
 	if err != nil {
 		return err
 	}

@@ -216,7 +216,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if progress != nil {
 		ro.Progress = func(read, total int64) { progress(int(read>>10), int(total>>10)) }
 	}
-	h, err := calibrate.ReadFilesContext(ctx, f.history, ro)
+	h, err := calibrate.ReadFiles(ctx, f.history, ro)
 	finish()
 	if err != nil {
 		return err
@@ -234,7 +234,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := f.estimate.apply(&co); err != nil {
 		return err
 	}
-	m, err := calibrate.EstimateContext(ctx, h, co)
+	m, err := calibrate.Estimate(ctx, h, co)
 	if rerr := h.Report.Write(e.stderr); rerr != nil {
 		return rerr
 	}

@@ -138,7 +138,7 @@ func (f *compareFlags) evidence(ctx context.Context, e *env, m *model.Model) (*s
 	if err := f.readFlags.check(); err != nil {
 		return nil, err
 	}
-	h, err := calibrate.ReadFilesContext(ctx, f.history, f.readOptions())
+	h, err := calibrate.ReadFiles(ctx, f.history, f.readOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +279,7 @@ func provenanceEvidence(ctx context.Context, e *env, path string, m *model.Model
 		}
 		files = append(files, calibrate.File{Name: where, R: bytes.NewReader(data), Size: int64(len(data))})
 	}
-	h, err := calibrate.ReadContext(ctx, files, o)
+	h, err := calibrate.Read(ctx, files, o)
 	if err != nil {
 		return nil, fmt.Errorf("the model's history: %w", err)
 	}
@@ -333,7 +333,7 @@ func sampleEvidence() (*scenarios.Evidence, error) {
 	if err != nil {
 		return nil, err
 	}
-	h, err := calibrate.Read([]calibrate.File{{Name: sampleHistoryName, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: sampleHistoryName, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return nil, err
 	}

@@ -94,7 +94,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("the embedded sample truth: %w", err)
 	}
 	const name = sampleHistoryName
-	h, err := calibrate.Read([]calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
+	h, err := calibrate.Read(ctx, []calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return err
 	}
@@ -104,7 +104,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, DeriveStale: true, Spend: spend,
 		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
-	m, err := calibrate.EstimateContext(ctx, h, co)
+	m, err := calibrate.Estimate(ctx, h, co)
 	var readReport bytes.Buffer
 	if rerr := h.Report.Write(&readReport); rerr != nil {
 		return rerr

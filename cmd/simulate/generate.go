@@ -141,7 +141,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 	if f.dirty == 0 {
 		o.Dirty = -1
 	}
-	h, err := generate.GenerateContext(ctx, truth, o)
+	h, err := generate.Generate(ctx, truth, o)
 	if err != nil {
 		return err
 	}
