@@ -23,7 +23,7 @@ func BenchmarkCalibrate(b *testing.B) {
 		b.Fatal(err)
 	}
 	var csv bytes.Buffer
-	if err := g.WriteCSV(&csv, truth.AsOf.Time); err != nil {
+	if err := g.WriteCSV(context.Background(), &csv, truth.AsOf.Time); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(csv.Len()))

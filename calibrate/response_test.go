@@ -23,7 +23,7 @@ func calibratedWithSpend(t *testing.T, o generate.Options) (*model.Model, *calib
 		t.Fatal(err)
 	}
 	var hb, sb bytes.Buffer
-	if err := g.WriteCSV(&hb, truth.AsOf.Time); err != nil {
+	if err := g.WriteCSV(context.Background(), &hb, truth.AsOf.Time); err != nil {
 		t.Fatal(err)
 	}
 	if err := g.WriteSpendCSV(&sb, truth.AsOf.Time); err != nil {

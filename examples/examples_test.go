@@ -39,7 +39,7 @@ func TestHistoryIsGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	var want bytes.Buffer
-	if err := h.WriteCSV(&want, truth.AsOf.Time); err != nil {
+	if err := h.WriteCSV(context.Background(), &want, truth.AsOf.Time); err != nil {
 		t.Fatal(err)
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(examples.HistoryGz()))

@@ -323,12 +323,8 @@ func SafeCell(s string) string { return cell.Safe(s) }
 // begins with =, +, -, @, a tab or a carriage return and is not a number
 // is written with a leading ', so that a spreadsheet opening the file
 // shows it rather than running it as a formula; RawText turns that off.
-func (h *History) WriteCSV(w io.Writer, asOf time.Time) error {
-	return h.WriteCSVContext(context.Background(), w, asOf)
-}
-
-// WriteCSVContext is WriteCSV stopping with ctx's error once ctx is done.
-func (h *History) WriteCSVContext(ctx context.Context, w io.Writer, asOf time.Time) error {
+// Writing stops with ctx's error once ctx is done.
+func (h *History) WriteCSV(ctx context.Context, w io.Writer, asOf time.Time) error {
 	t := h.Truth
 	cw := csv.NewWriter(w)
 	text := func(s string) string {

@@ -24,7 +24,7 @@ func TestCutOff(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := h.WriteCSV(&buf, truth.AsOf.Time); err != nil {
+		if err := h.WriteCSV(context.Background(), &buf, truth.AsOf.Time); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()
@@ -171,7 +171,7 @@ func TestSafeCells(t *testing.T) {
 	for _, raw := range []bool{false, true} {
 		var b bytes.Buffer
 		h.RawText = raw
-		if err := h.WriteCSV(&b, truth.AsOf.Time); err != nil {
+		if err := h.WriteCSV(context.Background(), &b, truth.AsOf.Time); err != nil {
 			t.Fatal(err)
 		}
 		safe, bare := strings.Contains(b.String(), ",'=cmd(),"), strings.Contains(b.String(), ",=cmd(),")
@@ -275,7 +275,7 @@ func TestThin(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := h.WriteCSV(&buf, truth.AsOf.Time); err != nil {
+		if err := h.WriteCSV(context.Background(), &buf, truth.AsOf.Time); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(&buf).ReadAll()

@@ -115,7 +115,7 @@ func (w World) History(ctx context.Context, shared string) (h *calibrate.History
 			return nil, false, err
 		}
 		var buf bytes.Buffer
-		if err := g.WriteCSVContext(ctx, &buf, truth.AsOf.Time); err != nil {
+		if err := g.WriteCSV(ctx, &buf, truth.AsOf.Time); err != nil {
 			return nil, false, err
 		}
 		h, err = calibrate.Read(ctx, []calibrate.File{{Name: "history.csv", R: &buf}}, calibrate.ReadOptions{MaxRejected: calibrate.DefaultMaxRejected})

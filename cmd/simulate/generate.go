@@ -153,7 +153,7 @@ func runGenerate(ctx context.Context, e *env, args []string) error {
 		w = zw
 	}
 	h.RawText = f.rawText
-	if err := h.WriteCSVContext(ctx, w, truth.AsOf.Time); err != nil {
+	if err := h.WriteCSV(ctx, w, truth.AsOf.Time); err != nil {
 		return err
 	}
 	if zw != nil {
