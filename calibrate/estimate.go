@@ -1097,7 +1097,11 @@ const (
 // open.
 func (e *estimator) closeStay(s int, entry, exit time.Time) {
 	if exit.IsZero() || exit.After(entry) {
-		e.closeStays = append(e.closeStays, closeStay{s, entry, exit})
+		st := closeStay{stage: int32(s), entry: entry.Sub(e.o.AsOf), exit: noExit}
+		if !exit.IsZero() {
+			st.exit = exit.Sub(e.o.AsOf)
+		}
+		e.closeStays = append(e.closeStays, st)
 	}
 	end := e.o.AsOf
 	if !exit.IsZero() {
@@ -1150,12 +1154,16 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 }
 
 // closeStay is a stay from the opportunity stage on: its stage counted
-// from the opportunity stage, its entry and its recorded exit (zero for
-// none).
+// from the opportunity stage, and its entry and recorded exit as times
+// from the as-of date (noExit for none), compact since a history of a
+// million leads has some hundred thousand.
 type closeStay struct {
-	stage       int
-	entry, exit time.Time
+	stage       int32
+	entry, exit time.Duration
 }
+
+// noExit is a closeStay's exit where none is recorded.
+const noExit = time.Duration(math.MaxInt64)
 
 // maxCloseAge is the oldest week of a stay the close hazards tell apart;
 // older weeks share one.
@@ -1178,8 +1186,12 @@ const maxCloseAge = 52
 // weeks to test on (inside, the window of recorded closes), the cap
 // stands.
 func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
-	inner := e.o.AsOf.Add(-holdoutWeeks * week)
-	from := e.win.EventsFrom
+	// Times as durations from the as-of date.
+	inner := -holdoutWeeks * week
+	from := time.Duration(math.MinInt64)
+	if !e.win.EventsFrom.IsZero() {
+		from = e.win.EventsFrom.Sub(e.o.AsOf)
+	}
 	before := 0
 	for k := holdoutWeeks; k < 2*holdoutWeeks && k < closeWeeks && inside(k); k++ {
 		before++
@@ -1190,21 +1202,32 @@ func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
 	nS := e.nS - e.opp
 	events, exposure := make([][maxCloseAge]float64, nS), make([][maxCloseAge]float64, nS)
 	for _, st := range e.closeStays {
-		for a := 0; ; a++ {
-			t := st.entry.Add(time.Duration(a) * week)
-			if !t.Add(week).Before(inner.Add(time.Nanosecond)) || !st.exit.IsZero() && !t.Before(st.exit) {
-				break // past the holdout's start, or closed
+		// Week a of a stay is [entry + a weeks, entry + a+1 weeks): it
+		// counts where it ended by inner and began on record (from on),
+		// and the stay closed in week ax, its exit in (start, end].
+		last := int((inner-st.entry)/week) - 1
+		ax := -1
+		if st.exit != noExit {
+			ax = int((st.exit-st.entry+week-1)/week) - 1
+			if ax <= last {
+				last = ax
+			} else {
+				ax = -1 // closed after inner: open all through
 			}
-			closed := !st.exit.IsZero() && !st.exit.After(t.Add(week))
-			if !t.Before(from) {
-				k := min(a, maxCloseAge-1)
-				exposure[st.stage][k]++
-				if closed {
-					events[st.stage][k]++
-				}
+		}
+		first := 0
+		if st.entry < from {
+			first = int((from - st.entry + week - 1) / week)
+		}
+		for a := first; a <= last; a++ {
+			k := min(a, maxCloseAge-1)
+			if k == maxCloseAge-1 && a < last {
+				exposure[st.stage][k] += float64(last - a) // the pooled oldest weeks at once
+				a = last
 			}
-			if closed {
-				break
+			exposure[st.stage][k]++
+			if a == ax {
+				events[st.stage][k]++
 			}
 		}
 	}
@@ -1213,21 +1236,33 @@ func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
 		limit += e.closes[k]
 	}
 	limit /= float64(before)
-	llCap, llOpen := 0.0, 0.0
-	for k := range holdoutWeeks {
-		start := e.o.AsOf.Add(-time.Duration(k+1) * week)
-		mu := 0.0
-		for _, st := range e.closeStays {
-			if st.entry.Before(start) && (st.exit.IsZero() || !st.exit.Before(start)) {
-				a := min(int(start.Sub(st.entry)/week), maxCloseAge-1)
-				for a > 0 && exposure[st.stage][a] == 0 {
-					a-- // an age not seen before the holdout: the oldest seen
-				}
-				if n := exposure[st.stage][a]; n > 0 {
-					mu += events[st.stage][a] / n
-				}
+	// The weekly hazard at each age, an age not seen before the holdout
+	// taking the oldest seen's.
+	hz := make([][maxCloseAge]float64, nS)
+	for s := range hz {
+		cur := 0.0
+		for a := range maxCloseAge {
+			if n := exposure[s][a]; n > 0 {
+				cur = events[s][a] / n
+			}
+			hz[s][a] = cur
+		}
+	}
+	var mus [holdoutWeeks]float64
+	for _, st := range e.closeStays {
+		if st.exit < inner {
+			continue // closed before the holdout
+		}
+		for k := range holdoutWeeks {
+			start := -time.Duration(k+1) * week
+			if st.entry < start && st.exit >= start {
+				mus[k] += hz[st.stage][min(int((start-st.entry)/week), maxCloseAge-1)]
 			}
 		}
+	}
+	llCap, llOpen := 0.0, 0.0
+	for k := range holdoutWeeks {
+		mu := mus[k]
 		y := e.closes[k]
 		lg, _ := math.Lgamma(y + 1)
 		for _, c := range []struct {
