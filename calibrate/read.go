@@ -160,11 +160,12 @@ func (rd *reader) stageValue(v string) {
 func (rd *reader) proposeStages() string {
 	var stages, maps []string
 	for _, v := range rd.stageValues {
-		switch l := strings.ToLower(v); l {
-		case "won", "lost":
-		case "closed won", "closed-won", "closedwon", "win":
+		l := strings.ToLower(v)
+		switch won, _, worded := ReadOutcome(v); {
+		case worded && (l == "won" || l == "lost"):
+		case worded && won:
 			maps = append(maps, v+"=won")
-		case "closed lost", "closed-lost", "closedlost", "loss":
+		case worded:
 			maps = append(maps, v+"=lost")
 		default:
 			name := Identifier(v)

@@ -78,11 +78,8 @@ func profiles(width int, rows [][]string) []columnProfile {
 		})
 		won, lost := false, false
 		for v := range seen {
-			switch v {
-			case "won", "win", "closed won", "closedwon", "closed-won", "yes", "true", "1":
-				won = true
-			case "lost", "loss", "closed lost", "closedlost", "closed-lost", "no", "false", "0":
-				lost = true
+			if w, ok, _ := ReadOutcome(v); ok {
+				won, lost = won || w, lost || !w
 			}
 		}
 		p.outcomes = won && lost && p.distinct <= 8

@@ -121,13 +121,8 @@ func wonOrLost(v string, m map[string]string) (won, ok bool) {
 	if to, found := m[v]; found {
 		v = to
 	}
-	switch strings.ToLower(v) {
-	case "won", "win", "closed won", "closed-won", "closedwon", "yes", "true", "1":
-		return true, true
-	case "lost", "loss", "closed lost", "closed-lost", "closedlost", "no", "false", "0":
-		return false, true
-	}
-	return false, false
+	won, ok, _ = calibrate.ReadOutcome(v)
+	return won, ok
 }
 
 // Definition is a named rule: the leads that pass it qualify.
@@ -318,7 +313,7 @@ func FindOutcome(ctx context.Context, f calibrate.File, o ReadOptions) (string, 
 			default:
 				other[i]++
 			}
-			if wordedOutcome(v) {
+			if _, _, words := calibrate.ReadOutcome(v); words {
 				worded[i]++
 			}
 		}
@@ -368,16 +363,6 @@ func FindOutcome(ctx context.Context, f calibrate.File, o ReadOptions) (string, 
 	default:
 		return "", fmt.Errorf("%s: no column is named outcome, and %d hold won and lost values (%s): name one with --map outcome=COLUMN", f.Name, len(found), strings.Join(found, ", "))
 	}
-}
-
-// wordedOutcome says whether v names an outcome in words (won, closed
-// lost and the like), not as yes/no, true/false or 1/0.
-func wordedOutcome(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "won", "win", "closed won", "closed-won", "closedwon", "lost", "loss", "closed lost", "closed-lost", "closedlost":
-		return true
-	}
-	return false
 }
 
 // findRows is how many rows FindOutcome reads.
