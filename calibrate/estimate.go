@@ -237,13 +237,8 @@ type estimator struct {
 	zeroWon  int
 	reps     map[string]bool
 	handoffs []float64 // hand-offs per recent week (for capacity)
-	// closes and wip are, per week back from the as-of date, the recorded
-	// exits from the stages from the opportunity stage on, and the stays
-	// open in them at the week's start (for the close capacity).
-	closes, wip []float64
-	// closeStays are those stays, from entry to recorded exit (zero for
-	// none) and by stage from the opportunity stage, for the holdout
-	// test of the close capacity.
+	// closeStays are the stays from the opportunity stage on, for the
+	// close capacity (closeTallies, capacityForecasts).
 	closeStays []closeStay
 
 	path                        []int // lead's buffer
@@ -326,7 +321,6 @@ func newEstimator(h *History, o *Options) *estimator {
 		e.arrivals[c] = e.long[c][:e.window]
 	}
 	e.handoffs = make([]float64, 13)
-	e.closes, e.wip = make([]float64, closeWeeks), make([]float64, closeWeeks)
 	return e
 }
 
@@ -1091,10 +1085,9 @@ const (
 	minCloseWeeks = 8
 )
 
-// closeStay tallies a stay from the opportunity stage on, entered at
-// entry, for the close capacity: its recorded exit (zero for none; a stale
-// rule's loss is no record) by week, and the weeks at whose start it was
-// open.
+// closeStay keeps a stay from the opportunity stage on, in stage opp+s,
+// entered at entry, for the close capacity, with its recorded exit (zero
+// for none; a stale rule's loss is no record).
 func (e *estimator) closeStay(s int, entry, exit time.Time) {
 	if exit.IsZero() || exit.After(entry) {
 		st := closeStay{stage: int32(s), entry: entry.Sub(e.o.AsOf), exit: noExit}
@@ -1103,19 +1096,25 @@ func (e *estimator) closeStay(s int, entry, exit time.Time) {
 		}
 		e.closeStays = append(e.closeStays, st)
 	}
-	end := e.o.AsOf
-	if !exit.IsZero() {
-		end = exit
-		if k := int(e.o.AsOf.Sub(exit) / week); k < closeWeeks && exit.After(entry) {
-			e.closes[k]++
+}
+
+// closeTallies are, per week back from the as-of date, the recorded exits
+// of the stays from the opportunity stage on, and the stays open at the
+// week's start.
+func (e *estimator) closeTallies() (closes, wip [closeWeeks]float64) {
+	for _, st := range e.closeStays {
+		if st.exit != noExit {
+			if k := int(-st.exit / week); k >= 0 && k < closeWeeks {
+				closes[k]++
+			}
+		}
+		for k := range closeWeeks {
+			if start := -time.Duration(k+1) * week; st.entry < start && st.exit >= start {
+				wip[k]++
+			}
 		}
 	}
-	for k := range closeWeeks {
-		start := e.o.AsOf.Add(-time.Duration(k+1) * week)
-		if entry.Before(start) && !end.Before(start) {
-			e.wip[k]++
-		}
-	}
+	return closes, wip
 }
 
 // closeCapacity tests whether the recent weeks' closes follow the open
@@ -1132,22 +1131,23 @@ func (e *estimator) closeCapacity(reps int) (perRep, slope float64) {
 	inside := func(k int) bool {
 		return !e.o.AsOf.Add(-time.Duration(k+1) * week).Before(e.win.EventsFrom)
 	}
+	closes, wip := e.closeTallies()
 	var x, y []float64
 	for k := range closeWeeks {
-		if inside(k) && e.closes[k] > 0 && e.wip[k] > 0 {
-			x, y = append(x, math.Log(e.wip[k])), append(y, math.Log(e.closes[k]))
+		if inside(k) && closes[k] > 0 && wip[k] > 0 {
+			x, y = append(x, math.Log(wip[k])), append(y, math.Log(closes[k]))
 		}
 	}
 	if reps == 0 || len(x) < minCloseWeeks {
 		return 0, math.NaN()
 	}
 	_, b, se := lineFit(x, y)
-	if b+2*se >= 1 || !(se < 0.5) || !e.capacityForecasts(inside) {
+	if b+2*se >= 1 || !(se < 0.5) || !e.capacityForecasts(inside, &closes) {
 		return 0, b
 	}
 	recent, n := 0.0, 0.0
 	for k := 0; k < 13 && inside(k); k++ {
-		recent += e.closes[k]
+		recent += closes[k]
 		n++
 	}
 	return recent / n / float64(reps), b
@@ -1184,8 +1184,8 @@ const maxCloseAge = 52
 // months or a growing business, closes what its deals' ages say, and a
 // cap read from its slower past would forecast too few. Without the
 // weeks to test on (inside, the window of recorded closes), the cap
-// stands.
-func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
+// stands. closes are the weekly closes (closeTallies).
+func (e *estimator) capacityForecasts(inside func(k int) bool, closes *[closeWeeks]float64) bool {
 	// Times as durations from the as-of date.
 	inner := -holdoutWeeks * week
 	from := time.Duration(math.MinInt64)
@@ -1233,7 +1233,7 @@ func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
 	}
 	limit := 0.0
 	for k := holdoutWeeks; k < holdoutWeeks+before; k++ {
-		limit += e.closes[k]
+		limit += closes[k]
 	}
 	limit /= float64(before)
 	// The weekly hazard at each age, an age not seen before the holdout
@@ -1263,7 +1263,7 @@ func (e *estimator) capacityForecasts(inside func(k int) bool) bool {
 	llCap, llOpen := 0.0, 0.0
 	for k := range holdoutWeeks {
 		mu := mus[k]
-		y := e.closes[k]
+		y := closes[k]
 		lg, _ := math.Lgamma(y + 1)
 		for _, c := range []struct {
 			ll *float64
