@@ -173,15 +173,16 @@ func Binds(run Run, g *scenarios.Goal) []string {
 	}
 	var out []string
 	far := g.Far
-	if far.PTarget == 0 {
+	target, horizon, capacity := binding(run, far)
+	if target {
 		p90, _, _ := far.Revenue.Quantile(0.9)
 		return []string{fmt.Sprintf("the target: at %s no trial reaches it, and revenue's P90 is %s", LeverValue(far.Value), Thousands(p90))}
 	}
-	if c := far.CycleWeeks; c >= 0.75*float64(run.Weeks) {
-		out = append(out, fmt.Sprintf("the horizon: a new lead takes %.1f weeks to win here, against a %d-week horizon, so most of what the lever adds wins after it; the horizon's revenue rests on the pipeline open now", c, run.Weeks))
+	if horizon {
+		out = append(out, fmt.Sprintf("the horizon: a new lead takes %.1f weeks to win here, against a %d-week horizon, so most of what the lever adds wins after it; the horizon's revenue rests on the pipeline open now", far.CycleWeeks, run.Weeks))
 	}
-	if u := far.Utilization; run.Lever != "reps" && u >= 0.9 {
-		out = append(out, fmt.Sprintf("rep capacity: at %s the team is %.0f%% busy, so more leads wait or go cold", LeverValue(far.Value), 100*u))
+	if capacity {
+		out = append(out, fmt.Sprintf("rep capacity: at %s the team is %.0f%% busy, so more leads wait or go cold", LeverValue(far.Value), 100*far.Utilization))
 	}
 	if len(out) == 0 {
 		out = append(out, fmt.Sprintf("not the lever: at %s a new lead takes %.1f weeks to win and the team is %.0f%% busy; revenue's spread, not its level, keeps P(target) there", LeverValue(far.Value), far.CycleWeeks, 100*far.Utilization))
@@ -237,25 +238,35 @@ func (d *Goal) WriteText(w io.Writer) error {
 	return nil
 }
 
+// binding says what holds P(target) back at far, the farthest value a
+// seek tried: the target itself (no trial reaches it), the horizon (a new
+// lead takes at least three quarters of it to win) and rep capacity (the
+// team at least 90% busy, for a lever other than reps).
+func binding(run Run, far *scenarios.Point) (target, horizon, capacity bool) {
+	return far.PTarget == 0, far.CycleWeeks >= 0.75*float64(run.Weeks), run.Lever != "reps" && far.Utilization >= 0.9
+}
+
 // moves suggests what could lift P(target) where the lever stopped
 // helping: a longer horizon, another lever, a lower target.
 func (d *Goal) moves() string {
-	if d.goal.Far.PTarget == 0 {
+	far := d.goal.Far
+	target, horizon, capacity := binding(d.run, far)
+	if target {
 		return "a lower target"
 	}
 	var out []string
-	if far := d.goal.Far; far.CycleWeeks >= 0.75*float64(d.Weeks) {
+	if horizon {
 		out = append(out, fmt.Sprintf("a longer horizon (--weeks %d)", 13*int(math.Ceil((far.CycleWeeks+float64(d.Weeks)/2)/13))))
 	}
 	switch {
-	case d.Lever != "reps" && d.goal.Far.Utilization >= 0.9:
+	case capacity:
 		out = append(out, "more reps (--lever reps)")
 	case d.Lever == "reps":
 		out = append(out, "more leads (--lever leads or budget)")
 	default:
 		out = append(out, "another lever")
 	}
-	out = append(out, fmt.Sprintf("or a lower target or confidence (P(revenue >= %s) is %.2f at most here)", Thousands(d.Target), d.goal.Far.PTarget))
+	out = append(out, fmt.Sprintf("or a lower target or confidence (P(revenue >= %s) is %.2f at most here)", Thousands(d.Target), far.PTarget))
 	return strings.Join(out, ", ")
 }
 
