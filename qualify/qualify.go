@@ -3,7 +3,9 @@ package qualify
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -277,6 +279,37 @@ func beta(st *rng.Stream, a, b float64) float64 {
 func quantile(xs []float64, p float64) float64 {
 	slices.Sort(xs)
 	return model.QuantileOf(xs, p)
+}
+
+// ReadFile reads the deals file at path (see Read). Where o names no
+// outcome column and the file has none called outcome, it is found from
+// its values (FindOutcome) and returned as found, so that the caller can
+// say which it took; found is "" otherwise.
+func ReadFile(ctx context.Context, path string, o ReadOptions) (d *Deals, found string, err error) {
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer in.Close()
+	if _, ok := o.Map["outcome"]; !ok {
+		col, err := FindOutcome(ctx, calibrate.File{Name: path, R: in}, o)
+		if err != nil {
+			return nil, "", err
+		}
+		if col != "outcome" {
+			found = col
+			m := map[string]string{"outcome": col}
+			for k, v := range o.Map {
+				m[k] = v
+			}
+			o.Map = m
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			return nil, "", err
+		}
+	}
+	d, err = Read(ctx, calibrate.File{Name: path, R: in}, o)
+	return d, found, err
 }
 
 // FindOutcome names the outcome column of a deals file that has none

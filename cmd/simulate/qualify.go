@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -130,31 +128,12 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 		}
 		defs = append(defs, more...)
 	}
-	in, err := os.Open(f.deals)
+	d, found, err := qualify.ReadFile(ctx, f.deals, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"})
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	ro := qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"}
-	if _, ok := f.maps["outcome"]; !ok {
-		col, err := qualify.FindOutcome(ctx, calibrate.File{Name: f.deals, R: in}, ro)
-		if err != nil {
-			return err
-		}
-		if col != "outcome" {
-			fmt.Fprintf(e.stderr, "%s: the outcome column is %s, whose values read as won and lost (--map outcome=COLUMN names another)\n", f.deals, col)
-			ro.Map = map[string]string{"outcome": col}
-			for k, v := range f.maps {
-				ro.Map[k] = v
-			}
-		}
-		if _, err := in.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-	}
-	d, err := qualify.Read(ctx, calibrate.File{Name: f.deals, R: in}, ro)
-	if err != nil {
-		return err
+	if found != "" {
+		fmt.Fprintf(e.stderr, "%s: the outcome column is %s, whose values read as won and lost (--map outcome=COLUMN names another)\n", f.deals, found)
 	}
 	if err := d.History.Report.Write(e.stderr); err != nil {
 		return err
