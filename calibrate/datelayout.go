@@ -1,8 +1,6 @@
 package calibrate
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"slices"
 	"strings"
@@ -34,20 +32,12 @@ func dateColumn(name string) bool {
 
 // detectLayout finds, where the file's dates are not ISO 8601 and no date
 // format is given, the one layout that reads every date value of its
-// first rows (start, the file's first bytes, header included, fields
-// apart by comma). It returns
-// "" for ISO dates or none to go on, and an error where the values read
-// both month first and day first.
-func (rd *reader) detectLayout(name string, start []byte, comma rune, cols columns) (string, error) {
+// first rows (sampleRows). It returns "" for ISO dates or none to go on,
+// and an error where the values read both month first and day first.
+func (rd *reader) detectLayout(name string, rows [][]string, cols columns) (string, error) {
 	if rd.o.DateFormat != "" {
 		return "", nil
 	}
-	if i := bytes.LastIndexByte(start, '\n'); i >= 0 {
-		start = start[:i+1] // whole lines only
-	}
-	cr := csv.NewReader(bytes.NewReader(start))
-	cr.FieldsPerRecord, cr.Comma = -1, comma
-	recs, _ := cr.ReadAll()
 	var dates []int // the date columns, in the header's order
 	for c, i := range cols {
 		if dateColumn(c) {
@@ -56,7 +46,7 @@ func (rd *reader) detectLayout(name string, start []byte, comma rune, cols colum
 	}
 	slices.Sort(dates)
 	var values []string
-	for _, rec := range recs[min(1, len(recs)):] {
+	for _, rec := range rows {
 		for _, i := range dates {
 			if i < len(rec) {
 				if v := strings.TrimSpace(rec[i]); v != "" {

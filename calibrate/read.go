@@ -263,10 +263,11 @@ func (rd *reader) file(f File) error {
 		return fmt.Errorf("%w%s", err, rd.suggestMap(c.header, cols, sampleRows(c.start, c.cr.Comma)))
 	}
 	rd.files++
-	if rd.layout, err = rd.detectLayout(f.Name, c.start, c.cr.Comma, cols); err != nil {
+	rows := sampleRows(c.start, c.cr.Comma)
+	if rd.layout, err = rd.detectLayout(f.Name, rows, cols); err != nil {
 		return err
 	}
-	rd.checkDateColumns(c.header, cols, sampleRows(c.start, c.cr.Comma))
+	rd.checkDateColumns(c.header, cols, rows)
 	_, primary := cols["created_at"]
 	if primary && shape.perLead() && rd.attrCols == nil {
 		if err := rd.attributes(f.Name, c.header, cols); err != nil {

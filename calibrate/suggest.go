@@ -53,38 +53,44 @@ type columnProfile struct {
 func profiles(width int, rows [][]string) []columnProfile {
 	out := make([]columnProfile, width)
 	for i := range out {
-		var vs []string
-		seen := map[string]bool{}
-		for _, r := range rows {
-			if i < len(r) {
-				if v := strings.TrimSpace(r[i]); v != "" {
-					vs = append(vs, v)
-					seen[strings.ToLower(v)] = true
-				}
-			}
-		}
-		p := &out[i]
-		p.values, p.distinct = len(vs), len(seen)
-		if len(vs) == 0 {
-			continue
-		}
-		p.numbers = !slices.ContainsFunc(vs, func(v string) bool {
-			_, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
-			return err != nil
-		})
-		iso := !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, ""); return err != nil })
-		p.dates = iso || !p.numbers && slices.ContainsFunc(dateLayouts, func(l string) bool {
-			return !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, l); return err != nil })
-		})
-		won, lost := false, false
-		for v := range seen {
-			if w, ok, _ := ReadOutcome(v); ok {
-				won, lost = won || w, lost || !w
-			}
-		}
-		p.outcomes = won && lost && p.distinct <= 8
+		out[i] = profile(rows, i)
 	}
 	return out
+}
+
+// profile reads column i of rows.
+func profile(rows [][]string, i int) columnProfile {
+	var p columnProfile
+	var vs []string
+	seen := map[string]bool{}
+	for _, r := range rows {
+		if i < len(r) {
+			if v := strings.TrimSpace(r[i]); v != "" {
+				vs = append(vs, v)
+				seen[strings.ToLower(v)] = true
+			}
+		}
+	}
+	p.values, p.distinct = len(vs), len(seen)
+	if len(vs) == 0 {
+		return p
+	}
+	p.numbers = !slices.ContainsFunc(vs, func(v string) bool {
+		_, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64)
+		return err != nil
+	})
+	iso := !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, ""); return err != nil })
+	p.dates = iso || !p.numbers && slices.ContainsFunc(dateLayouts, func(l string) bool {
+		return !slices.ContainsFunc(vs, func(v string) bool { _, err := ParseTime(v, l); return err != nil })
+	})
+	won, lost := false, false
+	for v := range seen {
+		if w, ok, _ := ReadOutcome(v); ok {
+			won, lost = won || w, lost || !w
+		}
+	}
+	p.outcomes = won && lost && p.distinct <= 8
+	return p
 }
 
 // fits says whether a column of profile p can be canonical column c.
@@ -107,14 +113,15 @@ func (p columnProfile) fits(c string) bool {
 	return true
 }
 
-// sampleRows reads the whole rows of a file's first bytes, after the
-// header, for suggestMap.
+// sampleRows reads the whole rows of a file's first bytes (start, header
+// included), after the header (none where one is malformed): what the
+// date layout, the date columns' check and suggestMap go by.
 func sampleRows(start []byte, comma rune) [][]string {
 	if i := bytes.LastIndexByte(start, '\n'); i >= 0 {
-		start = start[:i+1]
+		start = start[:i+1] // whole lines only
 	}
 	cr := csv.NewReader(bytes.NewReader(start))
-	cr.FieldsPerRecord, cr.Comma, cr.LazyQuotes = -1, comma, true
+	cr.FieldsPerRecord, cr.Comma = -1, comma
 	recs, _ := cr.ReadAll()
 	if len(recs) > 0 {
 		recs = recs[1:]
@@ -193,10 +200,15 @@ func (rd *reader) suggestMap(header []string, cols columns, rows [][]string) str
 // (the file's first) are plain numbers and read as no date, as an amount
 // mapped to created_at is.
 func (rd *reader) checkDateColumns(header []string, cols columns, rows [][]string) {
-	prof := profiles(len(header), rows)
+	if rd.layout == ExcelSerial {
+		return
+	}
 	for _, c := range slices.Sorted(maps.Keys(cols)) {
 		i := cols[c]
-		if !dateColumn(c) || i >= len(prof) || !prof[i].numbers || prof[i].dates || rd.layout == ExcelSerial {
+		if !dateColumn(c) || i >= len(header) {
+			continue
+		}
+		if p := profile(rows, i); !p.numbers || p.dates {
 			continue
 		}
 		example := ""
