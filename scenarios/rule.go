@@ -63,13 +63,9 @@ func CompileRule(text string, h *calibrate.History) (*Rule, error) {
 			r.env[name] = ""
 		}
 	}
-	known := map[string]bool{}
-	for _, n := range r.names {
-		known[n] = true
-	}
-	textual := map[string]bool{}
+	known, textual := map[string]bool{}, map[string]bool{}
 	for k, n := range r.names {
-		textual[n] = !r.numeric[k]
+		known[n], textual[n] = true, !r.numeric[k]
 	}
 	cl := &caseless{text: textual}
 	opts := []expr.Option{expr.Env(r.env), expr.AsBool(), expr.Patch(lowerNames(known)), expr.Patch(cl), expr.DisableAllBuiltins()}
