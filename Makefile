@@ -43,7 +43,8 @@ check:
 	$(GO) run $(STATICCHECK) ./...
 
 # The demo's meeting report rendered in headless Chromium (installed from
-# Debian's packages when missing): no console errors, every chart, not blank.
+# Debian's packages when missing): no console errors, every chart, not
+# blank, one printed page; and every command of the README, in order.
 e2e:
 	./scripts/e2e.sh
 

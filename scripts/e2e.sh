@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test of the meeting report in headless Chromium: installs
-# Debian's chromium when it is missing, then runs the e2e tests.
+# End-to-end tests: the meeting report in headless Chromium (installs
+# Debian's chromium when it is missing) and every command of the README.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v chromium >/dev/null; then
