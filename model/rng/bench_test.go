@@ -83,3 +83,16 @@ func BenchmarkNegBinomial(b *testing.B) {
 		sink += NegBinomial(r, 30, 10)
 	}
 }
+
+func BenchmarkCountBelow(b *testing.B) {
+	for _, n := range []int{1, 2, 5, 40} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			r := seeded(1, 1)
+			t1, t2 := Threshold(0.3), Threshold(0.1)
+			for b.Loop() {
+				k1, k2 := r.CountBelow(n, t1, t2)
+				sink += k1 + k2
+			}
+		})
+	}
+}

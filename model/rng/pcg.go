@@ -13,6 +13,15 @@ func (p *pcg) Seed(hi, lo uint64) { p.hi, p.lo = hi, lo }
 
 // Uint64 steps the LCG and returns the DXSM output of the new state.
 func (p *pcg) Uint64() uint64 {
+	var x uint64
+	p.hi, p.lo, x = step(p.hi, p.lo)
+	return x
+}
+
+// step is one step of the LCG from state (hi, lo): the new state and its
+// DXSM output. A loop that keeps the state in two local words, rather
+// than in a pcg, keeps it in registers.
+func step(hi, lo uint64) (nhi, nlo, x uint64) {
 	const (
 		mulHi    = 2549297995355413924
 		mulLo    = 4865540595714422341
@@ -20,13 +29,12 @@ func (p *pcg) Uint64() uint64 {
 		incLo    = 1442695040888963407
 		cheapMul = 0xda942042e4dd58b5
 	)
-	hi, lo := bits.Mul64(p.lo, mulLo)
-	hi += p.hi*mulLo + p.lo*mulHi
-	lo, c := bits.Add64(lo, incLo, 0)
-	hi, _ = bits.Add64(hi, incHi, c)
-	p.hi, p.lo = hi, lo
-	hi ^= hi >> 32
-	hi *= cheapMul
-	hi ^= hi >> 48
-	return hi * (lo | 1)
+	nhi, nlo = bits.Mul64(lo, mulLo)
+	nhi += hi*mulLo + lo*mulHi
+	nlo, c := bits.Add64(nlo, incLo, 0)
+	nhi, _ = bits.Add64(nhi, incHi, c)
+	x = nhi ^ nhi>>32
+	x *= cheapMul
+	x ^= x >> 48
+	return nhi, nlo, x * (nlo | 1)
 }

@@ -102,25 +102,25 @@ func (s *Stream) CountBelow(n int, t1, t2 uint64) (k1, k2 int) {
 	use := b2i(s.half)
 	k1, k2 = use&b2i(s.spare < t1), use&b2i(s.spare < t2)
 	n -= use
-	g := s.pcg
+	hi, lo := s.pcg.hi, s.pcg.lo
+	var x uint64
 	for ; n > 2; n -= 2 {
-		x := g.Uint64()
-		lo, hi := x&(1<<32-1), x>>32
-		k1 += b2i(lo < t1) + b2i(hi < t1)
-		k2 += b2i(lo < t2) + b2i(hi < t2)
+		hi, lo, x = step(hi, lo)
+		xl, xh := x&(1<<32-1), x>>32
+		k1 += b2i(xl < t1) + b2i(xh < t1)
+		k2 += b2i(xl < t2) + b2i(xh < t2)
 	}
 	// The last one or two leads, or none, share one output, drawn either
 	// way and kept only when used: again no branch on n, which is small.
-	next := g
-	x := next.Uint64()
-	lo, hi := x&(1<<32-1), x>>32
+	nhi, nlo, x := step(hi, lo)
+	xl, xh := x&(1<<32-1), x>>32
 	one, two := b2i(n > 0), b2i(n == 2)
-	k1 += one&b2i(lo < t1) + two&b2i(hi < t1)
-	k2 += one&b2i(lo < t2) + two&b2i(hi < t2)
+	k1 += one&b2i(xl < t1) + two&b2i(xh < t1)
+	k2 += one&b2i(xl < t2) + two&b2i(xh < t2)
 	keep := -uint64(one)
-	g.hi ^= (g.hi ^ next.hi) & keep
-	g.lo ^= (g.lo ^ next.lo) & keep
-	s.pcg, s.spare, s.half = g, hi, n == 1
+	hi ^= (hi ^ nhi) & keep
+	lo ^= (lo ^ nlo) & keep
+	s.pcg, s.spare, s.half = pcg{hi, lo}, xh, n == 1
 	return k1, k2
 }
 
