@@ -56,6 +56,21 @@ func Join(parts []*Result, rc *Recalibration) (*Result, error) {
 		r.CumRevenue = append(r.CumRevenue, p.CumRevenue...)
 		r.CumWins = append(r.CumWins, p.CumWins...)
 	}
+	if first.Channels != nil {
+		r.Channels = make([]ChannelTrials, len(first.Channels))
+		for c := range r.Channels {
+			ch := &r.Channels[c]
+			ch.Name = first.Channels[c].Name
+			for _, p := range parts {
+				if len(p.Channels) != len(first.Channels) {
+					return nil, errors.New("model: the parts are of different runs: some keep totals by channel and some do not")
+				}
+				ch.Leads = append(ch.Leads, p.Channels[c].Leads...)
+				ch.Wins = append(ch.Wins, p.Channels[c].Wins...)
+				ch.Revenue = append(ch.Revenue, p.Channels[c].Revenue...)
+			}
+		}
+	}
 	if rc != nil {
 		if err := rc.apply(r); err != nil {
 			return nil, err

@@ -31,6 +31,9 @@ type Result struct {
 	// Recalibrated says how the totals were recalibrated (Options.
 	// Recalibration); empty when they are as simulated.
 	Recalibrated string
+	// Channels holds, for a run with Options.ByChannel, each channel's
+	// totals per trial, in the model's order of channels; nil otherwise.
+	Channels []ChannelTrials
 	// cols holds the per-trial values of a stored result (Stored), whose
 	// Values, CumRevenue and CumWins are nil.
 	cols Columns
@@ -45,7 +48,22 @@ func newResult(p *plan, o *Options) *Result {
 	}
 	r.CumRevenue = make([]float64, o.Trials*o.Weeks)
 	r.CumWins = make([]float64, o.Trials*o.Weeks)
+	if o.ByChannel {
+		r.Channels = make([]ChannelTrials, p.nC)
+		for c := range r.Channels {
+			r.Channels[c] = ChannelTrials{Name: p.m.Channels[c].Name, Leads: make([]float64, o.Trials), Wins: make([]float64, o.Trials), Revenue: make([]float64, o.Trials)}
+		}
+	}
 	return r
+}
+
+// ChannelTrials is one channel's totals over the horizon, per trial: its
+// new leads, its wins and their revenue. A channel's wins are those of
+// its leads, whenever they arrived, so the channels' wins and revenue sum
+// to the run's in every trial.
+type ChannelTrials struct {
+	Name                  string
+	Leads, Wins, Revenue []float64
 }
 
 // store writes worker w's last trial as trial i.
@@ -71,6 +89,10 @@ func (r *Result) store(p *plan, w *worker, i int) {
 	set(x.utilization, ratio(t.accepted, t.capSum))
 	copy(r.CumRevenue[i*r.Weeks:(i+1)*r.Weeks], w.cumRev)
 	copy(r.CumWins[i*r.Weeks:(i+1)*r.Weeks], w.cumWins)
+	for c := range r.Channels {
+		ch := &r.Channels[c]
+		ch.Leads[i], ch.Wins[i], ch.Revenue[i] = t.entries[c], t.chWins[c], t.chRev[c]
+	}
 }
 
 // ratio is a/b, or NaN when b is 0 (a ratio with no denominator is left

@@ -38,6 +38,10 @@ type Options struct {
 	// ones once the trials are done (see Recalibration). The map depends
 	// on every trial, so a run over part of the trials leaves it to Join.
 	Recalibration *Recalibration
+	// ByChannel keeps each channel's leads, wins and revenue per trial in
+	// Result.Channels, as simulated (not recalibrated): three numbers per
+	// channel and trial more.
+	ByChannel bool
 }
 
 // Limits that keep a run from exhausting memory.

@@ -51,6 +51,7 @@ type worker struct {
 type trialTotals struct {
 	nC                          int
 	entries                     []float64 // per stage and channel: s*nC + c
+	chWins, chRev               []float64 // per channel
 	handoffs, cold, wins, lostO float64
 	revenue, accepted, capSum   float64
 }
@@ -83,6 +84,7 @@ func newWorker(p *plan) *worker {
 	w.queue = make([]int, p.nC)
 	w.split = make([]int, p.nS+1)
 	w.tot.entries = make([]float64, p.nS*p.nC)
+	w.tot.chWins, w.tot.chRev = make([]float64, p.nC), make([]float64, p.nC)
 	return w
 }
 
@@ -160,6 +162,8 @@ func (w *worker) addDeals(lead *worker) {
 		for t := range w.weeks {
 			w.cumRev[t] += d.rev[c*w.weeks+t]
 			w.cumWins[t] += d.wins[c*w.weeks+t]
+			w.tot.chRev[c] += d.rev[c*w.weeks+t]
+			w.tot.chWins[c] += d.wins[c*w.weeks+t]
 		}
 		w.tot.lostO += d.lost[c]
 		for s := range p.nS {
@@ -257,7 +261,9 @@ func (w *worker) reset(weeks int) {
 		w.scheduleDeal(d, 0)
 	}
 	clear(w.tot.entries)
-	w.tot = trialTotals{entries: w.tot.entries, nC: p.nC}
+	clear(w.tot.chWins)
+	clear(w.tot.chRev)
+	w.tot = trialTotals{entries: w.tot.entries, chWins: w.tot.chWins, chRev: w.tot.chRev, nC: p.nC}
 	w.cumRev, w.cumWins = grow(w.cumRev, weeks), grow(w.cumWins, weeks)
 	clear(w.cumRev)
 	clear(w.cumWins)
@@ -432,6 +438,8 @@ func (w *worker) win(c, n, t int) {
 	}
 	w.cumWins[t] += float64(n)
 	w.cumRev[t] += sum
+	w.tot.chWins[c] += float64(n)
+	w.tot.chRev[c] += sum
 }
 
 // won books deal d, won in week t: its amount if known, else a lognormal
