@@ -128,28 +128,12 @@ func MarginalCost(ch model.Channel, draws int, st *rng.Stream) (cost, lo, hi flo
 	if len(r.Cov) != 3 {
 		return cost, cost, cost, true
 	}
-	cov := mat.NewSymDense(3, []float64{r.Cov[0][0], r.Cov[0][1], r.Cov[0][2], r.Cov[1][0], r.Cov[1][1], r.Cov[1][2], r.Cov[2][0], r.Cov[2][1], r.Cov[2][2]})
-	var ch2 mat.Cholesky
-	if !ch2.Factorize(cov) {
-		return cost, cost, cost, true
-	}
-	var l mat.TriDense
-	ch2.LTo(&l)
-	mu := []float64{math.Log(math.Max(r.Base, 1e-300)), math.Log(r.Max), math.Log(r.HalfSpend)}
 	costs := make([]float64, draws)
-	z := make([]float64, 3)
 	for i := range costs {
-		for j := range z {
-			z[j] = st.NormFloat64()
+		d, ok := r.Draw(st)
+		if !ok {
+			return cost, cost, cost, true
 		}
-		th := make([]float64, 3)
-		for j := range 3 {
-			th[j] = mu[j]
-			for k := 0; k <= j; k++ {
-				th[j] += l.At(j, k) * z[k]
-			}
-		}
-		d := model.Response{Base: math.Exp(th[0]), Max: math.Exp(th[1]), HalfSpend: math.Exp(th[2])}
 		costs[i] = 1 / d.Marginal(x0)
 	}
 	slices.Sort(costs)

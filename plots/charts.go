@@ -777,3 +777,94 @@ func Response(m *model.Model) (*plot.Plot, error) {
 
 // plainTicks labels the default ticks as plain numbers (25, not 25.00).
 var plainTicks = labelTicks(func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) })
+
+// FrontierPoint is one weekly budget's objective for the frontier chart:
+// at today's mix of spend and at the best split found, each with its
+// Monte Carlo standard error.
+type FrontierPoint struct {
+	Budget              float64
+	TodayMix, TodayMCSE float64
+	Best, BestMCSE      float64
+}
+
+// Frontier draws the objective against the weekly budget: the best split
+// found at each budget and today's mix scaled to it, with ±2 MCSE bars,
+// today's point (today's mix at today's budget) and the chosen one
+// marked. A share objective (ratio) is drawn in percent, else in money.
+func Frontier(objective, currency string, ratio bool, pts []FrontierPoint, today, chosen FrontierPoint) (*plot.Plot, error) {
+	if len(pts) < 2 {
+		return nil, fmt.Errorf("plots: frontier: %d budgets: %w", len(pts), ErrNoData)
+	}
+	xs, best, mix := make([]float64, len(pts)), make([]float64, len(pts)), make([]float64, len(pts))
+	for i, pt := range pts {
+		if !finite(pt.Budget, pt.Best, pt.TodayMix) {
+			return nil, fmt.Errorf("plots: frontier: budget %v: %w", pt.Budget, ErrNoData)
+		}
+		xs[i], best[i], mix[i] = pt.Budget, pt.Best, pt.TodayMix
+	}
+	y := objective
+	if !ratio {
+		y += " (" + currency + ")"
+	}
+	p := newPlot("What each weekly budget can reach: the best split and today's mix", "weekly budget ("+currency+")", y)
+	p.X.Tick.Marker = moneyTicks
+	p.Y.Tick.Marker = moneyTicks
+	if ratio {
+		p.Y.Tick.Marker = percentTicks
+	}
+	for _, s := range []struct {
+		ys    []float64
+		mcse  func(FrontierPoint) float64
+		c     color.Color
+		label string
+		dash  bool
+	}{{mix, func(f FrontierPoint) float64 { return f.TodayMCSE }, grey, "today's mix, scaled", true},
+		{best, func(f FrontierPoint) float64 { return f.BestMCSE }, blue, "best split found", false}} {
+		l, g, err := plotter.NewLinePoints(xy(xs, s.ys))
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width, g.GlyphStyle.Color = s.c, vg.Points(2), s.c
+		if s.dash {
+			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+		}
+		bars := make(plotter.YErrors, len(pts))
+		for i, pt := range pts {
+			e := 2 * s.mcse(pt)
+			if !finite(e) {
+				e = 0
+			}
+			bars[i].Low, bars[i].High = e, e
+		}
+		eb, err := plotter.NewYErrorBars(struct {
+			plotter.XYer
+			plotter.YErrorer
+		}{xy(xs, s.ys), bars})
+		if err != nil {
+			return nil, err
+		}
+		eb.Color = s.c
+		p.Add(l, g, eb)
+		p.Legend.Add(s.label+" (±2 MCSE)", l)
+	}
+	for _, m := range []struct {
+		pt    FrontierPoint
+		y     float64
+		c     color.Color
+		shape draw.GlyphDrawer
+		label string
+	}{{today, today.TodayMix, vermilion, draw.SquareGlyph{}, "today"}, {chosen, chosen.Best, green, draw.PyramidGlyph{}, "chosen split"}} {
+		if !finite(m.pt.Budget, m.y) {
+			continue
+		}
+		s, err := plotter.NewScatter(xy([]float64{m.pt.Budget}, []float64{m.y}))
+		if err != nil {
+			return nil, err
+		}
+		s.GlyphStyle = draw.GlyphStyle{Color: m.c, Radius: vg.Points(6), Shape: m.shape}
+		p.Add(s)
+		p.Legend.Add(m.label, s)
+	}
+	p.Legend.Top, p.Legend.Left = false, false
+	return p, nil
+}

@@ -310,6 +310,10 @@ func (p *Page) tables(m *model.Model, in *Inputs, seed uint64) error {
 		}
 	}
 	p.Tables = append(p.Tables, ft)
+	if in.Optimum != nil {
+		p.Tables = append(p.Tables, optimumTable(in.Optimum))
+		p.Notes = append(p.Notes, in.Optimum.Warnings...)
+	}
 	if in.Comparison == nil {
 		return nil
 	}

@@ -34,6 +34,8 @@ type Inputs struct {
 	// and how, for the chart of the model's fit to it.
 	History     *calibrate.History
 	Calibration calibrate.Options
+	// Optimum is a budget optimizer's answer.
+	Optimum *scenarios.Optimum
 	// Tornado is how far median revenue moves with each driver; the
 	// report works it out where it is nil.
 	Tornado *TornadoResult
@@ -81,6 +83,7 @@ var Charts = Registry{
 	ScenarioFunnel,
 	Sweep,
 	GridChart,
+	Frontier,
 	Calibration,
 	BacktestForecasts,
 	BacktestCoverage,

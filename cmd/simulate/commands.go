@@ -87,7 +87,7 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 
 // commands lists the subcommands, in the order usage shows them.
 func commands() []*command {
-	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(),
+	return []*command{demoCommand(), forecastCommand(), compareCommand(), sweepCommand(), goalCommand(), optimizeCommand(),
 		reportCommand(), portfolioCommand(), mergeCommand(), calibrateCommand(), backtestCommand(), qualifyCommand(), initCommand(), generateCommand()}
 }
 
