@@ -806,7 +806,7 @@ func Frontier(objective, currency string, ratio bool, pts []FrontierPoint, today
 	if !ratio {
 		y += " (" + currency + ")"
 	}
-	p := newPlot("What each weekly budget can reach: the best split and today's mix", "weekly budget ("+currency+")", y)
+	p := newPlot("What each weekly budget can reach", "weekly budget ("+currency+")", y)
 	p.X.Tick.Marker = moneyTicks
 	p.Y.Tick.Marker = moneyTicks
 	if ratio {
@@ -853,7 +853,7 @@ func Frontier(objective, currency string, ratio bool, pts []FrontierPoint, today
 		c     color.Color
 		shape draw.GlyphDrawer
 		label string
-	}{{today, today.TodayMix, vermilion, draw.SquareGlyph{}, "today"}, {chosen, chosen.Best, green, draw.PyramidGlyph{}, "chosen split"}} {
+	}{{today, today.TodayMix, vermilion, draw.BoxGlyph{}, "today"}, {chosen, chosen.Best, green, draw.PyramidGlyph{}, "chosen split"}} {
 		if !finite(m.pt.Budget, m.y) {
 			continue
 		}
@@ -865,6 +865,9 @@ func Frontier(objective, currency string, ratio bool, pts []FrontierPoint, today
 		p.Add(s)
 		p.Legend.Add(m.label, s)
 	}
+	// Room either side for the end points' markers and bars.
+	pad := 0.05 * (xs[len(xs)-1] - xs[0])
+	p.X.Min, p.X.Max = xs[0]-pad, xs[len(xs)-1]+pad
 	p.Legend.Top, p.Legend.Left = false, false
 	return p, nil
 }

@@ -97,6 +97,13 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sweep", sw)
+	front := []plots.FrontierPoint{{16250, 0.365, 0.0035, 0.409, 0.0035}, {24375, 0.384, 0.0035, 0.411, 0.0035}, {32500, 0.395, 0.0035, 0.410, 0.0035},
+		{40625, 0.402, 0.0035, 0.417, 0.0035}, {48750, 0.406, 0.0035, 0.423, 0.0035}}
+	fr, err := plots.Frontier("P(revenue >= 800,000)", "USD", true, front, front[2], front[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "frontier", fr)
 	grid, err := plots.Grid(plots.GridAxis{Name: "reps", Unit: model.Count, Values: []float64{4, 6, 8}, Current: 6},
 		plots.GridAxis{Name: "budget", Unit: model.Money, Values: []float64{30e3, 45e3, 60e3, 75e3}, Current: 32500}, "USD",
 		[][]float64{{0.31, 0.31, 0.32, 0.31}, {0.34, 0.38, 0.39, 0.40}, {0.34, 0.39, 0.42, 0.43}}, 800000)

@@ -18,7 +18,8 @@ import (
 )
 
 // inputs runs everything the charts draw from, cheaply: a forecast, a
-// comparison of two scenarios, a sweep, a calibration and a backtest.
+// comparison of two scenarios, a sweep, a calibration, a backtest and
+// a budget optimization.
 func inputs(t *testing.T) *report.Inputs {
 	t.Helper()
 	ctx := context.Background()
@@ -65,8 +66,13 @@ func inputs(t *testing.T) *report.Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
+	opt, err := scenarios.Optimize(ctx, m, scenarios.OptimizeOptions{Objective: scenarios.PTarget, Target: 800000, Run: model.Options{Trials: 100, Seed: 1},
+		FinalTrials: 200, Draws: -1, Frontier: []float64{0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts, Grid: grid,
-		Backtest: bt, History: h, Calibration: co, Tornado: tor}
+		Backtest: bt, History: h, Calibration: co, Tornado: tor, Optimum: opt}
 }
 
 // TestCharts: every kind has a name of its own and, given every input,
