@@ -17,33 +17,34 @@ import (
 // extra unit of spend, how robust the choice is to the response curves'
 // uncertainty, and the frontier of budget against objective.
 type Optimum struct {
-	Best         *Split           `json:"best"`
-	Budget       float64          `json:"budget"`
-	Channels     []string         `json:"channels"`
-	Equal        *Split           `json:"equal"`
-	Evaluations  int              `json:"evaluations"`
-	FinalTrials  int              `json:"final_trials"`
-	Frontier     []FrontierPoint  `json:"frontier"`
-	Gain         *float64         `json:"gain"`
-	GainMCSE     *float64         `json:"gain_mcse"`
-	Marginal     []*float64       `json:"marginal_revenue"`
-	MarginalMCSE []*float64       `json:"marginal_revenue_mcse"`
-	Max          []float64        `json:"max"`
-	Min          []float64        `json:"min"`
-	Model        string           `json:"model"`
-	Objective    string           `json:"objective"`
-	PBetter      float64          `json:"p_better"`
-	PWorse       float64          `json:"p_worse"`
-	Robust       *float64         `json:"robust"`
-	RobustDraws  int              `json:"robust_draws"`
-	Seed         uint64           `json:"seed"`
-	Start        string           `json:"start"`
-	Target       *float64         `json:"target,omitempty"`
-	Today        *Split           `json:"today"`
-	Trials       int              `json:"trials"`
-	Warnings     []string         `json:"warnings"`
-	Weeks        int              `json:"weeks"`
+	Best         *Split          `json:"best"`
+	Budget       float64         `json:"budget"`
+	Channels     []string        `json:"channels"`
+	Equal        *Split          `json:"equal"`
+	Evaluations  int             `json:"evaluations"`
+	FinalTrials  int             `json:"final_trials"`
+	Frontier     []FrontierPoint `json:"frontier"`
+	Gain         *float64        `json:"gain"`
+	GainMCSE     *float64        `json:"gain_mcse"`
+	Marginal     []*float64      `json:"marginal_revenue"`
+	MarginalMCSE []*float64      `json:"marginal_revenue_mcse"`
+	Max          []float64       `json:"max"`
+	Min          []float64       `json:"min"`
+	Model        string          `json:"model"`
+	Objective    string          `json:"objective"`
+	PBetter      float64         `json:"p_better"`
+	PWorse       float64         `json:"p_worse"`
+	Robust       *float64        `json:"robust"`
+	RobustDraws  int             `json:"robust_draws"`
+	Seed         uint64          `json:"seed"`
+	Start        string          `json:"start"`
+	Target       *float64        `json:"target,omitempty"`
+	Today        *Split          `json:"today"`
+	Trials       int             `json:"trials"`
+	Warnings     []string        `json:"warnings"`
+	Weeks        int             `json:"weeks"`
 	opt          *scenarios.Optimum
+	currency     string
 }
 
 // Split is one allocation in an Optimum: weekly spend per channel, and
@@ -84,12 +85,12 @@ func nums(x []float64) []*float64 {
 }
 
 // NewOptimum is the document of optimum o of the model named model,
-// starting at start.
-func NewOptimum(model, start string, o *scenarios.Optimum) *Optimum {
+// starting at start, whose money is in currency.
+func NewOptimum(model, start, currency string, o *scenarios.Optimum) *Optimum {
 	d := &Optimum{Best: splitOf(&o.Best), Budget: o.Budget, Channels: o.Channels, Equal: splitOf(&o.Equal), Evaluations: o.Evaluations,
 		FinalTrials: o.FinalTrials, Gain: Num(o.Gain), GainMCSE: Num(o.GainMCSE), Marginal: nums(o.Marginal), MarginalMCSE: nums(o.MarginalMCSE),
 		Max: o.Hi, Min: o.Lo, Model: model, Objective: o.Objective.String(), PBetter: o.PBetter, PWorse: o.PWorse, Robust: Num(o.Robust),
-		RobustDraws: o.RobustDraws, Seed: o.Seed, Start: start, Today: splitOf(&o.Today), Trials: o.Trials, Warnings: o.Warnings, Weeks: o.Weeks, opt: o}
+		RobustDraws: o.RobustDraws, Seed: o.Seed, Start: start, Today: splitOf(&o.Today), Trials: o.Trials, Warnings: o.Warnings, Weeks: o.Weeks, opt: o, currency: currency}
 	if d.Warnings == nil {
 		d.Warnings = []string{}
 	}
@@ -133,7 +134,7 @@ func (d *Optimum) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "optimize %s over %d weeks from %s: weekly budget %s over %d channels\n", ObjectiveLabel(o), o.Weeks, d.Start, Thousands(o.Budget), len(o.Channels))
 	fmt.Fprintf(w, "search: %d splits at %d trials each; answer: the best of its best, today's and an equal split on %d fresh trials each (seed %d)\n\n", o.Evaluations, o.Trials, o.FinalTrials, o.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "channel\tspend today\tbest\tequal\tleads today\tbest\twins today\tbest\trevenue today\tbest\trevenue per extra 1\t")
+	fmt.Fprintf(tw, "channel\tspend today\tbest\tequal\tleads today\tbest\twins today\tbest\trevenue today\tbest\trevenue per extra %s\t\n", d.currency)
 	for i, ch := range o.Channels {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.0f\t%.0f\t%.1f\t%.1f\t%s\t%s\t%s\t\n", ch, Thousands(o.Today.Spend[i]), Thousands(o.Best.Spend[i]), Thousands(o.Equal.Spend[i]),
 			o.Today.Leads[i], o.Best.Leads[i], o.Today.Wins[i], o.Best.Wins[i], Thousands(o.Today.Revenue[i]), Thousands(o.Best.Revenue[i]), marginal(o, i))

@@ -62,7 +62,7 @@ func newResult(p *plan, o *Options) *Result {
 // its leads, whenever they arrived, so the channels' wins and revenue sum
 // to the run's in every trial.
 type ChannelTrials struct {
-	Name                  string
+	Name                 string
 	Leads, Wins, Revenue []float64
 }
 

@@ -311,7 +311,7 @@ func (p *Page) tables(m *model.Model, in *Inputs, seed uint64) error {
 	}
 	p.Tables = append(p.Tables, ft)
 	if in.Optimum != nil {
-		p.Tables = append(p.Tables, optimumTable(in.Optimum))
+		p.Tables = append(p.Tables, optimumTable(in.Optimum, m.Currency))
 		p.Notes = append(p.Notes, in.Optimum.Warnings...)
 	}
 	if in.Comparison == nil {

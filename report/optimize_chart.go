@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -46,15 +47,17 @@ func frontierPoint(f scenarios.FrontierPoint) plots.FrontierPoint {
 
 // optimumTable is the optimizer's answer as the appendix shows it: per
 // channel, today's weekly spend and the best split's, with what each
-// brings and the revenue of one more unit of spend.
-func optimumTable(o *scenarios.Optimum) Table {
-	t := Table{Title: "Where the budget goes: the best split found against today's (" + document.ObjectiveLabel(o) + ")",
-		Columns: []string{"channel", "spend today", "best", "wins today", "best", "revenue today", "best", "revenue per extra 1"}}
+// brings and the revenue of one more unit of spend; then the objective
+// and the mean revenue of each.
+func optimumTable(o *scenarios.Optimum, currency string) Table {
+	t := Table{Title: "Where the budget goes: the best split found against today's, for " + document.ObjectiveLabel(o),
+		Columns: []string{"channel", "weekly spend today", "best", "wins today", "best", "revenue today", "best", "revenue per extra " + currency}}
 	for i, ch := range o.Channels {
-		t.Rows = append(t.Rows, []string{ch, plots.Money(o.Today.Spend[i]), plots.Money(o.Best.Spend[i]), strconv.FormatFloat(o.Today.Wins[i], 'f', 1, 64), strconv.FormatFloat(o.Best.Wins[i], 'f', 1, 64),
-			plots.Money(o.Today.Revenue[i]), plots.Money(o.Best.Revenue[i]), strconv.FormatFloat(o.Marginal[i], 'f', 2, 64)})
+		t.Rows = append(t.Rows, []string{ch, document.Thousands(o.Today.Spend[i]), document.Thousands(o.Best.Spend[i]), strconv.FormatFloat(o.Today.Wins[i], 'f', 1, 64),
+			strconv.FormatFloat(o.Best.Wins[i], 'f', 1, 64), plots.Money(o.Today.Revenue[i]), plots.Money(o.Best.Revenue[i]),
+			fmt.Sprintf("%.2f ± %.2f", o.Marginal[i], o.MarginalMCSE[i])})
 	}
-	t.Rows = append(t.Rows, []string{"objective", document.ObjectiveValue(o, o.Today.Value), document.ObjectiveValue(o, o.Best.Value), "", "",
-		plots.Money(o.Today.Total), plots.Money(o.Best.Total), ""})
+	t.Rows = append(t.Rows, []string{document.ObjectiveLabel(o), document.ObjectiveValue(o, o.Today.Value), document.ObjectiveValue(o, o.Best.Value), "", "",
+		plots.Money(o.Today.Total) + " (mean)", plots.Money(o.Best.Total) + " (mean)", ""})
 	return t
 }

@@ -143,7 +143,7 @@ func runOptimize(ctx context.Context, e *env, args []string) error {
 	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Optimum: opt, Target: f.target}); err != nil {
 		return err
 	}
-	d := document.NewOptimum(m.Name, m.AsOf.String(), opt)
+	d := document.NewOptimum(m.Name, m.AsOf.String(), m.Currency, opt)
 	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/internal/atomicfile"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -15,7 +16,7 @@ import (
 func reportCommand() *command {
 	return &command{
 		Name:      "report",
-		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix] [--paper a4|letter] [--weeks N] [--trials N] [--seed N] [--workers N]",
+		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix [--optimize]] [--paper a4|letter] [--weeks N] [--trials N] [--seed N] [--workers N]",
 		Short:     "write the one-page meeting report (HTML)",
 		Long: `
 Report forecasts the model (the embedded sample company without --model)
@@ -28,7 +29,9 @@ of trials in which each does better and worse; then the three drivers
 that move revenue most. --appendix adds, after a page break, the other
 charts (the horizon's revenue, the funnel, the scenarios, every driver's
 effect), the tables (the forecast, the funnel's conversion and weeks in
-stage, the scenarios' changes) and the notes. The page has its charts
+stage, the scenarios' changes) and the notes; with --optimize, also the
+split of today's marketing budget that gives the best chance of --target
+(or the best median revenue) and its frontier (see simulate optimize). The page has its charts
 inline (SVG) and loads nothing from anywhere. --paper a4 or --paper
 letter sets the page's size for printing (by default the printer's).
 
@@ -56,6 +59,7 @@ type reportFlags struct {
 	compareFlags
 	out      string
 	appendix bool
+	optimize bool
 	paper    string
 }
 
@@ -65,6 +69,7 @@ func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
 	fs.BoolVar(&f.appendix, "appendix", false, "add, after the one page, every other chart, the tables and the notes")
 	fs.StringVar(&f.paper, "paper", "", "paper to lay the page out on: a4 or letter (default: the printer's)")
+	fs.BoolVar(&f.optimize, "optimize", false, "with --appendix, also split today's marketing budget for the best chance of --target (median revenue without one): the split and its frontier")
 }
 
 func runReport(ctx context.Context, e *env, args []string) error {
@@ -76,6 +81,9 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	if f.out == "" {
 		return usagef("-o (the HTML file to write) is required")
+	}
+	if f.optimize && !f.appendix {
+		return usagef("--optimize adds the budget's split to the appendix: give --appendix too")
 	}
 	inputs := []file{{"--model", f.model}, {"--scenarios", f.scenarios}, {"--recalibration", f.recalibration}}
 	for _, h := range f.history {
@@ -120,7 +128,13 @@ func runReport(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c}, report.Options{Run: *f.options(), Appendix: f.appendix, Paper: paper})
+	var opt *scenarios.Optimum
+	if f.optimize {
+		if opt, err = f.optimizeBudget(ctx, e, m); err != nil {
+			return err
+		}
+	}
+	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, Optimum: opt}, report.Options{Run: *f.options(), Appendix: f.appendix, Paper: paper})
 	if err != nil {
 		return err
 	}
@@ -133,6 +147,21 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	e.wrote(f.out)
 	return nil
+}
+
+// optimizeBudget splits today's budget for the report: for the chance of
+// the target, or median revenue without one, at the optimizer's default
+// trials.
+func (f *reportFlags) optimizeBudget(ctx context.Context, e *env, m *model.Model) (*scenarios.Optimum, error) {
+	o := scenarios.OptimizeOptions{Objective: scenarios.Median, Target: f.target, Run: *f.options()}
+	o.Run.Trials = optimizeTrials
+	if !math.IsNaN(f.target) {
+		o.Objective = scenarios.PTarget
+	}
+	prog, finish := e.bar("trials over the optimizer's runs")
+	o.Progress = prog
+	defer finish()
+	return scenarios.Optimize(ctx, m, o)
 }
 
 // renderReport is the page's HTML.
