@@ -11,7 +11,7 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -short ./...
-	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestBacktestRealData|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan|TestMergeMatchesOneMachine|TestMergeRefusesOtherInputs|TestMergeEqualsOneRun|TestJoinEqualsOneRun|TestPortfolioSums|TestSeekFromValues|TestGridRowsAreSweeps|TestManifestsRun|TestBadInputCatalogue|TestCloseCapacityRampUp' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify ./trials ./deploy/k8s
+	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestBacktestRealData|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan|TestMergeMatchesOneMachine|TestMergeRefusesOtherInputs|TestMergeEqualsOneRun|TestJoinEqualsOneRun|TestPortfolioSums|TestSeekFromValues|TestGridRowsAreSweeps|TestManifestsRun|TestBadInputCatalogue|TestCloseCapacityRampUp|TestOptimizeTruths|TestOptimizeDeterministic' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify ./trials ./deploy/k8s
 
 # The main job on the embedded sample: calibrate its two-year CRM history,
 # then forecast next quarter against a 800k revenue target.
@@ -29,11 +29,12 @@ bench:
 # (PIT) over 100 generated futures (docs/VALIDATION.md); forecasts and
 # comparisons in 1, 2, 3 and 7 shards, merged, against one machine's; the
 # short corpus of worlds against the skill and coverage docs/ACCURACY.md
-# records.
+# records; the budget optimizer against brute force on three truths.
 validate:
 	$(GO) test -run 'TestRecovery|TestNaiveIsBiased|TestForecastPIT|TestSeasonRecovery' -v -count 1 -timeout 60m ./calibrate/ -replicates 50 -pit-replicates 100 -season-replicates 40
 	$(GO) test -run 'TestMergeMatchesOneMachine' -count 1 ./cmd/simulate/ -merge-all
 	$(GO) test -run 'TestShortCorpus' -count 1 -v ./backtest/corpus/
+	$(GO) test -run 'TestOptimizeTruths' -count 1 -v -timeout 30m ./scenarios/ -optimize-all
 
 # gofmt, vet and staticcheck (fetched at its pinned version by go run).
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2

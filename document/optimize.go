@@ -22,6 +22,7 @@ type Optimum struct {
 	Channels     []string        `json:"channels"`
 	Equal        *Split          `json:"equal"`
 	Evaluations  int             `json:"evaluations"`
+	FrontierEval int             `json:"frontier_evaluations"`
 	FinalTrials  int             `json:"final_trials"`
 	Frontier     []FrontierPoint `json:"frontier"`
 	Gain         *float64        `json:"gain"`
@@ -88,7 +89,8 @@ func nums(x []float64) []*float64 {
 // starting at start, whose money is in currency.
 func NewOptimum(model, start, currency string, o *scenarios.Optimum) *Optimum {
 	d := &Optimum{Best: splitOf(&o.Best), Budget: o.Budget, Channels: o.Channels, Equal: splitOf(&o.Equal), Evaluations: o.Evaluations,
-		FinalTrials: o.FinalTrials, Gain: Num(o.Gain), GainMCSE: Num(o.GainMCSE), Marginal: nums(o.Marginal), MarginalMCSE: nums(o.MarginalMCSE),
+		FrontierEval: o.FrontierEvaluations,
+		FinalTrials:  o.FinalTrials, Gain: Num(o.Gain), GainMCSE: Num(o.GainMCSE), Marginal: nums(o.Marginal), MarginalMCSE: nums(o.MarginalMCSE),
 		Max: o.Hi, Min: o.Lo, Model: model, Objective: o.Objective.String(), PBetter: o.PBetter, PWorse: o.PWorse, Robust: Num(o.Robust),
 		RobustDraws: o.RobustDraws, Seed: o.Seed, Start: start, Today: splitOf(&o.Today), Trials: o.Trials, Warnings: o.Warnings, Weeks: o.Weeks, opt: o, currency: currency}
 	if d.Warnings == nil {
@@ -132,7 +134,8 @@ func ObjectiveValue(o *scenarios.Optimum, x float64) string {
 func (d *Optimum) WriteText(w io.Writer) error {
 	o := d.opt
 	fmt.Fprintf(w, "optimize %s over %d weeks from %s: weekly budget %s over %d channels\n", ObjectiveLabel(o), o.Weeks, d.Start, Thousands(o.Budget), len(o.Channels))
-	fmt.Fprintf(w, "search: %d splits at %d trials each; answer: the best of its best, today's and an equal split on %d fresh trials each (seed %d)\n\n", o.Evaluations, o.Trials, o.FinalTrials, o.Seed)
+	fmt.Fprintf(w, "search: %d splits at %d trials each (and %d for the frontier); answer: the best of its best, today's and an equal split on %d fresh trials each (seed %d)\n\n",
+		o.Evaluations, o.Trials, o.FrontierEvaluations, o.FinalTrials, o.Seed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "channel\tspend today\tbest\tequal\tleads today\tbest\twins today\tbest\trevenue today\tbest\trevenue per extra %s\t\n", d.currency)
 	for i, ch := range o.Channels {

@@ -193,11 +193,13 @@ type Optimum struct {
 	Robust      float64
 	RobustDraws int
 	Frontier    []FrontierPoint
-	// Evaluations is the number of allocations the search ran; Trials and
-	// FinalTrials the trials of each in the search and in the comparison.
-	Evaluations, Trials, FinalTrials int
-	Seed                             uint64
-	Warnings                         []string
+	// Evaluations is the number of allocations the search ran, and
+	// FrontierEvaluations those the frontier's searches ran; Trials and
+	// FinalTrials the trials of each in the searches and in the
+	// comparisons.
+	Evaluations, FrontierEvaluations, Trials, FinalTrials int
+	Seed                                                  uint64
+	Warnings                                              []string
 }
 
 // FrontierPoint is the objective at one weekly budget: at today's mix
@@ -231,6 +233,7 @@ func Optimize(ctx context.Context, m *model.Model, o OptimizeOptions) (*Optimum,
 	if err != nil {
 		return nil, err
 	}
+	searched := p.evals
 	opt, err := p.polish(ctx, ranked)
 	if err != nil {
 		return nil, err
@@ -244,7 +247,7 @@ func Optimize(ctx context.Context, m *model.Model, o OptimizeOptions) (*Optimum,
 	if err := p.frontier(ctx, opt); err != nil {
 		return nil, err
 	}
-	opt.Evaluations = p.evals
+	opt.Evaluations, opt.FrontierEvaluations = searched, p.evals-searched
 	return opt, nil
 }
 

@@ -169,7 +169,8 @@ func (p *problem) robust(ctx context.Context, opt *Optimum) error {
 
 // frontier traces the objective against the weekly budget: at each
 // multiple of the budget in the options, a search from the answer's mix
-// and today's, scaled to it; then today's mix, the search's best and the
+// and today's, scaled to it (its first move half the answer's, down to
+// the same last move); then today's mix, the search's best and the
 // answer's mix scaled are run on the comparison's seed and trials, and the
 // best of these is the frontier's point. The answer's own budget comes
 // from the comparison.

@@ -98,8 +98,11 @@ func (p *problem) batchSE(f func(lo, hi int) float64, n int) float64 {
 	return sd / math.Sqrt(float64(b))
 }
 
+// key identifies allocation x at a weekly budget: its spends to a
+// millionth of the budget, and the budget.
 func key(x []float64, budget float64) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "%g:", budget)
 	for _, v := range x {
 		fmt.Fprintf(&b, "%.0f,", math.Round(v/budget*1e6))
 	}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 	"github.com/funnelsim/funnelsim/scenarios"
@@ -196,6 +198,9 @@ func TestOptimizeRefuses(t *testing.T) {
 // the number of workers, that the answer keeps to the budget and bounds,
 // and that it is no worse than today's split on the comparison's trials.
 func TestOptimizeDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two optimizations; make test runs it without the race detector")
+	}
 	var got []*scenarios.Optimum
 	for _, workers := range []int{1, 2} {
 		o, err := scenarios.Optimize(context.Background(), sample.Model(), scenarios.OptimizeOptions{Objective: scenarios.Mean, Budget: 30000,
@@ -224,6 +229,11 @@ func TestOptimizeDeterministic(t *testing.T) {
 		t.Errorf("the answer's mean revenue %v is below today's %v on the same trials", a.Best.Value, a.Today.Value)
 	}
 	if len(a.Frontier) != 2 || !a.Frontier[1].IsMain || a.Frontier[0].Budget != 15000 {
-		t.Errorf("frontier: %+v, want 15,000 then the answer's budget", a.Frontier)
+		t.Fatalf("frontier: %+v, want 15,000 then the answer's budget", a.Frontier)
+	}
+	for _, f := range a.Frontier {
+		if s := floats.Sum(f.BestSpend); math.Abs(s-f.Budget) > 1e-6*f.Budget {
+			t.Errorf("the frontier's split at %v spends %v", f.Budget, s)
+		}
 	}
 }

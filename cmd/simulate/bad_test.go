@@ -106,6 +106,12 @@ func TestBadInputCatalogue(t *testing.T) {
 		{"sweep-step-tiny", []string{"sweep", "--lever", "reps", "--range", "0:10:1e-300"}, 2},
 		{"goal-step-tiny", []string{"goal", "--lever", "spend:webinar", "--range", "0:10:1e-300", "--target", "100000"}, 1},
 		{"demo-target-inf", []string{"demo", "--target", "+Inf"}, 2},
+		{"optimize-min-over-budget", []string{"optimize", "--budget", "10000", "--min", "webinar=6000", "--min", "paid_search=6000", "--trials", "100"}, 1},
+		{"optimize-min-format", []string{"optimize", "--min", "webinar:6000"}, 2},
+		{"optimize-no-target", []string{"optimize", "--objective", "p-target"}, 2},
+		{"optimize-bounds-unknown-channel", []string{"optimize", "--bounds", filepath.Join(bad, "optimize-bounds-unknown-channel.yaml")}, 1},
+		{"optimize-bounds-unknown-key", []string{"optimize", "--bounds", filepath.Join(bad, "optimize-bounds-unknown-key.yaml")}, 1},
+		{"optimize-no-spend", []string{"optimize", "--model", filepath.Join(bad, "..", "..", "..", "..", "examples", "sample-plan.yaml")}, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := simulateCmd(c.args...)

@@ -19,7 +19,7 @@ import (
 func optimizeCommand() *command {
 	return &command{
 		Name:      "optimize",
-		UsageLine: "simulate optimize [--objective p-target|median|mean|cvar10] [--target X] [--budget X | --budget-total X] [--min CH=X]... [--max CH=X]... [--bounds FILE] [--within-history] [--model FILE] [--weeks N] [--trials N] [--final-trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--plots DIR]",
+		UsageLine: "simulate optimize [--objective p-target|median|mean|cvar10] [--target X] [--budget X | --budget-total X] [--min CH=X]... [--max CH=X]... [--bounds FILE] [--within-history] [--frontier LIST|none] [--model FILE] [--weeks N] [--trials N] [--final-trials N] [--seed N] [--workers N] [--json] [--csv FILE] [--plots DIR]",
 		Short:     "split a marketing budget over the channels for the most revenue, or the best chance of a target",
 		Long: `
 Optimize finds the weekly spend per channel that maximises an objective of
@@ -42,8 +42,9 @@ over today's, the shares of trials in which it books more and less revenue
 than today's, each channel's revenue per extra unit of spend, and how often
 it beats today's across draws of the response curves (for fitted curves).
 It also traces the frontier: the objective at half, three quarters, 1.25
-and 1.5 times the budget, at the best split found there and at today's mix
-(--plots DIR draws it).
+and 1.5 times the budget (--frontier sets the multiples; none skips it,
+which takes half the time), at the best split found there and at today's
+mix (--plots DIR draws it).
 
 --budget is the weekly spend to split (default: today's); --budget-total
 gives it for the whole horizon instead. --min and --max bound a channel's
@@ -84,6 +85,7 @@ type optimizeFlags struct {
 	withinHistory       bool
 	finalTrials         int
 	draws               int
+	frontier            string
 }
 
 // optimizeTrials is the search's default trials a split.
@@ -103,7 +105,8 @@ func (f *optimizeFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.bounds, "bounds", "", "YAML file of bounds: min: and max: maps of channel to weekly spend")
 	fs.BoolVar(&f.withinHistory, "within-history", false, "keep each channel's spend within what it spent in history, where the model knows it: no response extrapolated")
 	fs.IntVar(&f.finalTrials, "final-trials", 20000, "trials of the final, paired comparison of the best splits")
-	fs.IntVar(&f.draws, "draws", 20, "draws of the response curves for the robustness check")
+	fs.IntVar(&f.draws, "draws", 20, "draws of the response curves for the robustness check (0: none)")
+	fs.StringVar(&f.frontier, "frontier", "0.5,0.75,1.25,1.5", "budgets at which to trace the frontier, as multiples of the budget (none: no frontier)")
 }
 
 func runOptimize(ctx context.Context, e *env, args []string) error {
@@ -125,6 +128,9 @@ func runOptimize(ctx context.Context, e *env, args []string) error {
 	}
 	m, err := f.load()
 	if err != nil {
+		return err
+	}
+	if err := f.checkChannels(m, o); err != nil {
 		return err
 	}
 	if fs.Changed("budget-total") {
@@ -199,6 +205,16 @@ func (f *optimizeFlags) optimizeOptions(fs *pflag.FlagSet) (scenarios.OptimizeOp
 	if o.Objective == scenarios.PTarget && math.IsNaN(f.target) {
 		return o, usagef("--objective p-target needs --target")
 	}
+	o.Frontier = []float64{}
+	if f.frontier != "none" {
+		for _, s := range strings.Split(f.frontier, ",") {
+			x, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil || !(x > 0) || math.IsInf(x, 0) || x > 100 {
+				return o, usagef("--frontier %q: want multiples of the budget above 0 (at most 100), such as 0.5,1.5, or none", f.frontier)
+			}
+			o.Frontier = append(o.Frontier, x)
+		}
+	}
 	var err error
 	if o.Min, o.Max, err = readBounds(f.bounds); err != nil {
 		return o, err
@@ -221,6 +237,40 @@ func (f *optimizeFlags) optimizeOptions(fs *pflag.FlagSet) (scenarios.OptimizeOp
 		}
 	}
 	return o, nil
+}
+
+// checkChannels checks that every bound names a channel of m, saying
+// where the bound came from: --min, --max or the --bounds file.
+func (f *optimizeFlags) checkChannels(m *model.Model, o scenarios.OptimizeOptions) error {
+	fromFlag := func(flag string, vals []string, name string) bool {
+		for _, v := range vals {
+			if n, _, _ := strings.Cut(v, "="); n == name {
+				return true
+			}
+		}
+		return false
+	}
+	names := make([]string, len(m.Channels))
+	for i, c := range m.Channels {
+		names[i] = c.Name
+	}
+	for _, b := range []struct {
+		flag string
+		vals []string
+		m    map[string]float64
+	}{{"--min", f.min, o.Min}, {"--max", f.max, o.Max}} {
+		for name := range b.m {
+			if m.ChannelIndex(name) >= 0 {
+				continue
+			}
+			where := fmt.Sprintf("%s: %s", f.bounds, b.flag[2:])
+			if fromFlag(b.flag, b.vals, name) {
+				where = b.flag
+			}
+			return fmt.Errorf("%s: no channel %q in the model (its channels: %s)%s", where, name, strings.Join(names, ", "), didYouMean(name, names))
+		}
+	}
+	return nil
 }
 
 // boundsFile is the YAML file of --bounds.
