@@ -60,6 +60,8 @@ charts:
 	$(GO) run ./cmd/simulate demo --out out/demo >/dev/null
 	mkdir -p docs/img
 	cp out/demo/charts/fan.png out/demo/charts/scenarios.png out/demo/charts/funnel-scenario.png docs/img/
+	$(GO) run ./cmd/simulate optimize --weeks 26 --target 1.6M --plots out/optimize >/dev/null
+	cp out/optimize/frontier.png docs/img/
 
 # docs/ACCURACY.md: the rolling-origin backtest, with the command line's
 # defaults, of the corpus of worlds: 41 generated histories and, where
