@@ -133,6 +133,7 @@ func TestInterruptedWritesNothing(t *testing.T) {
 		{"generate", "--weeks", "30", "-o", filepath.Join(dir, "g.csv")},
 		{"report", "--trials", "200", "-o", filepath.Join(dir, "r.html")},
 		{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--save-calibration", filepath.Join(dir, "c.yaml")},
+		{"optimize", "--trials", "100", "--csv", filepath.Join(dir, "o.csv"), "--plots", filepath.Join(dir, "charts")},
 	} {
 		var o, e bytes.Buffer
 		code := run(ctx, commands(), args, &o, &e)
