@@ -237,3 +237,36 @@ func TestOptimizeDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestOptimizeRobust checks the robustness check on curves with an
+// uncertainty: it runs the draws asked for and gives a share; with given
+// curves it gives none.
+func TestOptimizeRobust(t *testing.T) {
+	if testing.Short() {
+		t.Skip("an optimization; make test runs it without the race detector")
+	}
+	m := sample.Model()
+	for i := range m.Channels {
+		r := *m.Channels[i].Response
+		r.Cov = [][]float64{{0.04, 0, 0}, {0, 0.04, 0}, {0, 0, 0.04}}
+		m.Channels[i].Response = &r
+	}
+	o := scenarios.OptimizeOptions{Objective: scenarios.Mean, Run: model.Options{Trials: 200, Seed: 2}, FinalTrials: 400, Draws: 5, Frontier: []float64{}}
+	got, err := scenarios.Optimize(context.Background(), m, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Best.Name == "today" {
+		t.Skip("the answer is today's split: nothing to check")
+	}
+	if got.RobustDraws != 5 || !(got.Robust >= 0 && got.Robust <= 1) {
+		t.Errorf("robust %v over %d draws, want a share over 5", got.Robust, got.RobustDraws)
+	}
+	given, err := scenarios.Optimize(context.Background(), sample.Model(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !math.IsNaN(given.Robust) || given.RobustDraws != 0 {
+		t.Errorf("given curves: robust %v over %d draws, want none", given.Robust, given.RobustDraws)
+	}
+}
