@@ -60,7 +60,7 @@ func (o *Options) defaults() {
 // forecast recalibrated on the origins whose forecast quarter had ended
 // (Learn). A method that does not forecast a target at an origin scores
 // NaN there.
-var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline", "recalibrated"}
+var Methods = []string{"model", "naive", "seasonal", "run-rate", "ets", "pipeline", "recalibrated", "combined"}
 
 // Method is a forecast scored, indexing Methods and an Outcome's Scores.
 type Method int
@@ -75,6 +75,7 @@ const (
 	ETS
 	Pipeline
 	Recalibrated
+	Combined
 )
 
 func (m Method) String() string { return Methods[m] }
@@ -102,6 +103,10 @@ type Outcome struct {
 	// its median, from which later origins learn their recalibration.
 	Quantiles []float64
 	Median    float64
+	// Methods are the pooled methods' forecasts at QuantileLevels (nil
+	// for a method that does not forecast it), from which later origins
+	// learn the combination's weights.
+	Methods [][]float64
 }
 
 // Result is a backtest's outcomes, with notes on origins left out.
@@ -217,9 +222,11 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 				samples[Pipeline] = pipe.sample(u, name == "revenue", o.Trials)
 			}
 			samples[Recalibrated] = recalibrated(fc, res.Outcomes, name, origin, o.Horizon)
+			samples[Combined] = combined(samples, res.Outcomes, name, origin, o.Horizon, o.Trials)
 			y0 := actual.value(t)
 			out := Outcome{Origin: origin, Target: name, Actual: y0}
 			keep(&out, fc)
+			keepMethods(&out, samples)
 			for _, xs := range samples {
 				out.Scores = append(out.Scores, score(xs, y0, u.Uniform()))
 			}

@@ -64,16 +64,7 @@ func learnTarget(target string, past []Outcome, horizon int) model.RecalibratedT
 	if len(past) == 0 {
 		return t
 	}
-	first, last := past[0].Origin, past[0].Origin
-	for _, o := range past {
-		if o.Origin.Before(first) {
-			first = o.Origin
-		}
-		if o.Origin.After(last) {
-			last = o.Origin
-		}
-	}
-	t.Quarters = math.Min(float64(len(past)), math.Floor(last.Sub(first).Hours()/(24*7)/float64(horizon))+1)
+	t.Quarters = spannedQuarters(past, horizon)
 	if len(past) < recalibrationMinOrigins {
 		return t
 	}

@@ -35,6 +35,12 @@ type TargetSummary struct {
 	// the model's skill is lowest against (0 when there is none; the
 	// recalibrated model is not a baseline).
 	Best int
+	// CombinedSkill is the combination's skill against its strongest
+	// baseline, CombinedBest (an index in Methods): the lowest over the
+	// baselines of 1 − ΣCRPS(combined)/ΣCRPS(baseline), over the origins
+	// both forecast.
+	CombinedSkill float64
+	CombinedBest  int
 }
 
 // Model is the model's summary.
@@ -60,8 +66,20 @@ func (r *Result) Summary() []TargetSummary {
 		for k, name := range Methods {
 			s.Methods[k] = summarise(name, outcomes, k)
 		}
+		s.CombinedSkill, s.CombinedBest = math.NaN(), 0
+		for _, k := range pooled[1:] {
+			var own, base float64
+			for _, o := range outcomes {
+				if c, b := o.Scores[Combined].CRPS, o.Scores[k].CRPS; !math.IsNaN(c) && !math.IsNaN(b) {
+					own, base = own+c, base+b
+				}
+			}
+			if base > 0 && (s.CombinedBest == 0 || 1-own/base < s.CombinedSkill) {
+				s.CombinedSkill, s.CombinedBest = 1-own/base, int(k)
+			}
+		}
 		for k := 1; k < len(Methods); k++ {
-			if m := s.Methods[k]; Method(k) != Recalibrated && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
+			if m := s.Methods[k]; Method(k) != Recalibrated && Method(k) != Combined && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
 				s.Best = k
 			}
 		}

@@ -34,6 +34,11 @@ type Board struct {
 	WorstMean float64
 	// Guard is what make validate holds on the short corpus.
 	Guard Guard
+	// MedianCombined is, per target, the median over the generated worlds
+	// of the combination's skill against its strongest baseline, and
+	// CombinedInBand the pairs whose combination covers in band.
+	MedianCombined map[string]float64
+	CombinedInBand int
 }
 
 // Guard is the short corpus's aggregate skill and coverage, with their
@@ -50,8 +55,8 @@ type Guard struct {
 
 // Summarise sums the worlds up.
 func Summarise(all []*Scores) Board {
-	b := Board{MedianSkill: map[string]float64{}, WorstWins: math.Inf(1), WorstRevenue: math.Inf(1), WorstMean: math.Inf(1)}
-	per := map[string][]float64{}
+	b := Board{MedianSkill: map[string]float64{}, MedianCombined: map[string]float64{}, WorstWins: math.Inf(1), WorstRevenue: math.Inf(1), WorstMean: math.Inf(1)}
+	per, comb := map[string][]float64{}, map[string][]float64{}
 	for _, s := range all {
 		var sum float64
 		for _, t := range s.Targets {
@@ -59,11 +64,17 @@ func Summarise(all []*Scores) Board {
 			if t.InBand() {
 				b.InBand++
 			}
+			if t.CombinedInBand() {
+				b.CombinedInBand++
+			}
 			sum += t.Skill
 			if !s.Generated {
 				continue
 			}
 			per[t.Name] = append(per[t.Name], t.Skill)
+			if !math.IsNaN(t.CombinedSkill) {
+				comb[t.Name] = append(comb[t.Name], t.CombinedSkill)
+			}
 			if t.Name == "wins" && t.Skill < b.WorstWins {
 				b.WorstWins, b.WorstWinsWorld = t.Skill, s.World
 			}
@@ -78,6 +89,10 @@ func Summarise(all []*Scores) Board {
 	for k, xs := range per {
 		slices.Sort(xs)
 		b.MedianSkill[k] = stat.Quantile(0.5, stat.Empirical, xs, nil)
+	}
+	for k, xs := range comb {
+		slices.Sort(xs)
+		b.MedianCombined[k] = stat.Quantile(0.5, stat.Empirical, xs, nil)
 	}
 	b.Guard = guard(all)
 	return b
@@ -170,19 +185,20 @@ func WriteBoard(w io.Writer, all []*Scores, short []*Scores) error {
 	}
 	p.f("## The aggregates\n\n")
 	p.f("Over %d generated worlds, the median of the model's skill against the strongest baseline:\n\n", len(gen))
-	p.f("| target | median skill | goal |\n|---|---|---|\n")
+	p.f("| target | median skill | goal | the combination's |\n|---|---|---|---|\n")
 	for _, t := range append(slices.Clone(StageTargets), "wins", "revenue") {
 		goal := "≥ 0"
 		if !(Target{Name: t}).Stage() {
 			goal = "≥ +0.10"
 		}
 		if v, ok := b.MedianSkill[t]; ok {
-			p.f("| %s | %+.2f | %s |\n", t, v, goal)
+			p.f("| %s | %+.2f | %s | %+.2f |\n", t, v, goal, b.MedianCombined[t])
 		}
 	}
 	p.f("\n- The lowest skill of a generated world on wins: %+.2f (%s); on revenue: %+.2f (%s). Goal: no world below −0.20.\n", b.WorstWins, b.WorstWinsWorld, b.WorstRevenue, b.WorstRevWorld)
 	p.f("- Of the %d (world, target) pairs scored, %d (%.0f%%) have their 80%% coverage inside the binomial band. Goal: at least 90%%.\n", b.Pairs, b.InBand, 100*float64(b.InBand)/float64(max(b.Pairs, 1)))
-	p.f("- The worst world, by its mean skill over its targets: %s (%+.2f).\n\n", b.Worst, b.WorstMean)
+	p.f("- The worst world, by its mean skill over its targets: %s (%+.2f).\n", b.Worst, b.WorstMean)
+	p.f("- The combination of the model and the baselines (weights learned on each world's past origins, out of sample): %d of the %d pairs (%.0f%%) in band.\n\n", b.CombinedInBand, b.Pairs, 100*float64(b.CombinedInBand)/float64(max(b.Pairs, 1)))
 	if len(short) > 0 {
 		g := Summarise(short).Guard
 		p.f("The short corpus that `make validate` runs (%s) has a mean skill of %+.3f ± %.3f over its %d pairs, and %.0f%% of them in band; `make validate` fails when either falls below these by more than twice the noise.\n\n",
@@ -216,7 +232,7 @@ func (p *printer) f(format string, args ...any) { fmt.Fprintf(p, format, args...
 // table writes one row per world and target: skill, the strongest
 // baseline, 80% coverage against its band, PIT mean.
 func (p *printer) table(ws []*Scores) {
-	p.f("| world | target | origins | skill | strongest baseline | 80%% covers | band | PIT mean |\n|---|---|---|---|---|---|---|---|\n")
+	p.f("| world | target | origins | skill | strongest baseline | 80%% covers | band | PIT mean | combined skill | its 80%% covers |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, s := range ws {
 		for i, t := range s.Targets {
 			name := ""
@@ -227,7 +243,12 @@ func (p *printer) table(ws []*Scores) {
 			if !t.InBand() {
 				mark = " ✗"
 			}
-			p.f("| %s | %s | %d | %+.2f | %s | %d%s | %d–%d | %.2f |\n", name, t.Name, t.Origins, t.Skill, t.Best, t.Covered, mark, t.Lo, t.Hi, t.PIT)
+			cmark := ""
+			if !t.CombinedInBand() {
+				cmark = " ✗"
+			}
+			p.f("| %s | %s | %d | %+.2f | %s | %d%s | %d–%d | %.2f | %+.2f (%s) | %d%s |\n", name, t.Name, t.Origins, t.Skill, t.Best, t.Covered, mark, t.Lo, t.Hi, t.PIT,
+				t.CombinedSkill, t.CombinedBest, t.CombinedCovered, cmark)
 		}
 	}
 	p.f("\n")

@@ -27,7 +27,17 @@ type Target struct {
 	// Lo to Hi the range a calibrated forecast covers 9 times in 10.
 	Covered, Lo, Hi int
 	PIT             float64 // the mean randomized PIT (0.5: centred)
+	// CombinedSkill is the combination of the model and the baselines
+	// (backtest.Combined) against its strongest baseline, CombinedBest,
+	// and CombinedCovered how many outcomes its 80% intervals covered.
+	CombinedSkill   float64
+	CombinedBest    string
+	CombinedCovered int
 }
+
+// CombinedInBand reports whether the combination's 80% coverage is inside
+// its binomial band.
+func (t Target) CombinedInBand() bool { return t.CombinedCovered >= t.Lo && t.CombinedCovered <= t.Hi }
 
 // InBand reports whether the 80% coverage is inside its binomial band.
 func (t Target) InBand() bool { return t.Covered >= t.Lo && t.Covered <= t.Hi }
@@ -44,8 +54,10 @@ func score(w World, res *backtest.Result) *Scores {
 			continue
 		}
 		lo, hi := backtest.CoverageBand(m.N, 0.8)
+		c := ts.Methods[backtest.Combined]
 		s.Targets = append(s.Targets, Target{Name: ts.Target, Origins: m.N, Skill: ts.Methods[ts.Best].Skill, Best: ts.Methods[ts.Best].Method,
-			Covered: int(math.Round(m.Cover80 * float64(m.N))), Lo: lo, Hi: hi, PIT: m.PITMean})
+			Covered: int(math.Round(m.Cover80 * float64(m.N))), Lo: lo, Hi: hi, PIT: m.PITMean,
+			CombinedSkill: ts.CombinedSkill, CombinedBest: backtest.Methods[ts.CombinedBest], CombinedCovered: int(math.Round(c.Cover80 * float64(c.N)))})
 	}
 	return s
 }

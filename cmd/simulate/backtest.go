@@ -43,7 +43,10 @@ at each origin, a scale and shift of its totals on the log scale fitted
 by CRPS to the origins whose forecast quarter had ended by then, shrunk
 toward none by how few quarters they span. --save-calibration FILE writes
 the map learned from every origin, which forecast, compare, sweep, goal
-and report apply with --recalibration FILE.
+and report apply with --recalibration FILE. Last is the combination of
+the model and the baseline whose forecasts of the ended quarters scored
+best, their quantiles averaged with weights learned on those quarters
+and shrunk toward the model (docs/ACCURACY.md).
 Each method's CRPS, pinball loss, coverage and PIT mean are printed;
 skill is the model's, 1 - CRPS(model)/CRPS(method): positive when the
 model is better. Under the table, each target's strongest baseline and
