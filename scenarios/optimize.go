@@ -162,7 +162,6 @@ type Split struct {
 	Wins      []float64
 	Revenue   []float64
 	Total     float64 // mean revenue
-	Warnings  []string
 	searchVal float64
 }
 

@@ -31,13 +31,13 @@ func (p *problem) polish(ctx context.Context, ranked []*Split) (*Optimum, error)
 		}
 	}
 	seed := derivedSeed(p.o.Run.Seed, purposePolish)
-	rs, warnings, err := p.run(ctx, p.m, xs, seed, p.o.FinalTrials)
+	rs, err := p.run(ctx, p.m, xs, seed, p.o.FinalTrials)
 	if err != nil {
 		return nil, err
 	}
 	splits := make([]Split, len(xs))
 	for k := range xs {
-		splits[k] = p.split("candidate", xs[k], rs[k], warnings[k])
+		splits[k] = p.split("candidate", xs[k], rs[k])
 	}
 	splits[0].Name, splits[1].Name = "today", "equal"
 	best := 0
@@ -111,7 +111,7 @@ func (p *problem) marginal(ctx context.Context, opt *Optimum) error {
 		y[i] += deltas[i]
 		xs = append(xs, y)
 	}
-	rs, _, err := p.run(ctx, p.m, xs, derivedSeed(p.o.Run.Seed, purposePolish), max(p.o.FinalTrials/2, 100))
+	rs, err := p.run(ctx, p.m, xs, derivedSeed(p.o.Run.Seed, purposePolish), max(p.o.FinalTrials/2, 100))
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ func (p *problem) robust(ctx context.Context, opt *Optimum) error {
 				m.Channels[c].Response = &d
 			}
 		}
-		rs, _, err := p.run(ctx, &m, [][]float64{opt.Today.Spend, opt.Best.Spend}, p.o.Run.Seed, p.o.Run.Trials)
+		rs, err := p.run(ctx, &m, [][]float64{opt.Today.Spend, opt.Best.Spend}, p.o.Run.Seed, p.o.Run.Trials)
 		if err != nil {
 			return err
 		}
@@ -193,7 +193,7 @@ func (p *problem) frontier(ctx context.Context, opt *Optimum) error {
 			return err
 		}
 		xs := [][]float64{todayMix, ranked[0].Spend, scaled}
-		rs, _, err := p.run(ctx, p.m, xs, seed, p.o.FinalTrials)
+		rs, err := p.run(ctx, p.m, xs, seed, p.o.FinalTrials)
 		if err != nil {
 			return err
 		}

@@ -36,14 +36,14 @@ func (p *problem) apply(m *model.Model, x []float64, name string) (*model.Model,
 }
 
 // run runs the allocations xs of m on common random numbers, keeping each
-// channel's totals.
-func (p *problem) run(ctx context.Context, m *model.Model, xs [][]float64, seed uint64, trials int) ([]*model.Result, [][]string, error) {
+// channel's totals. Where a split's spend lies outside a channel's
+// history, the answer's warnings say so (extrapolated), not each run's.
+func (p *problem) run(ctx context.Context, m *model.Model, xs [][]float64, seed uint64, trials int) ([]*model.Result, error) {
 	models := make([]*model.Model, len(xs))
-	warnings := make([][]string, len(xs))
 	for k, x := range xs {
 		var err error
-		if models[k], warnings[k], err = p.apply(m, x, "split "+strconv.Itoa(k)); err != nil {
-			return nil, nil, err
+		if models[k], _, err = p.apply(m, x, "split "+strconv.Itoa(k)); err != nil {
+			return nil, err
 		}
 	}
 	o := p.o.Run
@@ -54,17 +54,17 @@ func (p *problem) run(ctx context.Context, m *model.Model, xs [][]float64, seed 
 	}
 	rs, err := model.RunAll(ctx, models, &o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	p.done += trials * len(xs)
 	p.total = max(p.total, p.done+1)
-	return rs, warnings, nil
+	return rs, nil
 }
 
 // split summarises allocation x's run r.
-func (p *problem) split(name string, x []float64, r *model.Result, warnings []string) Split {
+func (p *problem) split(name string, x []float64, r *model.Result) Split {
 	rev, _ := r.Metric("revenue")
-	s := Split{Name: name, Spend: x, Warnings: warnings, Leads: make([]float64, len(x)), Wins: make([]float64, len(x)), Revenue: make([]float64, len(x))}
+	s := Split{Name: name, Spend: x, Leads: make([]float64, len(x)), Wins: make([]float64, len(x)), Revenue: make([]float64, len(x))}
 	s.Value, s.MCSE = p.batchValue(rev)
 	s.searchVal = p.o.Objective.smooth(rev, nil, p.o.Target)
 	s.Total = stat.Mean(rev, nil)
@@ -124,13 +124,13 @@ func (p *problem) evaluate(ctx context.Context, xs [][]float64, budget float64, 
 		todo, at = append(todo, x), append(at, k)
 	}
 	if len(todo) > 0 {
-		rs, warnings, err := p.run(ctx, p.m, todo, p.o.Run.Seed, trials)
+		rs, err := p.run(ctx, p.m, todo, p.o.Run.Seed, trials)
 		if err != nil {
 			return nil, err
 		}
 		p.evals += len(todo)
 		for j, r := range rs {
-			s := p.split("", todo[j], r, warnings[j])
+			s := p.split("", todo[j], r)
 			p.seen[key(todo[j], budget)+strconv.Itoa(trials)] = &s
 			out[at[j]] = &s
 		}
