@@ -135,7 +135,7 @@ type OptimizeOptions struct {
 	// 20,000).
 	FinalTrials int
 	// Draws is the number of draws of the response curves for the
-	// robustness check (default 20).
+	// robustness check (default 20; negative for none).
 	Draws int
 	// Frontier lists the budgets, as multiples of Budget, at which the
 	// frontier is traced (default 0.5, 0.75, 1.25, 1.5; none when empty
@@ -317,10 +317,10 @@ func newProblem(m *model.Model, o *OptimizeOptions) (*problem, error) {
 		return nil, fmt.Errorf("optimize: only %s has a response to spend: there is nothing to split", p.names[0])
 	}
 	// An estimate of the trials to run, for progress: about ten polls of
-	// every move in the search and half as many at each frontier budget.
+	// every move in the search and six at each frontier budget.
 	n := len(p.idx)
 	moves := n * (n - 1)
-	p.total = (2+10*moves)*o.Run.Trials + 7*o.FinalTrials + (n+1)*o.FinalTrials/2 + 2*o.Draws*o.Run.Trials +
+	p.total = (2+10*moves)*o.Run.Trials + 7*o.FinalTrials + (n+1)*o.FinalTrials/2 + 2*max(o.Draws, 0)*o.Run.Trials +
 		len(o.Frontier)*((2+6*moves)*o.Run.Trials+3*o.FinalTrials)
 	return p, nil
 }
