@@ -66,11 +66,18 @@ func inputs(t *testing.T) *report.Inputs {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt, err := scenarios.Optimize(ctx, m, scenarios.OptimizeOptions{Objective: scenarios.PTarget, Target: 800000, Run: model.Options{Trials: 100, Seed: 1},
-		FinalTrials: 200, Draws: -1, Frontier: []float64{0.5}})
-	if err != nil {
-		t.Fatal(err)
+	// A budget optimizer's answer as scenarios.Optimize gives it (the
+	// search itself is scenarios' to test, and slow under the race
+	// detector).
+	split := func(spend ...float64) scenarios.Split {
+		return scenarios.Split{Spend: spend, Leads: []float64{455, 586, 260, 364, 156}, Wins: []float64{8.1, 2.3, 4.7, 5.8, 8.6},
+			Revenue: []float64{209e3, 32e3, 116e3, 150e3, 257e3}, Value: 0.4, MCSE: 0.003, Total: 764e3}
 	}
+	opt := &scenarios.Optimum{Objective: scenarios.PTarget, Target: 800000, Budget: 32500, Weeks: 13,
+		Channels: []string{"paid_search", "paid_social", "webinar", "organic", "referral"},
+		Today: split(14000, 9000, 5000, 3000, 1500), Best: split(17875, 0, 7312, 3250, 4062), Equal: split(6500, 6500, 6500, 6500, 6500),
+		Marginal: []float64{0.07, 0, 0.05, 0.05, -0.06}, MarginalMCSE: []float64{0.03, 0.08, 0.07, 0.08, 0.07}, Robust: math.NaN(),
+		Frontier: []scenarios.FrontierPoint{{Budget: 16250, TodayMix: 0.365, Best: 0.377}, {Budget: 32500, TodayMix: 0.395, Best: 0.41, IsMain: true, TodayBudget: true}}}
 	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts, Grid: grid,
 		Backtest: bt, History: h, Calibration: co, Tornado: tor, Optimum: opt}
 }

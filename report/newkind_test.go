@@ -76,4 +76,15 @@ func TestNewKind(t *testing.T) {
 	if len(captions) != captioned || !strings.HasPrefix(captions[len(captions)-1], "How far median revenue moves") {
 		t.Errorf("the report has %d charts, want the %d captioned figures and the tornado last: %q", len(captions), captioned, captions)
 	}
+	// The optimizer's split is a table of the appendix, a row per channel
+	// and one for the objective.
+	var split *report.Table
+	for i, tb := range page.Tables {
+		if strings.HasPrefix(tb.Title, "Where the budget goes") {
+			split = &page.Tables[i]
+		}
+	}
+	if split == nil || len(split.Rows) != len(in.Optimum.Channels)+1 || split.Rows[0][2] != "17,875" {
+		t.Errorf("the appendix's split table: %+v", split)
+	}
 }

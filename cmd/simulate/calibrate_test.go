@@ -226,7 +226,7 @@ func TestBacktestCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"3 origins from", "model's skill", "wins", "revenue", "naive", "seasonal", "run-rate", "ets", "pipeline", "wins: best baseline", "calibrated ones would cover"} {
+	for _, want := range []string{"3 origins from", "model's skill", "wins", "revenue", "naive", "seasonal", "run-rate", "ets", "pipeline", "combined", "wins: best baseline", "calibrated ones would cover"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
@@ -250,8 +250,8 @@ func TestBacktestCommand(t *testing.T) {
 	// Every method's coverage is there where it forecasts: the pipeline
 	// only wins and revenue.
 	for _, tg := range doc.Targets {
-		if len(tg.Methods) != 7 {
-			t.Fatalf("%s: %d methods, want 7", tg.Target, len(tg.Methods))
+		if len(tg.Methods) != 8 {
+			t.Fatalf("%s: %d methods, want 8 (the model, five baselines, recalibrated and combined)", tg.Target, len(tg.Methods))
 		}
 		for _, m := range tg.Methods {
 			if has := m.Cover80 != nil && m.PITMean != nil; has != (m.N > 0) {

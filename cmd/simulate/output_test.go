@@ -92,7 +92,7 @@ func TestOutputDocumented(t *testing.T) {
 		{"compare", []string{"compare", "--scenarios", scen, "--trials", "300", "--history", hist}},
 		{"sweep", []string{"sweep", "--lever", "reps", "--range", "2:4:2", "--trials", "300", "--target", "800000"}},
 		{"goal", []string{"goal", "--lever", "reps", "--target", "800000", "--trials", "300"}},
-		{"optimize", []string{"optimize", "--trials", "200", "--final-trials", "400", "--target", "800000"}},
+		{"optimize", []string{"optimize", "--trials", "200", "--final-trials", "400", "--frontier", "0.5", "--target", "800000"}},
 		{"grid", []string{"sweep", "--lever", "reps", "--range", "2:4:2", "--lever2", "budget", "--range2", "40000:50000:10000", "--trials", "300", "--target", "800000"}},
 		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "300", "--target", "1.5M"}},
 		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--stale-after", "26"}},
