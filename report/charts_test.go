@@ -75,7 +75,7 @@ func inputs(t *testing.T) *report.Inputs {
 	}
 	opt := &scenarios.Optimum{Objective: scenarios.PTarget, Target: 800000, Budget: 32500, Weeks: 13,
 		Channels: []string{"paid_search", "paid_social", "webinar", "organic", "referral"},
-		Today: split(14000, 9000, 5000, 3000, 1500), Best: split(17875, 0, 7312, 3250, 4062), Equal: split(6500, 6500, 6500, 6500, 6500),
+		Today:    split(14000, 9000, 5000, 3000, 1500), Best: split(17875, 0, 7312, 3250, 4062), Equal: split(6500, 6500, 6500, 6500, 6500),
 		Marginal: []float64{0.07, 0, 0.05, 0.05, -0.06}, MarginalMCSE: []float64{0.03, 0.08, 0.07, 0.08, 0.07}, Robust: math.NaN(),
 		Frontier: []scenarios.FrontierPoint{{Budget: 16250, TodayMix: 0.365, Best: 0.377}, {Budget: 32500, TodayMix: 0.395, Best: 0.41, IsMain: true, TodayBudget: true}}}
 	return &report.Inputs{Model: m, Result: r, Target: 800000, Comparison: c, Lever: lever, Points: pts, Grid: grid,
