@@ -92,7 +92,7 @@ func combineWeights(samples [][]float64, outcomes []Outcome, target string, orig
 	}
 	var avail []Method
 	for _, m := range pooled {
-		ok := len(finiteSorted(samples[m])) > 0
+		ok := slices.ContainsFunc(samples[m], func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) })
 		for _, o := range past {
 			ok = ok && o.Methods[m] != nil
 		}
@@ -104,10 +104,10 @@ func combineWeights(samples [][]float64, outcomes []Outcome, target string, orig
 		return nil
 	}
 	// The model and the one baseline whose past forecasts scored best.
-	top := avail[1]
+	top, topLoss := avail[1], pastLoss(past, avail[1:2], []int{1}, 1)
 	for _, m := range avail[2:] {
-		if pastLoss(past, []Method{m}, []int{1}, 1) < pastLoss(past, []Method{top}, []int{1}, 1) {
-			top = m
+		if loss := pastLoss(past, []Method{m}, []int{1}, 1); loss < topLoss {
+			top, topLoss = m, loss
 		}
 	}
 	avail = []Method{Model, top}

@@ -128,12 +128,13 @@ func MarginalCost(ch model.Channel, draws int, st *rng.Stream) (cost, lo, hi flo
 	if len(r.Cov) != 3 {
 		return cost, cost, cost, true
 	}
+	draw, ok := r.Sampler()
+	if !ok {
+		return cost, cost, cost, true
+	}
 	costs := make([]float64, draws)
 	for i := range costs {
-		d, ok := r.Draw(st)
-		if !ok {
-			return cost, cost, cost, true
-		}
+		d := draw(st)
 		costs[i] = 1 / d.Marginal(x0)
 	}
 	slices.Sort(costs)

@@ -182,13 +182,13 @@ func (r *Response) Marginal(x float64) float64 {
 	return r.Max * r.HalfSpend / (d * d)
 }
 
-// Draw returns a draw of the curve from its fit's uncertainty: (log Base,
-// log Max, log HalfSpend) from the normal of mean the curve's and
-// covariance Cov. It returns the curve itself, and false, where Cov is
-// empty or not positive definite.
-func (r *Response) Draw(st *rng.Stream) (Response, bool) {
+// Sampler returns a function that draws the curve from its fit's
+// uncertainty: (log Base, log Max, log HalfSpend) from the normal of mean
+// the curve's and covariance Cov, factored once. It returns false where
+// Cov is empty or not positive definite.
+func (r *Response) Sampler() (func(*rng.Stream) Response, bool) {
 	if len(r.Cov) != 3 {
-		return *r, false
+		return nil, false
 	}
 	cov := mat.NewSymDense(3, nil)
 	for i := range 3 {
@@ -198,24 +198,26 @@ func (r *Response) Draw(st *rng.Stream) (Response, bool) {
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(cov) {
-		return *r, false
+		return nil, false
 	}
 	var l mat.TriDense
 	ch.LTo(&l)
 	mu := []float64{math.Log(math.Max(r.Base, 1e-300)), math.Log(r.Max), math.Log(r.HalfSpend)}
-	var z, th [3]float64
-	for j := range z {
-		z[j] = st.NormFloat64()
-	}
-	for j := range 3 {
-		th[j] = mu[j]
-		for k := 0; k <= j; k++ {
-			th[j] += l.At(j, k) * z[k]
+	return func(st *rng.Stream) Response {
+		var z, th [3]float64
+		for j := range z {
+			z[j] = st.NormFloat64()
 		}
-	}
-	d := *r
-	d.Base, d.Max, d.HalfSpend = math.Exp(th[0]), math.Exp(th[1]), math.Exp(th[2])
-	return d, true
+		for j := range 3 {
+			th[j] = mu[j]
+			for k := 0; k <= j; k++ {
+				th[j] += l.At(j, k) * z[k]
+			}
+		}
+		d := *r
+		d.Base, d.Max, d.HalfSpend = math.Exp(th[0]), math.Exp(th[1]), math.Exp(th[2])
+		return d
+	}, true
 }
 
 // LogNormal holds the sufficient statistics of won deal amounts: the number

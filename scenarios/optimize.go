@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 
 	"gonum.org/v1/gonum/floats"
@@ -36,6 +36,15 @@ func (o Objective) String() string {
 	return objectiveNames[o]
 }
 
+// DefaultObjective is the objective where none is asked for: the chance
+// of the target where there is one (not NaN), else the median revenue.
+func DefaultObjective(target float64) Objective {
+	if math.IsNaN(target) {
+		return Median
+	}
+	return PTarget
+}
+
 // ParseObjective reads an objective's name.
 func ParseObjective(s string) (Objective, error) {
 	if i := slices.Index(objectiveNames, s); i >= 0 {
@@ -44,8 +53,8 @@ func ParseObjective(s string) (Objective, error) {
 	return 0, fmt.Errorf("unknown objective %q (want %s)", s, Objectives)
 }
 
-// value is the objective over revenues (sorted is scratch space).
-func (o Objective) value(rev, sorted []float64, target float64) float64 {
+// value is the objective over revenues.
+func (o Objective) value(rev []float64, target float64) float64 {
 	switch o {
 	case PTarget:
 		n := 0
@@ -62,7 +71,7 @@ func (o Objective) value(rev, sorted []float64, target float64) float64 {
 		}
 		return s / float64(len(rev))
 	}
-	sorted = append(sorted[:0], rev...)
+	sorted := slices.Clone(rev)
 	slices.Sort(sorted)
 	if o == Median {
 		return quantileSorted(sorted, 0.5)
@@ -89,9 +98,9 @@ func quantileSorted(x []float64, p float64) float64 {
 // a normal kernel's mass above the target (bandwidth by Silverman's rule),
 // which moves with the allocation where the count of trials above the
 // target moves in steps; the others as they are.
-func (o Objective) smooth(rev, sorted []float64, target float64) float64 {
+func (o Objective) smooth(rev []float64, target float64) float64 {
 	if o != PTarget {
-		return o.value(rev, sorted, target)
+		return o.value(rev, target)
 	}
 	mean, sd := 0.0, 0.0
 	for _, x := range rev {
@@ -104,7 +113,7 @@ func (o Objective) smooth(rev, sorted []float64, target float64) float64 {
 	sd = math.Sqrt(sd / float64(len(rev)))
 	h := 1.06 * sd * math.Pow(float64(len(rev)), -0.2)
 	if !(h > 0) {
-		return o.value(rev, sorted, target)
+		return o.value(rev, target)
 	}
 	s := 0.0
 	for _, x := range rev {
@@ -144,6 +153,27 @@ type OptimizeOptions struct {
 	// Progress, if set, is called with the trials done and an upper
 	// estimate of those to come.
 	Progress func(done, total int)
+}
+
+// ReadBounds reads a YAML file of per-channel bounds on weekly spend,
+// for OptimizeOptions.Min and Max: maps min: and max: of channel to spend
+// (either may be absent). Path "" gives none.
+func ReadBounds(path string) (lo, hi map[string]float64, err error) {
+	if path == "" {
+		return nil, nil, nil
+	}
+	b, err := model.ReadYAML(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	var f struct {
+		Min map[string]float64 `yaml:"min"`
+		Max map[string]float64 `yaml:"max"`
+	}
+	if err := model.DecodeYAML(b, &f); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Min, f.Max, nil
 }
 
 // DefaultFrontier is the budgets, as multiples of the one allocated, at
@@ -338,7 +368,7 @@ func (p *problem) bounds() error {
 		m    map[string]float64
 		to   []float64
 	}{{"min", p.o.Min, p.lo}, {"max", p.o.Max, p.hi}} {
-		for _, name := range sortedKeys(b.m) {
+		for _, name := range slices.Sorted(maps.Keys(b.m)) {
 			i := slices.Index(p.names, name)
 			if i < 0 {
 				if _, err := channel(p.m, name); err != nil {
@@ -388,15 +418,6 @@ func (p *problem) boundList(b []float64, m map[string]float64) string {
 	return strings.Join(out, ", ")
 }
 
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // project returns the allocation nearest to w (in the Euclidean sense)
 // whose channels sum to budget within their bounds: x_i = clip(w_i + μ),
 // with μ found by bisection.
@@ -413,7 +434,7 @@ func (p *problem) project(w []float64, budget float64) []float64 {
 		}
 		return floats.Sum(x)
 	}
-	a, b := -budget-maxOf(w), budget+maxOf(w)
+	a, b := -budget-floats.Norm(w, math.Inf(1)), budget+floats.Norm(w, math.Inf(1))
 	for range 200 {
 		mid := (a + b) / 2
 		if at(mid) < budget {
@@ -446,14 +467,6 @@ func (p *problem) scaledBounds(budget float64) (lo, hi []float64) {
 		}
 	}
 	return lo, hi
-}
-
-func maxOf(x []float64) float64 {
-	m := 0.0
-	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
 }
 
 // starts are the search's starting points: today's mix and an equal

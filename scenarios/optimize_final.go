@@ -57,21 +57,10 @@ func (p *problem) polish(ctx context.Context, ranked []*Split) (*Optimum, error)
 	b, _ := rs[best].Metric("revenue")
 	opt.Gain = opt.Best.Value - opt.Today.Value
 	obj := p.o.Objective
-	var s1, s2 []float64
-	opt.GainMCSE = p.batchSE(func(lo, hi int) float64 {
-		return obj.value(b[lo:hi], s1, p.o.Target) - obj.value(a[lo:hi], s2, p.o.Target)
-	}, len(a))
-	for i := range a {
-		switch {
-		case tie(a[i], b[i]):
-		case b[i] > a[i]:
-			opt.PBetter++
-		default:
-			opt.PWorse++
-		}
-	}
-	opt.PBetter /= float64(len(a))
-	opt.PWorse /= float64(len(a))
+	opt.GainMCSE = p.batchSE(func(lo, hi int) float64 { return obj.value(b[lo:hi], p.o.Target) - obj.value(a[lo:hi], p.o.Target) }, len(a))
+	// Trial by trial, as compare's deltas count them.
+	d := delta(rs[0], rs[best], slices.IndexFunc(rs[0].Metrics, func(m model.MetricInfo) bool { return m.Name == "revenue" }))
+	opt.PBetter, opt.PWorse = d.PBetter, d.PWorse
 	opt.Warnings = append(opt.Warnings, p.extrapolated(opt.Best.Spend)...)
 	return opt, nil
 }
@@ -135,20 +124,24 @@ func (p *problem) marginal(ctx context.Context, opt *Optimum) error {
 // draw's pair run on the search's trials.
 func (p *problem) robust(ctx context.Context, opt *Optimum) error {
 	uncertain := false
+	draws := make([]func(*rng.Stream) model.Response, len(p.m.Channels))
 	for _, c := range p.idx {
-		uncertain = uncertain || len(p.m.Channels[c].Response.Cov) == 3
+		r := p.m.Channels[c].Response
+		uncertain = uncertain || len(r.Cov) == 3
+		draws[c], _ = r.Sampler()
 	}
-	if !uncertain || p.o.Draws <= 0 || opt.Best.Name == "today" {
+	if !uncertain || p.o.Draws <= 0 || slices.Equal(opt.Best.Spend, opt.Today.Spend) {
 		return nil
 	}
 	st := rng.NewStream()
-	wins, n := 0, 0
+	wins := 0
 	for k := range p.o.Draws {
 		m := *p.m
 		m.Channels = slices.Clone(p.m.Channels)
 		for _, c := range p.idx {
-			st.Reset(derivedSeed(p.o.Run.Seed, purposeCurves), uint64(k), uint64(c))
-			if d, ok := m.Channels[c].Response.Draw(st); ok {
+			if draws[c] != nil {
+				st.Reset(derivedSeed(p.o.Run.Seed, purposeCurves), uint64(k), uint64(c))
+				d := draws[c](st)
 				m.Channels[c].Response = &d
 			}
 		}
@@ -158,12 +151,11 @@ func (p *problem) robust(ctx context.Context, opt *Optimum) error {
 		}
 		a, _ := rs[0].Metric("revenue")
 		b, _ := rs[1].Metric("revenue")
-		if p.o.Objective.value(b, nil, p.o.Target) > p.o.Objective.value(a, nil, p.o.Target) {
+		if p.o.Objective.value(b, p.o.Target) > p.o.Objective.value(a, p.o.Target) {
 			wins++
 		}
-		n++
 	}
-	opt.Robust, opt.RobustDraws = float64(wins)/float64(n), n
+	opt.Robust, opt.RobustDraws = float64(wins)/float64(p.o.Draws), p.o.Draws
 	return nil
 }
 

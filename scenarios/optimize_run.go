@@ -66,7 +66,7 @@ func (p *problem) split(name string, x []float64, r *model.Result) Split {
 	rev, _ := r.Metric("revenue")
 	s := Split{Name: name, Spend: x, Leads: make([]float64, len(x)), Wins: make([]float64, len(x)), Revenue: make([]float64, len(x))}
 	s.Value, s.MCSE = p.batchValue(rev)
-	s.searchVal = p.o.Objective.smooth(rev, nil, p.o.Target)
+	s.searchVal = p.o.Objective.smooth(rev, p.o.Target)
 	s.Total = stat.Mean(rev, nil)
 	for i, c := range p.idx {
 		ch := r.Channels[c]
@@ -78,9 +78,8 @@ func (p *problem) split(name string, x []float64, r *model.Result) Split {
 // batchValue is the objective over rev with its standard error by batch
 // means (model.Batches contiguous batches of trials).
 func (p *problem) batchValue(rev []float64) (v, se float64) {
-	var sorted []float64
-	v = p.o.Objective.value(rev, sorted, p.o.Target)
-	return v, p.batchSE(func(lo, hi int) float64 { return p.o.Objective.value(rev[lo:hi], sorted, p.o.Target) }, len(rev))
+	v = p.o.Objective.value(rev, p.o.Target)
+	return v, p.batchSE(func(lo, hi int) float64 { return p.o.Objective.value(rev[lo:hi], p.o.Target) }, len(rev))
 }
 
 // batchSE is the batch-means standard error of a statistic f of trials

@@ -256,7 +256,7 @@ func TestOptimizeRobust(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Best.Name == "today" {
+	if slices.Equal(got.Best.Spend, got.Today.Spend) {
 		t.Skip("the answer is today's split: nothing to check")
 	}
 	if got.RobustDraws != 5 || !(got.Robust >= 0 && got.Robust <= 1) {

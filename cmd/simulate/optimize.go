@@ -190,17 +190,13 @@ func (f *optimizeFlags) optimizeOptions(fs *pflag.FlagSet) (scenarios.OptimizeOp
 	if f.draws == 0 {
 		o.Draws = -1
 	}
-	switch {
-	case f.objective != "":
+	o.Objective = scenarios.DefaultObjective(f.target)
+	if f.objective != "" {
 		obj, err := scenarios.ParseObjective(f.objective)
 		if err != nil {
 			return o, usagef("--objective: %v", err)
 		}
 		o.Objective = obj
-	case !math.IsNaN(f.target):
-		o.Objective = scenarios.PTarget
-	default:
-		o.Objective = scenarios.Median
 	}
 	if o.Objective == scenarios.PTarget && math.IsNaN(f.target) {
 		return o, usagef("--objective p-target needs --target")
@@ -216,7 +212,7 @@ func (f *optimizeFlags) optimizeOptions(fs *pflag.FlagSet) (scenarios.OptimizeOp
 		}
 	}
 	var err error
-	if o.Min, o.Max, err = readBounds(f.bounds); err != nil {
+	if o.Min, o.Max, err = scenarios.ReadBounds(f.bounds); err != nil {
 		return o, err
 	}
 	for _, b := range []struct {
@@ -242,7 +238,7 @@ func (f *optimizeFlags) optimizeOptions(fs *pflag.FlagSet) (scenarios.OptimizeOp
 // checkChannels checks that every bound names a channel of m, saying
 // where the bound came from: --min, --max or the --bounds file.
 func (f *optimizeFlags) checkChannels(m *model.Model, o scenarios.OptimizeOptions) error {
-	fromFlag := func(flag string, vals []string, name string) bool {
+	fromFlag := func(vals []string, name string) bool {
 		for _, v := range vals {
 			if n, _, _ := strings.Cut(v, "="); n == name {
 				return true
@@ -264,33 +260,11 @@ func (f *optimizeFlags) checkChannels(m *model.Model, o scenarios.OptimizeOption
 				continue
 			}
 			where := fmt.Sprintf("%s: %s", f.bounds, b.flag[2:])
-			if fromFlag(b.flag, b.vals, name) {
+			if fromFlag(b.vals, name) {
 				where = b.flag
 			}
 			return fmt.Errorf("%s: no channel %q in the model (its channels: %s)%s", where, name, strings.Join(names, ", "), didYouMean(name, names))
 		}
 	}
 	return nil
-}
-
-// boundsFile is the YAML file of --bounds.
-type boundsFile struct {
-	Min map[string]float64 `yaml:"min"`
-	Max map[string]float64 `yaml:"max"`
-}
-
-// readBounds reads a --bounds file; nil maps where path is "".
-func readBounds(path string) (lo, hi map[string]float64, err error) {
-	if path == "" {
-		return nil, nil, nil
-	}
-	b, err := model.ReadYAML(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	var bf boundsFile
-	if err := model.DecodeYAML(b, &bf); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return bf.Min, bf.Max, nil
 }

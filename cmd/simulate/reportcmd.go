@@ -153,11 +153,8 @@ func runReport(ctx context.Context, e *env, args []string) error {
 // the target, or median revenue without one, at the optimizer's default
 // trials.
 func (f *reportFlags) optimizeBudget(ctx context.Context, e *env, m *model.Model) (*scenarios.Optimum, error) {
-	o := scenarios.OptimizeOptions{Objective: scenarios.Median, Target: f.target, Run: *f.options()}
+	o := scenarios.OptimizeOptions{Objective: scenarios.DefaultObjective(f.target), Target: f.target, Run: *f.options()}
 	o.Run.Trials = optimizeTrials
-	if !math.IsNaN(f.target) {
-		o.Objective = scenarios.PTarget
-	}
 	prog, finish := e.bar("trials over the optimizer's runs")
 	o.Progress = prog
 	defer finish()
