@@ -59,6 +59,15 @@ type plan struct {
 	deals   []dealState
 	queue   []int
 
+	// repNames names the reps of forecasts by rep: those given shares of the
+	// hand-offs, then those owning deals and given none; repCum is the
+	// shares' running sum, by which a deal with no rep gets one.
+	repNames []string
+	repCum   []float64
+	// track says what a run keeps beyond the totals (Options.Deals,
+	// ByRep and From); the zero value keeps nothing.
+	track tracking
+
 	epochs []epoch // what the model's changes make of it, by week
 
 	metrics metricIndex
@@ -98,6 +107,51 @@ func newNIG(d LogNormal) nig {
 	return nig{mu: d.LogMean, kappa: d.Deals, alpha: 1 + d.Deals/2, beta: d.Deals * d.LogSD * d.LogSD / 2}
 }
 
+// tracking is what a run keeps beyond the totals: each listed deal's wins
+// (deals), wins and revenue by rep (reps), from week from on.
+type tracking struct {
+	deals, reps bool
+	from        int
+}
+
+// compileReps lists the reps: those with shares, then the deals' others.
+func (p *plan) compileReps() {
+	sum := 0.0
+	for _, s := range p.m.Reps.Shares {
+		p.repNames = append(p.repNames, s.Rep)
+		sum += s.Share
+		p.repCum = append(p.repCum, sum)
+	}
+	for _, d := range p.m.Pipeline.Deals {
+		if d.Rep != "" && !slices.Contains(p.repNames, d.Rep) {
+			p.repNames = append(p.repNames, d.Rep)
+		}
+	}
+	if sum > 0 {
+		for i := range p.repCum {
+			p.repCum[i] /= sum
+		}
+	}
+}
+
+// repIndex is rep's index in p.repNames, or -1 for none.
+func (p *plan) repIndex(rep string) int {
+	if rep == "" {
+		return -1
+	}
+	return slices.Index(p.repNames, rep)
+}
+
+// pickRep is the rep, by the shares, at u in [0, 1); -1 where no rep has
+// a share.
+func (p *plan) pickRep(u float64) int {
+	if len(p.repCum) == 0 || p.repCum[len(p.repCum)-1] == 0 {
+		return -1
+	}
+	i, _ := slices.BinarySearch(p.repCum, u)
+	return min(i, len(p.repCum)-1)
+}
+
 // dealState is an open lead followed one by one: a deal with a known
 // amount (known), or an old lead of the opening pipeline (see trackMax).
 // It has a stage, channel and age in weeks; id is its index among the
@@ -105,6 +159,7 @@ func newNIG(d LogNormal) nig {
 // (scheduleDeal).
 type dealState struct {
 	stage, ch, age int
+	rep            int // its index in plan.reps, or -1 for none
 	id             int
 	key            uint64 // its index among the plan's deals and tracked leads, for its counter
 	next           int32
@@ -327,6 +382,7 @@ func (p *plan) compileDeals() {
 }
 
 func (p *plan) compilePipeline() error {
+	p.compileReps()
 	p.open = make([]int32, p.nC*p.nS*(p.maxAge+1))
 	for _, o := range p.m.Pipeline.Open {
 		i := p.cell(p.m.ChannelIndex(o.Channel), p.m.StageIndex(o.Stage), min(o.Weeks, p.maxAge))
@@ -340,7 +396,7 @@ func (p *plan) compilePipeline() error {
 		if s < p.salesStart {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
-		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: true})
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: d.Amount > 0, rep: p.repIndex(d.Rep)})
 	}
 	p.start = slices.Clone(p.open)
 	for c := range p.nC {
@@ -348,7 +404,7 @@ func (p *plan) compilePipeline() error {
 			for a := 0; a <= p.maxAge; a++ {
 				if n := p.start[p.cell(c, s, a)]; n <= trackMax {
 					for range n {
-						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a})
+						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a, rep: -1})
 					}
 					p.start[p.cell(c, s, a)] = 0
 				}

@@ -12,6 +12,9 @@ type Expected struct {
 	Entries []float64 // per stage; the first stage's entries are arrivals
 	Wins    float64
 	Revenue float64
+	// Deals is each open deal's chance of being won within the horizon,
+	// in the order of the model's Pipeline.Deals.
+	Deals []float64
 }
 
 // Expect computes the expected entries per stage, wins and revenue of m
@@ -36,7 +39,7 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		qs[i].applyEpoch(base, p, &p.epochs[i])
 	}
 	q, epoch := qs[0], 0
-	e := &Expected{Entries: make([]float64, p.nS)}
+	e := &Expected{Entries: make([]float64, p.nS), Deals: make([]float64, len(p.deals))}
 	// x[c][s][a] expected open leads; deals as a probability over states.
 	x := make([][][]float64, p.nC)
 	for c := range x {
@@ -100,7 +103,12 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		for i := range deals {
 			won := deals[i].step(p, q, e)
 			e.Wins += won
-			e.Revenue += won * p.deals[i].amount
+			e.Deals[i] += won
+			if d := p.deals[i]; d.known {
+				e.Revenue += won * d.amount
+			} else {
+				e.Revenue += won * mean[d.ch]
+			}
 		}
 		for s := p.nS - 1; s >= 0; s-- {
 			for c := range p.nC {

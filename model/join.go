@@ -19,6 +19,9 @@ func Join(parts []*Result, rc *Recalibration) (*Result, error) {
 	parts = slices.Clone(parts)
 	slices.SortStableFunc(parts, func(a, b *Result) int { return a.FirstTrial - b.FirstTrial })
 	first := parts[0]
+	if first.Deals != nil || first.Reps != nil {
+		return nil, errors.New("model: a run's deals and reps (Options.Deals, ByRep) are kept by whole runs only, not joined")
+	}
 	total := 0
 	for _, p := range parts {
 		if err := sameRun(first, p); err != nil {

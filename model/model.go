@@ -59,9 +59,32 @@ type Model struct {
 	DealSize DealSize `yaml:"deal_size"`
 	Reps     Reps     `yaml:"reps"`
 	// Changes alter the funnel from given forecast weeks (scenarios).
-	Changes    []Change   `yaml:"changes,omitempty"`
-	Pipeline   Pipeline   `yaml:"pipeline"`
+	Changes  []Change `yaml:"changes,omitempty"`
+	Pipeline Pipeline `yaml:"pipeline"`
+	// FiscalYearStart is the month (1 to 12) the company's fiscal year
+	// starts in, for its quarters; 0 means January.
+	FiscalYearStart int `yaml:"fiscal_year_start,omitempty"`
+	// Booked is what the history recorded day by day before the as-of
+	// date, for the booked-to-date of a quarter under way; nil where the
+	// model was not calibrated from a history.
+	Booked     *Booked    `yaml:"booked,omitempty"`
 	Provenance Provenance `yaml:"provenance"`
+}
+
+// Booked is a history's record of the days from From to the day before
+// the as-of date: each day with an entry into a stage or a win.
+type Booked struct {
+	From Date        `yaml:"from"`
+	Days []BookedDay `yaml:"days"`
+}
+
+// BookedDay is one day's entries into each stage (in the model's order of
+// stages; the first stage's are new leads), wins and won revenue.
+type BookedDay struct {
+	Date    Date    `yaml:"date"`
+	Entries []int   `yaml:"entries,flow"`
+	Wins    int     `yaml:"wins,omitempty"`
+	Revenue float64 `yaml:"revenue,omitempty"`
 }
 
 // Stage is one open stage of the funnel. A lead in a stage advances (to the
@@ -276,6 +299,16 @@ type Reps struct {
 	// Hires are changes to the team during the forecast; a negative count
 	// is a departure.
 	Hires []Hire `yaml:"hires,omitempty"`
+	// Shares are the reps' shares of the recent hand-offs: deals not yet
+	// created at the as-of date go to the reps in these shares, for
+	// forecasts by rep. Empty where the history names no reps.
+	Shares []RepShare `yaml:"shares,omitempty"`
+}
+
+// RepShare is one rep's share of the recent hand-offs.
+type RepShare struct {
+	Rep   string  `yaml:"rep"`
+	Share float64 `yaml:"share"`
 }
 
 // Change alters the funnel from forecast week Week on (0 is the first
@@ -314,7 +347,8 @@ type Hire struct {
 type Pipeline struct {
 	// Open counts open leads by stage, channel and whole weeks in stage.
 	Open []Cohort `yaml:"open"`
-	// Deals are open deals with a known amount, which they keep if won.
+	// Deals are open deals followed one by one, each with its id, its
+	// amount where known and its rep.
 	Deals []OpenDeal `yaml:"deals,omitempty"`
 	// Queue counts leads handed off to sales and waiting for a rep.
 	Queue []Waiting `yaml:"queue,omitempty"`
@@ -328,13 +362,16 @@ type Cohort struct {
 	Count   int    `yaml:"count"`
 }
 
-// OpenDeal is one open deal with its amount.
+// OpenDeal is one open deal: its amount, which it keeps if won (0 where
+// it is not known: a won deal's amount is then drawn from the deal sizes),
+// and the rep who owns it (empty if none is recorded).
 type OpenDeal struct {
 	ID      string  `yaml:"id"`
 	Stage   string  `yaml:"stage"`
 	Channel string  `yaml:"channel"`
 	Weeks   int     `yaml:"weeks"`
-	Amount  float64 `yaml:"amount"`
+	Amount  float64 `yaml:"amount,omitempty"`
+	Rep     string  `yaml:"rep,omitempty"`
 }
 
 // Waiting counts a channel's leads in the hand-off queue.

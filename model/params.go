@@ -23,6 +23,7 @@ const (
 	purposeCapacity
 	purposeOpenDeals
 	purposeSeason
+	purposeReps
 )
 
 // params is one trial's draw of every parameter.

@@ -3,6 +3,8 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/stat"
 
@@ -34,6 +36,19 @@ type Result struct {
 	// Channels holds, for a run with Options.ByChannel, each channel's
 	// totals per trial, in the model's order of channels; nil otherwise.
 	Channels []ChannelTrials
+	// From is the first week counted in Channels' wins and revenue,
+	// Deals and Reps (Options.From).
+	From int
+	// Deals holds, for a run with Options.Deals, each open deal's trials
+	// won, in the order of the model's Pipeline.Deals; DealWins the
+	// number of them won in each trial.
+	Deals    []DealOutcome
+	DealWins []float64
+	// Reps holds, for a run with Options.ByRep, each rep's wins and
+	// revenue per trial; the last, named Unassigned, holds the wins no
+	// rep took.
+	Reps  []RepTrials
+	track trackResult
 	// cols holds the per-trial values of a stored result (Stored), whose
 	// Values, CumRevenue and CumWins are nil.
 	cols Columns
@@ -52,6 +67,20 @@ func newResult(p *plan, o *Options) *Result {
 		r.Channels = make([]ChannelTrials, p.nC)
 		for c := range r.Channels {
 			r.Channels[c] = ChannelTrials{Name: p.m.Channels[c].Name, Leads: make([]float64, o.Trials), Wins: make([]float64, o.Trials), Revenue: make([]float64, o.Trials)}
+		}
+	}
+	r.From = o.From
+	if o.Deals {
+		r.Deals = make([]DealOutcome, len(p.deals))
+		for i, d := range p.m.Pipeline.Deals {
+			r.Deals[i].ID = d.ID
+		}
+		r.DealWins = make([]float64, o.Trials)
+		r.track.dealWon = make([]atomic.Int64, len(p.deals))
+	}
+	if o.ByRep {
+		for _, name := range append(slices.Clone(p.repNames), Unassigned) {
+			r.Reps = append(r.Reps, RepTrials{Name: name, Wins: make([]float64, o.Trials), Revenue: make([]float64, o.Trials)})
 		}
 	}
 	return r
@@ -93,6 +122,7 @@ func (r *Result) store(p *plan, w *worker, i int) {
 		ch := &r.Channels[c]
 		ch.Leads[i], ch.Wins[i], ch.Revenue[i] = t.entries[c], t.chWins[c], t.chRev[c]
 	}
+	r.storeTrack(w, i)
 }
 
 // ratio is a/b, or NaN when b is 0 (a ratio with no denominator is left

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,6 +43,17 @@ type Options struct {
 	// Result.Channels, as simulated (not recalibrated): three numbers per
 	// channel and trial more.
 	ByChannel bool
+	// Deals counts, for each open deal of the model's pipeline, the
+	// trials in which it is won (Result.Deals), and the deals won in each
+	// trial (Result.DealWins).
+	Deals bool
+	// ByRep keeps each rep's wins and revenue per trial (Result.Reps).
+	// The model must name its reps (Reps.Shares, or the deals' reps).
+	ByRep bool
+	// From is the first week (0 is the first) whose wins count in
+	// Result.Channels' wins and revenue, Deals and Reps: a window from
+	// From to the horizon's end, such as a quarter that starts later.
+	From int
 }
 
 // Limits that keep a run from exhausting memory.
@@ -134,12 +146,14 @@ func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, err
 		if err != nil {
 			return nil, fmt.Errorf("model %q: %w", m.Name, err)
 		}
+		p.track = tracking{deals: o.Deals, reps: o.ByRep, from: o.From}
 		plans[j], res[j] = p, newResult(p, &o)
 	}
 	if err := runTrials(ctx, plans, &o, res); err != nil {
 		return nil, err
 	}
 	for _, r := range res {
+		r.finishTrack()
 		if rc := o.Recalibration; rc != nil {
 			if err := rc.apply(r); err != nil {
 				return nil, err
@@ -172,6 +186,10 @@ func (o *Options) fill(m *Model, models int) error {
 		return fmt.Errorf("weeks must be in 1..%d (got %d)", MaxWeeks, o.Weeks)
 	case o.Workers < 1:
 		return fmt.Errorf("workers must be at least 1 (got %d)", o.Workers)
+	case o.From < 0 || o.From >= o.Weeks:
+		return fmt.Errorf("the first week counted must be in 0..%d (got %d)", o.Weeks-1, o.From)
+	case o.ByRep && len(m.Reps.Shares) == 0 && !slices.ContainsFunc(m.Pipeline.Deals, func(d OpenDeal) bool { return d.Rep != "" }):
+		return errors.New("the model names no reps (reps.shares, or the pipeline's deals' reps): calibrate it from a history with a rep column")
 	case o.Recalibration != nil && o.Recalibration.HorizonWeeks != o.Weeks:
 		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", o.Recalibration.HorizonWeeks, o.Weeks)
 	}

@@ -46,6 +46,7 @@ type worker struct {
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
 	cumWins []float64
+	tk      *tracker // what the run keeps beyond the totals; nil for nothing
 }
 
 type trialTotals struct {
@@ -85,6 +86,7 @@ func newWorker(p *plan) *worker {
 	w.split = make([]int, p.nS+1)
 	w.tot.entries = make([]float64, p.nS*p.nC)
 	w.tot.chWins, w.tot.chRev = make([]float64, p.nC), make([]float64, p.nC)
+	w.tk = newTracker(p)
 	return w
 }
 
@@ -162,6 +164,8 @@ func (w *worker) addDeals(lead *worker) {
 		for t := range w.weeks {
 			w.cumRev[t] += d.rev[c*w.weeks+t]
 			w.cumWins[t] += d.wins[c*w.weeks+t]
+		}
+		for t := p.track.from; t < w.weeks; t++ {
 			w.tot.chRev[c] += d.rev[c*w.weeks+t]
 			w.tot.chWins[c] += d.wins[c*w.weeks+t]
 		}
@@ -170,6 +174,7 @@ func (w *worker) addDeals(lead *worker) {
 			w.tot.entries[s*p.nC+c] += d.entries[s*p.nC+c]
 		}
 	}
+	w.collect(lead)
 	for t := 1; t < w.weeks; t++ {
 		w.cumRev[t] += w.cumRev[t-1]
 		w.cumWins[t] += w.cumWins[t-1]
@@ -191,6 +196,9 @@ func (w *worker) resetStreams(seed, trial uint64, lead *worker) {
 		w.amt.ResetLike(lead.amt)
 		w.cap.ResetLike(lead.cap)
 		w.dl = lead.dl
+		if w.tk != nil {
+			w.tk.reps.ResetLike(lead.tk.reps)
+		}
 		return
 	}
 	for s := range p.nS {
@@ -204,6 +212,9 @@ func (w *worker) resetStreams(seed, trial uint64, lead *worker) {
 	w.amt.Reset(seed, trial, purposeAmounts)
 	w.cap.Reset(seed, trial, purposeCapacity)
 	w.dl = rng.NewCounter(seed, trial, purposeOpenDeals)
+	if w.tk != nil {
+		w.tk.reps.Reset(seed, trial, purposeReps)
+	}
 }
 
 // stepFunnel moves week t's cohorts, last stage first, and adds its
@@ -254,6 +265,9 @@ func (w *worker) reset(weeks int) {
 		w.dealAt[t] = -1
 	}
 	w.dt.reset(p.nS, p.nC, weeks)
+	if w.tk != nil {
+		w.tk.reset()
+	}
 	w.deals = append(w.deals[:0], w.follow...)
 	for i := range w.deals {
 		d := &w.deals[i]
@@ -427,19 +441,25 @@ func (w *worker) win(c, n, t int) {
 	sum := 0.0
 	if w.p.emp[c] != nil {
 		for range n {
-			sum += w.q.amount(w.p, c, w.amt.Uniform())
+			a := w.q.amount(w.p, c, w.amt.Uniform())
+			sum += a
+			w.newWin(t, a)
 		}
 	} else {
 		r := w.amt.Rand
 		mu, sigma := w.q.dealMu[c], w.q.dealSigma[c]
 		for range n {
-			sum += math.Exp(mu + sigma*r.NormFloat64())
+			a := math.Exp(mu + sigma*r.NormFloat64())
+			sum += a
+			w.newWin(t, a)
 		}
 	}
 	w.cumWins[t] += float64(n)
 	w.cumRev[t] += sum
-	w.tot.chWins[c] += float64(n)
-	w.tot.chRev[c] += sum
+	if t >= w.p.track.from {
+		w.tot.chWins[c] += float64(n)
+		w.tot.chRev[c] += sum
+	}
 }
 
 // won books deal d, won in week t: its amount if known, else a lognormal
@@ -456,6 +476,7 @@ func (w *worker) won(d *dealState, t int) {
 	}
 	w.dt.wins[d.ch*w.weeks+t]++
 	w.dt.rev[d.ch*w.weeks+t] += amount
+	w.dealWon(d, t, amount)
 }
 
 // thinned returns a stage and channel's cell rates with each chance of

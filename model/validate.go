@@ -53,6 +53,10 @@ func (m *Model) Validate() error {
 	}
 	v.reps(m.Reps)
 	v.pipeline(m, stages, channels)
+	v.check(m.FiscalYearStart >= 0 && m.FiscalYearStart <= 12, "fiscal_year_start", "must be a month 1..12, or 0 for January (got %d)", m.FiscalYearStart)
+	if m.Booked != nil {
+		v.booked(m)
+	}
 	return v.err()
 }
 
@@ -222,6 +226,13 @@ func (v *validator) reps(r Reps) {
 	v.nonNeg("reps.close_capacity", r.CloseCapacity)
 	v.check(r.RampWeeks >= 0 && r.RampWeeks <= maxAgeWeeks, "reps.ramp_weeks", "must be in 0..%d (got %d)", maxAgeWeeks, r.RampWeeks)
 	v.check(r.ColdRate >= 0 && r.ColdRate <= 1, "reps.cold_rate", "must be a share in [0, 1] (got %v)", r.ColdRate)
+	seen := map[string]bool{}
+	for i, s := range r.Shares {
+		p := fmt.Sprintf("reps.shares[%d]", i)
+		v.check(s.Rep != "" && !seen[s.Rep], p+".rep", "must be present and unique (got %q)", s.Rep)
+		seen[s.Rep] = true
+		v.check(s.Share >= 0 && s.Share <= 1, p+".share", "must be a share in [0, 1] (got %v)", s.Share)
+	}
 	team := r.Count
 	for i, h := range r.Hires {
 		p := fmt.Sprintf("reps.hires[%d]", i)
@@ -231,6 +242,23 @@ func (v *validator) reps(r Reps) {
 		}
 		team += h.Count
 		v.check(team >= 0 && team <= MaxReps, p+".count", "leaves a team of %d reps", team)
+	}
+}
+
+func (v *validator) booked(m *Model) {
+	b := m.Booked
+	v.check(!b.From.After(m.AsOf.Time), "booked.from", "%s is after the as-of date %s", b.From, m.AsOf)
+	last := b.From.AddDate(0, 0, -1)
+	for i, d := range b.Days {
+		p := fmt.Sprintf("booked.days[%d]", i)
+		v.check(d.Date.After(last) && d.Date.Before(m.AsOf.Time), p+".date", "%s must come after the day before it and before the as-of date %s", d.Date, m.AsOf)
+		last = d.Date.Time
+		v.check(len(d.Entries) == len(m.Stages), p+".entries", "has %d numbers for %d stages", len(d.Entries), len(m.Stages))
+		for _, n := range d.Entries {
+			v.check(n >= 0, p+".entries", "must be counts >= 0 (got %d)", n)
+		}
+		v.check(d.Wins >= 0, p+".wins", "must be >= 0 (got %d)", d.Wins)
+		v.nonNeg(p+".revenue", d.Revenue)
 	}
 }
 
