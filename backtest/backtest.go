@@ -277,49 +277,28 @@ func span(h *calibrate.History) (first, last time.Time) {
 	return first, last
 }
 
-// tally counts what happened in a window: entries into each stage (the
-// first stage's are new leads), wins and won revenue.
-type tally struct {
-	entries   []float64
-	wins, rev float64
-}
+// tally is what happened in a window: entries into each stage (the first
+// stage's are new leads), wins and won revenue.
+type tally calibrate.Tally
 
 func (t tally) value(target int) float64 {
 	switch {
-	case target < len(t.entries):
-		return t.entries[target]
-	case target == len(t.entries):
-		return t.wins
+	case target < len(t.Entries):
+		return t.Entries[target]
+	case target == len(t.Entries):
+		return t.Wins
 	}
-	return t.rev
+	return t.Revenue
 }
 
-func counts(h *calibrate.History, from, to time.Time) tally {
-	t := tally{entries: make([]float64, len(h.Stages))}
-	in := func(x time.Time) bool { return !x.IsZero() && !x.Before(from) && x.Before(to) }
-	for i := range h.Leads {
-		l := &h.Leads[i]
-		for s, at := range l.Reached {
-			if in(at) {
-				t.entries[s]++
-			}
-		}
-		if in(l.Won) {
-			t.wins++
-			if l.HasAmount() {
-				t.rev += l.Amount
-			}
-		}
-	}
-	return t
-}
+func counts(h *calibrate.History, from, to time.Time) tally { return tally(h.Tally(from, to)) }
 
 // weeklyCounts tallies each of the n weeks before to (index k is k whole
 // weeks back), in one pass over the leads.
 func weeklyCounts(h *calibrate.History, to time.Time, n int) []tally {
 	out := make([]tally, n)
 	for k := range out {
-		out[k].entries = make([]float64, len(h.Stages))
+		out[k].Entries = make([]float64, len(h.Stages))
 	}
 	bin := func(x time.Time) int {
 		if x.IsZero() || !x.Before(to) {
@@ -334,13 +313,13 @@ func weeklyCounts(h *calibrate.History, to time.Time, n int) []tally {
 		l := &h.Leads[i]
 		for s, at := range l.Reached {
 			if k := bin(at); k >= 0 {
-				out[k].entries[s]++
+				out[k].Entries[s]++
 			}
 		}
 		if k := bin(l.Won); k >= 0 {
-			out[k].wins++
+			out[k].Wins++
 			if l.HasAmount() {
-				out[k].rev += l.Amount
+				out[k].Revenue += l.Amount
 			}
 		}
 	}

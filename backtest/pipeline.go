@@ -74,9 +74,9 @@ func newPipeline(h *calibrate.History, o calibrate.Options, bands []int, stale, 
 			l := &h.Leads[i]
 			inside := known(l.Won, t.Add(horizon)) && l.Won.After(t)
 			if c := l.Created(); c.After(t) && inside {
-				fresh.wins++
+				fresh.Wins++
 				if l.HasAmount() {
-					fresh.rev += l.Amount
+					fresh.Revenue += l.Amount
 				}
 			}
 			if s, b, ok := where(l, t); ok {
@@ -150,9 +150,9 @@ func (pl *pipeline) sample(st *rng.Stream, revenue bool, n int) []float64 {
 		if len(pl.newWins) > 0 {
 			w := pl.newWins[int(st.Uniform()*float64(len(pl.newWins)))]
 			if revenue {
-				out[i] += w.rev
+				out[i] += w.Revenue
 			} else {
-				out[i] += w.wins
+				out[i] += w.Wins
 			}
 		}
 	}

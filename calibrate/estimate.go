@@ -235,7 +235,7 @@ type estimator struct {
 	window   int
 	amounts  [][]float64 // amounts of won deals, per channel
 	zeroWon  int
-	reps     map[string]bool
+	reps     map[string]int // hand-offs per rep in the recent weeks
 	handoffs []float64 // hand-offs per recent week (for capacity)
 	// closeStays are the stays from the opportunity stage on, for the
 	// close capacity (closeTallies, capacityForecasts).
@@ -266,7 +266,7 @@ type estimator struct {
 }
 
 func newEstimator(h *History, o *Options) *estimator {
-	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]bool{}}
+	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]int{}}
 	e.end = h.Last()
 	e.win = findWindows(h, o, o.Bands)
 	for i := range h.Leads {
@@ -518,7 +518,7 @@ func (e *estimator) lead(l *Lead) {
 			if wk := int(e.o.AsOf.Sub(entry) / week); wk < len(e.handoffs) {
 				e.handoffs[wk]++
 				if l.Rep != "" {
-					e.reps[l.Rep] = true
+					e.reps[l.Rep]++
 				}
 			}
 		}
@@ -634,15 +634,23 @@ func isDate(t time.Time) bool {
 	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
-// addOpen adds a lead open at the as-of date to the pipeline: one by one
-// with its amount if it had reached the opportunity stage by then (an
-// export's amount may have been set later for a lead still earlier in the
-// funnel at the as-of date), else to its cohort.
+// addOpen adds a lead open at the as-of date to the pipeline: one by one,
+// as a deal with its rep, if it had reached the opportunity stage by then,
+// with its amount where that was known then (an export's amount may have
+// been set later for a lead still earlier in the funnel at the as-of
+// date); else to its cohort.
 func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
-	if s >= e.opp && l.AmountKnown(e.o.AsOf, e.end) && l.Amount > 0 {
-		e.deals = append(e.deals, model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Amount: l.Amount})
+	if s >= e.opp {
+		d := model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Rep: l.Rep}
+		if l.AmountKnown(e.o.AsOf, e.end) && l.Amount > 0 {
+			d.Amount = l.Amount
+		}
+		if d.ID == "" {
+			d.ID = fmt.Sprintf("%s:%d", l.File, l.Line)
+		}
+		e.deals = append(e.deals, d)
 		return
 	}
 	e.open[model.Cohort{Stage: stage, Channel: channel, Weeks: weeks}]++
@@ -740,6 +748,7 @@ func (e *estimator) model() (*model.Model, error) {
 		return a.Weeks - b.Weeks
 	})
 	m.Pipeline.Deals = e.deals
+	m.Booked = e.h.booked(o.AsOf)
 	if e.after > 0 {
 		rep.warn("%d leads created on or after the as-of date %s are not used", e.after, o.AsOf.Format(time.DateOnly))
 	}
@@ -1067,6 +1076,13 @@ func (e *estimator) repsInto(m *model.Model) {
 	}
 	m.Reps.Count = len(e.reps)
 	m.Reps.WeeklyCapacity = slices.Max(e.handoffs) / float64(len(e.reps))
+	total := 0
+	for _, n := range e.reps {
+		total += n
+	}
+	for _, r := range slices.Sorted(maps.Keys(e.reps)) {
+		m.Reps.Shares = append(m.Reps.Shares, model.RepShare{Rep: r, Share: float64(e.reps[r]) / float64(total)})
+	}
 	e.h.Report.warn("rep capacity is the busiest of the last 13 weeks: %.1f hand-offs per rep a week", m.Reps.WeeklyCapacity)
 	if e.o.Without.Capacity {
 		return

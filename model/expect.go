@@ -200,3 +200,20 @@ func (d *dealDist) advance(p *plan, q *params, e *Expected, s int, cascaded bool
 	}
 	return won
 }
+
+// MeanDealSizes is each channel's mean deal size at the posterior means
+// of the deal-size parameters, in the model's order of channels: what a
+// deal won with no amount of its own is expected to bring.
+func MeanDealSizes(m *Model) ([]float64, error) {
+	p, err := compile(m)
+	if err != nil {
+		return nil, err
+	}
+	q := newParams(p)
+	q.draw(p, rng.NewStream(), 0, 0, true)
+	out := make([]float64, p.nC)
+	for c := range out {
+		out[c] = q.dealMean(p, c)
+	}
+	return out, nil
+}

@@ -79,12 +79,52 @@ type Booked struct {
 }
 
 // BookedDay is one day's entries into each stage (in the model's order of
-// stages; the first stage's are new leads), wins and won revenue.
+// stages; the first stage's are new leads) and its wins.
 type BookedDay struct {
-	Date    Date    `yaml:"date"`
-	Entries []int   `yaml:"entries,flow"`
-	Wins    int     `yaml:"wins,omitempty"`
-	Revenue float64 `yaml:"revenue,omitempty"`
+	Date    Date        `yaml:"date"`
+	Entries []int       `yaml:"entries,flow"`
+	Won     []BookedWin `yaml:"won,omitempty"`
+}
+
+// BookedWin is one deal won: its id, channel, rep (empty if none is
+// recorded) and amount (0 if none is recorded).
+type BookedWin struct {
+	ID      string  `yaml:"id"`
+	Channel string  `yaml:"channel"`
+	Rep     string  `yaml:"rep,omitempty"`
+	Amount  float64 `yaml:"amount,omitempty"`
+}
+
+// Between sums the booked days from from to the day before to: entries
+// into each stage, and the deals won. It fails where the record does not
+// cover that span: from is before b.From, or to after the as-of date.
+func (b *Booked) Between(from, to, asOf time.Time) (BookedDay, error) {
+	if from.Before(b.From.Time) || to.After(asOf) {
+		return BookedDay{}, fmt.Errorf("the model's booked days run from %s to %s, not from %s to %s", b.From, asOf.AddDate(0, 0, -1).Format(time.DateOnly), from.Format(time.DateOnly), to.AddDate(0, 0, -1).Format(time.DateOnly))
+	}
+	var sum BookedDay
+	for _, d := range b.Days {
+		if d.Date.Before(from) || !d.Date.Before(to) {
+			continue
+		}
+		if sum.Entries == nil {
+			sum.Entries = make([]int, len(d.Entries))
+		}
+		for s, n := range d.Entries {
+			sum.Entries[s] += n
+		}
+		sum.Won = append(sum.Won, d.Won...)
+	}
+	return sum, nil
+}
+
+// Revenue is the day's won revenue.
+func (d BookedDay) Revenue() float64 {
+	sum := 0.0
+	for _, w := range d.Won {
+		sum += w.Amount
+	}
+	return sum
 }
 
 // Stage is one open stage of the funnel. A lead in a stage advances (to the

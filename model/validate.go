@@ -55,7 +55,7 @@ func (m *Model) Validate() error {
 	v.pipeline(m, stages, channels)
 	v.check(m.FiscalYearStart >= 0 && m.FiscalYearStart <= 12, "fiscal_year_start", "must be a month 1..12, or 0 for January (got %d)", m.FiscalYearStart)
 	if m.Booked != nil {
-		v.booked(m)
+		v.booked(m, channels)
 	}
 	return v.err()
 }
@@ -245,7 +245,7 @@ func (v *validator) reps(r Reps) {
 	}
 }
 
-func (v *validator) booked(m *Model) {
+func (v *validator) booked(m *Model, channels map[string]int) {
 	b := m.Booked
 	v.check(!b.From.After(m.AsOf.Time), "booked.from", "%s is after the as-of date %s", b.From, m.AsOf)
 	last := b.From.AddDate(0, 0, -1)
@@ -257,8 +257,10 @@ func (v *validator) booked(m *Model) {
 		for _, n := range d.Entries {
 			v.check(n >= 0, p+".entries", "must be counts >= 0 (got %d)", n)
 		}
-		v.check(d.Wins >= 0, p+".wins", "must be >= 0 (got %d)", d.Wins)
-		v.nonNeg(p+".revenue", d.Revenue)
+		for j, w := range d.Won {
+			v.ref(fmt.Sprintf("%s.won[%d].channel", p, j), w.Channel, channels)
+			v.nonNeg(fmt.Sprintf("%s.won[%d].amount", p, j), w.Amount)
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/internal/amount"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
@@ -359,22 +360,4 @@ func (m money) Set(s string) error {
 }
 
 // parseMoney reads an amount as money reads it.
-func parseMoney(s string) (float64, error) {
-	t := strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	scale := 1.0
-	if n := len(t); n > 1 {
-		switch t[n-1] {
-		case 'k', 'K':
-			scale, t = 1e3, t[:n-1]
-		case 'm', 'M':
-			scale, t = 1e6, t[:n-1]
-		case 'b', 'B':
-			scale, t = 1e9, t[:n-1]
-		}
-	}
-	x, err := strconv.ParseFloat(t, 64)
-	if err != nil || strings.ContainsAny(t, "xXpP_") {
-		return 0, fmt.Errorf("%q is not an amount (write 800000, 800,000, 800k or 1.2M)", s)
-	}
-	return x * scale, nil
-}
+func parseMoney(s string) (float64, error) { return amount.Parse(s) }
