@@ -236,7 +236,7 @@ type estimator struct {
 	amounts  [][]float64 // amounts of won deals, per channel
 	zeroWon  int
 	reps     map[string]int // hand-offs per rep in the recent weeks
-	handoffs []float64 // hand-offs per recent week (for capacity)
+	handoffs []float64      // hand-offs per recent week (for capacity)
 	// closeStays are the stays from the opportunity stage on, for the
 	// close capacity (closeTallies, capacityForecasts).
 	closeStays []closeStay

@@ -83,7 +83,13 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 	if r := m.Reps; r.CloseCapacity > 0 && !r.Unlimited {
 		fmt.Fprintf(tw, "\nclose capacity: %.1f closes a rep a week from %s on (%d reps)\n", r.CloseCapacity, m.OpportunityStage, r.Count)
 	}
-	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals with amounts; ", open, len(m.Pipeline.Deals))
+	known := 0
+	for _, d := range m.Pipeline.Deals {
+		if d.Amount > 0 {
+			known++
+		}
+	}
+	fmt.Fprintf(tw, "\nopen pipeline: %d leads, %d deals (%d with amounts); ", open, len(m.Pipeline.Deals), known)
 	switch d := m.DealSize; {
 	case d.Deals == 1 && d.LogSD == 0:
 		fmt.Fprintf(tw, "deal size %.0f %s, assumed\n", math.Exp(d.LogMean), m.Currency)

@@ -90,6 +90,9 @@ func (f *Forecast) csvRows() [][]string {
 		row := append(f.run(), "p_target", fmt.Sprintf("chance revenue reaches %s", csvNum(f.Target)), "sales", model.Ratio.String(), csvNum(f.PTarget), csvNum(f.PTargetMCSE))
 		rows = append(rows, append(row, make([]string, len(summaryKeys)-2)...))
 	}
+	if f.Quarter != nil {
+		rows = append(rows, f.Quarter.csvRows(f.run())...)
+	}
 	return rows
 }
 

@@ -28,6 +28,8 @@ type Forecast struct {
 	Warnings    []string           `json:"warnings"`
 	// Recalibrated says how the totals were recalibrated.
 	Recalibrated string `json:"recalibrated,omitempty"`
+	// Quarter is the fiscal quarter's view, with --quarter.
+	Quarter *Quarter `json:"quarter,omitempty"`
 
 	result *model.Result
 }
@@ -188,6 +190,11 @@ func (f *Forecast) WriteText(w io.Writer) error {
 	}
 	if f.PTarget != nil {
 		fmt.Fprintf(w, "\nP(revenue >= %s) = %.3f ± %.3f (MCSE)\n", Thousands(*f.Target), *f.PTarget, *f.PTargetMCSE)
+	}
+	if f.Quarter != nil {
+		if err := f.Quarter.WriteText(w, f.Currency); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(w, "\n%s\n", seNote)
 	if f.noSpend() {

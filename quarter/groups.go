@@ -92,10 +92,11 @@ func ReadQuota(path string) (Quota, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readQuota(path, f)
+	return ReadQuotaFrom(path, f)
 }
 
-func readQuota(path string, r io.Reader) (Quota, error) {
+// ReadQuotaFrom reads quotas as ReadQuota does, from r, naming path in its errors.
+func ReadQuotaFrom(path string, r io.Reader) (Quota, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()

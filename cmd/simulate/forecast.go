@@ -60,6 +60,7 @@ type forecastFlags struct {
 	runFlags
 	shardFlags
 	outputFlags
+	quarterFlags
 }
 
 // outputFlags are the outputs of forecast and compare, which merge
@@ -93,6 +94,7 @@ func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
 	f.outputFlags.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
 	f.shardFlags.declare(fs)
+	f.quarterFlags.declare(fs)
 }
 
 func runForecast(ctx context.Context, e *env, args []string) error {
@@ -105,10 +107,19 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err := f.runFlags.check(fs); err != nil {
 		return err
 	}
-	if err := f.shardFlags.check(fs, f.trials, outputNames...); err != nil {
+	if err := f.shardFlags.check(fs, f.trials, append(outputNames, quarterNames...)...); err != nil {
 		return err
 	}
-	if err := distinctFiles(f.inputs(), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}}, &f.plotFlags); err != nil {
+	if err := f.quarterFlags.check(fs); err != nil {
+		return err
+	}
+	if f.quarter != "" && f.trialsOut != "" {
+		return usagef("--quarter's view needs the run's weekly paths and deals, which --trials-out does not keep: run it without --trials-out")
+	}
+	if f.quarter != "" && f.recalibration != "" {
+		return usagef("--quarter sums the weekly paths, which --recalibration does not map: run it without --recalibration")
+	}
+	if err := distinctFiles(append(f.inputs(), file{"--quota", f.quotaFile}), []file{f.csvFlag.output(), {"--trials-out", f.trialsOut}, {"--deals", f.deals}}, &f.plotFlags); err != nil {
 		return err
 	}
 	if err := f.outputFlags.check(fs); err != nil {
@@ -119,6 +130,11 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	o := f.options()
+	w, err := f.quarterFlags.window(m, o)
+	if err != nil {
+		return err
+	}
+	run := *o
 	total := f.shardFlags.limit(o)
 	r, err := simulate(ctx, e, m, o)
 	if err != nil {
@@ -128,12 +144,16 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err != nil || rs == nil {
 		return err
 	}
-	return f.outputFlags.forecast(ctx, e, m, rs[0], *f.options())
+	var add func(*document.Forecast) error
+	if w != nil {
+		add = func(d *document.Forecast) error { return f.quarterFlags.add(e, d, m, w, rs[0], f.target) }
+	}
+	return f.outputFlags.forecast(ctx, e, m, rs[0], run, add)
 }
 
 // forecast writes a forecast's outputs from r, m's result over the run o
-// describes.
-func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *model.Result, o model.Options) error {
+// describes; add, if not nil, adds to the document (the quarter's view).
+func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *model.Result, o model.Options, add func(*document.Forecast) error) error {
 	in := &report.Inputs{Model: m, Result: r, Target: f.target}
 	if f.plotFlags.dir != "" {
 		var err error
@@ -144,11 +164,21 @@ func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *m
 	if err := f.plotFlags.write(e, in); err != nil {
 		return err
 	}
-	if done, err := f.csvFlag.write(e, document.NewForecastTotals(r, f.target).WriteCSV); done || err != nil {
+	target := f.target
+	if add != nil {
+		target = math.NaN() // the quarter's view answers for the target
+	}
+	doc := document.NewForecast(r, target)
+	if add != nil {
+		if err := add(doc); err != nil {
+			return err
+		}
+	}
+	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {
 		return err
 	}
 	if f.json {
-		return writeJSON(e.stdout, document.NewForecast(r, f.target))
+		return writeJSON(e.stdout, doc)
 	}
-	return document.NewForecastTotals(r, f.target).WriteText(e.stdout)
+	return doc.WriteText(e.stdout)
 }

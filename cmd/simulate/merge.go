@@ -144,7 +144,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 	switch run.Command {
 	case "forecast":
 		o := model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed, FixedParams: run.FixedParams, Recalibration: run.Recalibration}
-		return f.forecast(ctx, e, m, rs[0], o)
+		return f.forecast(ctx, e, m, rs[0], o, nil)
 	case "compare":
 		return f.compare(e, m, scenarios.Compared(rs[0], rs[1:], run.Notes))
 	case "portfolio":
