@@ -96,6 +96,11 @@ type backtestFlags struct {
 	saveCal  string
 	estimate estimateFlags
 	plots    plotFlags
+	// quarterAligned scores quarter-end forecasts from offsets weeks into
+	// each fiscal quarter instead of rolling origins.
+	quarterAligned bool
+	offsets        []int
+	quarterFlags   quarterFlags
 }
 
 func (f *backtestFlags) declare(fs *pflag.FlagSet) {
@@ -120,7 +125,14 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.saveCal, "save-calibration", "", "write the recalibration learned from every origin to FILE (YAML), for forecast, compare, sweep, goal and report's --recalibration")
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
+	fs.BoolVar(&f.quarterAligned, "quarter-aligned", false, "score quarter-end forecasts (booked to date plus the rest) made --offsets weeks into each fiscal quarter, instead of rolling origins")
+	fs.IntSliceVar(&f.offsets, "offsets", []int{0, 4, 8}, "with --quarter-aligned, the weeks into each quarter the forecasts are made")
+	fs.StringVar(&f.quarterFlags.fiscalStart, "fiscal-year-start", "", "with --quarter-aligned, the month the fiscal year starts in (default January)")
 }
+
+// quarterAlignedRefuses are the rolling origins' flags, which
+// --quarter-aligned does not take.
+var quarterAlignedRefuses = []string{"origins", "every", "horizon", "ablation", "save-calibration", "plots"}
 
 func runBacktest(ctx context.Context, e *env, args []string) error {
 	var f backtestFlags
@@ -149,6 +161,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if err := f.plots.check(); err != nil {
 		return err
 	}
+	if err := f.checkQuarterAligned(fs); err != nil {
+		return err
+	}
 	if err := f.readFlags.check(); err != nil {
 		return err
 	}
@@ -162,6 +177,9 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	co := calibrate.Options{StaleAfter: time.Duration(f.staleAfter) * week, DeriveStale: !fs.Changed("stale-after"), DealSize: f.dealSize, Names: flagNames()}
 	if err := f.estimate.apply(&co); err != nil {
 		return err
+	}
+	if f.quarterAligned {
+		return f.runQuarterAligned(ctx, e, h, co)
 	}
 	bo := backtest.Options{Calibrate: co, Origins: f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers}
 	var finish func()
@@ -193,4 +211,52 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 		return writeJSON(e.stdout, document.NewBacktest(res))
 	}
 	return document.WriteBacktest(e.stdout, res, f.horizon)
+}
+
+// checkQuarterAligned checks --quarter-aligned's flags as parsed by fs.
+func (f *backtestFlags) checkQuarterAligned(fs *pflag.FlagSet) error {
+	if !f.quarterAligned {
+		for _, name := range []string{"offsets", "fiscal-year-start"} {
+			if fs.Changed(name) {
+				return usagef("--%s needs --quarter-aligned", name)
+			}
+		}
+		return nil
+	}
+	for _, name := range quarterAlignedRefuses {
+		if fs.Changed(name) {
+			return usagef("--quarter-aligned forecasts each quarter's end from weeks into it: --%s is for rolling origins", name)
+		}
+	}
+	for _, k := range f.offsets {
+		if k < 0 || k > 12 {
+			return usagef("--offsets must be weeks into a quarter, 0 to 12 (got %d)", k)
+		}
+	}
+	if _, err := f.quarterFlags.calendar(0); err != nil {
+		return usagef("--fiscal-year-start: %v", err)
+	}
+	return nil
+}
+
+// runQuarterAligned backtests quarter-end forecasts on h and writes the
+// results.
+func (f *backtestFlags) runQuarterAligned(ctx context.Context, e *env, h *calibrate.History, co calibrate.Options) error {
+	cal, _ := f.quarterFlags.calendar(0)
+	qo := backtest.QuarterOptions{Calibrate: co, Calendar: cal, Offsets: f.offsets, Trials: f.trials, Seed: f.seed, Workers: f.workers}
+	var finish func()
+	qo.Progress, finish = e.bar("origins")
+	defer finish()
+	res, err := backtest.RunQuarters(ctx, h, qo)
+	if err != nil {
+		return err
+	}
+	d := document.NewQuarterBacktest(res)
+	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+		return err
+	}
+	if f.json {
+		return writeJSON(e.stdout, d)
+	}
+	return d.WriteText(e.stdout)
 }
