@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -49,7 +50,10 @@ type QuarterBacktestItem struct {
 
 // NewQuarterBacktest is res's document.
 func NewQuarterBacktest(res *backtest.QuarterResult) *QuarterBacktest {
-	d := &QuarterBacktest{Methods: backtest.QuarterMethods, Notes: res.Notes}
+	d := &QuarterBacktest{Notes: res.Notes}
+	for _, m := range backtest.QuarterMethods {
+		d.Methods = append(d.Methods, strings.ReplaceAll(m, "-", "_"))
+	}
 	if d.Notes == nil {
 		d.Notes = []string{}
 	}
@@ -57,7 +61,7 @@ func NewQuarterBacktest(res *backtest.QuarterResult) *QuarterBacktest {
 		row := QuarterBacktestRow{Target: s.Target, OffsetWeeks: s.Offset, N: s.N, Covered80: s.Covered, BandLo: s.Lo, BandHi: s.Hi,
 			ScaledCRPS: Num(s.Scaled), MedianError: Num(s.MedianError), Skill: map[string]*float64{}}
 		for j, x := range s.Skill {
-			row.Skill[backtest.QuarterMethods[j+1]] = Num(x)
+			row.Skill[d.Methods[j+1]] = Num(x)
 		}
 		d.Summary = append(d.Summary, row)
 	}

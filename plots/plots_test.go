@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -74,6 +75,18 @@ func TestCharts(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "fan", fan)
+	// The current quarter from the sample's as-of date (2026-11-20): booked
+	// on three days of it, then the run's six weeks to 2026-12-31.
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	six := *m
+	six.HorizonWeeks = 6
+	qp := plots.NewQuarterPath("2026Q4", day("2026-10-01"), day("2027-01-01"), run(t, &six), 0,
+		[]time.Time{day("2026-10-09"), day("2026-10-30"), day("2026-11-12")}, []float64{60e3, 150e3, 230e3})
+	qfan, err := plots.QuarterFan(qp, 700000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "quarter-fan", qfan)
 	hist, err := plots.Histogram(base, 800000)
 	if err != nil {
 		t.Fatal(err)
@@ -178,6 +191,9 @@ func TestChartsRefuseBadData(t *testing.T) {
 	r := &model.Result{Weeks: 0}
 	if _, err := plots.Fan(r, nan); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("empty fan: %v", err)
+	}
+	if _, err := plots.QuarterFan(&plots.QuarterPath{}, nan); !errors.Is(err, plots.ErrNoData) {
+		t.Errorf("empty quarter fan: %v", err)
 	}
 	if _, err := plots.Tornado("revenue", "USD", 1, nil); !errors.Is(err, plots.ErrNoData) {
 		t.Errorf("no swings: %v", err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/funnelsim/funnelsim/fiscal"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/plots"
 )
 
 // Window is a fiscal quarter as a forecast from a model's as-of date sees
@@ -119,4 +120,29 @@ func (w *Window) Entries(m *model.Model, r *model.Result) map[string][]float64 {
 		out[st.MetricName()] = x
 	}
 	return out
+}
+
+// BookedByDay is the revenue booked in the quarter by the end of each day
+// with a win before the as-of date, from m's booked days; nil where
+// booked-to-date is not known.
+func (w *Window) BookedByDay(m *model.Model) (days []time.Time, cum []float64) {
+	if w.Booked == nil {
+		return nil, nil
+	}
+	sum := 0.0
+	for _, d := range m.Booked.Days {
+		if d.Date.Before(w.Quarter.Start) || !d.Date.Before(w.AsOf) || len(d.Won) == 0 {
+			continue
+		}
+		sum += d.Revenue()
+		days, cum = append(days, d.Date.Time), append(cum, sum)
+	}
+	return days, cum
+}
+
+// Path is the quarter's revenue path for the quarter fan chart, from r, a
+// run with w's options.
+func (w *Window) Path(m *model.Model, r *model.Result) *plots.QuarterPath {
+	days, cum := w.BookedByDay(m)
+	return plots.NewQuarterPath(w.Quarter.String(), w.Quarter.Start, w.Quarter.End, r, w.From, days, cum)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/plots"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
 
@@ -36,6 +37,9 @@ type Inputs struct {
 	Calibration calibrate.Options
 	// Optimum is a budget optimizer's answer.
 	Optimum *scenarios.Optimum
+	// Quarter, with a forecast of a fiscal quarter, is its revenue path:
+	// the fan chart draws the quarter, booked then forecast.
+	Quarter *plots.QuarterPath
 	// Tornado is how far median revenue moves with each driver; the
 	// report works it out where it is nil.
 	Tornado *TornadoResult

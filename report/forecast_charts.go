@@ -14,6 +14,9 @@ var Fan = Kind{
 		if in.Result == nil {
 			return nil
 		}
+		if in.Quarter != nil {
+			return one("fan", func() (*plot.Plot, error) { return plots.QuarterFan(in.Quarter, in.Target) })
+		}
 		return one("fan", func() (*plot.Plot, error) { return plots.Fan(in.Result, in.Target) })
 	},
 }

@@ -144,17 +144,20 @@ func runForecast(ctx context.Context, e *env, args []string) error {
 	if err != nil || rs == nil {
 		return err
 	}
-	var add func(*document.Forecast) error
+	var qv *quarterView
 	if w != nil {
-		add = func(d *document.Forecast) error { return f.quarterFlags.add(e, d, m, w, rs[0], f.target) }
+		qv = &quarterView{flags: &f.quarterFlags, w: w}
 	}
-	return f.outputFlags.forecast(ctx, e, m, rs[0], run, add)
+	return f.outputFlags.forecast(ctx, e, m, rs[0], run, qv)
 }
 
 // forecast writes a forecast's outputs from r, m's result over the run o
-// describes; add, if not nil, adds to the document (the quarter's view).
-func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *model.Result, o model.Options, add func(*document.Forecast) error) error {
+// describes, with the quarter's view qv where it is not nil.
+func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *model.Result, o model.Options, qv *quarterView) error {
 	in := &report.Inputs{Model: m, Result: r, Target: f.target}
+	if qv != nil {
+		in.Quarter = qv.w.Path(m, r)
+	}
 	if f.plotFlags.dir != "" {
 		var err error
 		if in.Tornado, err = report.NewTornado(ctx, m, o); err != nil {
@@ -165,12 +168,12 @@ func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *m
 		return err
 	}
 	target := f.target
-	if add != nil {
+	if qv != nil {
 		target = math.NaN() // the quarter's view answers for the target
 	}
 	doc := document.NewForecast(r, target)
-	if add != nil {
-		if err := add(doc); err != nil {
+	if qv != nil {
+		if err := qv.flags.add(e, doc, m, qv.w, r, f.target); err != nil {
 			return err
 		}
 	}

@@ -84,6 +84,14 @@ func TestOutputDocumented(t *testing.T) {
 	if err := os.WriteFile(deals, []byte("region,outcome,amount\nnorth,won,100\nnorth,lost,50\nsouth,won,200\nsouth,lost,\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	hist60 := filepath.Join(dir, "h60.csv")
+	if _, e, code := simulateCmd("generate", "--weeks", "60", "-o", hist60); code != 0 {
+		t.Fatal(e)
+	}
+	quota := filepath.Join(dir, "quota.csv")
+	if err := os.WriteFile(quota, []byte("rep,quota\nrep_01,40k\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		doc  string
 		args []string
@@ -97,6 +105,9 @@ func TestOutputDocumented(t *testing.T) {
 		{"portfolio", []string{"portfolio", "--model", sampleModel, "--model", sampleModel, "--trials", "300", "--target", "1.5M"}},
 		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--stale-after", "26"}},
 		{"calibrate", []string{"calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml")}},
+		{"forecast quarter", []string{"forecast", "--model", filepath.Join(dir, "m.yaml"), "--quarter", "current", "--trials", "300", "--target", "100k",
+			"--deals", filepath.Join(dir, "open-deals.csv"), "--by", "rep", "--quota", quota}},
+		{"backtest quarter-aligned", []string{"backtest", "--history", hist60, "--quarter-aligned", "--trials", "100", "--stale-after", "26"}},
 		{"qualify", []string{"qualify", "--deals", deals, "--rule", `region == "north"`}},
 	}
 	names := map[string]bool{}
@@ -141,7 +152,7 @@ func TestOutputDocumented(t *testing.T) {
 			got := map[string]bool{}
 			jsonKeys(v, got)
 			also := keys["Summary"]
-			if c.doc == "compare" || c.doc == "goal" || c.doc == "sweep" || c.doc == "grid" || c.doc == "portfolio" {
+			if c.doc == "compare" || c.doc == "goal" || c.doc == "sweep" || c.doc == "grid" || c.doc == "portfolio" || c.doc == "forecast quarter" {
 				also = append(also, keys["forecast JSON"]...)
 			}
 			check(c.doc+" JSON", got, also...)
@@ -168,4 +179,18 @@ func TestOutputDocumented(t *testing.T) {
 			t.Errorf("%s CSV: an empty column name", c.doc)
 		}
 	}
+	f, err := os.Open(filepath.Join(dir, "open-deals.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	header, err := csv.NewReader(f).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, h := range header {
+		got[h] = true
+	}
+	check("deals CSV", got)
 }

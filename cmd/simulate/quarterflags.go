@@ -121,6 +121,13 @@ func (q *quarterFlags) window(m *model.Model, o *model.Options) (*quarter.Window
 	return w, nil
 }
 
+// quarterView is a forecast's view of a quarter: the flags that ask for
+// it and the quarter's window.
+type quarterView struct {
+	flags *quarterFlags
+	w     *quarter.Window
+}
+
 // add adds the quarter's view of r to f, and writes --deals.
 func (q *quarterFlags) add(e *env, f *document.Forecast, m *model.Model, w *quarter.Window, r *model.Result, target float64) error {
 	doc := document.NewQuarter(m, w, r, target)
