@@ -94,6 +94,12 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 		page.Decision = decisionTable(decision)
 	}
 	page.Sentence = sentence(res, in.Target, decision)
+	if v := in.QuarterView; v != nil {
+		page.quarterPage(m.Name, v.Doc, res.Trials, res.Seed, m.Currency, in.Target)
+		if len(decision) > 0 && decision[0].delta > 0 {
+			page.Sentence += fmt.Sprintf(" Of the scenarios, %s adds the most to the rest of the quarter: %s on average.", decision[0].name, "+"+plots.Money(decision[0].delta))
+		}
+	}
 	var rest []Figure
 	for _, f := range reg.Figures(in) {
 		switch {
@@ -140,6 +146,9 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 		if err := page.add(tor.caption(), f.Draw); err != nil {
 			return nil, err
 		}
+	}
+	if in.QuarterView != nil {
+		page.quarterTables(in.QuarterView)
 	}
 	if err := page.tables(m, in, o.Run.Seed); err != nil {
 		return nil, err

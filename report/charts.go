@@ -40,6 +40,9 @@ type Inputs struct {
 	// Quarter, with a forecast of a fiscal quarter, is its revenue path:
 	// the fan chart draws the quarter, booked then forecast.
 	Quarter *plots.QuarterPath
+	// QuarterView is the quarter's forecast, for the report's page one and
+	// appendix; nil for a forecast of the model's horizon.
+	QuarterView *QuarterView
 	// Tornado is how far median revenue moves with each driver; the
 	// report works it out where it is nil.
 	Tornado *TornadoResult
@@ -96,12 +99,14 @@ var Charts = Registry{
 }
 
 // Figures are the figures of every kind in r that in has the inputs for,
-// each with its kind's caption.
+// each with its kind's caption unless it has its own.
 func (r Registry) Figures(in *Inputs) []Figure {
 	var out []Figure
 	for _, k := range r {
 		for _, f := range k.Figures(in) {
-			f.Caption = k.Caption
+			if f.Caption == "" {
+				f.Caption = k.Caption
+			}
 			out = append(out, f)
 		}
 	}

@@ -15,7 +15,8 @@ var Fan = Kind{
 			return nil
 		}
 		if in.Quarter != nil {
-			return one("fan", func() (*plot.Plot, error) { return plots.QuarterFan(in.Quarter, in.Target) })
+			return []Figure{{Name: "fan", Caption: "The quarter's revenue: booked to date (solid), then the forecast to the quarter's end; the darker band holds half the trials, the lighter eight in ten.",
+				Draw: func() (*plot.Plot, error) { return plots.QuarterFan(in.Quarter, in.Target) }}}
 		}
 		return one("fan", func() (*plot.Plot, error) { return plots.Fan(in.Result, in.Target) })
 	},

@@ -15,7 +15,7 @@ import (
 func forecastCommand() *command {
 	return &command{
 		Name:      "forecast",
-		UsageLine: "simulate forecast [--model FILE] [--weeks N] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]]",
+		UsageLine: "simulate forecast [--model FILE] [--weeks N | --quarter Q [--deals FILE] [--by rep|channel [--quota FILE]]] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]]",
 		Short:     "forecast leads, wins and revenue as distributions",
 		Long: `
 Forecast simulates the model's funnel forward from its as-of date: the open
@@ -36,6 +36,23 @@ of at most 2,000 trials) and, where the model has a fitted response to
 spend, response (each channel's leads against its spend). PNGs are 8 by
 4.5 inches at 200 dpi (--plot-size, --plot-dpi).
 
+--quarter 2027Q1 (or current, next) forecasts a fiscal quarter
+(--fiscal-year-start MONTH where the year does not start in January; the
+model's fiscal_year_start otherwise): what the history booked from the
+quarter's start to the model's as-of date (the model file keeps a
+quarter's worth of booked days), plus the simulation from then to the
+quarter's end, to the nearest whole week. The QUARTER table gives the
+booked, the rest and the quarter's total; --target applies to the
+quarter's revenue; the fan chart starts at the quarter's first day.
+--deals FILE.csv lists every open deal with its chance of a win in the
+quarter, its expected value and its forecast category (--categories,
+default commit=0.7,best_case=0.3, the rest pipeline), and the categories'
+totals go under the table. --by rep (or channel) splits the quarter's
+wins and revenue trial by trial: each rep's open deals are its own, and
+deals not yet created go to the reps in their shares of the recent
+hand-offs. --quota FILE.csv (a header naming rep or channel, and quota)
+adds each group's chance of its quota and its expected attainment.
+
 Without --model it runs the embedded sample company (a B2B SaaS firm; the
 same model is in examples/sample-model.yaml).
 
@@ -48,6 +65,7 @@ Examples:
 	simulate forecast
 	simulate forecast --target 800000
 	simulate forecast --model model.yaml --weeks 26 --trials 50000 --json > forecast.json
+	simulate forecast --model model.yaml --quarter current --target 2.5M --by rep --quota quota.csv --deals deals.csv
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
 `,

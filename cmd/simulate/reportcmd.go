@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/internal/atomicfile"
+	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/model"
+	"github.com/funnelsim/funnelsim/quarter"
 	"github.com/funnelsim/funnelsim/report"
 	"github.com/funnelsim/funnelsim/scenarios"
 )
@@ -32,7 +34,11 @@ effect), the tables (the forecast, the funnel's conversion and weeks in
 stage, the scenarios' changes) and the notes; with --optimize, also the
 split of today's marketing budget that gives the best chance of --target
 (or the best median revenue) and its frontier (see simulate optimize). The page has its charts
-inline (SVG) and loads nothing from anywhere. --paper a4 or --paper
+inline (SVG) and loads nothing from anywhere. --quarter Q (as forecast
+takes it) makes the page the fiscal quarter's: booked to date, the rest,
+the quarter's total and the chance of --target, with the quarter's fan
+chart; the appendix adds the open deals by forecast category and the
+largest of them, and with --by rep (or channel) the quarter by group. --paper a4 or --paper
 letter sets the page's size for printing (by default the printer's).
 
 To a PDF without the browser's header and footer (date, title, address,
@@ -46,6 +52,7 @@ Examples:
 	simulate report --target 800k -o report.html
 	simulate report --target 800k --appendix -o report-full.html
 	simulate report --target 800k --paper a4 -o report.html
+	simulate report --model model.yaml --quarter current --target 2.5M --by rep --appendix -o quarter.html
 	simulate report --model model.yaml --scenarios plans.yaml --history leads.csv -o report.html
 
 Exit status is 0 on success, 1 on an error, 2 on a usage error.
@@ -57,6 +64,7 @@ Exit status is 0 on success, 1 on an error, 2 on a usage error.
 
 type reportFlags struct {
 	compareFlags
+	quarterFlags
 	out      string
 	appendix bool
 	optimize bool
@@ -69,6 +77,7 @@ func (f *reportFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVarP(&f.out, "out", "o", "", "the HTML file to write (- for standard output)")
 	fs.BoolVar(&f.appendix, "appendix", false, "add, after the one page, every other chart, the tables and the notes")
 	fs.StringVar(&f.paper, "paper", "", "paper to lay the page out on: a4 or letter (default: the printer's)")
+	f.quarterFlags.declare(fs)
 	fs.BoolVar(&f.optimize, "optimize", false, "with --appendix, also split today's marketing budget for the best chance of --target (median revenue without one): the split and its frontier")
 }
 
@@ -85,11 +94,11 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if f.optimize && !f.appendix {
 		return usagef("--optimize adds the budget's split to the appendix: give --appendix too")
 	}
-	inputs := []file{{"--model", f.model}, {"--scenarios", f.scenarios}, {"--recalibration", f.recalibration}}
+	inputs := []file{{"--model", f.model}, {"--scenarios", f.scenarios}, {"--recalibration", f.recalibration}, {"--quota", f.quotaFile}}
 	for _, h := range f.history {
 		inputs = append(inputs, file{"--history", h})
 	}
-	if err := distinctFiles(inputs, []file{{"-o", f.out}}); err != nil {
+	if err := distinctFiles(inputs, []file{{"-o", f.out}, {"--deals", f.deals}}); err != nil {
 		return err
 	}
 	if err := f.runFlags.check(fs); err != nil {
@@ -97,6 +106,12 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	}
 	if err := checkTarget(fs, f.target); err != nil {
 		return err
+	}
+	if err := f.quarterFlags.check(fs); err != nil {
+		return err
+	}
+	if f.quarter != "" && f.recalibration != "" {
+		return usagef("--quarter sums the weekly paths, which --recalibration does not map: run it without --recalibration")
 	}
 	var paper report.Paper
 	if f.paper != "" {
@@ -110,7 +125,18 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := simulate(ctx, e, m, f.options())
+	run := f.options()
+	w, err := f.quarterFlags.window(m, run)
+	if err != nil {
+		return err
+	}
+	if w != nil && w.From > 0 && (f.scenarios != "" || f.optimize) {
+		return usagef("--quarter %s starts %d weeks after the model's as-of date: the scenarios and the budget's split are compared over the run from then, not over the quarter; give a quarter under way, or leave them out", w.Quarter, w.From)
+	}
+	if w != nil {
+		run.Deals = true // the appendix lists the open deals
+	}
+	r, err := simulate(ctx, e, m, run)
 	if err != nil {
 		return err
 	}
@@ -124,17 +150,24 @@ func runReport(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if c, err = compareScenarios(ctx, e, m, file, f.options(), ev); err != nil {
+		if c, err = compareScenarios(ctx, e, m, file, plain(run), ev); err != nil {
 			return err
 		}
 	}
 	var opt *scenarios.Optimum
 	if f.optimize {
-		if opt, err = f.optimizeBudget(ctx, e, m); err != nil {
+		if opt, err = f.optimizeBudget(ctx, e, m, plain(run)); err != nil {
 			return err
 		}
 	}
-	page, err := report.Build(ctx, &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, Optimum: opt}, report.Options{Run: *f.options(), Appendix: f.appendix, Paper: paper})
+	in := &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, Optimum: opt}
+	if w != nil {
+		if in.QuarterView, err = f.quarterView(e, m, w, r); err != nil {
+			return err
+		}
+		in.Quarter = w.Path(m, r)
+	}
+	page, err := report.Build(ctx, in, report.Options{Run: *plain(run), Appendix: f.appendix, Paper: paper})
 	if err != nil {
 		return err
 	}
@@ -149,11 +182,37 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// plain is o without what a quarter's run keeps beyond the totals: the
+// scenarios' and the tornado's runs need none of it.
+func plain(o *model.Options) *model.Options {
+	p := *o
+	p.Deals, p.ByRep, p.ByChannel, p.From = false, false, false, 0
+	return &p
+}
+
+// quarterView is the report's view of the quarter w from r: its document
+// with the deals' categories and the groups, and the deals (written to
+// --deals too, where given).
+func (f *reportFlags) quarterView(e *env, m *model.Model, w *quarter.Window, r *model.Result) (*report.QuarterView, error) {
+	doc := document.NewForecast(r, math.NaN())
+	if err := f.quarterFlags.add(e, doc, m, w, r, f.target); err != nil {
+		return nil, err
+	}
+	deals, err := quarter.Deals(m, r, f.cats)
+	if err != nil {
+		return nil, err
+	}
+	if doc.Quarter.Categories == nil {
+		doc.Quarter.AddCategories(quarter.ByCategory(deals, f.cats))
+	}
+	return &report.QuarterView{Doc: doc.Quarter, Deals: deals}, nil
+}
+
 // optimizeBudget splits today's budget for the report: for the chance of
 // the target, or median revenue without one, at the optimizer's default
 // trials.
-func (f *reportFlags) optimizeBudget(ctx context.Context, e *env, m *model.Model) (*scenarios.Optimum, error) {
-	o := scenarios.OptimizeOptions{Objective: scenarios.DefaultObjective(f.target), Target: f.target, Run: *f.options()}
+func (f *reportFlags) optimizeBudget(ctx context.Context, e *env, m *model.Model, run *model.Options) (*scenarios.Optimum, error) {
+	o := scenarios.OptimizeOptions{Objective: scenarios.DefaultObjective(f.target), Target: f.target, Run: *run}
 	o.Run.Trials = optimizeTrials
 	prog, finish := e.bar("trials over the optimizer's runs")
 	o.Progress = prog
