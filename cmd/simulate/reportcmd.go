@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/quarter"
 	"github.com/funnelsim/funnelsim/report"
