@@ -41,8 +41,9 @@ func (h *History) Tally(from, to time.Time) Tally {
 
 // booked is the history's record of each day of the bookedDays before
 // asOf (from its first recorded day on, where that is later), for the
-// booked-to-date of a quarter under way.
-func (h *History) booked(asOf time.Time) *model.Booked {
+// booked-to-date of a quarter under way, each win with its values of the
+// segments segs.
+func (h *History) booked(asOf time.Time, segs []int) *model.Booked {
 	end := asOf.Truncate(24 * time.Hour)
 	from := end.AddDate(0, 0, -bookedDays)
 	if first := h.first(); !first.IsZero() && first.After(from) {
@@ -70,7 +71,7 @@ func (h *History) booked(asOf time.Time) *model.Booked {
 			}
 		}
 		if k := day(l.Won); k >= 0 {
-			w := model.BookedWin{ID: l.ID, Channel: l.Channel, Rep: l.Rep}
+			w := model.BookedWin{ID: l.ID, Channel: l.Channel, Rep: l.Rep, Segments: h.segmentsOf(l, segs)}
 			if l.HasAmount() {
 				w.Amount = l.Amount
 			}

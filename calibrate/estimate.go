@@ -236,6 +236,10 @@ type estimator struct {
 	amounts  [][]float64 // amounts of won deals, per channel
 	zeroWon  int
 	reps     map[string]int // hand-offs per rep in the recent weeks
+	// segs are the attributes that are segments (segmentAttrs), and
+	// segCounts each one's recent hand-offs per value.
+	segs      []int
+	segCounts []map[string]int
 	handoffs []float64      // hand-offs per recent week (for capacity)
 	// closeStays are the stays from the opportunity stage on, for the
 	// close capacity (closeTallies, capacityForecasts).
@@ -269,6 +273,10 @@ func newEstimator(h *History, o *Options) *estimator {
 	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]int{}}
 	e.end = h.Last()
 	e.win = findWindows(h, o, o.Bands)
+	e.segs = segmentAttrs(h, o.AsOf)
+	for range e.segs {
+		e.segCounts = append(e.segCounts, map[string]int{})
+	}
 	for i := range h.Leads {
 		l := &h.Leads[i]
 		if _, ok := e.chIndex[l.Channel]; !ok {
@@ -520,6 +528,7 @@ func (e *estimator) lead(l *Lead) {
 				if l.Rep != "" {
 					e.reps[l.Rep]++
 				}
+				e.handoff(l)
 			}
 		}
 		var recorded time.Time // the stay's recorded end, if it has one
@@ -643,7 +652,7 @@ func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
 	if s >= e.opp {
-		d := model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Rep: l.Rep}
+		d := model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Rep: l.Rep, Segments: e.h.segmentsOf(l, e.segs)}
 		if l.AmountKnown(e.o.AsOf, e.end) && l.Amount > 0 {
 			d.Amount = l.Amount
 		}
@@ -735,6 +744,7 @@ func (e *estimator) model() (*model.Model, error) {
 		return nil, err
 	}
 	e.repsInto(m)
+	e.segmentsInto(m)
 	for k, n := range e.open {
 		m.Pipeline.Open = append(m.Pipeline.Open, model.Cohort{Stage: k.Stage, Channel: k.Channel, Weeks: k.Weeks, Count: n})
 	}
@@ -748,7 +758,7 @@ func (e *estimator) model() (*model.Model, error) {
 		return a.Weeks - b.Weeks
 	})
 	m.Pipeline.Deals = e.deals
-	m.Booked = e.h.booked(o.AsOf)
+	m.Booked = e.h.booked(o.AsOf, e.segs)
 	if e.after > 0 {
 		rep.warn("%d leads created on or after the as-of date %s are not used", e.after, o.AsOf.Format(time.DateOnly))
 	}

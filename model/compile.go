@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnelsim/model/rng"
@@ -59,11 +60,12 @@ type plan struct {
 	deals   []dealState
 	queue   []int
 
-	// repNames names the reps of forecasts by rep: those given shares of the
-	// hand-offs, then those owning deals and given none; repCum is the
-	// shares' running sum, by which a deal with no rep gets one.
-	repNames []string
-	repCum   []float64
+	// groupNames names the groups of a run by group (Options.By): those
+	// given shares of the hand-offs, then those owning deals and given
+	// none; groupCum is the shares' running sum, by which a deal with no
+	// group gets one.
+	groupNames []string
+	groupCum   []float64
 	// track says what a run keeps beyond the totals (Options.Deals,
 	// ByRep and From); the zero value keeps nothing.
 	track tracking
@@ -108,48 +110,86 @@ func newNIG(d LogNormal) nig {
 }
 
 // tracking is what a run keeps beyond the totals: each listed deal's wins
-// (deals), wins and revenue by rep (reps), from week from on.
+// (deals), wins and revenue by group (groups), from week from on.
 type tracking struct {
-	deals, reps bool
-	from        int
+	deals, groups bool
+	from          int
 }
 
-// compileReps lists the reps: those with shares, then the deals' others.
-func (p *plan) compileReps() {
+// setGroups lists the groups of a run by by ("rep" or a segment's name;
+// "" for none): those with shares, then the deals' others; and gives
+// each deal its group.
+func (p *plan) setGroups(by string) {
+	p.groupNames, p.groupCum = nil, nil
+	for i := range p.deals {
+		p.deals[i].group = -1
+	}
+	if by == "" {
+		return
+	}
+	var shares []ValueShare
+	of := func(d OpenDeal) string { return d.Segments[by] }
+	if by == "rep" {
+		for _, s := range p.m.Reps.Shares {
+			shares = append(shares, ValueShare{Value: s.Rep, Share: s.Share})
+		}
+		of = func(d OpenDeal) string { return d.Rep }
+	} else if s := p.m.segment(by); s != nil {
+		shares = s.Shares
+	}
 	sum := 0.0
-	for _, s := range p.m.Reps.Shares {
-		p.repNames = append(p.repNames, s.Rep)
+	for _, s := range shares {
+		p.groupNames = append(p.groupNames, s.Value)
 		sum += s.Share
-		p.repCum = append(p.repCum, sum)
+		p.groupCum = append(p.groupCum, sum)
 	}
 	for _, d := range p.m.Pipeline.Deals {
-		if d.Rep != "" && !slices.Contains(p.repNames, d.Rep) {
-			p.repNames = append(p.repNames, d.Rep)
+		if g := of(d); g != "" && !slices.Contains(p.groupNames, g) {
+			p.groupNames = append(p.groupNames, g)
 		}
 	}
 	if sum > 0 {
-		for i := range p.repCum {
-			p.repCum[i] /= sum
+		for i := range p.groupCum {
+			p.groupCum[i] /= sum
+		}
+	}
+	for i, d := range p.m.Pipeline.Deals {
+		if g := of(d); g != "" {
+			p.deals[i].group = slices.Index(p.groupNames, g)
 		}
 	}
 }
 
-// repIndex is rep's index in p.repNames, or -1 for none.
-func (p *plan) repIndex(rep string) int {
-	if rep == "" {
+// pickGroup is the group, by the shares, at u in [0, 1); -1 where no
+// group has a share.
+func (p *plan) pickGroup(u float64) int {
+	if len(p.groupCum) == 0 || p.groupCum[len(p.groupCum)-1] == 0 {
 		return -1
 	}
-	return slices.Index(p.repNames, rep)
+	i, _ := slices.BinarySearch(p.groupCum, u)
+	return min(i, len(p.groupCum)-1)
 }
 
-// pickRep is the rep, by the shares, at u in [0, 1); -1 where no rep has
-// a share.
-func (p *plan) pickRep(u float64) int {
-	if len(p.repCum) == 0 || p.repCum[len(p.repCum)-1] == 0 {
-		return -1
+// segment is the segment named name, or nil.
+func (m *Model) segment(name string) *Segment {
+	for i := range m.Segments {
+		if m.Segments[i].Name == name {
+			return &m.Segments[i]
+		}
 	}
-	i, _ := slices.BinarySearch(p.repCum, u)
-	return min(i, len(p.repCum)-1)
+	return nil
+}
+
+// segmentNames lists the segments' names for a message.
+func (m *Model) segmentNames() string {
+	if len(m.Segments) == 0 {
+		return "none (calibrate keeps the attributes of at most 20 values)"
+	}
+	var names []string
+	for _, s := range m.Segments {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // dealState is an open lead followed one by one: a deal with a known
@@ -159,7 +199,7 @@ func (p *plan) pickRep(u float64) int {
 // (scheduleDeal).
 type dealState struct {
 	stage, ch, age int
-	rep            int // its index in plan.reps, or -1 for none
+	group          int // its index in plan.groupNames, or -1 for none
 	id             int
 	key            uint64 // its index among the plan's deals and tracked leads, for its counter
 	next           int32
@@ -382,7 +422,6 @@ func (p *plan) compileDeals() {
 }
 
 func (p *plan) compilePipeline() error {
-	p.compileReps()
 	p.open = make([]int32, p.nC*p.nS*(p.maxAge+1))
 	for _, o := range p.m.Pipeline.Open {
 		i := p.cell(p.m.ChannelIndex(o.Channel), p.m.StageIndex(o.Stage), min(o.Weeks, p.maxAge))
@@ -396,7 +435,7 @@ func (p *plan) compilePipeline() error {
 		if s < p.salesStart {
 			return fmt.Errorf("pipeline.deals[%d].stage: %q is before the hand-off stage %q; open deals are sales stages", i, d.Stage, p.m.SalesStart)
 		}
-		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: d.Amount > 0, rep: p.repIndex(d.Rep)})
+		p.deals = append(p.deals, dealState{stage: s, ch: p.m.ChannelIndex(d.Channel), age: min(d.Weeks, p.maxAge), amount: d.Amount, known: d.Amount > 0, group: -1})
 	}
 	p.start = slices.Clone(p.open)
 	for c := range p.nC {
@@ -404,7 +443,7 @@ func (p *plan) compilePipeline() error {
 			for a := 0; a <= p.maxAge; a++ {
 				if n := p.start[p.cell(c, s, a)]; n <= trackMax {
 					for range n {
-						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a, rep: -1})
+						p.tracked = append(p.tracked, dealState{stage: s, ch: c, age: a, group: -1})
 					}
 					p.start[p.cell(c, s, a)] = 0
 				}

@@ -19,8 +19,8 @@ func Join(parts []*Result, rc *Recalibration) (*Result, error) {
 	parts = slices.Clone(parts)
 	slices.SortStableFunc(parts, func(a, b *Result) int { return a.FirstTrial - b.FirstTrial })
 	first := parts[0]
-	if first.Deals != nil || first.Reps != nil {
-		return nil, errors.New("model: a run's deals and reps (Options.Deals, ByRep) are kept by whole runs only, not joined")
+	if first.Deals != nil || first.Groups != nil {
+		return nil, errors.New("model: a run's deals and groups (Options.Deals, By) are kept by whole runs only, not joined")
 	}
 	total := 0
 	for _, p := range parts {

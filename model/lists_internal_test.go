@@ -35,9 +35,9 @@ var planFields = map[string]string{
 	"occ": "the opening pipeline", "tracked": "the followed leads, compared by sharedDeals",
 	"deals": "the followed leads, compared by sharedDeals", "queue": "the hand-off queue",
 	"epochs": "the changes, compared week by week by sharedMarketing and sharedDeals", "metrics": "outputs",
-	"repNames": "the reps of the followed leads' records, compared by sharedDeals",
-	"repCum":   "the reps' shares, which give the followed leads' records a rep, compared by sharedDeals",
-	"track":    "what a run keeps (the same for every plan of a run), compared by sharedDeals",
+	"groupNames": "the groups of the followed leads' records, compared by sharedDeals",
+	"groupCum":   "the groups' shares, which give the followed leads' records a group, compared by sharedDeals",
+	"track":      "what a run keeps (the same for every plan of a run), compared by sharedDeals",
 }
 
 // paramsFields classifies every field of params for applyEpoch: "base"

@@ -61,6 +61,11 @@ type Model struct {
 	// Changes alter the funnel from given forecast weeks (scenarios).
 	Changes  []Change `yaml:"changes,omitempty"`
 	Pipeline Pipeline `yaml:"pipeline"`
+	// Segments are the history's attributes of few values (a region, a
+	// product line), for forecasts by segment: each with its values'
+	// shares of the recent hand-offs, in which deals not yet created at the
+	// as-of date fall.
+	Segments []Segment `yaml:"segments,omitempty"`
 	// FiscalYearStart is the month (1 to 12) the company's fiscal year
 	// starts in, for its quarters; 0 means January.
 	FiscalYearStart int `yaml:"fiscal_year_start,omitempty"`
@@ -93,6 +98,8 @@ type BookedWin struct {
 	Channel string  `yaml:"channel"`
 	Rep     string  `yaml:"rep,omitempty"`
 	Amount  float64 `yaml:"amount,omitempty"`
+	// Segments are the deal's values of the model's Segments.
+	Segments map[string]string `yaml:"segments,omitempty,flow"`
 }
 
 // Between sums the booked days from from to the day before to: entries
@@ -345,6 +352,19 @@ type Reps struct {
 	Shares []RepShare `yaml:"shares,omitempty"`
 }
 
+// Segment is an attribute of the leads with its values' shares of the
+// recent hand-offs.
+type Segment struct {
+	Name   string       `yaml:"name"`
+	Shares []ValueShare `yaml:"shares"`
+}
+
+// ValueShare is one value's share of the recent hand-offs.
+type ValueShare struct {
+	Value string  `yaml:"value"`
+	Share float64 `yaml:"share"`
+}
+
 // RepShare is one rep's share of the recent hand-offs.
 type RepShare struct {
 	Rep   string  `yaml:"rep"`
@@ -412,6 +432,8 @@ type OpenDeal struct {
 	Weeks   int     `yaml:"weeks"`
 	Amount  float64 `yaml:"amount,omitempty"`
 	Rep     string  `yaml:"rep,omitempty"`
+	// Segments are the deal's values of the model's Segments.
+	Segments map[string]string `yaml:"segments,omitempty,flow"`
 }
 
 // Waiting counts a channel's leads in the hand-off queue.

@@ -23,7 +23,7 @@ const (
 	purposeCapacity
 	purposeOpenDeals
 	purposeSeason
-	purposeReps
+	purposeGroups
 )
 
 // params is one trial's draw of every parameter.

@@ -44,11 +44,11 @@ type Result struct {
 	// number of them won in each trial.
 	Deals    []DealOutcome
 	DealWins []float64
-	// Reps holds, for a run with Options.ByRep, each rep's wins and
+	// Groups holds, for a run with Options.By, each group's wins and
 	// revenue per trial; the last, named Unassigned, holds the wins no
-	// rep took.
-	Reps  []RepTrials
-	track trackResult
+	// group took.
+	Groups []GroupTrials
+	track  trackResult
 	// cols holds the per-trial values of a stored result (Stored), whose
 	// Values, CumRevenue and CumWins are nil.
 	cols Columns
@@ -78,9 +78,9 @@ func newResult(p *plan, o *Options) *Result {
 		r.DealWins = make([]float64, o.Trials)
 		r.track.dealWon = make([]atomic.Int64, len(p.deals))
 	}
-	if o.ByRep {
-		for _, name := range append(slices.Clone(p.repNames), Unassigned) {
-			r.Reps = append(r.Reps, RepTrials{Name: name, Wins: make([]float64, o.Trials), Revenue: make([]float64, o.Trials)})
+	if o.By != "" {
+		for _, name := range append(slices.Clone(p.groupNames), Unassigned) {
+			r.Groups = append(r.Groups, GroupTrials{Name: name, Wins: make([]float64, o.Trials), Revenue: make([]float64, o.Trials)})
 		}
 	}
 	return r

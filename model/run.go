@@ -47,9 +47,10 @@ type Options struct {
 	// trials in which it is won (Result.Deals), and the deals won in each
 	// trial (Result.DealWins).
 	Deals bool
-	// ByRep keeps each rep's wins and revenue per trial (Result.Reps).
-	// The model must name its reps (Reps.Shares, or the deals' reps).
-	ByRep bool
+	// By keeps each group's wins and revenue per trial (Result.Groups):
+	// by "rep" (the model must name its reps, in Reps.Shares or the deals'
+	// reps) or by one of the model's Segments; "" for none.
+	By string
 	// From is the first week (0 is the first) whose wins count in
 	// Result.Channels' wins and revenue, Deals and Reps: a window from
 	// From to the horizon's end, such as a quarter that starts later.
@@ -146,7 +147,8 @@ func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, err
 		if err != nil {
 			return nil, fmt.Errorf("model %q: %w", m.Name, err)
 		}
-		p.track = tracking{deals: o.Deals, reps: o.ByRep, from: o.From}
+		p.track = tracking{deals: o.Deals, groups: o.By != "", from: o.From}
+		p.setGroups(o.By)
 		plans[j], res[j] = p, newResult(p, &o)
 	}
 	if err := runTrials(ctx, plans, &o, res); err != nil {
@@ -188,8 +190,10 @@ func (o *Options) fill(m *Model, models int) error {
 		return fmt.Errorf("workers must be at least 1 (got %d)", o.Workers)
 	case o.From < 0 || o.From >= o.Weeks:
 		return fmt.Errorf("the first week counted must be in 0..%d (got %d)", o.Weeks-1, o.From)
-	case o.ByRep && len(m.Reps.Shares) == 0 && !slices.ContainsFunc(m.Pipeline.Deals, func(d OpenDeal) bool { return d.Rep != "" }):
+	case o.By == "rep" && len(m.Reps.Shares) == 0 && !slices.ContainsFunc(m.Pipeline.Deals, func(d OpenDeal) bool { return d.Rep != "" }):
 		return errors.New("the model names no reps (reps.shares, or the pipeline's deals' reps): calibrate it from a history with a rep column")
+	case o.By != "" && o.By != "rep" && m.segment(o.By) == nil:
+		return fmt.Errorf("the model has no segment %q; it has %s", o.By, m.segmentNames())
 	case o.Recalibration != nil && o.Recalibration.HorizonWeeks != o.Weeks:
 		return fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", o.Recalibration.HorizonWeeks, o.Weeks)
 	}

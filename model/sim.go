@@ -197,7 +197,7 @@ func (w *worker) resetStreams(seed, trial uint64, lead *worker) {
 		w.cap.ResetLike(lead.cap)
 		w.dl = lead.dl
 		if w.tk != nil {
-			w.tk.reps.ResetLike(lead.tk.reps)
+			w.tk.groups.ResetLike(lead.tk.groups)
 		}
 		return
 	}
@@ -213,7 +213,7 @@ func (w *worker) resetStreams(seed, trial uint64, lead *worker) {
 	w.cap.Reset(seed, trial, purposeCapacity)
 	w.dl = rng.NewCounter(seed, trial, purposeOpenDeals)
 	if w.tk != nil {
-		w.tk.reps.Reset(seed, trial, purposeReps)
+		w.tk.groups.Reset(seed, trial, purposeGroups)
 	}
 }
 

@@ -14,86 +14,86 @@ type DealOutcome struct {
 	Won int64
 }
 
-// RepTrials is one rep's wins and their revenue per trial, from week
-// Options.From to the horizon's end: the wins of the deals the rep owns,
-// and of the deals created later, each given to a rep by the reps' shares
-// of the hand-offs (Reps.Shares). The reps' wins and revenue sum to the
-// run's in every trial when every rep with deals is listed and the shares
-// cover every new deal; Unassigned holds what no rep took.
-type RepTrials struct {
+// GroupTrials is one group's (a rep's, or a segment's value's) wins and
+// their revenue per trial, from week Options.From to the horizon's end:
+// the wins of the deals in the group, and of the deals created later,
+// each given to a group by the groups' shares of the hand-offs
+// (Reps.Shares, Segment.Shares). The groups, with Unassigned (what no
+// group took), sum to the run's wins and revenue in every trial.
+type GroupTrials struct {
 	Name          string
 	Wins, Revenue []float64
 }
 
-// Unassigned names the wins of Result.Reps that no rep took: new deals
-// where the shares are empty, and deals with no rep.
+// Unassigned names the wins of Result.Groups that no group took: new
+// deals where the shares are empty, and deals with no group.
 const Unassigned = "(unassigned)"
 
 // dealRecord is a followed lead's outcome in a trial: the week it was won
-// (-1 if it was not), its rep (-1 for none) and its amount.
+// (-1 if it was not), its group (-1 for none) and its amount.
 type dealRecord struct {
-	week, rep int32
-	amount    float64
+	week, group int32
+	amount      float64
 }
 
 // tracker is what a worker keeps beyond the totals (plan.track).
 type tracker struct {
 	rec             []dealRecord // per followed lead's key: plan.deals, then plan.tracked
-	reps            *rng.Stream  // the rep of each new deal won
-	repWins, repRev []float64    // per rep, this trial; the last is no rep's
+	groups          *rng.Stream  // the group of each new deal won
+	grpWins, grpRev []float64    // per group, this trial; the last is no group's
 	won             []int32      // the plan's deals won from week from on, this trial
 }
 
 func newTracker(p *plan) *tracker {
-	if !p.track.deals && !p.track.reps {
+	if !p.track.deals && !p.track.groups {
 		return nil
 	}
-	n := len(p.repNames) + 1
-	return &tracker{rec: make([]dealRecord, len(p.deals)+len(p.tracked)), reps: rng.NewStream(),
-		repWins: make([]float64, n), repRev: make([]float64, n)}
+	n := len(p.groupNames) + 1
+	return &tracker{rec: make([]dealRecord, len(p.deals)+len(p.tracked)), groups: rng.NewStream(),
+		grpWins: make([]float64, n), grpRev: make([]float64, n)}
 }
 
 func (k *tracker) reset() {
 	for i := range k.rec {
 		k.rec[i].week = -1
 	}
-	clear(k.repWins)
-	clear(k.repRev)
+	clear(k.grpWins)
+	clear(k.grpRev)
 	k.won = k.won[:0]
 }
 
-// addRep books a win of amount to rep r (-1: no rep's).
-func (k *tracker) addRep(r int, amount float64) {
-	if r < 0 {
-		r = len(k.repWins) - 1
+// addGroup books a win of amount to group g (-1: no group's).
+func (k *tracker) addGroup(g int, amount float64) {
+	if g < 0 {
+		g = len(k.grpWins) - 1
 	}
-	k.repWins[r]++
-	k.repRev[r] += amount
+	k.grpWins[g]++
+	k.grpRev[g] += amount
 }
 
-// newWin books, for the reps, a new deal's win of amount in week t.
+// newWin books, for the groups, a new deal's win of amount in week t.
 func (w *worker) newWin(t int, amount float64) {
-	if k := w.tk; k != nil && w.p.track.reps && t >= w.p.track.from {
-		k.addRep(w.p.pickRep(k.reps.Uniform()), amount)
+	if k := w.tk; k != nil && w.p.track.groups && t >= w.p.track.from {
+		k.addGroup(w.p.pickGroup(k.groups.Uniform()), amount)
 	}
 }
 
 // dealWon records followed lead d's win in week t with amount; one with
-// no rep gets one by the shares, from its own numbers.
+// no group gets one by the shares, from its own numbers.
 func (w *worker) dealWon(d *dealState, t int, amount float64) {
 	k := w.tk
 	if k == nil {
 		return
 	}
-	r := d.rep
-	if r < 0 && w.p.track.reps {
-		r = w.p.pickRep(d.rand.Uniform())
+	r := d.group
+	if r < 0 && w.p.track.groups {
+		r = w.p.pickGroup(d.rand.Uniform())
 	}
-	k.rec[d.key] = dealRecord{week: int32(t), rep: int32(r), amount: amount}
+	k.rec[d.key] = dealRecord{week: int32(t), group: int32(r), amount: amount}
 }
 
 // collect books the followed leads' wins from week from on: the plan's
-// deals won, and each win's rep. A lead of a channel whose outcomes w
+// deals won, and each win's group. A lead of a channel whose outcomes w
 // takes from lead (shareDeals) has lead's record.
 func (w *worker) collect(lead *worker) {
 	k, p := w.tk, w.p
@@ -117,8 +117,8 @@ func (w *worker) collect(lead *worker) {
 		if key < len(p.deals) {
 			k.won = append(k.won, int32(key))
 		}
-		if p.track.reps {
-			k.addRep(int(rec.rep), rec.amount)
+		if p.track.groups {
+			k.addGroup(int(rec.group), rec.amount)
 		}
 	}
 }
@@ -141,8 +141,8 @@ func (r *Result) storeTrack(w *worker, i int) {
 		}
 		r.DealWins[i] = float64(len(k.won))
 	}
-	for g := range r.Reps {
-		r.Reps[g].Wins[i], r.Reps[g].Revenue[i] = k.repWins[g], k.repRev[g]
+	for g := range r.Groups {
+		r.Groups[g].Wins[i], r.Groups[g].Revenue[i] = k.grpWins[g], k.grpRev[g]
 	}
 }
 

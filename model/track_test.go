@@ -37,13 +37,13 @@ func TestRepsSum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.ByRep, o.Deals, o.ByChannel = true, true, true
+	o.By, o.Deals, o.ByChannel = "rep", true, true
 	r, err := model.Run(context.Background(), m, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Reps) != 4 || r.Reps[3].Name != model.Unassigned {
-		t.Fatalf("reps %+v, want ann, bob, cy and %s", r.Reps, model.Unassigned)
+	if len(r.Groups) != 4 || r.Groups[3].Name != model.Unassigned {
+		t.Fatalf("reps %+v, want ann, bob, cy and %s", r.Groups, model.Unassigned)
 	}
 	wins, _ := r.Metric("wins")
 	rev, _ := r.Metric("revenue")
@@ -54,15 +54,15 @@ func TestRepsSum(t *testing.T) {
 			t.Fatalf("trial %d: wins %v revenue %v tracked, %v %v not", i, wins[i], rev[i], plainWins[i], plainRev[i])
 		}
 		var w, v float64
-		for _, g := range r.Reps {
+		for _, g := range r.Groups {
 			w += g.Wins[i]
 			v += g.Revenue[i]
 		}
 		if w != wins[i] || math.Abs(v-rev[i]) > 1e-9*math.Max(1, rev[i]) {
 			t.Fatalf("trial %d: reps sum to %v wins and %v revenue, the run has %v and %v", i, w, v, wins[i], rev[i])
 		}
-		if r.Reps[3].Wins[i] != 0 {
-			t.Fatalf("trial %d: %v wins unassigned with shares that cover every deal", i, r.Reps[3].Wins[i])
+		if r.Groups[3].Wins[i] != 0 {
+			t.Fatalf("trial %d: %v wins unassigned with shares that cover every deal", i, r.Groups[3].Wins[i])
 		}
 	}
 }
@@ -75,17 +75,17 @@ func TestRepShares(t *testing.T) {
 	for i := range m.Pipeline.Deals {
 		m.Pipeline.Deals[i].Rep = ""
 	}
-	o := model.Options{Trials: 300, Seed: 9, Workers: 2, ByRep: true}
+	o := model.Options{Trials: 300, Seed: 9, Workers: 2, By: "rep"}
 	r, err := model.Run(context.Background(), m, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	total := 0.0
-	for _, g := range r.Reps {
+	for _, g := range r.Groups {
 		total += stat.Mean(g.Wins, nil) * float64(o.Trials)
 	}
 	for k, s := range m.Reps.Shares {
-		got := stat.Mean(r.Reps[k].Wins, nil) * float64(o.Trials) / total
+		got := stat.Mean(r.Groups[k].Wins, nil) * float64(o.Trials) / total
 		se := math.Sqrt(s.Share * (1 - s.Share) / total)
 		if math.Abs(got-s.Share) > 4*se {
 			t.Errorf("%s: %.4f of the wins, want %.4f ± %.4f", s.Rep, got, s.Share, 4*se)
@@ -137,7 +137,7 @@ func TestDealChances(t *testing.T) {
 // cumulative wins at the horizon less those before From.
 func TestFromWindow(t *testing.T) {
 	m := withReps(sample.Model())
-	o := model.Options{Trials: 200, Seed: 2, Workers: 2, Weeks: 13, From: 5, ByChannel: true, ByRep: true}
+	o := model.Options{Trials: 200, Seed: 2, Workers: 2, Weeks: 13, From: 5, ByChannel: true, By: "rep"}
 	r, err := model.Run(context.Background(), m, &o)
 	if err != nil {
 		t.Fatal(err)
@@ -149,7 +149,7 @@ func TestFromWindow(t *testing.T) {
 		for _, c := range r.Channels {
 			ch += c.Wins[i]
 		}
-		for _, g := range r.Reps {
+		for _, g := range r.Groups {
 			rep += g.Wins[i]
 		}
 		if ch != want || rep != want {

@@ -57,6 +57,7 @@ func (m *Model) Validate() error {
 	if m.Booked != nil {
 		v.booked(m, channels)
 	}
+	v.segments(m)
 	return v.err()
 }
 
@@ -242,6 +243,22 @@ func (v *validator) reps(r Reps) {
 		}
 		team += h.Count
 		v.check(team >= 0 && team <= MaxReps, p+".count", "leaves a team of %d reps", team)
+	}
+}
+
+func (v *validator) segments(m *Model) {
+	seen := map[string]bool{"rep": true, "channel": true}
+	for i, s := range m.Segments {
+		p := fmt.Sprintf("segments[%d]", i)
+		v.check(s.Name != "" && !seen[s.Name], p+".name", "must be present, unique and neither rep nor channel (got %q)", s.Name)
+		seen[s.Name] = true
+		values := map[string]bool{}
+		for j, x := range s.Shares {
+			q := fmt.Sprintf("%s.shares[%d]", p, j)
+			v.check(x.Value != "" && !values[x.Value], q+".value", "must be present and unique (got %q)", x.Value)
+			values[x.Value] = true
+			v.check(x.Share >= 0 && x.Share <= 1, q+".share", "must be a share in [0, 1] (got %v)", x.Share)
+		}
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
-// Group is one rep's or channel's quarter: what it booked to date, and
+// Group is one rep's, channel's or segment value's quarter: what it booked to date, and
 // its wins and revenue in the quarter per trial (booked plus simulated).
 // The groups' wins and revenue sum to the quarter's in every trial.
 type Group struct {
@@ -24,16 +24,16 @@ type Group struct {
 	Wins, Revenue []float64
 }
 
-// By splits the quarter of r (a run with w's Options, and ByRep for "rep"
-// or ByChannel for "channel") by rep or channel.
+// By splits the quarter of r (a run with w's Options, and ByChannel for
+// "channel" or By for "rep" or a segment) by channel, rep or segment.
 func By(w *Window, r *model.Result, by string) ([]Group, error) {
 	var out []Group
 	switch by {
-	case "rep":
-		if r.Reps == nil {
-			return nil, errors.New("the run did not keep the reps' wins (model.Options.ByRep)")
+	default:
+		if r.Groups == nil {
+			return nil, fmt.Errorf("the run did not keep the wins by %s (model.Options.By)", by)
 		}
-		for _, g := range r.Reps {
+		for _, g := range r.Groups {
 			out = append(out, Group{Name: g.Name, Wins: slices.Clone(g.Wins), Revenue: slices.Clone(g.Revenue)})
 		}
 	case "channel":
@@ -43,21 +43,25 @@ func By(w *Window, r *model.Result, by string) ([]Group, error) {
 		for _, c := range r.Channels {
 			out = append(out, Group{Name: c.Name, Wins: slices.Clone(c.Wins), Revenue: slices.Clone(c.Revenue)})
 		}
-	default:
-		return nil, fmt.Errorf("a breakdown is by rep or channel, not %q", by)
 	}
 	if w.Booked != nil {
 		for _, won := range w.Booked.Won {
-			name := won.Channel
-			if by == "rep" {
+			var name string
+			switch by {
+			case "channel":
+				name = won.Channel
+			case "rep":
 				name = won.Rep
+			default:
+				name = won.Segments[by]
 			}
 			k := slices.IndexFunc(out, func(g Group) bool { return g.Name == name })
-			if k < 0 && by == "rep" {
+			if k < 0 && by != "channel" {
 				k = slices.IndexFunc(out, func(g Group) bool { return g.Name == model.Unassigned })
 				if name != "" {
-					// A rep who won deals this quarter but holds no share of
-					// the recent hand-offs nor an open deal: a group of its own.
+					// A rep (or value) that won deals this quarter but holds no
+					// share of the recent hand-offs nor an open deal: a group of
+					// its own.
 					out = slices.Insert(out, k, Group{Name: name, Wins: make([]float64, r.Trials), Revenue: make([]float64, r.Trials)})
 				}
 			}
@@ -84,8 +88,9 @@ func By(w *Window, r *model.Result, by string) ([]Group, error) {
 // Quota maps a group to its quota of revenue for the quarter.
 type Quota map[string]float64
 
-// ReadQuota reads a CSV of group and quota (a header row naming them,
-// then a row per group; a quota may be written 120k or 1.2M).
+// ReadQuota reads a CSV of group and quota: a header row naming them (the
+// group column group, rep, channel or name, or, beside quota, anything),
+// then a row per group; a quota may be written 120k or 1.2M.
 func ReadQuota(path string) (Quota, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -111,6 +116,9 @@ func ReadQuotaFrom(path string, r io.Reader) (Quota, error) {
 		case "quota":
 			qc = i
 		}
+	}
+	if gc < 0 && qc >= 0 && len(header) == 2 {
+		gc = 1 - qc // the group column named for what it groups (region, product)
 	}
 	if gc < 0 || qc < 0 {
 		return nil, fmt.Errorf("%s:1: the header must name a group column (group, rep or channel) and quota; it has %q", path, header)

@@ -70,14 +70,27 @@ func TestQuarterSums(t *testing.T) {
 	if got := w.Booked; float64(len(got.Won)) != want.Wins || got.Revenue() != want.Revenue {
 		t.Fatalf("booked %d wins %v revenue, the history %v and %v", len(got.Won), got.Revenue(), want.Wins, want.Revenue)
 	}
-	o := model.Options{Trials: 300, Seed: 4, Workers: 2, ByRep: true, ByChannel: true, Deals: true}
+	o := model.Options{Trials: 300, Seed: 4, Workers: 2, By: "rep", ByChannel: true, Deals: true}
 	w.Options(&o)
 	r, err := model.Run(context.Background(), m, &o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wins, rev := w.Totals(r)
-	for _, by := range []string{"rep", "channel"} {
+	if len(m.Segments) != 2 || m.Segments[0].Name != "job_level" || m.Segments[1].Name != "company_size" {
+		t.Fatalf("segments %+v, want the sample's job_level and company_size (not its lead_score)", m.Segments)
+	}
+	bySize := o
+	bySize.By = "company_size"
+	rs, err := model.Run(context.Background(), m, &bySize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, by := range []string{"rep", "channel", "company_size"} {
+		r := r
+		if by == "company_size" {
+			r = rs
+		}
 		groups, err := quarter.By(w, r, by)
 		if err != nil {
 			t.Fatal(err)
@@ -86,7 +99,7 @@ func TestQuarterSums(t *testing.T) {
 		for _, g := range groups {
 			booked += g.BookedWins
 		}
-		if float64(booked) != want.Wins {
+		if len(groups) < 2 || float64(booked) != want.Wins {
 			t.Errorf("by %s: %d wins booked, the history has %v", by, booked, want.Wins)
 		}
 		for i := range wins {
@@ -148,8 +161,12 @@ func TestReadQuota(t *testing.T) {
 	if err != nil || q["ann"] != 120000 || q["bob"] != 95000 {
 		t.Fatalf("%v %v", q, err)
 	}
+	if q, err := quarter.ReadQuotaFrom("q.csv", strings.NewReader("region,quota\nEMEA,1.2M\n")); err != nil || q["EMEA"] != 1.2e6 {
+		t.Fatalf("a quota by region: %v %v", q, err)
+	}
 	for _, tc := range []struct{ in, want string }{
-		{"who,quota\nann,1\n", "q.csv:1: the header"},
+		{"who,what\nann,1\n", "q.csv:1: the header"},
+		{"region,team,quota\nus,a,1\n", "q.csv:1: the header"},
 		{"rep,quota\nann,-5\n", "q.csv:2: quota"},
 		{"rep,quota\nann,5\nann,6\n", "q.csv:3: group"},
 		{"rep,quota\n,5\n", "q.csv:2: group"},

@@ -45,7 +45,7 @@ func TestMavenQuarter(t *testing.T) {
 	if w.Booked == nil || float64(len(w.Booked.Won)) != want.Wins || w.Booked.Revenue() != want.Revenue || want.Wins == 0 {
 		t.Fatalf("booked %+v, the history has %v wins and %v revenue", w.Booked, want.Wins, want.Revenue)
 	}
-	o := model.Options{Trials: 1000, Seed: 11, Workers: 2, Deals: true, ByRep: true}
+	o := model.Options{Trials: 1000, Seed: 11, Workers: 2, Deals: true, By: "rep"}
 	w.Options(&o)
 	r, err := model.Run(context.Background(), m, &o)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 func forecastCommand() *command {
 	return &command{
 		Name:      "forecast",
-		UsageLine: "simulate forecast [--model FILE] [--weeks N | --quarter Q [--deals FILE] [--by rep|channel [--quota FILE]]] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]]",
+		UsageLine: "simulate forecast [--model FILE] [--weeks N | --quarter Q [--deals FILE] [--by rep|channel|SEGMENT [--quota FILE]]] [--trials N] [--seed N] [--workers N] [--target X] [--fixed-params] [--json] [--csv FILE] [--plots DIR [--plot-format png|svg|pdf]]",
 		Short:     "forecast leads, wins and revenue as distributions",
 		Long: `
 Forecast simulates the model's funnel forward from its as-of date: the open
@@ -47,11 +47,12 @@ quarter's revenue; the fan chart starts at the quarter's first day.
 --deals FILE.csv lists every open deal with its chance of a win in the
 quarter, its expected value and its forecast category (--categories,
 default commit=0.7,best_case=0.3, the rest pipeline), and the categories'
-totals go under the table. --by rep (or channel) splits the quarter's
-wins and revenue trial by trial: each rep's open deals are its own, and
-deals not yet created go to the reps in their shares of the recent
-hand-offs. --quota FILE.csv (a header naming rep or channel, and quota)
-adds each group's chance of its quota and its expected attainment.
+totals go under the table. --by rep (or channel, or a segment: an
+attribute of the history with at most 20 values, such as region) splits
+the quarter's wins and revenue trial by trial: each rep's open deals are
+its own, and deals not yet created go to the reps in their shares of the
+recent hand-offs. --quota FILE.csv (a header naming the group column and
+quota) adds each group's chance of its quota and its expected attainment.
 
 Without --model it runs the embedded sample company (a B2B SaaS firm; the
 same model is in examples/sample-model.yaml).

@@ -84,7 +84,7 @@ func TestQuarterUsage(t *testing.T) {
 	}{
 		{[]string{"forecast", "--deals", "d.csv"}, "--deals needs --quarter"},
 		{[]string{"forecast", "--quarter", "current", "--weeks", "4"}, "give one of --quarter and --weeks"},
-		{[]string{"forecast", "--quarter", "current", "--by", "segment"}, "--by must be rep or channel"},
+		{[]string{"forecast", "--quarter", "current", "--by", "segment"}, `the model has no segment "segment"`},
 		{[]string{"forecast", "--quarter", "current", "--quota", "q.csv"}, "--quota needs --by"},
 		{[]string{"forecast", "--quarter", "2026Q5"}, "is not YYYYQN"},
 		{[]string{"forecast", "--quarter", "2026Q3"}, "it is history"},

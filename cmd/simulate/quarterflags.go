@@ -38,7 +38,7 @@ func (q *quarterFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&q.fiscalStart, "fiscal-year-start", "", "the month the fiscal year starts in, as a number or a name (default: the model's fiscal_year_start, else January)")
 	fs.StringVar(&q.deals, "deals", "", "with --quarter, write every open deal with its chance of a win in the quarter to FILE.csv")
 	fs.StringVar(&q.categories, "categories", "commit=0.7,best_case=0.3", "with --quarter, the forecast categories' least chances of a win; the rest are pipeline")
-	fs.StringVar(&q.by, "by", "", "with --quarter, the quarter's wins and revenue by rep or channel")
+	fs.StringVar(&q.by, "by", "", "with --quarter, the quarter's wins and revenue by rep, channel or one of the model's segments")
 	fs.StringVar(&q.quotaFile, "quota", "", "with --by, a CSV of group and quota (revenue): each group's P(quota) and expected attainment")
 }
 
@@ -55,11 +55,8 @@ func (q *quarterFlags) check(fs *pflag.FlagSet) error {
 	if fs.Changed("weeks") {
 		return usagef("--quarter sets the weeks (to the quarter's end); give one of --quarter and --weeks")
 	}
-	if q.by != "" && q.by != "rep" && q.by != "channel" {
-		return usagef("--by must be rep or channel (got %q)", q.by)
-	}
 	if q.quotaFile != "" && q.by == "" {
-		return usagef("--quota needs --by rep or --by channel: the quotas are per group")
+		return usagef("--quota needs --by: the quotas are per group")
 	}
 	cats, err := quarter.ParseCategories(q.categories)
 	if err != nil {
@@ -117,7 +114,10 @@ func (q *quarterFlags) window(m *model.Model, o *model.Options) (*quarter.Window
 	}
 	w.Options(o)
 	o.Deals = q.deals != ""
-	o.ByRep, o.ByChannel = q.by == "rep", q.by == "channel"
+	o.ByChannel = q.by == "channel"
+	if q.by != "" && q.by != "channel" {
+		o.By = q.by
+	}
 	return w, nil
 }
 

@@ -186,7 +186,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 // scenarios' and the tornado's runs need none of it.
 func plain(o *model.Options) *model.Options {
 	p := *o
-	p.Deals, p.ByRep, p.ByChannel, p.From = false, false, false, 0
+	p.Deals, p.By, p.ByChannel, p.From = false, "", false, 0
 	return &p
 }
 
