@@ -240,7 +240,7 @@ type estimator struct {
 	// segCounts each one's recent hand-offs per value.
 	segs      []int
 	segCounts []map[string]int
-	handoffs []float64      // hand-offs per recent week (for capacity)
+	handoffs  []float64 // hand-offs per recent week (for capacity)
 	// closeStays are the stays from the opportunity stage on, for the
 	// close capacity (closeTallies, capacityForecasts).
 	closeStays []closeStay
