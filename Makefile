@@ -55,13 +55,18 @@ e2e:
 slurm-e2e:
 	./scripts/slurm-e2e.sh
 
-# The README's charts, from the demo.
+# The README's charts, from the demo, the optimizer and Maven's quarter.
 charts:
 	$(GO) run ./cmd/simulate demo --out out/demo >/dev/null
 	mkdir -p docs/img
 	cp out/demo/charts/fan.png out/demo/charts/scenarios.png out/demo/charts/funnel-scenario.png docs/img/
 	$(GO) run ./cmd/simulate optimize --weeks 26 --target 1.6M --plots out/optimize >/dev/null
 	cp out/optimize/frontier.png docs/img/
+	# Maven's quarter, where ../shared/data holds its export.
+	if [ -f ../shared/data/maven-crm-sales-opportunities/sales_pipeline.csv ]; then \
+	  $(GO) run ./cmd/simulate calibrate --history ../shared/data/maven-crm-sales-opportunities/sales_pipeline.csv --stages engaging --max-rejected 0.1 --as-of 2017-11-15 --map lead_id=opportunity_id,created_at=engage_date,outcome=deal_stage,closed_at=close_date,amount=close_value,rep=sales_agent -o out/maven.yaml >/dev/null && \
+	  $(GO) run ./cmd/simulate forecast --model out/maven.yaml --quarter 2017Q4 --target 2.8M --plots out/maven >/dev/null && \
+	  cp out/maven/fan.png docs/img/quarter-fan.png; fi
 
 # docs/ACCURACY.md: the rolling-origin backtest, with the command line's
 # defaults, of the corpus of worlds: 41 generated histories and, where

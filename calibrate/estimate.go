@@ -48,6 +48,9 @@ type Options struct {
 	// DefaultBands).
 	Bands        []int
 	HorizonWeeks int // default 13
+	// FiscalYearStart is the month (1 to 12) the fiscal year starts in,
+	// for the quarter cycle of closes; 0 means January.
+	FiscalYearStart int
 	// SalesStart, SQLStage and OpportunityStage name the hand-off, SQL
 	// and opportunity stages (defaults sal, sql and opportunity, or the
 	// nearest stage the funnel has).
@@ -89,14 +92,15 @@ type Parts struct {
 	Growth    bool // no growth sustained over years
 	Level     bool // the level of leads from the last 26 weeks, however steady the years before
 	Drift     bool // each stage's conversion as the window's, however it drifts
+	Cycle     bool // no quarter cycle of closes, however clear
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level", "drift"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level", "drift", "cycle"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level, "drift": &p.Drift}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level, "drift": &p.Drift, "cycle": &p.Cycle}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -240,7 +244,10 @@ type estimator struct {
 	// segCounts each one's recent hand-offs per value.
 	segs      []int
 	segCounts []map[string]int
-	handoffs  []float64 // hand-offs per recent week (for capacity)
+	// cycle counts the stays from the opportunity stage on by month of
+	// the fiscal quarter (cycleStay).
+	cycle    cycleStats
+	handoffs []float64 // hand-offs per recent week (for capacity)
 	// closeStays are the stays from the opportunity stage on, for the
 	// close capacity (closeTallies, capacityForecasts).
 	closeStays []closeStay
@@ -532,30 +539,38 @@ func (e *estimator) lead(l *Lead) {
 			}
 		}
 		var recorded time.Time // the stay's recorded end, if it has one
+		// The quarter cycle counts recorded exits; a stale rule's loss is
+		// no record, and its stay is censored where the rule ends it.
+		cycEnd, cycHow := e.o.AsOf, censored
 		switch {
 		case i+1 < len(path):
 			next := path[i+1]
 			recorded = l.Reached[next]
 			e.episode(s, c, entry, recorded, adv)
 			e.skips[s][next]++
+			cycEnd, cycHow = recorded, adv
 		case !won.IsZero():
 			recorded = won
 			e.episode(s, c, entry, won, adv)
 			for k := s + 1; k < e.nS; k++ {
 				e.episode(k, c, won, won, adv)
 			}
+			cycEnd, cycHow = won, adv
 		case !lost.IsZero():
 			recorded = lost
 			e.episode(s, c, entry, lost, drop)
+			cycEnd, cycHow = lost, drop
 		case e.o.StaleAfter > 0 && e.o.AsOf.Sub(entry) > e.o.StaleAfter:
 			e.stale++
 			e.episode(s, c, entry, entry.Add(e.o.StaleAfter), drop)
+			cycEnd = entry.Add(e.o.StaleAfter)
 		default:
 			e.episode(s, c, entry, e.o.AsOf, censored)
 			e.addOpen(l, s, c, entry)
 		}
 		if s >= e.opp {
 			e.closeStay(s-e.opp, entry, recorded)
+			e.cycleStay(s, entry, cycEnd, cycHow)
 		}
 	}
 	if !won.IsZero() {
@@ -745,6 +760,7 @@ func (e *estimator) model() (*model.Model, error) {
 	}
 	e.repsInto(m)
 	e.segmentsInto(m)
+	e.cycleInto(m)
 	for k, n := range e.open {
 		m.Pipeline.Open = append(m.Pipeline.Open, model.Cohort{Stage: k.Stage, Channel: k.Channel, Weeks: k.Weeks, Count: n})
 	}

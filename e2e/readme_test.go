@@ -21,8 +21,10 @@ var readmeCommand = regexp.MustCompile(`^    ((bin/simulate|mkdir -p) .*)$`)
 
 // TestReadmeCommands runs every example command of the README, in order,
 // in a folder holding the program, the repository's examples and the
-// presets' test files, and a deals file for qualify (the one file the
-// README asks the reader to bring). Each must exit 0, and each goal seek
+// presets' test files, a deals file for qualify and Maven's public export
+// (the files the README asks the reader to bring; the commands on Maven's
+// are left out where ../shared/data does not hold it). Each must exit 0,
+// and each goal seek
 // must give an answer: the value that reaches the target, or that more of
 // the lever stops helping and why. Commands that need a cluster
 // (deploy/) are left out.
@@ -59,6 +61,14 @@ func TestReadmeCommands(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "closed.csv"), []byte(closed), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	maven := filepath.Join(root, "..", "shared", "data", "maven-crm-sales-opportunities", "sales_pipeline.csv")
+	_, err = os.Stat(maven)
+	haveMaven := err == nil
+	if haveMaven {
+		if err := os.Symlink(maven, filepath.Join(dir, "sales_pipeline.csv")); err != nil {
+			t.Fatal(err)
+		}
+	}
 	f, err := os.Open(filepath.Join(root, "README.md"))
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +82,10 @@ func TestReadmeCommands(t *testing.T) {
 			continue
 		}
 		line := m[1] // a comment after it is the shell's
+		if !haveMaven && (strings.Contains(line, "sales_pipeline.csv") || strings.Contains(line, "maven.yaml")) {
+			t.Logf("%s: left out, ../shared/data has no Maven export here", line)
+			continue
+		}
 		ran++
 		start := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -50,6 +51,12 @@ type Options struct {
 	// were synced).
 	ThinWeeks int
 	ThinKeep  float64
+	// QuarterPush, when set, is a quarter-end push: in month k of each
+	// calendar quarter, the stages from the truth's opportunity stage on
+	// have their advance hazard multiplied by QuarterPush[k] and their
+	// loss hazard divided by it (deals are won rather than lost, and
+	// sooner, where it is above 1).
+	QuarterPush *[3]float64
 }
 
 // Drift is how the truth changes over time, each a rate a year,
@@ -159,7 +166,14 @@ func Generate(ctx context.Context, t *sample.Truth, o Options) (*History, error)
 	if err != nil {
 		return nil, fmt.Errorf("generate: %w", err)
 	}
-	g := &gen{t: t, hz: hz, profiles: profiles, unrecorded: o.UnrecordedLoss, drift: o.Drift, asOf: t.AsOf.Time}
+	if p := o.QuarterPush; p != nil {
+		for _, x := range p {
+			if !(x > 0 && x <= 10) {
+				return nil, fmt.Errorf("generate: a quarter push must be three factors in (0, 10] (got %v)", *p)
+			}
+		}
+	}
+	g := &gen{t: t, hz: hz, profiles: profiles, unrecorded: o.UnrecordedLoss, drift: o.Drift, asOf: t.AsOf.Time, push: o.QuarterPush, opp: slices.IndexFunc(t.Stages, func(s sample.StageTruth) bool { return s.Name == t.OpportunityStage })}
 	h := &History{Truth: t, Profiles: profiles, Start: t.AsOf.Add(-time.Duration(o.Weeks) * week), End: t.AsOf.Add(time.Duration(o.After) * week), Dirty: max(o.Dirty, 0), seed: o.Seed}
 	arr, lead, shock := rng.NewStream(), rng.NewStream(), rng.NewStream()
 	shock.Reset(o.Seed, purposeShock)
@@ -241,6 +255,8 @@ type gen struct {
 	unrecorded float64
 	drift      Drift
 	asOf       time.Time
+	push       *[3]float64 // Options.QuarterPush
+	opp        int         // the opportunity stage's index
 }
 
 // simulate draws one lead's profile (its attribute levels and score) and
@@ -268,7 +284,11 @@ func (g *gen) simulate(st *rng.Stream, c int, created time.Time, id string) Lead
 	l.Amount = math.Round(ch.DealMedian * factor(g.drift.DealSize, years(created, g.asOf)) * math.Exp(t.DealLogSD*st.NormFloat64()))
 	at := created
 	for s := range t.Stages {
-		weeks, advanced, ok := exitTime(t.Bands, g.hz[s][c][l.Profile], factor(g.drift.Conversion, years(at, g.asOf)), st)
+		up := factor(g.drift.Conversion, years(at, g.asOf))
+		weeks, advanced, ok := exitTime(t.Bands, g.hz[s][c][l.Profile], up, st)
+		if g.push != nil && g.opp >= 0 && s >= g.opp {
+			weeks, advanced, ok = pushedExitTime(t.Bands, g.hz[s][c][l.Profile], up, g.push, at, st)
+		}
 		if !ok {
 			return l // never leaves: open for ever
 		}
@@ -303,6 +323,40 @@ func exitTime(bands []int, h sample.Hazards, up float64, st *rng.Stream) (weeks 
 		e -= rate * width
 	}
 	return 0, false, false
+}
+
+// pushedExitTime is exitTime under a quarter-end push: the hazards change
+// at each month's start as well as at each band's, and the exit is drawn
+// by inversion of the cumulative hazard over the pieces.
+func pushedExitTime(bands []int, h sample.Hazards, up float64, push *[3]float64, entry time.Time, st *rng.Stream) (weeks float64, advanced, ok bool) {
+	e := -math.Log(st.Uniform())
+	x := 0.0 // weeks since entry
+	b := 0
+	for {
+		for b+1 < len(bands) && x >= float64(bands[b+1]) {
+			b++
+		}
+		// A minute past x: a time that rounds to just before a month's
+		// start is in the month after it.
+		at := entry.Add(time.Duration(x*float64(week)) + time.Minute)
+		p := push[(int(at.Month())-1)%3]
+		adv, lost := h.Advance[b]*up*p, h.Lost[b]/p
+		rate := adv + lost
+		end := math.Inf(1)
+		if b+1 < len(bands) {
+			end = float64(bands[b+1])
+		}
+		next := time.Date(at.Year(), at.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		end = math.Min(end, float64(next.Sub(entry))/float64(week))
+		if rate*(end-x) >= e {
+			return x + e/rate, st.Uniform()*rate < adv, true
+		}
+		if math.IsInf(end, 1) || x > 520 {
+			return 0, false, false
+		}
+		e -= rate * (end - x)
+		x = end
+	}
 }
 
 // SafeCell returns s as a spreadsheet will show and not run: with a

@@ -66,6 +66,9 @@ type plan struct {
 	// group gets one.
 	groupNames []string
 	groupCum   []float64
+	// cycle is, per forecast week, the quarter cycle's factors on the
+	// stages from the opportunity stage on; nil for none.
+	cycle []cycleWeek
 	// track says what a run keeps beyond the totals (Options.Deals,
 	// ByRep and From); the zero value keeps nothing.
 	track tracking
@@ -422,6 +425,7 @@ func (p *plan) compileDeals() {
 }
 
 func (p *plan) compilePipeline() error {
+	p.compileCycle()
 	p.open = make([]int32, p.nC*p.nS*(p.maxAge+1))
 	for _, o := range p.m.Pipeline.Open {
 		i := p.cell(p.m.ChannelIndex(o.Channel), p.m.StageIndex(o.Stage), min(o.Weeks, p.maxAge))

@@ -72,10 +72,16 @@ func TestExpectOracle(t *testing.T) {
 	seasonal := sample.Model()
 	seasonal.ArrivalSeason = &model.Season{Cos: []float64{0.3, 0.1}, Sin: []float64{-0.4, 0.05}}
 	seasonal.Changes = []model.Change{{Week: 4, Channel: "paid_search", Leads: f(1.3)}}
+	// A quarter-end push on the stages from the opportunity stage, through
+	// a change of conversion, on deals followed one by one as well: the
+	// sample's 13 weeks from 2026-11-20 cross three months of two quarters.
+	cycled := sample.Model()
+	cycled.QuarterCycle = &model.QuarterCycle{Advance: [3]float64{0.6, 1.0, 1.8}, Loss: [3]float64{1.5, 1.0, 0.5}}
+	cycled.Changes = []model.Change{{Week: 3, Stage: "proposal", Conversion: f(1.2)}}
 	for _, c := range []struct {
 		name string
 		m    *model.Model
-	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}, {"empirical deal sizes", emp}, {"yearly season", seasonal}} {
+	}{{"sample", sample.Model()}, {"sales only", salesOnly}, {"with changes", changed}, {"leads past 63 weeks", long}, {"empirical deal sizes", emp}, {"yearly season", seasonal}, {"quarter cycle", cycled}} {
 		t.Run(c.name, func(t *testing.T) {
 			m := c.m
 			m.Reps.Unlimited = true

@@ -39,6 +39,7 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 		qs[i].applyEpoch(base, p, &p.epochs[i])
 	}
 	q, epoch := qs[0], 0
+	qe := q // the epoch's parameters; q is the week's, with the quarter cycle
 	e := &Expected{Entries: make([]float64, p.nS), Deals: make([]float64, len(p.deals))}
 	// x[c][s][a] expected open leads; deals as a probability over states.
 	x := make([][][]float64, p.nC)
@@ -95,10 +96,14 @@ func Expect(m *Model, weeks int) (*Expected, error) {
 	for t := range weeks {
 		if epoch+1 < len(p.epochs) && p.epochs[epoch+1].week == t {
 			epoch++
-			q = qs[epoch]
+			qe = qs[epoch]
 			for c := range mean {
-				mean[c] = q.dealMean(p, c)
+				mean[c] = qe.dealMean(p, c)
 			}
+		}
+		q = qe
+		if p.cycle != nil {
+			q = qe.cycledCopy(p, p.cycle[t])
 		}
 		for i := range deals {
 			won := deals[i].step(p, q, e)

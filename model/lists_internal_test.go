@@ -35,6 +35,7 @@ var planFields = map[string]string{
 	"occ": "the opening pipeline", "tracked": "the followed leads, compared by sharedDeals",
 	"deals": "the followed leads, compared by sharedDeals", "queue": "the hand-off queue",
 	"epochs": "the changes, compared week by week by sharedMarketing and sharedDeals", "metrics": "outputs",
+	"cycle":      "the quarter cycle's weekly factors on the sales stages from the opportunity stage, compared by sharedDeals",
 	"groupNames": "the groups of the followed leads' records, compared by sharedDeals",
 	"groupCum":   "the groups' shares, which give the followed leads' records a group, compared by sharedDeals",
 	"track":      "what a run keeps (the same for every plan of a run), compared by sharedDeals",

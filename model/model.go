@@ -66,6 +66,9 @@ type Model struct {
 	// shares of the recent hand-offs, in which deals not yet created at the
 	// as-of date fall.
 	Segments []Segment `yaml:"segments,omitempty"`
+	// QuarterCycle, when set, is how closing varies over the fiscal
+	// quarter.
+	QuarterCycle *QuarterCycle `yaml:"quarter_cycle,omitempty"`
 	// FiscalYearStart is the month (1 to 12) the company's fiscal year
 	// starts in, for its quarters; 0 means January.
 	FiscalYearStart int `yaml:"fiscal_year_start,omitempty"`

@@ -142,7 +142,7 @@ func (p *plan) sharedDeals(o *plan, weeks int) []bool {
 	// A close capacity ties the followed leads' exits to the cohorts'.
 	if p.salesStart != o.salesStart || p.oppStage != o.oppStage || p.closeCap || o.closeCap ||
 		!slices.Equal(p.deals, o.deals) || !slices.Equal(p.tracked, o.tracked) ||
-		!slices.Equal(p.groupNames, o.groupNames) || !slices.Equal(p.groupCum, o.groupCum) || p.track != o.track {
+		!slices.Equal(p.cycle, o.cycle) || !slices.Equal(p.groupNames, o.groupNames) || !slices.Equal(p.groupCum, o.groupCum) || p.track != o.track {
 		return nil
 	}
 	share := make([]bool, p.nC)

@@ -42,6 +42,7 @@ type worker struct {
 	// stage on happens, below 1 where the close capacity binds.
 	closeF  float64
 	thin    []cellRate // thinned's buffer
+	cyc     []cellRate // cycled's buffer
 	split   []int
 	tot     trialTotals
 	cumRev  []float64 // per week, this trial
@@ -301,6 +302,9 @@ func (w *worker) stepCohort(s, c, t int) {
 	cells := w.n[base : base+p.maxAge+1]
 	st := w.tr[s*p.nC+c]
 	opp := s >= p.oppStage
+	if opp && p.cycle != nil {
+		rates = w.cycled(rates, t)
+	}
 	if opp && w.closeF < 1 {
 		rates = w.thinned(rates, w.closeF)
 	}
@@ -423,7 +427,8 @@ func (w *worker) enter(d, c, n, t, from int) {
 func (w *worker) settle(d, c, n, t, from int) {
 	p := w.p
 	b := p.hz(d, c, 0)
-	leave, adv := exits(w.tr[d*p.nC+c], n, w.q.entry(p, from, d, c), w.q.qAdv[b])
+	pl, qa := w.entryChances(from, d, c, b, t)
+	leave, adv := exits(w.tr[d*p.nC+c], n, pl, qa)
 	if d >= p.oppStage {
 		w.tot.lostO += float64(leave - adv)
 	}
@@ -479,6 +484,19 @@ func (w *worker) won(d *dealState, t int) {
 	w.dealWon(d, t, amount)
 }
 
+// entryChances are the chance that a lead entering stage d of channel c
+// in week t (from stage from in the same week, or -1) leaves before the
+// week ends, and that it then advances (b is its hazard's index), with
+// the quarter cycle of week t from the opportunity stage on.
+func (w *worker) entryChances(from, d, c, b, t int) (pLeave, qAdv float64) {
+	p := w.p
+	pLeave, qAdv = w.q.entry(p, from, d, c), w.q.qAdv[b]
+	if p.cycle != nil && d >= p.oppStage {
+		pLeave, qAdv = p.cycle[t].apply(pLeave, qAdv)
+	}
+	return pLeave, qAdv
+}
+
 // thinned returns a stage and channel's cell rates with each chance of
 // leaving multiplied by f, in the worker's buffer, so that the cohort step
 // draws the close capacity's thinned exits as it draws any other.
@@ -504,6 +522,9 @@ func (w *worker) closeFactor(t int) float64 {
 			occ := w.occ[(s*p.nC+c)*w.nw : (s*p.nC+c+1)*w.nw]
 			cells := w.n[p.cell(c, s, 0):]
 			rates := w.q.cell[p.hs(s, c, 0):]
+			if p.cycle != nil {
+				rates = w.cycled(rates[:p.nSlot], t)
+			}
 			for wi, x := range occ {
 				for ; x != 0; x &= x - 1 {
 					a := wi*64 + bits.TrailingZeros64(x)
@@ -539,7 +560,11 @@ func (w *worker) stepDeals(t int) {
 			w.scheduleDeal(d, t+1)
 			continue
 		}
-		if d.rand.Uniform() >= w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv {
+		adv := w.q.cell[p.hs(d.stage, d.ch, p.slotOf[d.age])].adv
+		if p.cycle != nil && d.stage >= p.oppStage {
+			adv = oddsScaled(adv, p.cycle[t].adv/p.cycle[t].loss)
+		}
+		if d.rand.Uniform() >= adv {
 			if d.stage >= p.oppStage {
 				w.dt.lost[d.ch]++
 			}
@@ -566,8 +591,23 @@ func (w *worker) scheduleDeal(d *dealState, t int) {
 	u := d.rand.Uniform()
 	cells := w.q.cell[p.hs(d.stage, d.ch, 0):]
 	stay, a := 1.0, d.age
+	// Under the quarter cycle a week's chance of leaving depends on the
+	// chance of advancing, which a change alters: each week's is its
+	// epoch's.
+	cyc, e := p.cycle != nil && d.stage >= p.oppStage, w.e
 	for ; t < w.weeks; t++ {
-		stay *= 1 - cells[p.slotOf[a]].leave
+		if r := cells[p.slotOf[a]]; cyc {
+			if w.qs != nil {
+				for e+1 < len(p.epochs) && p.epochs[e+1].week <= t {
+					e++
+				}
+				r = w.qs[e].cell[p.hs(d.stage, d.ch, p.slotOf[a])]
+			}
+			leave, _ := p.cycle[t].apply(r.leave, r.adv)
+			stay *= 1 - leave
+		} else {
+			stay *= 1 - r.leave
+		}
 		if u >= stay {
 			d.age = a
 			d.next, w.dealAt[t] = w.dealAt[t], int32(d.id)
@@ -585,9 +625,9 @@ func (w *worker) settleDeal(d *dealState, s, t, from int) {
 	for {
 		b := p.hz(s, d.ch, 0)
 		u := d.rand.Uniform()
-		pl := w.q.entry(p, from, s, d.ch)
+		pl, qa := w.entryChances(from, s, d.ch, b, t)
 		switch {
-		case u < pl*w.q.qAdv[b]:
+		case u < pl*qa:
 			to := w.pickDest(s, d.rand.Uniform())
 			if to == p.nS {
 				w.won(d, t)

@@ -58,6 +58,12 @@ func (m *Model) Validate() error {
 		v.booked(m, channels)
 	}
 	v.segments(m)
+	if c := m.QuarterCycle; c != nil {
+		for k := range 3 {
+			v.positive(fmt.Sprintf("quarter_cycle.advance[%d]", k), c.Advance[k])
+			v.positive(fmt.Sprintf("quarter_cycle.loss[%d]", k), c.Loss[k])
+		}
+	}
 	return v.err()
 }
 

@@ -30,8 +30,6 @@ type Window struct {
 	Note    string
 }
 
-const day = 24 * time.Hour
-
 // weeksTo is the whole weeks from asOf to t, to the nearest.
 func weeksTo(asOf, t time.Time) int { return int(math.Round(t.Sub(asOf).Hours() / 24 / 7)) }
 

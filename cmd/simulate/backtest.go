@@ -11,6 +11,7 @@ import (
 	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/fiscal"
 	"github.com/funnelsim/funnelsim/report"
 )
 
@@ -100,7 +101,6 @@ type backtestFlags struct {
 	// each fiscal quarter instead of rolling origins.
 	quarterAligned bool
 	offsets        []int
-	quarterFlags   quarterFlags
 }
 
 func (f *backtestFlags) declare(fs *pflag.FlagSet) {
@@ -127,7 +127,6 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	f.plots.declare(fs)
 	fs.BoolVar(&f.quarterAligned, "quarter-aligned", false, "score quarter-end forecasts (booked to date plus the rest) made --offsets weeks into each fiscal quarter, instead of rolling origins")
 	fs.IntSliceVar(&f.offsets, "offsets", []int{0, 4, 8}, "with --quarter-aligned, the weeks into each quarter the forecasts are made")
-	fs.StringVar(&f.quarterFlags.fiscalStart, "fiscal-year-start", "", "with --quarter-aligned, the month the fiscal year starts in (default January)")
 }
 
 // quarterAlignedRefuses are the rolling origins' flags, which
@@ -216,10 +215,8 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 // checkQuarterAligned checks --quarter-aligned's flags as parsed by fs.
 func (f *backtestFlags) checkQuarterAligned(fs *pflag.FlagSet) error {
 	if !f.quarterAligned {
-		for _, name := range []string{"offsets", "fiscal-year-start"} {
-			if fs.Changed(name) {
-				return usagef("--%s needs --quarter-aligned", name)
-			}
+		if fs.Changed("offsets") {
+			return usagef("--offsets needs --quarter-aligned")
 		}
 		return nil
 	}
@@ -233,16 +230,13 @@ func (f *backtestFlags) checkQuarterAligned(fs *pflag.FlagSet) error {
 			return usagef("--offsets must be weeks into a quarter, 0 to 12 (got %d)", k)
 		}
 	}
-	if _, err := f.quarterFlags.calendar(0); err != nil {
-		return usagef("--fiscal-year-start: %v", err)
-	}
 	return nil
 }
 
 // runQuarterAligned backtests quarter-end forecasts on h and writes the
 // results.
 func (f *backtestFlags) runQuarterAligned(ctx context.Context, e *env, h *calibrate.History, co calibrate.Options) error {
-	cal, _ := f.quarterFlags.calendar(0)
+	cal := fiscal.Calendar{StartMonth: time.Month(co.FiscalYearStart)}
 	qo := backtest.QuarterOptions{Calibrate: co, Calendar: cal, Offsets: f.offsets, Trials: f.trials, Seed: f.seed, Workers: f.workers}
 	var finish func()
 	qo.Progress, finish = e.bar("origins")

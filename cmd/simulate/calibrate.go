@@ -115,16 +115,25 @@ type calibrateFlags struct {
 type estimateFlags struct {
 	eventsFrom, leadsUntil string
 	without                []string
+	fiscalStart            string
 }
 
 func (f *estimateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.eventsFrom, "events-from", "", "date YYYY-MM-DD from which the history records stage changes and closes (default: found from the data)")
 	fs.StringVar(&f.leadsUntil, "leads-until", "", "date YYYY-MM-DD up to which the history records new leads (default: found from the data)")
 	fs.StringSliceVar(&f.without, "without", nil, "parts of the estimation to turn off, to measure what they do: "+strings.Join(calibrate.PartNames, ", "))
+	fs.StringVar(&f.fiscalStart, "fiscal-year-start", "", "the month the fiscal year starts in, as a number or a name, for the quarter cycle of closes and the model's quarters (default January)")
 }
 
-// apply sets the windows and the parts turned off in o.
+// apply sets the windows, the fiscal year and the parts turned off in o.
 func (f *estimateFlags) apply(o *calibrate.Options) error {
+	if f.fiscalStart != "" {
+		m, err := parseMonth(f.fiscalStart)
+		if err != nil {
+			return usagef("--fiscal-year-start: %v", err)
+		}
+		o.FiscalYearStart = int(m)
+	}
 	for _, name := range f.without {
 		if err := o.Without.Set(name); err != nil {
 			return usagef("--without %s: a part is one of %s", name, strings.Join(calibrate.PartNames, ", "))

@@ -75,18 +75,24 @@ func (q *quarterFlags) calendar(modelStart int) (fiscal.Calendar, error) {
 	if q.fiscalStart == "" {
 		return fiscal.Calendar{StartMonth: time.Month(modelStart)}, nil
 	}
-	if n, err := strconv.Atoi(q.fiscalStart); err == nil {
+	m, err := parseMonth(q.fiscalStart)
+	return fiscal.Calendar{StartMonth: m}, err
+}
+
+// parseMonth reads a month as a number (2) or a name (feb, February).
+func parseMonth(s string) (time.Month, error) {
+	if n, err := strconv.Atoi(s); err == nil {
 		if n < 1 || n > 12 {
-			return fiscal.Calendar{}, fmt.Errorf("month %d is not 1..12", n)
+			return 0, fmt.Errorf("month %d is not 1..12", n)
 		}
-		return fiscal.Calendar{StartMonth: time.Month(n)}, nil
+		return time.Month(n), nil
 	}
 	for m := time.January; m <= time.December; m++ {
-		if name := strings.ToLower(q.fiscalStart); name == strings.ToLower(m.String()) || name == strings.ToLower(m.String()[:3]) {
-			return fiscal.Calendar{StartMonth: m}, nil
+		if name := strings.ToLower(s); name == strings.ToLower(m.String()) || name == strings.ToLower(m.String()[:3]) {
+			return m, nil
 		}
 	}
-	return fiscal.Calendar{}, fmt.Errorf("%q is not a month (2, feb or february)", q.fiscalStart)
+	return 0, fmt.Errorf("%q is not a month (2, feb or february)", s)
 }
 
 // window is the quarter's window against m, nil without --quarter; it
