@@ -11,7 +11,7 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -short ./...
-	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestBacktestRealData|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan|TestMergeMatchesOneMachine|TestMergeRefusesOtherInputs|TestMergeEqualsOneRun|TestJoinEqualsOneRun|TestPortfolioSums|TestSeekFromValues|TestGridRowsAreSweeps|TestManifestsRun|TestBadInputCatalogue|TestCloseCapacityRampUp|TestOptimizeTruths|TestOptimizeDeterministic|TestOptimizeRobust' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify ./trials ./deploy/k8s
+	$(GO) test -run 'TestForecastPIT|TestBacktestGenerated|TestBacktestRealData|TestDeterminism|TestInterrupt|TestExpectOracle|TestRevenueVarianceOracle|TestMoreCapacityNeverLowersWins|TestSQLRuleRecoversTruth|TestMoreReps|TestSeasonRecovery|TestCSVOutputs|TestOutputDocumented|TestRecoversTruth|TestSeekLeadsMatchesSweep|TestCompareFindsHistory|TestInitPlan|TestMergeMatchesOneMachine|TestMergeRefusesOtherInputs|TestMergeEqualsOneRun|TestJoinEqualsOneRun|TestPortfolioSums|TestSeekFromValues|TestGridRowsAreSweeps|TestManifestsRun|TestBadInputCatalogue|TestCloseCapacityRampUp|TestOptimizeTruths|TestOptimizeDeterministic|TestOptimizeRobust|TestQuarterCycleRecovery|TestMavenQuarter|TestQuarterCommands' ./calibrate ./backtest ./cmd/simulate ./model ./scenarios ./qualify ./trials ./deploy/k8s ./quarter
 
 # The main job on the embedded sample: calibrate its two-year CRM history,
 # then forecast next quarter against a 800k revenue target.

@@ -23,6 +23,9 @@ import (
 // standard errors (a seed's variance is 1/n₁ + 1/n₃ for the events
 // counted in the two months). Without the push, no seed shows a cycle.
 func TestQuarterCycleRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("six generated histories calibrated; make test runs it without the race detector")
+	}
 	push := [3]float64{0.7, 1, 1.6}
 	want := math.Log(push[2] / push[0])
 	// Per seed, the estimated log ratios and their variances, pooled

@@ -24,6 +24,9 @@ import (
 // and the parameters at their means so that the deterministic oracle
 // applies, to the oracle's within 3 MCSE.
 func TestMavenQuarter(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Maven's export calibrated and run twice; make test runs it without the race detector")
+	}
 	dir := fixture.SharedData(t, "maven-crm-sales-opportunities")
 	h, err := calibrate.ReadFiles(context.Background(), []string{filepath.Join(dir, "sales_pipeline.csv")}, calibrate.ReadOptions{Stages: []string{"engaging"}, Map: map[string]string{
 		"lead_id": "opportunity_id", "created_at": "engage_date", "outcome": "deal_stage",

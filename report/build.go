@@ -91,6 +91,12 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	var decision []choice
 	if in.Comparison != nil {
 		decision = choices(in.Comparison)
+		if v := in.QuarterView; v != nil {
+			// The quarter's revenue: what is booked plus each one's rest.
+			for i := range decision {
+				decision[i].p50 += v.Doc.Booked["revenue"]
+			}
+		}
 		page.Decision = decisionTable(decision)
 	}
 	page.Sentence = sentence(res, in.Target, decision)
@@ -127,8 +133,12 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	if tor.Trials < res.Trials {
 		now = fmt.Sprintf("%s in these runs of %s trials", plots.Money(tor.Base), document.Thousands(float64(tor.Trials)))
 	}
+	what := "median revenue"
+	if in.QuarterView != nil {
+		what = "the rest of the quarter's median revenue"
+	}
 	for _, s := range tor.Swings[:min(3, len(tor.Swings))] {
-		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: median revenue from %s to %s (%s).", s.Driver, plots.Money(s.Low), plots.Money(s.High), now))
+		page.Assumptions = append(page.Assumptions, fmt.Sprintf("%s: %s from %s to %s (%s).", s.Driver, what, plots.Money(s.Low), plots.Money(s.High), now))
 	}
 	if !o.Appendix {
 		page.Footer = "The appendix (the funnel, the fit to the history, every driver's effect, the tables and the notes) is in the report written with --appendix."

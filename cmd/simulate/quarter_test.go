@@ -14,6 +14,9 @@ import (
 // the report's page is the quarter's, its appendix with the deals and the
 // reps.
 func TestQuarterCommands(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a calibration, a forecast and a report end to end; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	m := filepath.Join(dir, "m.yaml")
 	if _, e, code := simulateCmd("calibrate", "--history", filepath.Join("..", "..", "examples", "sample-history.csv.gz"), "-o", m); code != 0 {

@@ -18,7 +18,7 @@ import (
 func reportCommand() *command {
 	return &command{
 		Name:      "report",
-		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix [--optimize]] [--paper a4|letter] [--weeks N] [--trials N] [--seed N] [--workers N]",
+		UsageLine: "simulate report -o report.html [--model FILE] [--scenarios FILE [--history FILE...]] [--target X] [--appendix [--optimize]] [--paper a4|letter] [--weeks N | --quarter Q [--by rep|channel|SEGMENT [--quota FILE]] [--deals FILE]] [--trials N] [--seed N] [--workers N]",
 		Short:     "write the one-page meeting report (HTML)",
 		Long: `
 Report forecasts the model (the embedded sample company without --model)
