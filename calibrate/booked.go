@@ -57,11 +57,13 @@ func (h *History) booked(asOf time.Time, segs []int) *model.Booked {
 	for k := range days {
 		days[k] = model.BookedDay{Date: model.Date{Time: from.AddDate(0, 0, k)}, Entries: make([]int, len(h.Stages))}
 	}
+	lo, hi := from.Unix(), end.Unix()
 	day := func(x time.Time) int {
-		if x.IsZero() || x.Before(from) || !x.Before(end) {
+		u := x.Unix() // the zero time is long before lo
+		if u < lo || u >= hi {
 			return -1
 		}
-		return int(x.Sub(from).Hours() / 24)
+		return int((u - lo) / 86400)
 	}
 	for i := range h.Leads {
 		l := &h.Leads[i]

@@ -240,10 +240,10 @@ type estimator struct {
 	amounts  [][]float64 // amounts of won deals, per channel
 	zeroWon  int
 	reps     map[string]int // hand-offs per rep in the recent weeks
-	// segs are the attributes that are segments (segmentAttrs), and
-	// segCounts each one's recent hand-offs per value.
+	// dealLeads are the leads of deals, for their segments; segs are the
+	// attributes that are segments (segmentAttrs, found by the model).
+	dealLeads []*Lead
 	segs      []int
-	segCounts []map[string]int
 	// cycle counts the stays from the opportunity stage on by month of
 	// the fiscal quarter (cycleStay).
 	cycle    cycleStats
@@ -280,10 +280,6 @@ func newEstimator(h *History, o *Options) *estimator {
 	e := &estimator{h: h, o: o, nS: len(h.Stages), nB: len(o.Bands), sales: slices.Index(h.Stages, o.SalesStart), opp: slices.Index(h.Stages, o.OpportunityStage), chIndex: map[string]int{}, open: map[model.Cohort]int{}, reps: map[string]int{}}
 	e.end = h.Last()
 	e.win = findWindows(h, o, o.Bands)
-	e.segs = segmentAttrs(h, o.AsOf)
-	for range e.segs {
-		e.segCounts = append(e.segCounts, map[string]int{})
-	}
 	for i := range h.Leads {
 		l := &h.Leads[i]
 		if _, ok := e.chIndex[l.Channel]; !ok {
@@ -535,7 +531,6 @@ func (e *estimator) lead(l *Lead) {
 				if l.Rep != "" {
 					e.reps[l.Rep]++
 				}
-				e.handoff(l)
 			}
 		}
 		var recorded time.Time // the stay's recorded end, if it has one
@@ -667,7 +662,7 @@ func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 	weeks := min(int(e.o.AsOf.Sub(entry)/week), 520)
 	stage, channel := e.h.Stages[s], e.channels[c]
 	if s >= e.opp {
-		d := model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Rep: l.Rep, Segments: e.h.segmentsOf(l, e.segs)}
+		d := model.OpenDeal{ID: l.ID, Stage: stage, Channel: channel, Weeks: weeks, Rep: l.Rep}
 		if l.AmountKnown(e.o.AsOf, e.end) && l.Amount > 0 {
 			d.Amount = l.Amount
 		}
@@ -675,6 +670,7 @@ func (e *estimator) addOpen(l *Lead, s, c int, entry time.Time) {
 			d.ID = fmt.Sprintf("%s:%d", l.File, l.Line)
 		}
 		e.deals = append(e.deals, d)
+		e.dealLeads = append(e.dealLeads, l)
 		return
 	}
 	e.open[model.Cohort{Stage: stage, Channel: channel, Weeks: weeks}]++

@@ -4,8 +4,6 @@ import (
 	"math"
 	"slices"
 	"time"
-
-	"github.com/funnelsim/funnelsim/fiscal"
 )
 
 // QuarterCycle is how closing varies over the fiscal quarter (the
@@ -37,25 +35,22 @@ func (p *plan) compileCycle() {
 	if c == nil {
 		return
 	}
-	cal := fiscal.Calendar{StartMonth: time.Month(p.m.FiscalYearStart)}
 	p.cycle = make([]cycleWeek, MaxWeeks)
 	for t := range p.cycle {
 		mid := p.m.AsOf.AddDate(0, 0, 7*t+3)
-		k := monthOfQuarter(cal, mid)
+		k := MonthOfQuarter(p.m.FiscalYearStart, mid)
 		p.cycle[t] = cycleWeek{adv: c.Advance[k], loss: c.Loss[k]}
 	}
 }
 
-// monthOfQuarter is 0, 1 or 2: the month of its fiscal quarter t is in.
-func monthOfQuarter(cal fiscal.Calendar, t time.Time) int {
-	q := cal.Of(t)
-	return (int(t.Month()) - int(q.Start.Month()) + 12) % 12
-}
-
 // MonthOfQuarter is 0, 1 or 2: the month of its fiscal quarter t is in,
-// for a fiscal year that starts in month start (0 for January).
+// for a fiscal year that starts in month start (0 for January): the
+// quarters are the months from the start in threes.
 func MonthOfQuarter(start int, t time.Time) int {
-	return monthOfQuarter(fiscal.Calendar{StartMonth: time.Month(start)}, t)
+	if start == 0 {
+		start = 1
+	}
+	return (int(t.Month()) - start + 12) % 12 % 3
 }
 
 // leaveScaled is a week's chance of leaving p with the hazard multiplied

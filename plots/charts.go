@@ -83,19 +83,10 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 	p := newPlot(title, "week ending", "revenue to date ("+r.Currency+")")
 	p.Y.Tick.Marker = moneyTicks
 	p.X.Tick.Marker = weekEnds{start: r.Start.Time, weeks: n}
-	outer, err := band(xs, q[0.1], q[0.9], bandOuter)
+	outer, inner, med, err := fanLayers(xs, q)
 	if err != nil {
 		return nil, err
 	}
-	inner, err := band(xs, q[0.25], q[0.75], bandInner)
-	if err != nil {
-		return nil, err
-	}
-	med, err := plotter.NewLine(xy(xs, q[0.5]))
-	if err != nil {
-		return nil, err
-	}
-	med.Color, med.Width = blue, vg.Points(2.5)
 	p.Add(outer, inner, med)
 	p.Legend.Add("P10 to P90", outer)
 	p.Legend.Add("P25 to P75", inner)
@@ -117,6 +108,23 @@ func Fan(r *model.Result, target float64) (*plot.Plot, error) {
 	}
 	p.Y.Max = 1.2 * top
 	return p, nil
+}
+
+// fanLayers are a fan chart's layers over xs from the quantiles q (at
+// 0.1, 0.25, 0.5, 0.75 and 0.9): the P10–P90 and P25–P75 bands and the
+// median.
+func fanLayers(xs []float64, q map[float64][]float64) (outer, inner *plotter.Polygon, med *plotter.Line, err error) {
+	if outer, err = band(xs, q[0.1], q[0.9], bandOuter); err != nil {
+		return nil, nil, nil, err
+	}
+	if inner, err = band(xs, q[0.25], q[0.75], bandInner); err != nil {
+		return nil, nil, nil, err
+	}
+	if med, err = plotter.NewLine(xy(xs, q[0.5])); err != nil {
+		return nil, nil, nil, err
+	}
+	med.Color, med.Width = blue, vg.Points(2.5)
+	return outer, inner, med, nil
 }
 
 // weekTicks marks every week, labelling every other one.

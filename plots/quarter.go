@@ -93,19 +93,10 @@ func QuarterFan(q *QuarterPath, target float64) (*plot.Plot, error) {
 	p := newPlot(title, "", "revenue in the quarter ("+q.Currency+")")
 	p.Y.Tick.Marker = moneyTicks
 	p.X.Tick.Marker = quarterTicks{q}
-	outer, err := band(xs, qs[0.1], qs[0.9], bandOuter)
+	outer, inner, med, err := fanLayers(xs, qs)
 	if err != nil {
 		return nil, err
 	}
-	inner, err := band(xs, qs[0.25], qs[0.75], bandInner)
-	if err != nil {
-		return nil, err
-	}
-	med, err := plotter.NewLine(xy(xs, qs[0.5]))
-	if err != nil {
-		return nil, err
-	}
-	med.Color, med.Width = blue, vg.Points(2.5)
 	p.Add(outer, inner, med)
 	if len(q.BookedDays) > 0 || x0 > 0 {
 		// The booked line is a step up on each day with wins, from 0 at
