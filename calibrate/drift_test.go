@@ -19,6 +19,9 @@ import (
 // scaling further from it. Four histories without drift have their
 // conversions scaled by at most 10% at any stage.
 func TestConversionDrift(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrations of drifting generated histories; make test runs it without the race detector")
+	}
 	truth := sample.Company()
 	asOf := truth.AsOf.Time
 	conv := func(h *calibrate.History, without bool) (float64, []string) {

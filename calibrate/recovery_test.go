@@ -60,6 +60,9 @@ const staleWeeks = 26 * 7 * 24 * time.Hour
 // test bounds that bias at 0.03 in conversion (no mean error more than 4
 // standard errors beyond it) and coverage at 80% or more.
 func TestRecovery(t *testing.T) {
+	if testing.Short() {
+		t.Skip("calibrations of generated histories, replicated; make test runs it without the race detector")
+	}
 	for _, c := range []struct {
 		name       string
 		unrecorded float64

@@ -165,6 +165,9 @@ func TestGenerateTruthRoundTrip(t *testing.T) {
 // TestDemo runs the whole job on the embedded sample and checks what it
 // writes to --out.
 func TestDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("every step of the demo; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	stdout, stderr, code := simulateCmd("demo", "--trials", "500", "--out", dir)
 	if code != 0 {

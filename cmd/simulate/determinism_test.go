@@ -19,6 +19,10 @@ import (
 // standard output and every file written are byte-identical.
 func TestDeterminism(t *testing.T) {
 	hist := history(t, "40", "")
+	calibrated := filepath.Join(t.TempDir(), "m.yaml")
+	if _, e, code := simulateCmd("calibrate", "--history", hist, "-o", calibrated); code != 0 {
+		t.Fatal(e)
+	}
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
 	model := filepath.Join("..", "..", "examples", "sample-model.yaml")
 	for _, c := range []struct {
@@ -36,6 +40,7 @@ func TestDeterminism(t *testing.T) {
 		{"generate", []string{"generate", "--weeks", "30", "-o", "OUT/h.csv", "--spend-out", "OUT/s.csv"}, false, []string{"h.csv", "s.csv"}},
 		{"calibrate", []string{"calibrate", "--history", hist, "-o", "OUT/m.yaml"}, false, []string{"m.yaml"}},
 		{"backtest", []string{"backtest", "--history", hist, "--origins", "2", "--trials", "300", "--json"}, true, nil},
+		{"quarter", []string{"forecast", "--model", calibrated, "--quarter", "current", "--trials", "2000", "--json", "--by", "rep", "--deals", "OUT/d.csv"}, true, []string{"d.csv"}},
 		{"report", []string{"report", "--trials", "500", "-o", "OUT/r.html"}, true, []string{"r.html"}},
 		{"demo", []string{"demo", "--trials", "500", "--out", "OUT"}, true, []string{"model.yaml", "forecast.json", "compare.json", "report.html", "charts/fan.png"}},
 	} {
@@ -43,8 +48,8 @@ func TestDeterminism(t *testing.T) {
 			if c.name == "demo" && testing.Short() {
 				t.Skip("runs every step of the demo twice (45 s under the race detector)")
 			}
-			if (c.name == "grid" || c.name == "portfolio") && testing.Short() {
-				t.Skip("runs many models twice; make test runs it without the race detector")
+			if c.name != "forecast" && c.name != "quarter" && testing.Short() {
+				t.Skip("runs a command twice; make test runs it without the race detector")
 			}
 			var sums [2][]byte
 			for i, workers := range []string{"1", "2"} {
