@@ -224,6 +224,9 @@ func TestCalibratePlots(t *testing.T) {
 // TestBacktestCommand backtests a short generated history through the
 // command: a table by target and JSON with every outcome.
 func TestBacktestCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("backtests with their calibrations; make test runs it without the race detector")
+	}
 	path := history(t, "52", "")
 	out, errOut, code := simulateCmd("backtest", "--history", path, "--origins", "3", "--trials", "200", "--stale-after", "26")
 	if code != 0 {

@@ -142,6 +142,9 @@ func TestPlotsFlag(t *testing.T) {
 // its page one holds the answer, the fan chart and the decision, and that
 // --appendix adds every other chart and the tables.
 func TestReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three reports with their runs; make test runs it without the race detector")
+	}
 	dir := t.TempDir()
 	one, path := filepath.Join(dir, "one.html"), filepath.Join(dir, "report.html")
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")
