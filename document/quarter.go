@@ -183,7 +183,10 @@ func (q *Quarter) WriteText(w io.Writer, currency string) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "booked: %s to the day before %s; rest: simulated %s to %s, the quarter's end to the nearest week\n", q.First, q.AsOf, q.SimulatedFrom, q.SimulatedTo)
+	if q.Booked != nil {
+		fmt.Fprintf(w, "booked: %s to the day before %s; ", q.First, q.AsOf)
+	}
+	fmt.Fprintf(w, "rest: simulated %s to %s, the quarter's end to the nearest week\n", q.SimulatedFrom, q.SimulatedTo)
 	if q.Note != "" {
 		fmt.Fprintf(w, "note: %s\n", q.Note)
 	}
