@@ -14,9 +14,10 @@ import (
 	"github.com/funnelsim/funnelsim/model"
 )
 
-// Group is one rep's, channel's or segment value's quarter: what it booked to date, and
-// its wins and revenue in the quarter per trial (booked plus simulated).
-// The groups' wins and revenue sum to the quarter's in every trial.
+// Group is one rep's, channel's or segment value's quarter: what it
+// booked to date, and its wins and revenue in the quarter per trial
+// (booked plus simulated). The groups' wins and revenue sum to the
+// quarter's in every trial.
 type Group struct {
 	Name          string
 	BookedWins    int
@@ -28,20 +29,19 @@ type Group struct {
 // "channel" or By for "rep" or a segment) by channel, rep or segment.
 func By(w *Window, r *model.Result, by string) ([]Group, error) {
 	var out []Group
-	switch by {
-	default:
-		if r.Groups == nil {
-			return nil, fmt.Errorf("the run did not keep the wins by %s (model.Options.By)", by)
-		}
-		for _, g := range r.Groups {
-			out = append(out, Group{Name: g.Name, Wins: slices.Clone(g.Wins), Revenue: slices.Clone(g.Revenue)})
-		}
-	case "channel":
+	if by == "channel" {
 		if r.Channels == nil {
 			return nil, errors.New("the run did not keep the channels' wins (model.Options.ByChannel)")
 		}
 		for _, c := range r.Channels {
 			out = append(out, Group{Name: c.Name, Wins: slices.Clone(c.Wins), Revenue: slices.Clone(c.Revenue)})
+		}
+	} else {
+		if r.Groups == nil {
+			return nil, fmt.Errorf("the run did not keep the wins by %s (model.Options.By)", by)
+		}
+		for _, g := range r.Groups {
+			out = append(out, Group{Name: g.Name, Wins: slices.Clone(g.Wins), Revenue: slices.Clone(g.Revenue)})
 		}
 	}
 	if w.Booked != nil {
