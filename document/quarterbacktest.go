@@ -3,6 +3,7 @@ package document
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -88,7 +89,7 @@ func (d *QuarterBacktest) WriteText(w io.Writer) error {
 	for _, r := range d.Summary {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d-%d\t%s\t%s\t", r.Target, r.OffsetWeeks, r.N, r.Covered80, r.BandLo, r.BandHi, fixed(r.ScaledCRPS, 3), percent(r.MedianError))
 		for _, m := range d.Methods[1:] {
-			fmt.Fprintf(tw, "%s\t", signed(r.Skill[m]))
+			fmt.Fprintf(tw, "%s\t", skillText(orNaN(r.Skill[m])))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -116,11 +117,12 @@ func percent(x *float64) string {
 	return fmt.Sprintf("%.1f%%", 100**x)
 }
 
-func signed(x *float64) string {
+// orNaN is *x, or NaN for none.
+func orNaN(x *float64) float64 {
 	if x == nil {
-		return "-"
+		return math.NaN()
 	}
-	return fmt.Sprintf("%+.2f", *x)
+	return *x
 }
 
 // WriteCSV writes every scored forecast, a row each.

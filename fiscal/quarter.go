@@ -78,3 +78,19 @@ func (c Calendar) Parse(s string, asOf time.Time) (Quarter, error) {
 	}
 	return c.Quarter(year, n), nil
 }
+
+// ParseMonth reads a month as a number (2) or a name (feb, February).
+func ParseMonth(s string) (time.Month, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 1 || n > 12 {
+			return 0, fmt.Errorf("month %d is not 1..12", n)
+		}
+		return time.Month(n), nil
+	}
+	for m := time.January; m <= time.December; m++ {
+		if name := strings.ToLower(s); name == strings.ToLower(m.String()) || name == strings.ToLower(m.String()[:3]) {
+			return m, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a month (2, feb or february)", s)
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/fiscal"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/report"
 )
@@ -128,7 +129,7 @@ func (f *estimateFlags) declare(fs *pflag.FlagSet) {
 // apply sets the windows, the fiscal year and the parts turned off in o.
 func (f *estimateFlags) apply(o *calibrate.Options) error {
 	if f.fiscalStart != "" {
-		m, err := parseMonth(f.fiscalStart)
+		m, err := fiscal.ParseMonth(f.fiscalStart)
 		if err != nil {
 			return usagef("--fiscal-year-start: %v", err)
 		}

@@ -192,7 +192,7 @@ func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *m
 	}
 	doc := document.NewForecast(r, target)
 	if qv != nil {
-		if err := qv.flags.add(e, doc, m, qv.w, r, f.target); err != nil {
+		if _, err := qv.flags.add(e, doc, m, qv.w, r, f.target); err != nil {
 			return err
 		}
 	}

@@ -3,8 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"strconv"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -75,24 +74,8 @@ func (q *quarterFlags) calendar(modelStart int) (fiscal.Calendar, error) {
 	if q.fiscalStart == "" {
 		return fiscal.Calendar{StartMonth: time.Month(modelStart)}, nil
 	}
-	m, err := parseMonth(q.fiscalStart)
+	m, err := fiscal.ParseMonth(q.fiscalStart)
 	return fiscal.Calendar{StartMonth: m}, err
-}
-
-// parseMonth reads a month as a number (2) or a name (feb, February).
-func parseMonth(s string) (time.Month, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		if n < 1 || n > 12 {
-			return 0, fmt.Errorf("month %d is not 1..12", n)
-		}
-		return time.Month(n), nil
-	}
-	for m := time.January; m <= time.December; m++ {
-		if name := strings.ToLower(s); name == strings.ToLower(m.String()) || name == strings.ToLower(m.String()[:3]) {
-			return m, nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not a month (2, feb or february)", s)
 }
 
 // window is the quarter's window against m, nil without --quarter; it
@@ -134,45 +117,41 @@ type quarterView struct {
 	w     *quarter.Window
 }
 
-// add adds the quarter's view of r to f, and writes --deals.
-func (q *quarterFlags) add(e *env, f *document.Forecast, m *model.Model, w *quarter.Window, r *model.Result, target float64) error {
+// add adds the quarter's view of r to f: the deals' categories where the
+// run kept the deals (written to --deals too, where given), and the
+// groups of --by. It returns the deals, nil where the run kept none.
+func (q *quarterFlags) add(e *env, f *document.Forecast, m *model.Model, w *quarter.Window, r *model.Result, target float64) ([]quarter.Deal, error) {
 	doc := document.NewQuarter(m, w, r, target)
-	if q.deals != "" {
-		deals, err := quarter.Deals(m, r, q.cats)
-		if err != nil {
-			return err
+	var deals []quarter.Deal
+	if r.Deals != nil {
+		var err error
+		if deals, err = quarter.Deals(m, r, q.cats); err != nil {
+			return nil, err
 		}
 		doc.AddCategories(quarter.ByCategory(deals, q.cats))
+	}
+	if q.deals != "" {
 		var buf bytes.Buffer
 		if err := document.WriteDealsCSV(&buf, deals); err != nil {
-			return err
+			return nil, err
 		}
 		if err := e.writeOut(q.deals, buf.Bytes()); err != nil {
-			return err
+			return nil, err
 		}
 		e.wrote(q.deals)
 	}
 	if q.by != "" {
 		groups, err := quarter.By(w, r, q.by)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for name := range q.quota {
-			if !hasGroup(groups, name) {
-				return fmt.Errorf("%s: %s %q has a quota but no wins or deals in the model", q.quotaFile, q.by, name)
+			if !slices.ContainsFunc(groups, func(g quarter.Group) bool { return g.Name == name }) {
+				return nil, fmt.Errorf("%s: %s %q has a quota but no wins or deals in the model", q.quotaFile, q.by, name)
 			}
 		}
 		doc.AddGroups(q.by, groups, q.quota)
 	}
 	f.Quarter = doc
-	return nil
-}
-
-func hasGroup(groups []quarter.Group, name string) bool {
-	for _, g := range groups {
-		if g.Name == name {
-			return true
-		}
-	}
-	return false
+	return deals, nil
 }

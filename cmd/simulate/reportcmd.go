@@ -195,15 +195,9 @@ func plain(o *model.Options) *model.Options {
 // --deals too, where given).
 func (f *reportFlags) quarterView(e *env, m *model.Model, w *quarter.Window, r *model.Result) (*report.QuarterView, error) {
 	doc := document.NewForecast(r, math.NaN())
-	if err := f.quarterFlags.add(e, doc, m, w, r, f.target); err != nil {
-		return nil, err
-	}
-	deals, err := quarter.Deals(m, r, f.cats)
+	deals, err := f.quarterFlags.add(e, doc, m, w, r, f.target)
 	if err != nil {
 		return nil, err
-	}
-	if doc.Quarter.Categories == nil {
-		doc.Quarter.AddCategories(quarter.ByCategory(deals, f.cats))
 	}
 	return &report.QuarterView{Doc: doc.Quarter, Deals: deals}, nil
 }
