@@ -29,6 +29,9 @@ type Options struct {
 	// Progress, if set, is called after each origin with the origins done
 	// and their number.
 	Progress func(done, total int)
+	// End is where the last origin's horizon ends (default: the day after
+	// the history's last date).
+	End time.Time
 }
 
 func (o *Options) defaults() {
@@ -137,6 +140,9 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 	first, last := span(h)
 	horizon := time.Duration(o.Horizon) * week
 	end := last.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	if !o.End.IsZero() {
+		end = o.End
+	}
 	res := &Result{Horizon: o.Horizon}
 	var origins []time.Time
 	for k := o.Origins - 1; k >= 0; k-- {
@@ -203,24 +209,10 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 			}
 			fc, _ := r.Metric(name)
 			u.Reset(o.Seed, uint64(i), uint64(t))
-			// The target's weekly series, over the weeks the history
-			// records it.
 			from, _ := win.Target(k)
-			y := make([]float64, min(len(weekly), int(origin.Sub(from)/week)))
-			for j := range y {
-				y[j] = weekly[j].value(t)
-			}
-			samples := make([][]float64, len(Methods)) // nil: the method does not forecast it here
+			y := series(weekly, t, origin, from)
+			samples := baselineSamples(u, y, name, pipe, o.Horizon, o.Trials)
 			samples[Model] = fc
-			samples[Naive] = laggedSample(u, y, o.Horizon, o.Horizon, o.Trials)
-			samples[RunRate] = runRateSample(u, y, o.Horizon, o.Trials)
-			samples[ETS] = etsBaseline(u, y, o.Horizon, o.Trials)
-			if len(y) >= 104 { // two years of the target recorded
-				samples[Seasonal] = laggedSample(u, y, o.Horizon, 52, o.Trials)
-			}
-			if name == "wins" || name == "revenue" {
-				samples[Pipeline] = pipe.sample(u, name == "revenue", o.Trials)
-			}
 			samples[Recalibrated] = recalibrated(fc, res.Outcomes, name, origin, o.Horizon)
 			samples[Combined] = combined(samples, res.Outcomes, name, origin, o.Horizon, o.Trials)
 			y0 := actual.value(t)
@@ -246,6 +238,34 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 	}
 	res.Recalibration = Learn(res, o.Horizon)
 	return res, nil
+}
+
+// series is target t's weekly series before origin, over the weeks the
+// history records it (from on): index j is j whole weeks back.
+func series(weekly []tally, t int, origin, from time.Time) []float64 {
+	y := make([]float64, max(0, min(len(weekly), int(origin.Sub(from)/week))))
+	for j := range y {
+		y[j] = weekly[j].value(t)
+	}
+	return y
+}
+
+// baselineSamples are the baselines' forecasts of the target named over
+// horizon weeks, from its weekly series y (index j is j weeks back) and,
+// for wins and revenue, the pipeline at the origin; indexed by Method, nil
+// where a method does not forecast it.
+func baselineSamples(u *rng.Stream, y []float64, name string, pipe *pipeline, horizon, trials int) [][]float64 {
+	samples := make([][]float64, len(Methods))
+	samples[Naive] = laggedSample(u, y, horizon, horizon, trials)
+	samples[RunRate] = runRateSample(u, y, horizon, trials)
+	samples[ETS] = etsBaseline(u, y, horizon, trials)
+	if len(y) >= 104 { // two years of the target recorded
+		samples[Seasonal] = laggedSample(u, y, horizon, 52, trials)
+	}
+	if name == "wins" || name == "revenue" {
+		samples[Pipeline] = pipe.sample(u, name == "revenue", trials)
+	}
+	return samples
 }
 
 func score(xs []float64, y, u float64) Score {

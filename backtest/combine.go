@@ -48,7 +48,7 @@ func keepMethods(o *Outcome, samples [][]float64) {
 // (combineWeights). It is the model's forecast where fewer than
 // combineMinOrigins past outcomes are known.
 func combined(samples [][]float64, outcomes []Outcome, target string, origin time.Time, horizon, n int) []float64 {
-	w := combineWeights(samples, outcomes, target, origin, horizon)
+	w := combineWeights(forecastsIn(samples), outcomes, target, origin, horizon)
 	if w == nil {
 		return slices.Clone(samples[Model])
 	}
@@ -70,6 +70,14 @@ func combined(samples [][]float64, outcomes []Outcome, target string, origin tim
 	return out
 }
 
+// forecastsIn reports, for each method, whether samples holds a forecast
+// of it: a finite value.
+func forecastsIn(samples [][]float64) func(Method) bool {
+	return func(m Method) bool {
+		return slices.ContainsFunc(samples[m], func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) })
+	}
+}
+
 // combineWeights learns the combination's weights from the past outcomes
 // of the target: of the pooled baselines that forecast it now and at
 // every past outcome, the one whose past forecasts had the least pinball
@@ -80,7 +88,7 @@ func combined(samples [][]float64, outcomes []Outcome, target string, origin tim
 // (Weighing every baseline at once, or shrinking by the count of past
 // forecasts rather than the quarters, did worse on the corpus:
 // docs/ACCURACY.md.)
-func combineWeights(samples [][]float64, outcomes []Outcome, target string, origin time.Time, horizon int) []float64 {
+func combineWeights(forecasts func(Method) bool, outcomes []Outcome, target string, origin time.Time, horizon int) []float64 {
 	var past []Outcome
 	for _, o := range outcomes {
 		if o.Target == target && o.Methods != nil && !o.Origin.Add(time.Duration(horizon)*week).After(origin) {
@@ -92,7 +100,7 @@ func combineWeights(samples [][]float64, outcomes []Outcome, target string, orig
 	}
 	var avail []Method
 	for _, m := range pooled {
-		ok := slices.ContainsFunc(samples[m], func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) })
+		ok := forecasts(m)
 		for _, o := range past {
 			ok = ok && o.Methods[m] != nil
 		}

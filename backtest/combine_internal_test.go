@@ -36,7 +36,7 @@ func TestCombineWeights(t *testing.T) {
 	}
 	now := [][]float64{Model: {1, 2, 3}, Naive: {1, 2, 3}, Combined: nil, Recalibrated: nil}
 	origin := start.Add(80 * week)
-	w := combineWeights(now, past, "wins", origin, 13)
+	w := combineWeights(forecastsIn(now), past, "wins", origin, 13)
 	if w == nil {
 		t.Fatal("no weights from 17 ended forecasts")
 	}
@@ -45,7 +45,7 @@ func TestCombineWeights(t *testing.T) {
 		t.Errorf("weights %v, want naive %.4f and the rest the model's", w, want)
 	}
 	// At the sixth origin only the first two forecasts had ended.
-	if w := combineWeights(now, past[:6], "wins", start.Add(20*week), 13); w != nil {
+	if w := combineWeights(forecastsIn(now), past[:6], "wins", start.Add(20*week), 13); w != nil {
 		t.Errorf("weights %v from two ended forecasts, want none", w)
 	}
 	// Forecasts not yet ended are not learned from: here the model hits
@@ -55,7 +55,7 @@ func TestCombineWeights(t *testing.T) {
 	for i := 5; i < 20; i++ {
 		late = append(late, pastOutcome(start.Add(time.Duration(4*i)*week), 130, 130, 100))
 	}
-	w1, w2 := combineWeights(now, late, "wins", start.Add(32*week), 13), combineWeights(now, past[:5], "wins", start.Add(32*week), 13)
+	w1, w2 := combineWeights(forecastsIn(now), late, "wins", start.Add(32*week), 13), combineWeights(forecastsIn(now), past[:5], "wins", start.Add(32*week), 13)
 	if w1 == nil || w1[Naive] == 0 || w1[Naive] != w2[Naive] {
 		t.Errorf("weights %v at the ninth origin, want %v: those of the five ended forecasts", w1, w2)
 	}

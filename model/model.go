@@ -75,8 +75,11 @@ type Model struct {
 	// Booked is what the history recorded day by day before the as-of
 	// date, for the booked-to-date of a quarter under way; nil where the
 	// model was not calibrated from a history.
-	Booked     *Booked    `yaml:"booked,omitempty"`
-	Provenance Provenance `yaml:"provenance"`
+	Booked *Booked `yaml:"booked,omitempty"`
+	// TrackRecord is how the model's forecasts would have done on its own
+	// history (calibrate's self-check); nil where none was made.
+	TrackRecord *TrackRecord `yaml:"track_record,omitempty"`
+	Provenance  Provenance   `yaml:"provenance"`
 }
 
 // Booked is a history's record of the days from From to the day before

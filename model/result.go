@@ -33,6 +33,12 @@ type Result struct {
 	// Recalibrated says how the totals were recalibrated (Options.
 	// Recalibration); empty when they are as simulated.
 	Recalibrated string
+	// Combined says how the totals were combined with baselines
+	// (Options.Combine), or why they were not; empty when not asked.
+	Combined string
+	// Raw holds, for each metric whose totals were combined, the model's
+	// own per-trial totals (nil for the others, and without Combine).
+	Raw [][]float64
 	// Channels holds, for a run with Options.ByChannel, each channel's
 	// totals per trial, in the model's order of channels; nil otherwise.
 	Channels []ChannelTrials

@@ -39,6 +39,13 @@ type Options struct {
 	// ones once the trials are done (see Recalibration). The map depends
 	// on every trial, so a run over part of the trials leaves it to Join.
 	Recalibration *Recalibration
+	// Combine replaces the headline totals with their combination with
+	// the baselines that forecast best on the model's own history (its
+	// TrackRecord), where it has one for this horizon; Result.Combined
+	// says what was done. In a run of several models the first is the
+	// baseline and the others keep their paired differences from it. It
+	// is ignored with a Recalibration, and, like one, needs every trial.
+	Combine bool
 	// ByChannel keeps each channel's leads, wins and revenue per trial in
 	// Result.Channels, as simulated (not recalibrated): three numbers per
 	// channel and trial more.
@@ -163,6 +170,9 @@ func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, err
 		}
 		r.addWarnings()
 	}
+	if o.Combine && o.Recalibration == nil {
+		models[0].TrackRecord.combine(res)
+	}
 	return res, nil
 }
 
@@ -182,6 +192,8 @@ func (o *Options) fill(m *Model, models int) error {
 		return fmt.Errorf("trials must be in 1..%d (got %d)", MaxTrials, o.Trials)
 	case o.FirstTrial < 0 || o.FirstTrial > MaxTrials-o.Trials:
 		return fmt.Errorf("the first trial must be in 0..%d for %d trials (got %d)", MaxTrials-o.Trials, o.Trials, o.FirstTrial)
+	case o.FirstTrial > 0 && o.Combine:
+		return errors.New("a run from a first trial other than 0 is part of a larger one: combine when the parts are joined")
 	case o.FirstTrial > 0 && o.Recalibration != nil:
 		return errors.New("a run from a first trial other than 0 is part of a larger one: recalibrate when the parts are joined (Join)")
 	case o.Weeks < 1 || o.Weeks > MaxWeeks:

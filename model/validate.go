@@ -64,6 +64,11 @@ func (m *Model) Validate() error {
 			v.positive(fmt.Sprintf("quarter_cycle.loss[%d]", k), c.Loss[k])
 		}
 	}
+	if t := m.TrackRecord; t != nil {
+		if err := t.Validate(); err != nil {
+			v.errs = append(v.errs, err)
+		}
+	}
 	return v.err()
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/fiscal"
@@ -105,6 +106,7 @@ type calibrateFlags struct {
 	currency string
 	dealSize float64
 	seed     uint64
+	noCheck  bool
 	spend    string
 	csvFlag
 	estimate estimateFlags
@@ -170,7 +172,8 @@ func (f *calibrateFlags) declare(fs *pflag.FlagSet) {
 	fs.StringVar(&f.name, "name", "", "model name")
 	fs.StringVar(&f.currency, "currency", "USD", "currency of amounts")
 	fs.Float64Var(&f.dealSize, "deal-size", 0, "amount assumed for every won deal when the history records none")
-	fs.Uint64Var(&f.seed, "seed", 1, "random seed of the summary's intervals (posterior draws)")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed of the summary's intervals (posterior draws) and of the self-check")
+	fs.BoolVar(&f.noCheck, "no-check", false, "skip the self-check: the backtest of the model on its own history, at quarterly origins over the last two years, whose track record forecasts print and combine with")
 	f.estimate.declare(fs)
 	f.plots.declare(fs)
 	fs.StringVar(&f.spend, "spend", "", "weekly spend per channel (CSV: week, channel, spend): current spend and each channel's response to spend")
@@ -253,6 +256,14 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	}
 	if err := ctx.Err(); err != nil {
 		return err // interrupted: no model written
+	}
+	if !f.noCheck {
+		progress, finish := e.bar("past quarters checked")
+		m.TrackRecord, err = backtest.SelfCheck(ctx, h, m, backtest.Options{Calibrate: co, Seed: f.seed, Progress: progress})
+		finish()
+		if err != nil {
+			return err // interrupted: no model written
+		}
 	}
 	m.Provenance.Reading = &model.Reading{History: f.history, Preset: f.preset, Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: f.maxRejected}
 	var buf bytes.Buffer
