@@ -145,5 +145,6 @@ func (c *Compare) WriteText(w io.Writer) error {
 	if r.Recalibrated != "" {
 		fmt.Fprintf(w, "note: %s\n", r.Recalibrated)
 	}
+	writeTrust(w, r.Combined, r.TrackRecord)
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 
@@ -93,6 +94,33 @@ func (f *Forecast) csvRows() [][]string {
 	if f.Quarter != nil {
 		rows = append(rows, f.Quarter.csvRows(f.run())...)
 	}
+	for _, m := range f.result.Metrics {
+		if s, ok := f.Raw[m.Name]; ok {
+			row := append(f.run(), "raw."+m.Name, m.Label+" (model alone)", m.Side.String(), m.Unit.String())
+			for _, k := range summaryKeys {
+				row = append(row, csvNum(s[k]))
+			}
+			rows = append(rows, row)
+		}
+	}
+	return append(rows, trustRows(f.run(), f.Combined, f.TrackRecord, 2+len(summaryKeys))...)
+}
+
+// trustRows are the CSV rows of the combination's note and the track
+// record's lines: prefix, then "combined" or "track_record" in the metric
+// column and the text in the label column, then blanks empty cells.
+func trustRows(prefix []string, combined string, lines []string, blanks int) [][]string {
+	var rows [][]string
+	add := func(metric, text string) {
+		row := append(slices.Clone(prefix), metric, text)
+		rows = append(rows, append(row, make([]string, blanks)...))
+	}
+	if combined != "" {
+		add("combined", combined)
+	}
+	for _, l := range lines {
+		add("track_record", l)
+	}
 	return rows
 }
 
@@ -121,6 +149,7 @@ func (c *Compare) WriteCSV(w io.Writer) error {
 	for i := range c.Scenarios {
 		add(c.Scenarios[i].Name, c.Scenarios[i].Forecast, &c.Scenarios[i])
 	}
+	rows = append(rows, trustRows(append(c.Baseline.run(), c.comparison.Baseline.Model), c.Baseline.Combined, c.Baseline.TrackRecord, 12)...)
 	return csvTable(w, header, rows)
 }
 

@@ -30,6 +30,14 @@ type Forecast struct {
 	Recalibrated string `json:"recalibrated,omitempty"`
 	// Quarter is the fiscal quarter's view, with --quarter.
 	Quarter *Quarter `json:"quarter,omitempty"`
+	// Combined says how the totals were combined with the baselines that
+	// forecast best on the model's history, or why they were not; Raw
+	// holds the model's own totals of the metrics combined.
+	Combined string             `json:"combined,omitempty"`
+	Raw      map[string]Summary `json:"raw,omitempty"`
+	// TrackRecord says, a line per target, how the model's forecasts did
+	// on its own history.
+	TrackRecord []string `json:"track_record"`
 
 	result *model.Result
 }
@@ -61,6 +69,15 @@ func NewForecastTotals(r *model.Result, target float64) *Forecast {
 	}
 	for _, s := range r.Summaries() {
 		out.Metrics[s.Name] = SummaryOf(s)
+	}
+	out.Combined, out.TrackRecord = r.Combined, r.TrackRecord
+	for k, raw := range r.Raw {
+		if raw != nil {
+			if out.Raw == nil {
+				out.Raw = map[string]Summary{}
+			}
+			out.Raw[r.Metrics[k].Name] = SummaryOf(model.Summarize(r.Metrics[k].Name, raw))
+		}
 	}
 	if !math.IsNaN(target) {
 		p, se, _ := r.PTarget("revenue", target)
@@ -206,5 +223,20 @@ func (f *Forecast) WriteText(w io.Writer) error {
 	if r.Recalibrated != "" {
 		fmt.Fprintf(w, "note: %s\n", r.Recalibrated)
 	}
+	writeTrust(w, r.Combined, r.TrackRecord)
 	return nil
+}
+
+// writeTrust writes how the totals were combined, or why not, and the
+// track record's lines.
+func writeTrust(w io.Writer, combined string, lines []string) {
+	if combined != "" {
+		fmt.Fprintf(w, "note: %s\n", combined)
+	}
+	if len(lines) > 0 {
+		fmt.Fprintln(w, "\nTRACK RECORD")
+		for _, l := range lines {
+			fmt.Fprintln(w, l)
+		}
+	}
 }

@@ -36,6 +36,9 @@ type Result struct {
 	// Combined says how the totals were combined with baselines
 	// (Options.Combine), or why they were not; empty when not asked.
 	Combined string
+	// TrackRecord says, a line per target, how the model's forecasts
+	// did on its own history (TrackRecord.Lines).
+	TrackRecord []string
 	// Raw holds, for each metric whose totals were combined, the model's
 	// own per-trial totals (nil for the others, and without Combine).
 	Raw [][]float64

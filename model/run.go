@@ -170,8 +170,12 @@ func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, err
 		}
 		r.addWarnings()
 	}
+	lines := models[0].TrackRecord.Lines(o.Weeks)
+	for _, r := range res {
+		r.TrackRecord = lines
+	}
 	if o.Combine && o.Recalibration == nil {
-		models[0].TrackRecord.combine(res)
+		models[0].TrackRecord.Combine(res)
 	}
 	return res, nil
 }

@@ -116,37 +116,47 @@ func (t *TrackRecord) Combines() bool {
 	return t != nil && slices.ContainsFunc(t.Targets, func(r TargetTrackRecord) bool { return r.Combination != nil })
 }
 
-// Line says in a sentence how far to trust the forecast of a target over
-// weeks: how many of the past forecasts the model's 80% intervals covered,
-// and how it did against its strongest baseline. It says so where the
-// model has no record.
-func (t *TrackRecord) Line(target string, weeks int) string {
+// Lines say how far to trust a forecast over weeks, a line per target of
+// the record (Line), or in one line why there is no record.
+func (t *TrackRecord) Lines(weeks int) []string {
 	switch {
 	case t == nil:
-		return "no track record: the model was not calibrated from a history with a self-check (a planner's file, or --no-check)"
+		return []string{"no track record: the model was not calibrated from a history with its self-check (a planner's file, or --no-check)"}
 	case t.Skipped != "":
-		return "no track record: " + t.Skipped
+		return []string{"no track record: " + t.Skipped}
+	case len(t.Targets) == 0:
+		return []string{"no track record: no past forecast could be scored"}
 	}
-	r := t.Target(target)
-	if r == nil || r.Scored == 0 {
-		return fmt.Sprintf("no track record for %s: no past forecast of it could be scored", target)
+	var out []string
+	for _, r := range t.Targets {
+		out = append(out, r.Line(t.HorizonWeeks, weeks))
 	}
-	s := fmt.Sprintf("on this history, %d-week forecasts of %s covered %d of %d past quarters (80%% intervals)", t.HorizonWeeks, target, r.Covered80, r.Scored)
+	return out
+}
+
+// Line says in a sentence how far to trust the forecast of the target
+// over weeks: how many of the past horizon-week forecasts the model's 80%
+// intervals covered, and how it did against its strongest baseline
+// ("x% better": x% less CRPS).
+func (r TargetTrackRecord) Line(horizon, weeks int) string {
+	s := fmt.Sprintf("%s: on this history, %d-week forecasts covered %d of %d past quarters (80%% intervals)", r.Target, horizon, r.Covered80, r.Scored)
 	if skill, ok := r.Skill[r.Strongest]; ok && !math.IsInf(skill, 0) {
-		switch {
+		switch better := 100 * (1 - 1/(1-skill)); {
+		case math.Abs(skill) < 0.005:
+			s += fmt.Sprintf("; level with %s, the strongest baseline", r.Strongest)
 		case skill < 0:
-			s += fmt.Sprintf("; %s was %.0f%% better (CRPS)", r.Strongest, 100*(1-1/(1-skill)))
+			s += fmt.Sprintf("; %s was %.0f%% better", r.Strongest, better)
 		default:
-			s += fmt.Sprintf("; the model was %.0f%% better (CRPS) than %s, the strongest baseline", 100*skill, r.Strongest)
+			s += fmt.Sprintf("; the model was %.0f%% better than %s, the strongest baseline", 100*skill, r.Strongest)
 		}
 	}
-	if weeks != t.HorizonWeeks {
+	if weeks != horizon {
 		s += fmt.Sprintf(" (this forecast is %d weeks)", weeks)
 	}
 	return s
 }
 
-// combine replaces the totals of the results with their combination
+// Combine replaces the totals of the results with their combination
 // (TrackRecord.Combination) for each target that has one. The first
 // result is the baseline: its totals become the quantile average of its
 // own and the baseline method's, trial by trial by rank, so that every
@@ -155,7 +165,7 @@ func (t *TrackRecord) Line(target string, weeks int) string {
 // (floored at 0), so that compare's deltas and P(better) are the model's.
 // Each trial's weekly revenue and wins paths are scaled to its new totals.
 // The raw totals stay in Result.Raw.
-func (t *TrackRecord) combine(res []*Result) {
+func (t *TrackRecord) Combine(res []*Result) {
 	base := res[0]
 	alone := ""
 	switch {

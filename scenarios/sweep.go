@@ -174,6 +174,7 @@ func (l *Lever) Run(ctx context.Context, m *model.Model, values []float64, o mod
 			return nil, nil, err
 		}
 	}
+	o.Combine = false // the combination is a forecast's and compare's: their first model is the unchanged one
 	rs, err := model.RunAll(ctx, models, &o)
 	if err != nil {
 		if len(values) == 1 {

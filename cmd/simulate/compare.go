@@ -91,6 +91,7 @@ type compareFlags struct {
 
 func (f *compareFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
+	f.runFlags.declareRaw(fs)
 	fs.StringVar(&f.scenarios, "scenarios", "", "scenario file (YAML)")
 	fs.StringArrayVar(&f.history, "history", nil, "the history the model was calibrated from, for attribute rules (repeat to join files)")
 	fs.StringToStringVar(&f.maps, "map", nil, "with --history: column names, as for calibrate")

@@ -111,6 +111,7 @@ var outputNames = []string{"target", "json", "csv", "plots"}
 
 func (f *forecastFlags) declare(fs *pflag.FlagSet) {
 	f.runFlags.declare(fs)
+	f.runFlags.declareRaw(fs)
 	f.outputFlags.declare(fs, "revenue target (800000, 800k or 1.2M): report P(revenue >= target)")
 	f.shardFlags.declare(fs)
 	f.quarterFlags.declare(fs)

@@ -37,6 +37,18 @@ type runFlags struct {
 	rc            *model.Recalibration
 	// modelYAML is the file --model names, as load read it.
 	modelYAML []byte
+	// combine is set for the commands whose totals are combined with the
+	// baselines (declareRaw); raw is their --raw.
+	combine, raw bool
+	// m is the model load returned.
+	m *model.Model
+}
+
+// declareRaw declares --raw, for a command whose headline totals are
+// combined with the baselines by the model's track record.
+func (r *runFlags) declareRaw(fs *pflag.FlagSet) {
+	r.combine = true
+	fs.BoolVar(&r.raw, "raw", false, "the model's totals alone: not combined with the baselines that forecast best on the model's own history (its track record, from calibrate's self-check)")
 }
 
 func (r *runFlags) declare(fs *pflag.FlagSet) {
@@ -69,6 +81,7 @@ func (r *runFlags) load() (*model.Model, error) {
 	if weeks := cmp.Or(r.weeks, m.HorizonWeeks); r.rc != nil && r.rc.HorizonWeeks != weeks {
 		return nil, fmt.Errorf("--recalibration %s was learned on %d-week forecasts; this run is %d weeks", r.recalibration, r.rc.HorizonWeeks, weeks)
 	}
+	r.m = m
 	return m, nil
 }
 
@@ -109,7 +122,7 @@ func (r *runFlags) note() string {
 }
 
 func (r *runFlags) options() *model.Options {
-	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams, Recalibration: r.rc}
+	return &model.Options{Trials: r.trials, Weeks: r.weeks, Seed: r.seed, Workers: r.workers, FixedParams: r.fixedParams, Recalibration: r.rc, Combine: r.combine && !r.raw}
 }
 
 // progress sets o.Progress to draw a bar labelled what on standard error

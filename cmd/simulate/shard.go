@@ -71,7 +71,7 @@ func (s *shardFlags) limit(o *model.Options) (total int) {
 		o.FirstTrial, o.Trials = trials.Shard(s.i, s.n, total)
 	}
 	if s.trialsOut != "" {
-		o.Recalibration = nil
+		o.Recalibration, o.Combine = nil, false
 	}
 	return total
 }
@@ -131,6 +131,10 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 	}
 	if s.n > 0 {
 		return nil, nil
+	}
+	if r.rc == nil && r.combine && !r.raw && run.Parts == nil {
+		r.m.TrackRecord.Combine(rs) // the trials written are the model's own
+		return rs, nil
 	}
 	if r.rc == nil || run.Parts != nil { // a portfolio's applies to its total
 		return rs, nil
