@@ -100,6 +100,7 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 		page.Decision = decisionTable(decision)
 	}
 	page.Sentence = sentence(res, in.Target, decision)
+	page.Trust = trust(m.TrackRecord, res)
 	if v := in.QuarterView; v != nil {
 		page.quarterPage(m.Name, v.Doc, res.Trials, res.Seed, m.Currency, in.Target)
 		if len(decision) > 0 && decision[0].delta > 0 {
@@ -246,6 +247,26 @@ func sentence(r *model.Result, target float64, cs []choice) string {
 			c.name, "+"+plots.Money(c.delta), 100*c.better, 100*c.worse)
 	}
 	return out
+}
+
+// trust is the track record in a sentence: how the model's forecasts of
+// revenue (of wins, without amounts) did on its own history, and whether
+// the totals on the page are combined.
+func trust(tr *model.TrackRecord, r *model.Result) string {
+	var rec *model.TargetTrackRecord
+	for _, name := range []string{"revenue", "wins"} {
+		if rec = tr.Target(name); rec != nil && rec.Scored > 0 {
+			break
+		}
+	}
+	if rec == nil || rec.Scored == 0 {
+		return "Track record: " + strings.TrimPrefix(tr.Lines(r.Weeks)[0], "no track record: ") + ", so how far to trust this forecast is not known."
+	}
+	s := "Track record: " + strings.TrimPrefix(rec.Line(tr.HorizonWeeks, r.Weeks), rec.Target+": ") + " on " + rec.Target + "."
+	if strings.HasPrefix(r.Combined, "combined") {
+		s += " The totals here are combined with the baselines that forecast best on it."
+	}
+	return s
 }
 
 // add draws a chart onto the page.

@@ -35,6 +35,9 @@ type Page struct {
 	Subtitle string // model, as-of date, horizon, trials, seed
 	// Sentence is the answer in words.
 	Sentence string
+	// Trust says in a sentence how far to trust it: the model's track
+	// record on its own history.
+	Trust string
 	// Headline numbers: a label and a value each, as they should read.
 	Headlines []Headline
 	// Lead is the one chart of page one; nil for none.

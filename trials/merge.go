@@ -132,6 +132,8 @@ func sameRun(a, b *File) error {
 		return fmt.Errorf("%s and %s are not shards of one run: their results differ", a.Name, b.Name)
 	case !reflect.DeepEqual(x.Recalibration, y.Recalibration):
 		return fmt.Errorf("%s and %s are not shards of one run: their recalibrations differ", a.Name, b.Name)
+	case x.Combine != y.Combine:
+		return fmt.Errorf("%s and %s are not shards of one run: one combines its totals with the track record's baselines and the other does not (--raw)", a.Name, b.Name)
 	}
 	return nil
 }

@@ -57,6 +57,10 @@ type Run struct {
 	// Recalibration, if set, is applied once the shards are merged: to
 	// each result, or to a portfolio's total.
 	Recalibration *model.Recalibration `json:"recalibration,omitempty"`
+	// Combine says a forecast's or comparison's totals are combined, once
+	// merged, with the baselines of the model's track record
+	// (model.TrackRecord.Combine); false for the model alone (--raw).
+	Combine bool `json:"combine,omitempty"`
 }
 
 // Header is what a result holds besides its trials.

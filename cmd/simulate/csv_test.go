@@ -89,8 +89,11 @@ func TestCSVOutputs(t *testing.T) {
 	if i < 0 || number("revenue p50", rows[i]["p50"]) != *doc.Metrics["revenue"]["p50"] || rows[i]["unit"] != "money" {
 		t.Errorf("revenue row %v, JSON p50 %v", rows[i], *doc.Metrics["revenue"]["p50"])
 	}
-	if last := rows[len(rows)-1]; last["metric"] != "p_target" || number("p_target", last["mean"]) != doc.PTarget {
-		t.Errorf("last row %v, want p_target %v", last, doc.PTarget)
+	if i := slices.IndexFunc(rows, func(r map[string]string) bool { return r["metric"] == "p_target" }); i < 0 || number("p_target", rows[i]["mean"]) != doc.PTarget {
+		t.Errorf("no p_target row with %v", doc.PTarget)
+	}
+	if last := rows[len(rows)-1]; last["metric"] != "track_record" || !strings.HasPrefix(last["label"], "no track record: ") {
+		t.Errorf("last row %v, want the track record's line", last)
 	}
 
 	rows = run("compare", "--scenarios", scen, "--trials", "300")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
@@ -113,6 +114,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if m.TrackRecord, err = backtest.SelfCheck(ctx, h, m, backtest.Options{Calibrate: co, Seed: f.seed}); err != nil {
+		return err
+	}
 	m.Provenance.Reading = &model.Reading{History: []string{name}}
 	fmt.Fprintf(e.stdout, "\ncalibrated as of %s with calibrate's defaults (as simulate calibrate --history %s --spend examples/sample-spend.csv does);\n"+
 		"without --model, the other commands run the sample company's true model (examples/sample-model.yaml), whose numbers differ by what two years of history leave uncertain\n", m.AsOf, name)
@@ -122,7 +126,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	e.stdout.Write(summary.Bytes())
 	fmt.Fprintln(e.stdout)
-	r, err := simulate(ctx, e, m, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers})
+	r, err := simulate(ctx, e, m, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true})
 	if err != nil {
 		return err
 	}
@@ -135,7 +139,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("the embedded sample scenarios: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "\nWHAT IF (examples/sample-scenarios.yaml)\n")
-	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}, &scenarios.Evidence{History: h, Options: co})
+	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true}, &scenarios.Evidence{History: h, Options: co})
 	if err != nil {
 		return err
 	}
@@ -168,7 +172,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := pf.write(nil, in); err != nil {
 		return err
 	}
-	page, err := report.Build(ctx, in, report.Options{Run: model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}})
+	page, err := report.Build(ctx, in, report.Options{Run: model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true}})
 	if err != nil {
 		return err
 	}

@@ -141,6 +141,13 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		return fmt.Errorf("%s: the metrics in the metadata are not those of its model's runs (%d where it has %d)", files[0].Name, len(run.Results[0].Metrics), len(want))
 	}
 	fmt.Fprintf(e.stderr, "merged %d files: %s of %d trials, seed %d, model sha256 %s\n", len(files), run.Command, run.Trials, run.Seed, run.ModelSHA256[:12])
+	lines := m.TrackRecord.Lines(run.Weeks)
+	for _, r := range rs {
+		r.TrackRecord = lines
+	}
+	if run.Combine {
+		m.TrackRecord.Combine(rs)
+	}
 	switch run.Command {
 	case "forecast":
 		o := model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed, FixedParams: run.FixedParams, Recalibration: run.Recalibration}

@@ -124,6 +124,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 		return nil, err
 	}
 	full.Scenarios, full.Notes, full.Recalibration = run.Scenarios, run.Notes, r.rc
+	full.Combine = r.combine && !r.raw && r.rc == nil && run.Parts == nil
 	full.Build, full.Inputs = buildID(), run.Inputs
 	full.Lever, full.Values, full.Lever2, full.Values2, full.Range = run.Lever, run.Values, run.Lever2, run.Values2, run.Range
 	if err := s.write(e, full, rs); err != nil {
@@ -132,7 +133,7 @@ func saveTrials(e *env, r *runFlags, s *shardFlags, run *trials.Run, rs []*model
 	if s.n > 0 {
 		return nil, nil
 	}
-	if r.rc == nil && r.combine && !r.raw && run.Parts == nil {
+	if full.Combine {
 		r.m.TrackRecord.Combine(rs) // the trials written are the model's own
 		return rs, nil
 	}
