@@ -102,7 +102,16 @@ func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) err
 	default:
 		fmt.Fprintf(tw, "deal size lognormal, median %.0f %s (%.0f won deals)\n", math.Exp(d.LogMean), m.Currency, d.Deals)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	tr := m.TrackRecord
+	horizon := 13
+	if tr != nil && tr.HorizonWeeks > 0 {
+		horizon = tr.HorizonWeeks
+	}
+	writeTrust(w, "", tr.Lines(horizon))
+	return nil
 }
 
 // dispersion is how a channel's weekly counts spread, for the summary: the
