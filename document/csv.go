@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnelsim/backtest"
@@ -169,7 +170,7 @@ func (s *Sweep) WriteCSV(w io.Writer) error {
 
 // WriteCSV writes the goal seek's answer as one row.
 func (d *Goal) WriteCSV(w io.Writer) error {
-	header := []string{"lever", "trials", "seed", "target", "confidence", "reached", "value", "p_target", "p_target_mcse", "below_value", "below_p_target", "runs"}
+	header := []string{"lever", "trials", "seed", "target", "confidence", "reached", "value", "p_target", "p_target_mcse", "below_value", "below_p_target", "runs", "track_record"}
 	row := []string{d.Lever, strconv.Itoa(d.run.Trials), strconv.FormatUint(d.run.Seed, 10), csvFloat(d.Target), csvFloat(d.Confidence), strconv.FormatBool(d.Reached), csvNum(d.Value)}
 	if d.At != nil {
 		row = append(row, csvNum(d.At.PTarget), csvNum(d.At.PTargetMCSE))
@@ -181,7 +182,7 @@ func (d *Goal) WriteCSV(w io.Writer) error {
 	} else {
 		row = append(row, "", "")
 	}
-	return csvTable(w, header, [][]string{append(row, strconv.Itoa(d.Runs))})
+	return csvTable(w, header, [][]string{append(row, strconv.Itoa(d.Runs), strings.Join(d.TrackRecord, " | "))})
 }
 
 // WriteBacktestCSV writes res's summary as a table: a row per target and

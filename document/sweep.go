@@ -40,6 +40,8 @@ type Run struct {
 	Seed         uint64
 	Target       float64
 	Recalibrated string
+	// TrackRecord is the model's track record, a line per target.
+	TrackRecord []string
 }
 
 // Sweep is a sweep's document: a point per lever value, the same trials
@@ -142,6 +144,9 @@ type Goal struct {
 	Trials       int      `json:"trials"`
 	Value        *float64 `json:"value"`
 	Weeks        int      `json:"weeks"`
+	// TrackRecord says, a line per target, how the model's forecasts did
+	// on its own history.
+	TrackRecord []string `json:"track_record"`
 
 	run  Run
 	goal *scenarios.Goal
@@ -151,7 +156,7 @@ type Goal struct {
 func NewGoal(run Run, confidence float64, g *scenarios.Goal) *Goal {
 	d := &Goal{At: PointOf(g.At), Below: PointOf(g.Below), Best: PointOf(g.Best), Binds: Binds(run, g), Confidence: confidence,
 		Current: Num(g.Current), Far: PointOf(g.Far), Flat: g.Flat, Lever: run.Lever, Model: run.Model, Reached: g.Reached,
-		Recalibrated: run.Recalibrated, Runs: g.Evals, Seed: run.Seed, Start: run.Start, Target: run.Target, Trials: run.Trials, Weeks: run.Weeks, run: run, goal: g}
+		Recalibrated: run.Recalibrated, Runs: g.Evals, Seed: run.Seed, Start: run.Start, Target: run.Target, Trials: run.Trials, Weeks: run.Weeks, TrackRecord: run.TrackRecord, run: run, goal: g}
 	if g.Reached {
 		d.Value = Num(g.Value)
 	}
@@ -235,6 +240,7 @@ func (d *Goal) WriteText(w io.Writer) error {
 	if n := f.Recalibrated; n != "" {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
+	writeTrust(w, "", f.TrackRecord)
 	return nil
 }
 

@@ -70,6 +70,16 @@ conversion with its 90% interval and the median weeks in stage; the
 windows found, the arrival shock and season, the close capacity and the
 deal sizes.
 
+Last, it checks itself: the model is backtested on the same history, at
+quarterly origins over the two years before the as-of date, each
+calibrated with the same options on the history as it stood then. The
+model file keeps the track record (per target, the past quarters its 80%
+intervals covered and its CRPS skill against each baseline) and, where
+four or more quarters were scored, the combination of the model and the
+baseline that forecast them best, which forecast and compare use for
+their headline totals (--raw there for the model alone). The summary ends
+with it. --no-check skips it.
+
 Several --history files are joined on lead_id: the first defines the
 leads, and a later file without created_at adds columns to them.
 

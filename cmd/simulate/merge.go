@@ -161,7 +161,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		if err != nil {
 			return fmt.Errorf("%s: %w", files[0].Name, err)
 		}
-		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target}
+		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target, TrackRecord: lines}
 		if run.Recalibration != nil {
 			d.Recalibrated = run.Recalibration.Describe()
 		}

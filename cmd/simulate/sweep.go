@@ -403,7 +403,7 @@ func (f *leverFlags) run(m *model.Model) document.Run {
 	if weeks == 0 {
 		weeks = m.HorizonWeeks
 	}
-	return document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: weeks, Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note()}
+	return document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: weeks, Lever: f.lever, Trials: f.trials, Seed: f.seed, Target: f.target, Recalibrated: f.note(), TrackRecord: m.TrackRecord.Lines(weeks)}
 }
 
 // parseLever reads a lever flag's value for m, suggesting a lever's name
