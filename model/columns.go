@@ -48,7 +48,7 @@ func Stored(h *Result, cols Columns, rc *Recalibration) (r *Result, err error) {
 		return nil, errors.New("model: a stored result needs trials and weeks")
 	}
 	r = &Result{Model: h.Model, Currency: h.Currency, Start: h.Start, Trials: h.Trials, FirstTrial: h.FirstTrial, Weeks: h.Weeks,
-		Seed: h.Seed, FixedParams: h.FixedParams, Metrics: h.Metrics, cols: cols}
+		Seed: h.Seed, FixedParams: h.FixedParams, Metrics: h.Metrics, TrackRecord: h.TrackRecord, cols: cols}
 	defer RecoverColumnError(&err)
 	if rc != nil {
 		if err := rc.apply(r); err != nil {

@@ -45,7 +45,7 @@ func Join(parts []*Result, rc *Recalibration) (*Result, error) {
 		return nil, fmt.Errorf("the recalibration was learned on %d-week forecasts; this one is %d weeks", rc.HorizonWeeks, first.Weeks)
 	}
 	r := &Result{Model: first.Model, Currency: first.Currency, Start: first.Start, Trials: total, Weeks: first.Weeks,
-		Seed: first.Seed, FixedParams: first.FixedParams, Metrics: first.Metrics}
+		Seed: first.Seed, FixedParams: first.FixedParams, Metrics: first.Metrics, TrackRecord: first.TrackRecord}
 	r.Values = make([][]float64, len(r.Metrics))
 	for k := range r.Values {
 		r.Values[k] = make([]float64, 0, total)
@@ -105,6 +105,8 @@ func sameRun(a, b *Result) error {
 		return errors.New("model: the parts are of different runs: their metrics differ")
 	case b.Recalibrated != "":
 		return errors.New("model: a part was recalibrated on its own trials; recalibrate when joining")
+	case b.Raw != nil:
+		return errors.New("model: a part was combined on its own trials; combine when joining")
 	}
 	if len(b.Values) != len(b.Metrics) || len(b.CumRevenue) != b.Trials*b.Weeks || len(b.CumWins) != b.Trials*b.Weeks {
 		return fmt.Errorf("model: the part from trial %d is not whole", b.FirstTrial)

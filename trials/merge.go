@@ -62,7 +62,7 @@ func Merge(ctx context.Context, files []*File, dir string) (m *Merged, err error
 	}
 	for j, h := range run.Results {
 		head := &model.Result{Model: h.Name, Currency: h.Currency, Start: h.Start, Trials: run.Trials, Weeks: run.Weeks,
-			Seed: h.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics}
+			Seed: h.Seed, FixedParams: run.FixedParams, Metrics: h.Metrics, TrackRecord: h.TrackRecord}
 		r, err := model.Stored(head, spillColumns{sp, j}, rc)
 		if err != nil {
 			return nil, err

@@ -70,6 +70,9 @@ type Header struct {
 	Currency string             `json:"currency"`
 	Start    model.Date         `json:"start"`
 	Metrics  []model.MetricInfo `json:"metrics"`
+	// TrackRecord is the run's model's track record, a line per target
+	// (model.Result.TrackRecord).
+	TrackRecord []string `json:"track_record,omitempty"`
 }
 
 // Hash returns the SHA-256 of the run's model file, or of its parts' in
@@ -112,7 +115,7 @@ func NewRun(command, version string, modelYAML []byte, parts [][]byte, results [
 		if r.Recalibrated != "" {
 			return nil, fmt.Errorf("trials: result %q is recalibrated; a shard holds the trials as simulated", r.Model)
 		}
-		run.Results = append(run.Results, Header{Name: r.Model, Seed: r.Seed, Currency: r.Currency, Start: r.Start, Metrics: r.Metrics})
+		run.Results = append(run.Results, Header{Name: r.Model, Seed: r.Seed, Currency: r.Currency, Start: r.Start, Metrics: r.Metrics, TrackRecord: r.TrackRecord})
 	}
 	if run.FirstTrial < 0 || run.FirstTrial+run.Count > total {
 		return nil, fmt.Errorf("trials: trials %d to %d are not within the run's %d", run.FirstTrial, run.FirstTrial+run.Count-1, total)

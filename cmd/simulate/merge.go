@@ -141,10 +141,6 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		return fmt.Errorf("%s: the metrics in the metadata are not those of its model's runs (%d where it has %d)", files[0].Name, len(run.Results[0].Metrics), len(want))
 	}
 	fmt.Fprintf(e.stderr, "merged %d files: %s of %d trials, seed %d, model sha256 %s\n", len(files), run.Command, run.Trials, run.Seed, run.ModelSHA256[:12])
-	lines := m.TrackRecord.Lines(run.Weeks)
-	for _, r := range rs {
-		r.TrackRecord = lines
-	}
 	if run.Combine {
 		m.TrackRecord.Combine(rs)
 	}
@@ -161,7 +157,7 @@ func runMerge(ctx context.Context, e *env, args []string) (err error) {
 		if err != nil {
 			return fmt.Errorf("%s: %w", files[0].Name, err)
 		}
-		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target, TrackRecord: lines}
+		d := document.Run{Model: m.Name, Start: m.AsOf.String(), Weeks: run.Weeks, Lever: run.Lever, Trials: run.Trials, Seed: run.Seed, Target: f.target, TrackRecord: rs[0].TrackRecord}
 		if run.Recalibration != nil {
 			d.Recalibrated = run.Recalibration.Describe()
 		}
