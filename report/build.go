@@ -134,6 +134,9 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	if tor.Trials < res.Trials {
 		now = fmt.Sprintf("%s in these runs of %s trials", plots.Money(tor.Base), document.Thousands(float64(tor.Trials)))
 	}
+	if res.Raw != nil { // the drivers move the model; the headline is combined
+		now = strings.Replace(now, plots.Money(tor.Base), plots.Money(tor.Base)+" from the model alone", 1)
+	}
 	what := "median revenue"
 	if in.QuarterView != nil {
 		what = "the rest of the quarter's median revenue"
