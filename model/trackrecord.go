@@ -139,7 +139,11 @@ func (t *TrackRecord) Lines(weeks int) []string {
 // intervals covered, and how it did against its strongest baseline
 // ("x% better": x% less CRPS).
 func (r TargetTrackRecord) Line(horizon, weeks int) string {
-	s := fmt.Sprintf("%s: on this history, %d-week forecasts covered %d of %d past quarters (80%% intervals)", r.Target, horizon, r.Covered80, r.Scored)
+	quarters := "quarters"
+	if r.Scored == 1 {
+		quarters = "quarter"
+	}
+	s := fmt.Sprintf("%s: on this history, %d-week forecasts covered %d of %d past %s (80%% intervals)", r.Target, horizon, r.Covered80, r.Scored, quarters)
 	if skill, ok := r.Skill[r.Strongest]; ok && !math.IsInf(skill, 0) {
 		switch better := 100 * (1 - 1/(1-skill)); {
 		case math.Abs(skill) < 0.005:

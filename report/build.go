@@ -265,9 +265,8 @@ func trust(tr *model.TrackRecord, r *model.Result) string {
 	if rec == nil || rec.Scored == 0 {
 		return "Track record: " + strings.TrimPrefix(tr.Lines(r.Weeks)[0], "no track record: ") + ", so how far to trust this forecast is not known."
 	}
-	line := rec.Line(tr.HorizonWeeks, r.Weeks)
-	rest := line[strings.Index(line, "intervals)")+len("intervals)"):] // the baseline, and the horizon's note
-	s := fmt.Sprintf("Track record: on this history, the model's %d-week forecasts of %s covered %d of %d past quarters (80%% intervals)%s.", tr.HorizonWeeks, rec.Target, rec.Covered80, rec.Scored, rest)
+	line := rec.Line(tr.HorizonWeeks, r.Weeks) // from " past quarters": the intervals, the baseline and the horizon's note
+	s := fmt.Sprintf("Track record: on this history, the model's %d-week forecasts of %s covered %d of %d%s.", tr.HorizonWeeks, rec.Target, rec.Covered80, rec.Scored, line[strings.Index(line, " past "):])
 	if strings.HasPrefix(r.Combined, "combined") {
 		s += " The totals here are combined with the baselines that forecast best on it."
 	}
