@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"runtime"
 	"strings"
 	"time"
 
@@ -33,12 +34,16 @@ const (
 // the combination of the model and the baseline that forecast them best
 // (as the backtest's combined method learns it), with that baseline's
 // forecast from the as-of date. Origins, Every, Horizon and End of o are
-// set here; Trials defaults to SelfCheckTrials. A history too short for
+// set here; Trials defaults to SelfCheckTrials, and Parallel to two
+// origins at once where there are two cores. A history too short for
 // an origin gives a record that says so, not an error.
 func SelfCheck(ctx context.Context, h *calibrate.History, m *model.Model, o Options) (*model.TrackRecord, error) {
 	o.Origins, o.Every, o.Horizon, o.End = SelfCheckOrigins, SelfCheckHorizon, SelfCheckHorizon, m.AsOf.Time
 	if o.Trials == 0 {
 		o.Trials = SelfCheckTrials
+	}
+	if o.Parallel == 0 {
+		o.Parallel = min(runtime.GOMAXPROCS(0), 2)
 	}
 	tr := &model.TrackRecord{HorizonWeeks: o.Horizon, Trials: o.Trials}
 	res, err := Run(ctx, h, o)
