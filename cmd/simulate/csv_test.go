@@ -125,7 +125,7 @@ func TestCSVOutputs(t *testing.T) {
 	if rows[0]["method"] != "model" || number("crps", rows[0]["crps"]) <= 0 {
 		t.Errorf("backtest first row %v", rows[0])
 	}
-	rows = run("calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml"))
+	rows = run("calibrate", "--no-check", "--history", hist, "-o", filepath.Join(dir, "m.yaml"))
 	if rows[0]["channel"] != "" || number("conversion", rows[0]["conversion"]) <= 0 {
 		t.Errorf("calibrate first row %v", rows[0])
 	}

@@ -173,7 +173,7 @@ func TestInterrupt(t *testing.T) {
 func TestFilesSafe(t *testing.T) {
 	hist := history(t, "30", "")
 	before, _ := os.ReadFile(hist)
-	if _, stderr, code := simulateCmd("calibrate", "--history", hist, "-o", filepath.Join(t.TempDir(), "m.yaml")); code != 0 {
+	if _, stderr, code := simulateCmd("calibrate", "--no-check", "--history", hist, "-o", filepath.Join(t.TempDir(), "m.yaml")); code != 0 {
 		t.Fatal(stderr)
 	}
 	after, _ := os.ReadFile(hist)
@@ -181,7 +181,7 @@ func TestFilesSafe(t *testing.T) {
 		t.Error("calibrate changed its input")
 	}
 	// An output whose directory is not there is refused before the run.
-	_, stderr, code := simulateCmd("calibrate", "--history", hist, "-o", "/dev/null/m.yaml")
+	_, stderr, code := simulateCmd("calibrate", "--no-check", "--history", hist, "-o", "/dev/null/m.yaml")
 	if code != 1 || stderr != "simulate: -o /dev/null/m.yaml: no directory /dev/null to write it in\n" {
 		t.Errorf("an unwritable path: exit %d, %q", code, stderr)
 	}

@@ -59,7 +59,7 @@ func TestCompareFindsHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := filepath.Join(dir, "model.yaml")
-	if _, stderr, code := simulateCmd("calibrate", "--history", hist, "--spend", spend, "--stale-after", "26", "-o", m); code != 0 {
+	if _, stderr, code := simulateCmd("calibrate", "--no-check", "--history", hist, "--spend", spend, "--stale-after", "26", "-o", m); code != 0 {
 		t.Fatalf("calibrate: exit %d: %s", code, stderr)
 	}
 	scen := filepath.Join("..", "..", "examples", "sample-scenarios.yaml")

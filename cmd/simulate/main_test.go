@@ -129,7 +129,7 @@ func TestInterruptedWritesNothing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, args := range [][]string{
-		{"calibrate", "--history", hist, "-o", filepath.Join(dir, "m.yaml")},
+		{"calibrate", "--no-check", "--history", hist, "-o", filepath.Join(dir, "m.yaml")},
 		{"generate", "--weeks", "30", "-o", filepath.Join(dir, "g.csv")},
 		{"report", "--trials", "200", "-o", filepath.Join(dir, "r.html")},
 		{"backtest", "--history", hist, "--origins", "2", "--trials", "100", "--save-calibration", filepath.Join(dir, "c.yaml")},
