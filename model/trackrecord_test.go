@@ -35,12 +35,15 @@ func withRecord(w, lo, hi float64) *model.Model {
 }
 
 // TestCombine checks the combination's quantile average: with weight 1 the
-// combined totals are the baseline's quantiles, trial by trial in the
-// model's order; with weight 0.4 each quantile is the weighted mean of the
+// combined totals are the baseline's quantiles (within two of the ranks'
+// steps), trial by trial in the model's order; with weight 0.4 each quantile is the weighted mean of the
 // model's and the baseline's. Targets without a combination, and the raw
 // totals, are the model's.
 func TestCombine(t *testing.T) {
-	const n = 4000
+	n := 4000
+	if testing.Short() { // under the race detector
+		n = 1000
+	}
 	m := withRecord(0.4, 500_000, 900_000)
 	o := model.Options{Trials: n, Weeks: 13, Seed: 3, Workers: 2}
 	raw, err := model.Run(context.Background(), m, &o)
@@ -82,7 +85,7 @@ func TestCombine(t *testing.T) {
 	sortedW := slices.Sorted(slices.Values(wins))
 	for _, p := range []float64{0.1, 0.5, 0.9} {
 		got, want := model.QuantileOf(sortedW, p), 20+40*p
-		if math.Abs(got-want) > 0.05 {
+		if math.Abs(got-want) > 80/float64(n) { // two of the ranks' steps
 			t.Errorf("wins' %.1f-quantile %.3f, want the baseline's %.3f", p, got, want)
 		}
 	}
@@ -117,7 +120,10 @@ func TestCombine(t *testing.T) {
 // paired differences from it, so a scenario with no change equals the
 // baseline exactly, and the deltas and P(better) are the model's.
 func TestCombineScenarios(t *testing.T) {
-	const n = 3000
+	n := 3000
+	if testing.Short() {
+		n = 800
+	}
 	m := withRecord(0.5, 700_000, 1_100_000)
 	same := *m
 	more := *m
