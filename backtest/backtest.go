@@ -274,13 +274,14 @@ type fit struct {
 
 // fitOrigins calibrates and forecasts at each origin, o.Parallel at a
 // time (the origins are independent: each forecast's streams are keyed
-// by its origin's index), calling o.Progress as each is done. The first
-// origin's error in order is returned.
+// by its origin's index), calling o.Progress as each is done. After an
+// error no more origins start, and the first origin's error in order is
+// returned.
 func fitOrigins(ctx context.Context, h *calibrate.History, o Options, origins []time.Time) ([]fit, error) {
 	fits := make([]fit, len(origins))
 	errs := make([]error, len(origins))
 	var mu sync.Mutex
-	done := 0
+	done, failed := 0, false
 	one := func(i int) {
 		co := o.Calibrate
 		co.AsOf = origins[i]
@@ -291,21 +292,26 @@ func fitOrigins(ctx context.Context, h *calibrate.History, o Options, origins []
 		if err == nil {
 			r, err = model.Run(ctx, m, &model.Options{Trials: o.Trials, Weeks: o.Horizon, Seed: o.Seed + uint64(i), Workers: o.Workers})
 		}
+		mu.Lock()
+		defer mu.Unlock()
 		if err != nil {
-			errs[i] = fmt.Errorf("backtest: origin %s: %w", origins[i].Format(time.DateOnly), err)
+			errs[i], failed = fmt.Errorf("backtest: origin %s: %w", origins[i].Format(time.DateOnly), err), true
 			return
 		}
 		fits[i] = fit{m, r}
-		mu.Lock()
-		defer mu.Unlock()
 		if done++; o.Progress != nil {
 			o.Progress(done, len(origins))
 		}
 	}
+	stop := func() bool { mu.Lock(); defer mu.Unlock(); return failed }
 	sem := make(chan struct{}, max(o.Parallel, 1))
 	var wg sync.WaitGroup
 	for i := range origins {
 		sem <- struct{}{}
+		if stop() { // the origins before i are under way: one of theirs, or this error, is the first
+			<-sem
+			break
+		}
 		wg.Go(func() {
 			defer func() { <-sem }()
 			one(i)

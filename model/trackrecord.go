@@ -174,7 +174,7 @@ func (t *TrackRecord) Combine(res []*Result) {
 	alone := ""
 	switch {
 	case t == nil:
-		alone = "the model has no track record (a planner's file, or calibrated with --no-check)"
+		alone = "no track record"
 	case t.Skipped != "":
 		alone = "no track record: " + t.Skipped
 	case !t.Combines():
