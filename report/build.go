@@ -171,6 +171,9 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	if res.Recalibrated != "" {
 		page.Notes = append(page.Notes, res.Recalibrated)
 	}
+	if res.Combined != "" {
+		page.Notes = append(page.Notes, res.Combined)
+	}
 	return page, nil
 }
 
@@ -273,6 +276,30 @@ func trust(tr *model.TrackRecord, r *model.Result) string {
 	return s
 }
 
+// trackTable is the model's track record as a table: per target, the past
+// quarters its 80% intervals covered, its skill against the strongest
+// baseline, and the baseline its totals are combined with; false where
+// there is no record.
+func trackTable(tr *model.TrackRecord) (Table, bool) {
+	if tr == nil || tr.Skipped != "" || len(tr.Targets) == 0 {
+		return Table{}, false
+	}
+	t := Table{Title: fmt.Sprintf("Track record: the model's %d-week forecasts on this history", tr.HorizonWeeks),
+		Columns: []string{"target", "80% intervals covered", "skill against the strongest baseline", "combined with"}}
+	for _, r := range tr.Targets {
+		skill := "-"
+		if v, ok := r.Skill[r.Strongest]; ok {
+			skill = fmt.Sprintf("%+.2f (%s)", v, r.Strongest)
+		}
+		with := "the model alone"
+		if c := r.Combination; c != nil {
+			with = fmt.Sprintf("%s, %.0f%%", c.Baseline, 100*c.Weight)
+		}
+		t.Rows = append(t.Rows, []string{r.Target, fmt.Sprintf("%d of %d quarters", r.Covered80, r.Scored), skill, with})
+	}
+	return t, true
+}
+
 // add draws a chart onto the page.
 func (p *Page) add(caption string, draw func() (*plot.Plot, error)) error {
 	pl, err := draw()
@@ -354,6 +381,9 @@ func (p *Page) tables(m *model.Model, in *Inputs, seed uint64) error {
 		}
 	}
 	p.Tables = append(p.Tables, ft)
+	if t, ok := trackTable(m.TrackRecord); ok {
+		p.Tables = append(p.Tables, t)
+	}
 	if in.Optimum != nil {
 		p.Tables = append(p.Tables, optimumTable(in.Optimum, m.Currency))
 		p.Notes = append(p.Notes, in.Optimum.Warnings...)
