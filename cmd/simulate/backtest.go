@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"math"
+	"runtime"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -180,7 +182,10 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 	if f.quarterAligned {
 		return f.runQuarterAligned(ctx, e, h, co)
 	}
-	bo := backtest.Options{Calibrate: co, Origins: f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers}
+	// Two origins calibrated at once: the same answer, sooner on two
+	// cores, for twice the memory of one calibration.
+	bo := backtest.Options{Calibrate: co, Origins: f.origins, Every: f.every, Horizon: f.horizon, Trials: f.trials, Seed: f.seed, Workers: f.workers,
+		Parallel: min(cmp.Or(f.workers, runtime.GOMAXPROCS(0)), 2)}
 	var finish func()
 	bo.Progress, finish = e.bar("origins")
 	defer finish()
