@@ -12,42 +12,62 @@ import (
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
-// WriteCalibration writes the summary of model m, calibrated into the
-// file at path: per channel, its weekly leads, trend and spend and what
-// the next lead costs; the arrival shock; per stage, the eventual
-// conversion with its 90% interval, median weeks in stage and the hazards'
-// half-life; the windows the history records each kind of event over; the
-// close capacity; the open pipeline and the deal sizes. The intervals'
-// posterior draws are keyed by seed.
-func WriteCalibration(w io.Writer, m *model.Model, path string, seed uint64) error {
+// Calibration is the summary of a calibrated model, a document: per
+// channel, its weekly leads, trend and spend and what the next lead
+// costs; the arrival shock; per stage, the eventual conversion with its
+// 90% interval, median weeks in stage and the hazards' half-life; the
+// windows the history records each kind of event over; the close
+// capacity; the open pipeline and the deal sizes; the track record.
+// NewCalibration makes the posterior draws behind its intervals, once;
+// WriteText and WriteCSV only print.
+type Calibration struct {
+	m    *model.Model
+	path string
+	conv []model.Conversion
+	next []string // per channel, what the next lead costs, as printed
+}
+
+// NewCalibration is the summary of model m, calibrated into the file at
+// path, its intervals' posterior draws keyed by seed.
+func NewCalibration(m *model.Model, path string, seed uint64) (*Calibration, error) {
 	conv, err := model.Conversions(m, 1000, seed)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	c := &Calibration{m: m, path: path, conv: conv, next: make([]string, len(m.Channels))}
+	st := rng.NewStream()
+	for i, ch := range m.Channels {
+		c.next[i] = "-"
+		st.Reset(seed, uint64(i))
+		if v, lo, hi, ok := calibrate.MarginalCost(ch, 2000, st); ok {
+			c.next[i] = fmt.Sprintf("%.0f (%.0f–%.0f)", v, lo, hi)
+			if ch.Response.Source == "default" {
+				c.next[i] = fmt.Sprintf("%.0f (default curve)", v)
+			}
+		}
+	}
+	return c, nil
+}
+
+// WriteText writes the summary as text tables.
+func (c *Calibration) WriteText(w io.Writer) error {
+	m, path, conv, next := c.m, c.path, c.conv, c.next
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "%s: %s, as of %s\n\n", path, m.Name, m.AsOf)
 	fmt.Fprint(tw, "channel\tleads/week\tdispersion\ttrend/week\tdamping\tspend/week\tcost/lead\tnext lead costs (90%)\t\n")
-	st := rng.NewStream()
 	for i, c := range m.Channels {
-		spend, cost, next := "-", "-", "-"
+		spend, cost := "-", "-"
 		if c.WeeklySpend > 0 {
 			spend = fmt.Sprintf("%.0f", c.WeeklySpend)
 			if c.WeeklyLeads > 0 {
 				cost = fmt.Sprintf("%.0f", c.WeeklySpend/c.WeeklyLeads)
 			}
 		}
-		st.Reset(seed, uint64(i))
-		if v, lo, hi, ok := calibrate.MarginalCost(c, 2000, st); ok {
-			next = fmt.Sprintf("%.0f (%.0f–%.0f)", v, lo, hi)
-			if c.Response.Source == "default" {
-				next = fmt.Sprintf("%.0f (default curve)", v)
-			}
-		}
 		damping := "-"
 		if c.Trend != 0 && c.Damping > 0 && c.Damping < 1 {
 			damping = fmt.Sprintf("%.2f", c.Damping)
 		}
-		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, dispersion(c), c.Trend, damping, spend, cost, next)
+		fmt.Fprintf(tw, "%s\t%.1f\t%s\t%+.3f\t%s\t%s\t%s\t%s\t\n", c.Name, c.WeeklyLeads, dispersion(c), c.Trend, damping, spend, cost, next[i])
 	}
 	fmt.Fprintf(tw, "arrival shock: CV %.3f a quarter, shared by the channels (%.1f degrees of freedom)\n", m.ArrivalShockCV, m.ArrivalShockDF)
 	if s := m.ArrivalSeason; s != nil {

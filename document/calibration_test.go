@@ -6,47 +6,52 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
 )
+
+// write is model m's calibration summary as text, its draws keyed by seed.
+func write(t *testing.T, m *model.Model, seed uint64) string {
+	t.Helper()
+	c, err := document.NewCalibration(m, "model.yaml", seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := c.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
 
 // TestWriteCalibration: the summary names every channel and stage, and
 // the same seed gives the same intervals.
 func TestWriteCalibration(t *testing.T) {
 	m := sample.Model()
-	var a, b strings.Builder
-	if err := document.WriteCalibration(&a, m, "model.yaml", 3); err != nil {
-		t.Fatal(err)
-	}
-	if err := document.WriteCalibration(&b, m, "model.yaml", 3); err != nil {
-		t.Fatal(err)
-	}
-	if a.String() != b.String() {
+	a, b := write(t, m, 3), write(t, m, 3)
+	if a != b {
 		t.Error("the same seed gave two summaries")
 	}
 	for _, c := range m.Channels {
-		if !strings.Contains(a.String(), "\n"+c.Name) && !strings.Contains(a.String(), " "+c.Name+" ") {
+		if !strings.Contains(a, "\n"+c.Name) && !strings.Contains(a, " "+c.Name+" ") {
 			t.Errorf("no row for channel %s", c.Name)
 		}
 	}
 	for _, s := range m.Stages[:len(m.Stages)-1] {
-		if !strings.Contains(a.String(), s.Name) {
+		if !strings.Contains(a, s.Name) {
 			t.Errorf("no row for stage %s", s.Name)
 		}
 	}
 	for _, want := range []string{"model.yaml: ", "arrival shock: CV", "open pipeline: "} {
-		if !strings.Contains(a.String(), want) {
-			t.Errorf("summary lacks %q:\n%s", want, a.String())
+		if !strings.Contains(a, want) {
+			t.Errorf("summary lacks %q:\n%s", want, a)
 		}
 	}
 	// A channel with no leads, and one whose weeks vary no more than
 	// Poisson (an infinite dispersion), read as such, not "+Inf".
 	m.Channels[0].WeeklyLeads, m.Channels[0].Dispersion = 0, math.Inf(1)
 	m.Channels[1].Dispersion = math.Inf(1)
-	var c strings.Builder
-	if err := document.WriteCalibration(&c, m, "model.yaml", 3); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(c.String(), "Inf") || !strings.Contains(c.String(), "Poisson") {
-		t.Errorf("infinite dispersions:\n%s", c.String())
+	if c := write(t, m, 3); strings.Contains(c, "Inf") || !strings.Contains(c, "Poisson") {
+		t.Errorf("infinite dispersions:\n%s", c)
 	}
 }

@@ -204,18 +204,14 @@ func WriteBacktestCSV(w io.Writer, res *backtest.Result) error {
 	return csvTable(w, header, rows)
 }
 
-// WriteCalibrationCSV writes model m's funnel rates as a table: a row per
-// stage, over all channels (channel empty) and for each, with the eventual
-// conversion, its 90% interval and the median weeks in the stage; the
-// intervals' posterior draws are keyed by seed.
-func WriteCalibrationCSV(w io.Writer, m *model.Model, seed uint64) error {
-	conv, err := model.Conversions(m, 1000, seed)
-	if err != nil {
-		return err
-	}
+// WriteCSV writes the model's funnel rates as a table: a row per stage,
+// over all channels (channel empty) and for each, with the eventual
+// conversion, its 90% interval and the median weeks in the stage.
+func (c *Calibration) WriteCSV(w io.Writer) error {
+	m := c.m
 	header := []string{"model", "as_of", "stage", "channel", "conversion", "conversion_p5", "conversion_p95", "median_weeks"}
 	var rows [][]string
-	for _, k := range conv {
+	for _, k := range c.conv {
 		rows = append(rows, []string{m.Name, m.AsOf.String(), k.Stage, k.Channel, csvFloat(k.Mean), csvFloat(k.P5), csvFloat(k.P95), csvFloat(k.MedianWeeks)})
 	}
 	return csvTable(w, header, rows)

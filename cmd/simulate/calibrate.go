@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"math"
 	"runtime/debug"
 	"strings"
@@ -286,8 +285,12 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 	if err := f.plots.write(e, &report.Inputs{Model: m, History: h, Calibration: co, Target: math.NaN()}); err != nil {
 		return err
 	}
-	if done, err := f.csvFlag.write(e, func(w io.Writer) error { return document.WriteCalibrationCSV(w, m, f.seed) }); done || err != nil {
+	summary, err := document.NewCalibration(m, f.out, f.seed)
+	if err != nil {
 		return err
 	}
-	return document.WriteCalibration(e.report(f.out), m, f.out, f.seed)
+	if done, err := f.csvFlag.write(e, summary.WriteCSV); done || err != nil {
+		return err
+	}
+	return summary.WriteText(e.report(f.out))
 }

@@ -121,7 +121,11 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "\ncalibrated as of %s with calibrate's defaults (as simulate calibrate --history %s --spend examples/sample-spend.csv does);\n"+
 		"without --model, the other commands run the sample company's true model (examples/sample-model.yaml), whose numbers differ by what two years of history leave uncertain\n", m.AsOf, name)
 	var summary bytes.Buffer
-	if err := document.WriteCalibration(&summary, m, "model", f.seed); err != nil {
+	doc, err := document.NewCalibration(m, "model", f.seed)
+	if err != nil {
+		return err
+	}
+	if err := doc.WriteText(&summary); err != nil {
 		return err
 	}
 	e.stdout.Write(summary.Bytes())
