@@ -24,9 +24,9 @@ func write(t *testing.T, m *model.Model, seed uint64) string {
 	return b.String()
 }
 
-// TestWriteCalibration: the summary names every channel and stage, and
+// TestCalibration: the summary names every channel and stage, and
 // the same seed gives the same intervals.
-func TestWriteCalibration(t *testing.T) {
+func TestCalibration(t *testing.T) {
 	m := sample.Model()
 	a, b := write(t, m, 3), write(t, m, 3)
 	if a != b {
