@@ -135,15 +135,21 @@ func (t *TrackRecord) Lines(weeks int) []string {
 }
 
 // Line says in a sentence how far to trust the forecast of the target
-// over weeks: how many of the past horizon-week forecasts the model's 80%
-// intervals covered, and how it did against its strongest baseline
-// ("x% better": x% less CRPS).
+// over weeks: "TARGET: on this history, H-week forecasts " and Record.
 func (r TargetTrackRecord) Line(horizon, weeks int) string {
+	return fmt.Sprintf("%s: on this history, %d-week forecasts %s", r.Target, horizon, r.Record(horizon, weeks))
+}
+
+// Record is how many of the past horizon-week forecasts the model's 80%
+// intervals covered, and how it did against its strongest baseline ("x%
+// better": x% less CRPS), with a note where this forecast is over other
+// weeks.
+func (r TargetTrackRecord) Record(horizon, weeks int) string {
 	quarters := "quarters"
 	if r.Scored == 1 {
 		quarters = "quarter"
 	}
-	s := fmt.Sprintf("%s: on this history, %d-week forecasts covered %d of %d past %s (80%% intervals)", r.Target, horizon, r.Covered80, r.Scored, quarters)
+	s := fmt.Sprintf("covered %d of %d past %s (80%% intervals)", r.Covered80, r.Scored, quarters)
 	if skill, ok := r.Skill[r.Strongest]; ok && !math.IsInf(skill, 0) {
 		switch better := 100 * (1 - 1/(1-skill)); {
 		case math.Abs(skill) < 0.005:

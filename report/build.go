@@ -130,12 +130,13 @@ func Build(ctx context.Context, in *Inputs, o Options) (*Page, error) {
 	}
 	// The drivers' runs take fewer trials than the forecast: their median
 	// today is their own, and said to be so.
-	now := "now " + plots.Money(tor.Base)
-	if tor.Trials < res.Trials {
-		now = fmt.Sprintf("%s in these runs of %s trials", plots.Money(tor.Base), document.Thousands(float64(tor.Trials)))
-	}
+	base := plots.Money(tor.Base)
 	if res.Raw != nil { // the drivers move the model; the headline is combined
-		now = strings.Replace(now, plots.Money(tor.Base), plots.Money(tor.Base)+" from the model alone", 1)
+		base += " from the model alone"
+	}
+	now := "now " + base
+	if tor.Trials < res.Trials {
+		now = fmt.Sprintf("%s in these runs of %s trials", base, document.Thousands(float64(tor.Trials)))
 	}
 	what := "median revenue"
 	if in.QuarterView != nil {
@@ -268,8 +269,7 @@ func trust(tr *model.TrackRecord, r *model.Result) string {
 	if rec == nil || rec.Scored == 0 {
 		return "Track record: " + strings.TrimPrefix(tr.Lines(r.Weeks)[0], "no track record: ") + ", so how far to trust this forecast is not known."
 	}
-	line := rec.Line(tr.HorizonWeeks, r.Weeks) // from " past quarters": the intervals, the baseline and the horizon's note
-	s := fmt.Sprintf("Track record: on this history, the model's %d-week forecasts of %s covered %d of %d%s.", tr.HorizonWeeks, rec.Target, rec.Covered80, rec.Scored, line[strings.Index(line, " past "):])
+	s := fmt.Sprintf("Track record: on this history, the model's %d-week forecasts of %s %s.", tr.HorizonWeeks, rec.Target, rec.Record(tr.HorizonWeeks, r.Weeks))
 	if strings.HasPrefix(r.Combined, "combined") {
 		s += " The totals here are combined with the baselines that forecast best on it."
 	}
