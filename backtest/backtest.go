@@ -169,10 +169,6 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		from, to := win.Target(k)
 		return !from.IsZero() && !origin.Before(from.Truncate(24*time.Hour)) && !origin.Add(horizon).After(to.Add(week))
 	}
-	bands := o.Calibrate.Bands
-	if len(bands) == 0 {
-		bands = calibrate.DefaultBands
-	}
 	fits, err := fitOrigins(ctx, h, o, origins)
 	if err != nil {
 		return nil, err
@@ -197,7 +193,7 @@ func Run(ctx context.Context, h *calibrate.History, o Options) (*Result, error) 
 		res.Origins = append(res.Origins, origin)
 		actual := counts(h, origin, origin.Add(horizon))
 		weekly := weeklyCounts(h, origin, min(int(origin.Sub(first)/week), maxSeriesWeeks))
-		pipe := newPipeline(h, co, bands, time.Duration(m.Provenance.StaleAfterWeeks*float64(week)), horizon)
+		pipe := pipelineAt(h, co, m, horizon)
 		for t, name := range res.Targets {
 			k := min(t, len(h.Stages))
 			if !inside(k, origin) {

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
@@ -30,6 +31,17 @@ const (
 	pipelineSnapshots = 52 // weekly snapshots, a year of them
 	pipelinePrior     = 5  // leads' worth of the stage's share in each age band's
 )
+
+// pipelineAt is the weighted pipeline at o.AsOf over the horizon, with
+// o's age bands (calibrate's default where it gives none) and the stale
+// rule of m, the model calibrated there.
+func pipelineAt(h *calibrate.History, o calibrate.Options, m *model.Model, horizon time.Duration) *pipeline {
+	bands := o.Bands
+	if len(bands) == 0 {
+		bands = calibrate.DefaultBands
+	}
+	return newPipeline(h, o, bands, time.Duration(m.Provenance.StaleAfterWeeks*float64(week)), horizon)
+}
 
 // newPipeline builds the weighted pipeline at o.AsOf over the horizon.
 // bands are the starts of the age bands in weeks; stale is the stale

@@ -88,12 +88,8 @@ func combineAtAsOf(h *calibrate.History, m *model.Model, o Options, res *Result,
 	co := o.Calibrate
 	co.AsOf = asOf
 	win := calibrate.FindWindows(h, calibrate.Options{EventsFrom: co.EventsFrom, LeadsUntil: co.LeadsUntil})
-	bands := co.Bands
-	if len(bands) == 0 {
-		bands = calibrate.DefaultBands
-	}
 	weekly := weeklyCounts(h, asOf, min(int(asOf.Sub(first)/week), maxSeriesWeeks))
-	pipe := newPipeline(h, co, bands, time.Duration(m.Provenance.StaleAfterWeeks*float64(week)), horizon)
+	pipe := pipelineAt(h, co, m, horizon)
 	u := rng.NewStream()
 	for t, name := range res.Targets {
 		r := tr.Target(name)
