@@ -47,8 +47,9 @@ func Stored(h *Result, cols Columns, rc *Recalibration) (r *Result, err error) {
 	if h.Trials < 1 || h.Weeks < 1 {
 		return nil, errors.New("model: a stored result needs trials and weeks")
 	}
-	r = &Result{Model: h.Model, Currency: h.Currency, Start: h.Start, Trials: h.Trials, FirstTrial: h.FirstTrial, Weeks: h.Weeks,
-		Seed: h.Seed, FixedParams: h.FixedParams, Metrics: h.Metrics, TrackRecord: h.TrackRecord, cols: cols}
+	r = &Result{}
+	*r = *h // a header: no per-trial values
+	r.Values, r.CumRevenue, r.CumWins, r.cols = nil, nil, nil, cols
 	defer RecoverColumnError(&err)
 	if rc != nil {
 		if err := rc.apply(r); err != nil {
