@@ -37,5 +37,5 @@ func ExampleRun() {
 			s.N, m.CRPS, b.Method, b.CRPS, m.Cover80*float64(m.N), m.N)
 	}
 	// Output:
-	// wins at 4 origins: model CRPS 3.6, best baseline pipeline 2.9; the model's 80% intervals cover 2 of 4
+	// wins at 4 origins: model CRPS 3.7, best baseline pipeline 2.9; the model's 80% intervals cover 2 of 4
 }

@@ -93,14 +93,15 @@ type Parts struct {
 	Level     bool // the level of leads from the last 26 weeks, however steady the years before
 	Drift     bool // each stage's conversion as the window's, however it drifts
 	Cycle     bool // no quarter cycle of closes, however clear
+	Holdout   bool // a channel's own trend kept wherever the tests find one, however it forecast the history's past quarters
 }
 
 // PartNames name the fields of Parts, as the command line gives them.
-var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level", "drift", "cycle"}
+var PartNames = []string{"windows", "damping", "shock", "recency", "empirical", "stale", "capacity", "season", "rank", "shift", "growth", "level", "drift", "cycle", "holdout"}
 
 // Set turns off the part of the given name.
 func (p *Parts) Set(name string) error {
-	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level, "drift": &p.Drift, "cycle": &p.Cycle}[name]
+	f := map[string]*bool{"windows": &p.Windows, "damping": &p.Damping, "shock": &p.Shock, "recency": &p.Recency, "empirical": &p.Empirical, "stale": &p.Stale, "capacity": &p.Capacity, "season": &p.Season, "rank": &p.Rank, "shift": &p.Shift, "growth": &p.Growth, "level": &p.Level, "drift": &p.Drift, "cycle": &p.Cycle, "holdout": &p.Holdout}[name]
 	if f == nil {
 		return fmt.Errorf("calibrate: no part %q to turn off (%s)", name, strings.Join(PartNames, ", "))
 	}
@@ -899,6 +900,7 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 	for i := range x {
 		x[i] = -float64(i) // week i back from the as-of date
 	}
+	var dropped []string // the channels' trends the holdout does not keep
 	for c, name := range e.channels {
 		phi := trendDamping
 		if e.o.Without.Damping {
@@ -928,6 +930,10 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			trend := ok && math.Abs(b) > 2*se
 			if !e.o.Without.Rank {
 				trend = ok && math.Abs(mannKendall(x, y)) > 2
+			}
+			if trend && !e.o.Without.Holdout && !e.trendHolds(c, phi) {
+				trend = false
+				dropped = append(dropped, fmt.Sprintf("%s %+.1f%%", name, 100*math.Expm1(b)))
 			}
 			sustained := !trend && e.grows
 			switch {
@@ -983,6 +989,9 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 		}
 		e.spendInto(&ch, c, e.arrivals[c], trendFactor(ch.Trend, e.window))
 		m.Channels = append(m.Channels, ch)
+	}
+	if len(dropped) > 0 {
+		e.h.Report.warn("the trends of the last %d weeks' leads a week (%s a week) are not kept: at the past quarters' origins where the same tests found a trend, it forecast the next 13 weeks worse than the level did (--without holdout keeps them)", w, strings.Join(dropped, ", "))
 	}
 	e.checkSpend()
 	return nil

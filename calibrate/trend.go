@@ -122,3 +122,71 @@ func lineFit(x, y []float64) (a, b, se float64) {
 	}
 	return a, b, math.Sqrt(rss / float64(len(x)-2) / sxx)
 }
+
+// minTrendOrigins is the fewest past origins at which trendHolds can
+// judge a channel's own trend; with fewer, the trend the tests find is
+// kept.
+const minTrendOrigins = 4
+
+// trendHolds reports whether a trend of channel c's own, found in the
+// arrival window, is to be kept: the in-history holdout that chooses the
+// level window (levelWindow) asks, at each of its origins, whether the
+// same tests find a trend in the window before it, and compares that
+// trend's damped forecast of the next 13 weeks with the level's (the
+// mean of the level window, along the sustained growth). The trend is
+// kept where it forecast better at the origins where it was found, or
+// where the history is too short to judge. A quarter far off the rest at
+// a window's end reads to the weekly tests as a trend; the weeks after
+// it show that it was not one.
+func (e *estimator) trendHolds(c int, phi float64) bool {
+	y, w, L := e.long[c], e.window, e.levelWeeks
+	if e.shiftWeeks > 0 {
+		return true
+	}
+	x := make([]float64, w)
+	for i := range x {
+		x[i] = -float64(i)
+	}
+	var origins int
+	var sseTrend, sseFlat float64
+	for j := range levelOrigins {
+		k := 13 + 4*j // the origin, weeks back
+		if k+w > len(y) {
+			break
+		}
+		origins++
+		yw := y[k : k+w]
+		a, b, se, ok := logTrend(x, yw)
+		found := ok && math.Abs(b) > 2*se
+		if !e.o.Without.Rank {
+			found = ok && math.Abs(mannKendall(x, yw)) > 2
+		}
+		if !found {
+			continue
+		}
+		var actual, trend float64
+		for _, v := range y[k-13 : k] {
+			actual += v
+		}
+		b = clamp(b, 0.2)
+		for t := range 13 {
+			tw := float64(t)
+			if phi < 1 {
+				tw = phi * (1 - math.Pow(phi, tw)) / (1 - phi)
+			}
+			trend += math.Exp(a + b + b*tw)
+		}
+		l := L
+		if k+l > len(y) {
+			l = w
+		}
+		flat := stat.Mean(y[k:k+l], nil) * 13 * math.Exp(e.growth*(float64(l-1)/2+7))
+		dt, df := math.Log((actual+1)/(trend+1)), math.Log((actual+1)/(flat+1))
+		sseTrend += dt * dt
+		sseFlat += df * df
+	}
+	if origins < minTrendOrigins {
+		return true
+	}
+	return sseTrend < sseFlat
+}
