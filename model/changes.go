@@ -94,10 +94,7 @@ func (p *plan) spendOver(weeks int) float64 {
 // copies of the others. Neither is written during a trial.
 func (q *params) applyEpoch(base *params, p *plan, e *epoch) {
 	own := &q.own
-	q.pLeave, q.pEntry, q.lambda, q.pCascade = base.pLeave, base.pEntry, base.lambda, base.pCascade
-	q.trend, q.dealSigma, q.destP, q.shock, q.cycle = base.trend, base.dealSigma, base.destP, base.shock, base.cycle
-	q.empCum, q.poolCum, q.season = base.empCum, base.poolCum, base.season
-	q.qAdv, q.cell = base.qAdv, base.cell
+	q.drawn, q.scaled = base.drawn, base.scaled
 	if slices.ContainsFunc(e.conv, func(k float64) bool { return k != 1 }) {
 		q.qAdv, q.cell = own.qAdv, own.cell
 		copy(q.qAdv, base.qAdv)

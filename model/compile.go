@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -13,10 +14,10 @@ import (
 // plan is a validated model compiled to indices and posterior parameters:
 // what every trial starts from.
 type plan struct {
-	m          *Model
-	nS, nC, nB int
-	maxAge     int   // ages at or above the last band start share one cell
-	bandOf     []int // band of each age 0..maxAge
+	m *Model
+	posterior
+	maxAge int   // ages at or above the last band start share one cell
+	bandOf []int // band of each age 0..maxAge
 	// slotOf is each age cell's weekly-probability slot: 2b for a week
 	// inside band b, 2b+1 for a week that ends in band b+1 (see cellRates).
 	slotOf []int
@@ -27,29 +28,11 @@ type plan struct {
 	// opportunity stage on (Reps.CloseCapacity).
 	closeCap bool
 
-	// Gamma posteriors of the weekly hazards, indexed by hz(s, c, b).
-	advShape, lostShape, rate []float64
-
-	// dest[s] lists the stages an advance from s can land in (nS is won),
-	// with Dirichlet weights destAlpha[s]; a single entry needs no draw.
-	dest      [][]int
-	destAlpha [][]float64
-
-	arrShape, arrRate          []float64 // Gamma posterior of each channel's weekly mean
-	phi, trend, trendSE, spend []float64
-	damping                    []float64   // per channel; 1 for none
-	shockK                     float64     // Gamma(k, k) shock; 0 means none
-	shockDF                    float64     // degrees of freedom of 1/shockK; 0 for fixed
-	season                     *seasonPlan // yearly cycle of arrivals; nil for none
+	phi, spend []float64 // per channel
+	damping    []float64 // per channel; 1 for none
 	// seasonBasis is, for each week the engine can run, the cosines and
 	// sines of the season's harmonics at the middle of the week.
 	seasonBasis [][]float64
-
-	deal []nig // per channel
-	// emp is, per channel, its empirical deal sizes (nil for the
-	// lognormal); pool the overall amounts, nil where none are given.
-	emp  []*empirical
-	pool *empirical
 
 	open []int32 // initial counts, indexed by cell(c, s, a)
 	// start is open less the leads followed one by one (tracked), and occ
@@ -78,29 +61,39 @@ type plan struct {
 	metrics metricIndex
 }
 
-// sameDraws reports whether p and o draw the same parameters from the same
-// streams: equal shapes of funnel and equal posteriors. A model and its
-// scenarios, which differ only in changes from given weeks, in reps and in
-// the queue's cold rate, do.
-func (p *plan) sameDraws(o *plan) bool {
-	if p.nS != o.nS || p.nC != o.nC || p.nB != o.nB || p.shockK != o.shockK || p.shockDF != o.shockDF ||
-		!slices.Equal(p.m.Bands, o.m.Bands) || !slices.Equal(p.deal, o.deal) ||
-		!p.pool.equal(o.pool) || !slices.EqualFunc(p.emp, o.emp, (*empirical).equal) || !p.season.equal(o.season) {
-		return false
-	}
-	for _, x := range [][2][]float64{{p.advShape, o.advShape}, {p.lostShape, o.lostShape}, {p.rate, o.rate},
-		{p.arrShape, o.arrShape}, {p.arrRate, o.arrRate}, {p.trend, o.trend}, {p.trendSE, o.trendSE}} {
-		if !slices.Equal(x[0], x[1]) {
-			return false
-		}
-	}
-	for s := range p.nS {
-		if !slices.Equal(p.dest[s], o.dest[s]) || !slices.Equal(p.destAlpha[s], o.destAlpha[s]) {
-			return false
-		}
-	}
-	return true
+// posterior is what a trial's parameters are drawn from: the funnel's
+// shape and every posterior. Two plans with equal posteriors draw the
+// same parameters from the same streams, so that a model and its
+// scenarios (which differ only in changes from given weeks, in reps and
+// in the queue's cold rate) run on one draw a trial (RunAll).
+type posterior struct {
+	nS, nC, nB int
+	bands      []int // the age bands' starts, in weeks
+
+	// Gamma posteriors of the weekly hazards, indexed by hz(s, c, b).
+	advShape, lostShape, rate []float64
+
+	// dest[s] lists the stages an advance from s can land in (nS is won),
+	// with Dirichlet weights destAlpha[s]; a single entry needs no draw.
+	dest      [][]int
+	destAlpha [][]float64
+
+	arrShape, arrRate []float64   // Gamma posterior of each channel's weekly mean
+	trend, trendSE    []float64   // per channel: the log trend a week, and its standard error
+	shockK            float64     // Gamma(k, k) shock; 0 means none
+	shockDF           float64     // degrees of freedom of 1/shockK; 0 for fixed
+	season            *seasonPlan // yearly cycle of arrivals; nil for none
+
+	deal []nig // per channel
+	// emp is, per channel, its empirical deal sizes (nil for the
+	// lognormal); pool the overall amounts, nil where none are given.
+	emp  []*empirical
+	pool *empirical
 }
+
+// equal says whether two posteriors are the same: their fields deeply
+// equal, so that a field added to posterior is compared with the rest.
+func (a *posterior) equal(b *posterior) bool { return reflect.DeepEqual(a, b) }
 
 // nig is a Normal-Inverse-Gamma posterior of a lognormal's (μ, σ²):
 // σ² ~ InvGamma(alpha, beta), μ | σ² ~ N(mu, σ²/kappa).
@@ -232,7 +225,7 @@ func compile(m *Model) (*plan, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	p := &plan{m: m, nS: len(m.Stages), nC: len(m.Channels), nB: len(m.Bands)}
+	p := &plan{m: m, posterior: posterior{nS: len(m.Stages), nC: len(m.Channels), nB: len(m.Bands), bands: slices.Clone(m.Bands)}}
 	p.maxAge = m.Bands[p.nB-1]
 	p.bandOf = make([]int, p.maxAge+1)
 	for a := range p.bandOf {

@@ -89,7 +89,8 @@ func (w *worker) cycled(rates []cellRate, t int) []cellRate {
 // the stages from the opportunity stage on: every cell's chances of leaving
 // and advancing, and those of a lead entering mid-week (for Expect).
 func (q *params) cycledCopy(p *plan, cw cycleWeek) *params {
-	c := *q
+	c, d := *q, *q.drawn
+	c.drawn = &d // its own, for the fields set below
 	c.cell, c.pEntry, c.pCascade, c.qAdv = slices.Clone(q.cell), slices.Clone(q.pEntry), slices.Clone(q.pCascade), slices.Clone(q.qAdv)
 	for s := p.oppStage; s < p.nS; s++ {
 		for ch := range p.nC {

@@ -26,23 +26,41 @@ const (
 	purposeGroups
 )
 
-// params is one trial's draw of every parameter.
+// params is one trial's parameters in force in a week: the trial's draw
+// (drawn), which every epoch of the trial shares by pointer, and the
+// parameters a model's changes scale (scaled), the draw's own or an
+// epoch's copies of them (applyEpoch).
 type params struct {
-	pLeave, qAdv []float64 // per hz(s, c, b): P(leave in a week), P(advance | leave)
+	*drawn
+	scaled
+	// own is the storage newParams made for the scaled parameters, which
+	// an epoch's fill where it changes them.
+	own scaled
+}
+
+// scaled are the parameters an epoch's changes scale: conversion (qAdv
+// and the cells' chance of advancing), leads and deal sizes.
+type scaled struct {
+	qAdv   []float64  // per hz(s, c, b): P(advance | leave)
+	cell   []cellRate // per hs(s, c, slot): see cellRates
+	mean   []float64  // per channel
+	dealMu []float64  // per channel
+}
+
+// drawn is the rest of one trial's draw of every parameter, and the
+// buffers the draw works in.
+type drawn struct {
+	pLeave []float64 // per hz(s, c, b): P(leave in a week)
 	// pEntry is, per hz(s, c, 0), the chance of leaving in the rest of
 	// the week of entry, for an entry time uniform over the week; lambda,
 	// per hz(s, c, b), the total hazard pLeave comes from; pCascade, per
 	// (from, to, channel), the chance for a lead that entered from in the
 	// week and crossed to to.
 	pEntry, lambda, pCascade []float64
-	// cell holds P(leave) and P(advance | leave) in the week of an age
-	// cell, per hs(s, c, slot): see cellRates.
-	cell        []cellRate
-	la, ll      []float64   // one stage and channel's band hazards, drawn
-	destP       [][]float64 // per stage, shares of advances by destination
-	mean, trend []float64   // per channel
-	dealMu      []float64   // per channel
-	dealSigma   []float64
+	la, ll                   []float64   // one stage and channel's band hazards, drawn
+	destP                    [][]float64 // per stage, shares of advances by destination
+	trend                    []float64   // per channel
+	dealSigma                []float64
 	// empCum is, per channel with empirical deal sizes, the cumulative
 	// weights of the trial's Bayesian bootstrap, and poolCum the overall
 	// amounts'; dealMu is then the log factor on the amounts.
@@ -54,24 +72,19 @@ type params struct {
 	season, seasonZ []float64
 	cycle           float64   // cycleWeeks of the draw
 	reach, win      []float64 // cycleWeeks' buffers, per stage and won
-	// own keeps the arrays newParams made that an epoch's parameters
-	// change, while the fields refer to base's or to these (applyEpoch).
-	own struct {
-		qAdv, mean, dealMu []float64
-		cell               []cellRate
-	}
 }
 
 func newParams(p *plan) *params {
 	n := p.nS * p.nC * p.nB
-	q := &params{pLeave: make([]float64, n), qAdv: make([]float64, n), pEntry: make([]float64, n), lambda: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
-		cell: make([]cellRate, p.nS*p.nC*p.nSlot), la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
-		mean: make([]float64, p.nC), trend: make([]float64, p.nC), dealMu: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
+	d := &drawn{pLeave: make([]float64, n), pEntry: make([]float64, n), lambda: make([]float64, n), pCascade: make([]float64, p.nS*p.nS*p.nC),
+		la: make([]float64, p.nB), ll: make([]float64, p.nB), destP: make([][]float64, p.nS),
+		trend: make([]float64, p.nC), dealSigma: make([]float64, p.nC),
 		reach: make([]float64, p.nS+1), win: make([]float64, p.nS+1), empCum: make([][]float64, p.nC)}
 	for s := range p.nS {
-		q.destP[s] = make([]float64, len(p.dest[s]))
+		d.destP[s] = make([]float64, len(p.dest[s]))
 	}
-	q.own.qAdv, q.own.mean, q.own.dealMu, q.own.cell = q.qAdv, q.mean, q.dealMu, q.cell
+	q := &params{drawn: d, scaled: scaled{qAdv: make([]float64, n), cell: make([]cellRate, p.nS*p.nC*p.nSlot), mean: make([]float64, p.nC), dealMu: make([]float64, p.nC)}}
+	q.own = q.scaled
 	return q
 }
 

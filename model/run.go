@@ -226,7 +226,7 @@ func resultBytes(stages, trials, weeks int) int64 {
 
 // runTrials runs every plan's trials: each worker takes a chunk of trials
 // and runs each trial for every plan in turn. A plan whose draws are those
-// of an earlier plan (sameDraws) reuses that plan's draw of the trial, and
+// of an earlier plan (posterior.equal) reuses that plan's draw of the trial, and
 // replays its marketing stages where they do the same (sharedMarketing).
 func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result) error {
 	newWorkers := team(plans, o.Weeks)
@@ -295,7 +295,7 @@ func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result)
 
 // team works out once which plans share what and returns a function that
 // makes a goroutine's workers, one per plan, with each one's lead: the
-// worker of the first plan with the same draws (sameDraws), nil for that
+// worker of the first plan with the same posterior (posterior.equal), nil for that
 // first one. A lead keeps a log of its marketing stages when another
 // shares any of them (sharedMarketing).
 func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
@@ -303,7 +303,7 @@ func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
 	for j := range plans {
 		leader[j] = j
 		for i := range j {
-			if leader[i] == i && plans[i].sameDraws(plans[j]) {
+			if leader[i] == i && plans[i].posterior.equal(&plans[j].posterior) {
 				leader[j] = i
 				break
 			}
