@@ -286,7 +286,7 @@ func fitOrigins(ctx context.Context, h *calibrate.History, o Options, origins []
 		m, err := calibrate.Estimate(ctx, &sub, co)
 		var r *model.Result
 		if err == nil {
-			r, err = model.Run(ctx, m, &model.Options{Trials: o.Trials, Weeks: o.Horizon, Seed: o.Seed + uint64(i), Workers: o.Workers})
+			r, err = model.Run(ctx, m, model.Options{Trials: o.Trials, Weeks: o.Horizon, Seed: o.Seed + uint64(i), Workers: o.Workers})
 		}
 		mu.Lock()
 		defer mu.Unlock()

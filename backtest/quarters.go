@@ -124,7 +124,7 @@ func RunQuarters(ctx context.Context, h *calibrate.History, o QuarterOptions) (*
 		}
 		ro := model.Options{Trials: o.Trials, Seed: o.Seed + uint64(i), Workers: o.Workers}
 		w.Options(&ro)
-		r, err := model.Run(ctx, m, &ro)
+		r, err := model.Run(ctx, m, ro)
 		if err != nil {
 			return nil, fmt.Errorf("backtest: origin %s: %w", or.at.Format(time.DateOnly), err)
 		}

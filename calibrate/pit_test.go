@@ -69,7 +69,7 @@ func TestForecastPIT(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				r, err := model.Run(context.Background(), m, &model.Options{Trials: trials, Weeks: weeks, Seed: seed})
+				r, err := model.Run(context.Background(), m, model.Options{Trials: trials, Weeks: weeks, Seed: seed})
 				if err != nil {
 					t.Fatal(err)
 				}

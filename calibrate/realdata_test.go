@@ -136,7 +136,7 @@ func TestMaven(t *testing.T) {
 	if c := m.Reps.CloseCapacity; c < 3 || c > 7 {
 		t.Errorf("close capacity %.2f a rep a week, want the flat closes' 3 to 7", c)
 	}
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 2000, Seed: 1})
+	r, err := model.Run(context.Background(), m, model.Options{Trials: 2000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

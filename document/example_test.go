@@ -14,7 +14,7 @@ import (
 // A forecast's document is what `simulate forecast --json` prints; a Go
 // program gets it from the result.
 func ExampleNewForecast() {
-	r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 500, Seed: 1})
+	r, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: 500, Seed: 1})
 	if err != nil {
 		panic(err)
 	}

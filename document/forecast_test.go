@@ -20,7 +20,7 @@ func TestForecastRows(t *testing.T) {
 	for i := range m.Channels {
 		m.Channels[i].WeeklySpend, m.Channels[i].Response = 0, nil
 	}
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 300, Seed: 1})
+	r, err := model.Run(context.Background(), m, model.Options{Trials: 300, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,7 +37,7 @@ const benchTrials = 20000
 
 func benchRun(b *testing.B, m *model.Model, workers int) {
 	for b.Loop() {
-		if _, err := model.Run(context.Background(), m, &model.Options{Trials: benchTrials, Seed: 1, Workers: workers}); err != nil {
+		if _, err := model.Run(context.Background(), m, model.Options{Trials: benchTrials, Seed: 1, Workers: workers}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -68,7 +68,7 @@ func BenchmarkGuard(b *testing.B) {
 	var ratios []float64
 	for b.Loop() {
 		start := time.Now()
-		if _, err := model.Run(context.Background(), m, &model.Options{Trials: trials, Seed: 1, Workers: 1}); err != nil {
+		if _, err := model.Run(context.Background(), m, model.Options{Trials: trials, Seed: 1, Workers: 1}); err != nil {
 			b.Fatal(err)
 		}
 		engine := time.Since(start)

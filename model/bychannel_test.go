@@ -14,12 +14,12 @@ import (
 func TestChannelsSum(t *testing.T) {
 	m := sample.Model()
 	o := model.Options{Trials: 400, Seed: 3, Workers: 2}
-	plain, err := model.Run(context.Background(), m, &o)
+	plain, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.ByChannel = true
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}

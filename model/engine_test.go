@@ -16,7 +16,7 @@ import (
 
 func run(t *testing.T, m *model.Model, o model.Options) *model.Result {
 	t.Helper()
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +326,7 @@ func TestRunAllEqualsRuns(t *testing.T) {
 	closingHires.Reps.Hires = append(closingHires.Reps.Hires, model.Hire{Week: 2, Count: 2})
 	models := []*model.Model{base, campaign, sql, reps, size, other, emp, empSize, closing, closingHires}
 	o := model.Options{Trials: 600, Seed: 7, Workers: 2}
-	all, err := model.RunAll(context.Background(), models, &o)
+	all, err := model.RunAll(context.Background(), models, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +342,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	const workers = 2
 	calls, after := 0, 0
-	_, err := model.Run(ctx, sample.Model(), &model.Options{Trials: 1_000_000, Seed: 1, Workers: workers,
+	_, err := model.Run(ctx, sample.Model(), model.Options{Trials: 1_000_000, Seed: 1, Workers: workers,
 		Progress: func(done, total int) {
 			if calls++; calls == 1 {
 				cancel()
@@ -380,7 +380,7 @@ func TestProgress(t *testing.T) {
 func TestOptionsRefused(t *testing.T) {
 	m := sample.Model()
 	for _, o := range []model.Options{{Trials: -1}, {Trials: model.MaxTrials + 1}, {Weeks: 10000}, {Workers: -2}, {Trials: 40_000_000, Weeks: 520}} {
-		if _, err := model.Run(context.Background(), m, &o); err == nil {
+		if _, err := model.Run(context.Background(), m, o); err == nil {
 			t.Errorf("Run(%+v) succeeded, want an error", o)
 		}
 	}
@@ -439,7 +439,7 @@ func TestEntryWeek(t *testing.T) {
 // reads; costs and losses improve by falling, and the SQL stage reads as
 // SQLs whatever it is called.
 func TestMetricInfo(t *testing.T) {
-	r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 10, Seed: 1})
+	r, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: 10, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

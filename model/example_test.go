@@ -14,7 +14,7 @@ import (
 // whatever the number of workers.
 func ExampleRun() {
 	m := sample.Model()
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 4000, Seed: 1})
+	r, err := model.Run(context.Background(), m, model.Options{Trials: 4000, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

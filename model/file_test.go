@@ -114,7 +114,7 @@ func TestDecodeErrors(t *testing.T) {
 // random streams, the samplers or the engine's use of them is never an
 // accident. Regenerate with -update only for an intended change.
 func TestSeedGolden(t *testing.T) {
-	r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 5, Seed: 1, Workers: 1})
+	r, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: 5, Seed: 1, Workers: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

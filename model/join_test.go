@@ -62,7 +62,7 @@ func TestJoinRefuses(t *testing.T) {
 
 func TestFirstTrialRefusesRecalibration(t *testing.T) {
 	rc := &model.Recalibration{HorizonWeeks: 4}
-	_, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 10, FirstTrial: 10, Weeks: 4, Recalibration: rc})
+	_, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: 10, FirstTrial: 10, Weeks: 4, Recalibration: rc})
 	if err == nil || !strings.Contains(err.Error(), "Join") {
 		t.Errorf("got %v, want a run from trial 10 with a recalibration refused", err)
 	}

@@ -121,7 +121,7 @@ func TestCycleWeeks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := model.Run(context.Background(), m, &model.Options{Trials: 20, Seed: 1, FixedParams: true})
+		r, err := model.Run(context.Background(), m, model.Options{Trials: 20, Seed: 1, FixedParams: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,14 +27,11 @@ func PartSeed(seed uint64, p int) uint64 {
 // (Sum). A name that repeats is numbered in its part's result: "East
 // (2)". Recalibration, if set in o, applies to the total only: it was
 // learned on one company's forecasts.
-func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Result, parts []*Result, err error) {
+func RunPortfolio(ctx context.Context, models []*Model, o Options) (total *Result, parts []*Result, err error) {
 	if len(models) < 2 {
 		return nil, nil, errors.New("model: a portfolio needs two models or more")
 	}
-	base := Options{}
-	if o != nil {
-		base = *o
-	}
+	base := o
 	rc := base.Recalibration
 	base.Recalibration = nil
 	// Every part's results are kept for the total, and the total is one
@@ -59,7 +56,7 @@ func RunPortfolio(ctx context.Context, models []*Model, o *Options) (total *Resu
 		}
 		po := base
 		po.Seed = PartSeed(base.Seed, p)
-		r, err := Run(ctx, m, &po)
+		r, err := Run(ctx, m, po)
 		if err != nil {
 			return nil, nil, fmt.Errorf("model %q: %w", m.Name, err)
 		}

@@ -25,7 +25,7 @@ func TestPortfolioSums(t *testing.T) {
 	east, west := sample.Model(), sample.Model()
 	east.Name, west.Name = "east", "west"
 	const n = 3000
-	o := &model.Options{Trials: n, Weeks: 13, Seed: 21}
+	o := model.Options{Trials: n, Weeks: 13, Seed: 21}
 	total, parts, err := model.RunPortfolio(context.Background(), []*model.Model{east, west}, o)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestPortfolioLimit(t *testing.T) {
 	for i := range parts {
 		parts[i] = sample.Model()
 	}
-	_, _, err := model.RunPortfolio(context.Background(), parts, &model.Options{Trials: 10_000_000})
+	_, _, err := model.RunPortfolio(context.Background(), parts, model.Options{Trials: 10_000_000})
 	if err == nil || !strings.Contains(err.Error(), "a portfolio of 1000 parts at 10000000 trials over 13 weeks needs about") {
 		t.Errorf("got %v", err)
 	}

@@ -46,7 +46,7 @@ func TestRecalibrationTransform(t *testing.T) {
 // refuses another horizon, and a file round-trips.
 func TestRecalibrationRun(t *testing.T) {
 	m := sample.Model()
-	o := &model.Options{Trials: 2000, Seed: 4}
+	o := model.Options{Trials: 2000, Seed: 4}
 	raw, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)

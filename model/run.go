@@ -113,8 +113,8 @@ const chunkSize = 256
 // Run simulates m forward and returns per-trial totals and weekly
 // cumulative revenue and wins. Cancelling ctx stops the workers within a
 // trial and returns ctx's error.
-func Run(ctx context.Context, m *Model, opts *Options) (*Result, error) {
-	rs, err := RunAll(ctx, []*Model{m}, opts)
+func Run(ctx context.Context, m *Model, o Options) (*Result, error) {
+	rs, err := RunAll(ctx, []*Model{m}, o)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +128,9 @@ func Run(ctx context.Context, m *Model, opts *Options) (*Result, error) {
 // the trials together, and those whose parameters come from the same
 // posteriors (a model and its scenarios, which change it only from given
 // weeks) share each trial's parameter draw.
-func RunAll(ctx context.Context, models []*Model, opts *Options) ([]*Result, error) {
+func RunAll(ctx context.Context, models []*Model, o Options) ([]*Result, error) {
 	if len(models) == 0 {
 		return nil, errors.New("model: no models to run")
-	}
-	o := Options{}
-	if opts != nil {
-		o = *opts
 	}
 	if o.Weeks == 0 {
 		o.Weeks = models[0].HorizonWeeks

@@ -33,12 +33,12 @@ func withReps(m *model.Model) *model.Model {
 func TestRepsSum(t *testing.T) {
 	m := withReps(sample.Model())
 	o := model.Options{Trials: 400, Seed: 5, Workers: 2}
-	plain, err := model.Run(context.Background(), m, &o)
+	plain, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.By, o.Deals, o.ByChannel = "rep", true, true
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestRepShares(t *testing.T) {
 		m.Pipeline.Deals[i].Rep = ""
 	}
 	o := model.Options{Trials: 300, Seed: 9, Workers: 2, By: "rep"}
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +107,7 @@ func TestDealChances(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := model.Options{Trials: 4000, Seed: 7, Workers: 2, Weeks: weeks, FixedParams: true, Deals: true}
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestDealChances(t *testing.T) {
 func TestFromWindow(t *testing.T) {
 	m := withReps(sample.Model())
 	o := model.Options{Trials: 200, Seed: 2, Workers: 2, Weeks: 13, From: 5, ByChannel: true, By: "rep"}
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,14 +157,14 @@ func TestFromWindow(t *testing.T) {
 		}
 	}
 	o.From = 13
-	if _, err := model.Run(context.Background(), m, &o); err == nil {
+	if _, err := model.Run(context.Background(), m, o); err == nil {
 		t.Error("From at the horizon: no error")
 	}
 }
 
 func ExampleOptions_deals() {
 	m := sample.Model()
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 2000, Seed: 1, Deals: true})
+	r, err := model.Run(context.Background(), m, model.Options{Trials: 2000, Seed: 1, Deals: true})
 	if err != nil {
 		panic(err)
 	}

@@ -46,12 +46,12 @@ func TestCombine(t *testing.T) {
 	}
 	m := withRecord(0.4, 500_000, 900_000)
 	o := model.Options{Trials: n, Weeks: 13, Seed: 3, Workers: 2}
-	raw, err := model.Run(context.Background(), m, &o)
+	raw, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o.Combine = true
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +106,7 @@ func TestCombine(t *testing.T) {
 	}
 	// Another horizon is the model alone, and says why.
 	o.Weeks = 26
-	r26, err := model.Run(context.Background(), m, &o)
+	r26, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestCombineScenarios(t *testing.T) {
 	more := *m
 	more.Reps.Count += 3
 	run := func(combine bool) []*model.Result {
-		rs, err := model.RunAll(context.Background(), []*model.Model{m, &same, &more}, &model.Options{Trials: n, Weeks: 13, Seed: 5, Workers: 2, Combine: combine})
+		rs, err := model.RunAll(context.Background(), []*model.Model{m, &same, &more}, model.Options{Trials: n, Weeks: 13, Seed: 5, Workers: 2, Combine: combine})
 		if err != nil {
 			t.Fatal(err)
 		}

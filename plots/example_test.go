@@ -14,7 +14,7 @@ import (
 // Fan draws revenue booked week by week with its bands and the target;
 // Save writes it as PNG, SVG or PDF by the file's extension.
 func ExampleFan() {
-	r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: 2000, Weeks: 13, Seed: 1})
+	r, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: 2000, Weeks: 13, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden charts in testdata")
 
 func run(t *testing.T, m *model.Model) *model.Result {
 	t.Helper()
-	r, err := model.Run(context.Background(), m, &model.Options{Trials: 2000, Seed: 1})
+	r, err := model.Run(context.Background(), m, model.Options{Trials: 2000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -72,7 +72,7 @@ func TestQuarterSums(t *testing.T) {
 	}
 	o := model.Options{Trials: 300, Seed: 4, Workers: 2, By: "rep", ByChannel: true, Deals: true}
 	w.Options(&o)
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestQuarterSums(t *testing.T) {
 	}
 	bySize := o
 	bySize.By = "company_size"
-	rs, err := model.Run(context.Background(), m, &bySize)
+	rs, err := model.Run(context.Background(), m, bySize)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func TestMavenQuarter(t *testing.T) {
 	}
 	o := model.Options{Trials: 1000, Seed: 11, Workers: 2, Deals: true, By: "rep"}
 	w.Options(&o)
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestMavenQuarter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err = model.Run(context.Background(), m, &o)
+	r, err = model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}

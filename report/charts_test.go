@@ -25,7 +25,7 @@ func inputs(t *testing.T) *report.Inputs {
 	ctx := context.Background()
 	m := sample.Model()
 	o := model.Options{Trials: 200, Seed: 1}
-	r, err := model.Run(ctx, m, &o)
+	r, err := model.Run(ctx, m, o)
 	if err != nil {
 		t.Fatal(err)
 	}

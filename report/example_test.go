@@ -16,7 +16,7 @@ import (
 func ExampleBuild() {
 	m := sample.Model()
 	o := model.Options{Trials: 2000, Weeks: 13, Seed: 1}
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -79,7 +79,7 @@ func CompareModels(ctx context.Context, base *model.Model, changed []*model.Mode
 		mm.Name = names[i]
 		models = append(models, &mm)
 	}
-	rs, err := model.RunAll(ctx, models, &o)
+	rs, err := model.RunAll(ctx, models, o)
 	if err != nil {
 		return nil, err
 	}

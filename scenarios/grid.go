@@ -46,7 +46,7 @@ func Grid(ctx context.Context, m *model.Model, a *Lever, as []float64, b *Lever,
 		}
 	}
 	o.Combine = false // the combination is a forecast's and compare's: their first model is the unchanged one
-	rs, err := model.RunAll(ctx, models, &o)
+	rs, err := model.RunAll(ctx, models, o)
 	if err != nil {
 		return nil, nil, fmt.Errorf("grid of %s and %s: %w", a.Name, b.Name, err)
 	}

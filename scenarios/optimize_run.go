@@ -53,7 +53,7 @@ func (p *problem) run(ctx context.Context, m *model.Model, xs [][]float64, seed 
 		o.Progress = func(done, _ int) { prog(min(base+done*len(xs), p.total-1), p.total) }
 	}
 	o.Combine = false // the combination is a forecast's and compare's: their first model is the unchanged one
-	rs, err := model.RunAll(ctx, models, &o)
+	rs, err := model.RunAll(ctx, models, o)
 	if err != nil {
 		return nil, err
 	}

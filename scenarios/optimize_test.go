@@ -57,7 +57,7 @@ func revenues(t *testing.T, m *model.Model, xs [][3]float64, trials int, seed ui
 	}
 	var out [][]float64
 	for lo := 0; lo < len(models); lo += 40 {
-		rs, err := model.RunAll(context.Background(), models[lo:min(lo+40, len(models))], &model.Options{Trials: trials, Seed: seed})
+		rs, err := model.RunAll(context.Background(), models[lo:min(lo+40, len(models))], model.Options{Trials: trials, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -175,7 +175,7 @@ func (l *Lever) Run(ctx context.Context, m *model.Model, values []float64, o mod
 		}
 	}
 	o.Combine = false // the combination is a forecast's and compare's: their first model is the unchanged one
-	rs, err := model.RunAll(ctx, models, &o)
+	rs, err := model.RunAll(ctx, models, o)
 	if err != nil {
 		if len(values) == 1 {
 			return nil, nil, fmt.Errorf("%s = %g: %w", l.Name, values[0], err)

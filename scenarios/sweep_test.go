@@ -158,7 +158,7 @@ func TestTornado(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := model.Run(context.Background(), m, &o)
+	r, err := model.Run(context.Background(), m, o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func Tornado(ctx context.Context, m *model.Model, metric string, step float64, o
 		models = append(models, d.low, d.hig)
 	}
 	o.Combine = false // the combination is a forecast's and compare's: their first model is the unchanged one
-	rs, err := model.RunAll(ctx, models, &o)
+	rs, err := model.RunAll(ctx, models, o)
 	if err != nil {
 		return 0, nil, fmt.Errorf("tornado: %w", err)
 	}

@@ -17,7 +17,7 @@ func benchShards(b *testing.B, trialsN, n int) [][]byte {
 	var out [][]byte
 	for i := range n {
 		first, count := trials.Shard(i, n, trialsN)
-		out = append(out, forecastFile(b, &model.Options{Trials: count, FirstTrial: first, Seed: 1}, trialsN))
+		out = append(out, forecastFile(b, model.Options{Trials: count, FirstTrial: first, Seed: 1}, trialsN))
 	}
 	return out
 }
@@ -26,7 +26,7 @@ func benchShards(b *testing.B, trialsN, n int) [][]byte {
 // Parquet: trials written per second and the file's bytes per trial.
 func BenchmarkWrite(b *testing.B) {
 	const n = 50000
-	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: n, Seed: 1})
+	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, model.Options{Trials: n, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func ExampleMerge() {
 	ctx := context.Background()
 	var shards []*trials.File
 	for i := range 2 {
-		o := &model.Options{Trials: 500, FirstTrial: 500 * i, Weeks: 13, Seed: 1}
+		o := model.Options{Trials: 500, FirstTrial: 500 * i, Weeks: 13, Seed: 1}
 		r, err := model.Run(ctx, m, o)
 		if err != nil {
 			fmt.Println(err)
@@ -47,7 +47,7 @@ func ExampleMerge() {
 		return
 	}
 	defer merged.Close()
-	whole, err := model.Run(ctx, m, &model.Options{Trials: 1000, Weeks: 13, Seed: 1})
+	whole, err := model.Run(ctx, m, model.Options{Trials: 1000, Weeks: 13, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -14,7 +14,7 @@ import (
 // or an error naming the file, never a panic or an allocation the file
 // only claims.
 func FuzzShard(f *testing.F) {
-	f.Add(forecastFile(f, &model.Options{Trials: 8, Weeks: 2, Seed: 1}, 8))
+	f.Add(forecastFile(f, model.Options{Trials: 8, Weeks: 2, Seed: 1}, 8))
 	f.Add([]byte("PAR1"))
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -25,7 +25,7 @@ var modelYAML = []byte("stand-in for the model file\n")
 func shard(t *testing.T, models []*model.Model, i, n, total int, seed uint64) *trials.File {
 	t.Helper()
 	first, count := trials.Shard(i, n, total)
-	b := written(t, "compare", models, &model.Options{Trials: count, FirstTrial: first, Weeks: 6, Seed: seed, Workers: 1 + i%2}, total)
+	b := written(t, "compare", models, model.Options{Trials: count, FirstTrial: first, Weeks: 6, Seed: seed, Workers: 1 + i%2}, total)
 	f, err := trials.Read(fmt.Sprintf("shard-%d.parquet", i), bytes.NewReader(b), int64(len(b)))
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func shard(t *testing.T, models []*model.Model, i, n, total int, seed uint64) *t
 
 // written runs models with o, as a shard of total trials of a run of
 // command, and returns its trials file.
-func written(tb testing.TB, command string, models []*model.Model, o *model.Options, total int) []byte {
+func written(tb testing.TB, command string, models []*model.Model, o model.Options, total int) []byte {
 	tb.Helper()
 	rs, err := model.RunAll(context.Background(), models, o)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestMergeEqualsOneRun(t *testing.T) {
 		seeds, counts = seeds[:1], []int{3}
 	}
 	for _, seed := range seeds {
-		whole, err := model.RunAll(context.Background(), models, &model.Options{Trials: total, Weeks: 6, Seed: seed})
+		whole, err := model.RunAll(context.Background(), models, model.Options{Trials: total, Weeks: 6, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestReadRefuses(t *testing.T) {
 // TestMetadata checks the key-value metadata docs/OUTPUT.md lists, for a
 // reader that does not parse funnelsim.run.
 func TestMetadata(t *testing.T) {
-	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, &model.Options{Trials: 50, FirstTrial: 100, Weeks: 4, Seed: 9})
+	rs, err := model.RunAll(context.Background(), []*model.Model{sample.Model()}, model.Options{Trials: 50, FirstTrial: 100, Weeks: 4, Seed: 9})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestMetadata(t *testing.T) {
 // would: reading and merging each such file ends in its results or in an
 // error naming it, never in a panic of the Parquet library.
 func TestDamagedFooter(t *testing.T) {
-	good := forecastFile(t, &model.Options{Trials: 40, Weeks: 4, Seed: 3}, 40)
+	good := forecastFile(t, model.Options{Trials: 40, Weeks: 4, Seed: 3}, 40)
 	n := len(good)
 	footer := int(binary.LittleEndian.Uint32(good[n-8 : n-4]))
 	errs, merged := 0, 0
@@ -229,7 +229,7 @@ func TestDamagedFooter(t *testing.T) {
 // command, as an edit of a shard's metadata would leave it, is refused
 // when the file is read, before a merge takes its word for them.
 func TestReadRefusesCommand(t *testing.T) {
-	rs, err := model.RunAll(context.Background(), twoModels(), &model.Options{Trials: 20, Weeks: 4, Seed: 3})
+	rs, err := model.RunAll(context.Background(), twoModels(), model.Options{Trials: 20, Weeks: 4, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestMergeLeavesNothing(t *testing.T) {
 
 // forecastFile returns the trials file of a forecast of the sample
 // company run with o, a shard of total trials.
-func forecastFile(tb testing.TB, o *model.Options, total int) []byte {
+func forecastFile(tb testing.TB, o model.Options, total int) []byte {
 	tb.Helper()
 	return written(tb, "forecast", []*model.Model{sample.Model()}, o, total)
 }

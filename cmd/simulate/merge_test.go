@@ -179,7 +179,7 @@ func TestMergeRefusesCLI(t *testing.T) {
 		run.FirstTrial, run.Count = 0, run.Trials
 		run.Results = []trials.Header{run.Results[0]}
 		run.Results[0].Metrics = run.Results[0].Metrics[1:]
-		r, err := model.Run(context.Background(), sample.Model(), &model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed})
+		r, err := model.Run(context.Background(), sample.Model(), model.Options{Trials: run.Trials, Weeks: run.Weeks, Seed: run.Seed})
 		if err != nil {
 			t.Fatal(err)
 		}

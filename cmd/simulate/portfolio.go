@@ -111,7 +111,7 @@ func runPortfolio(ctx context.Context, e *env, args []string) error {
 	rc := o.Recalibration
 	o.Recalibration = nil
 	finish := e.progress(o, "trials of the first model")
-	_, parts, err := model.RunPortfolio(ctx, models, o)
+	_, parts, err := model.RunPortfolio(ctx, models, *o)
 	finish()
 	if err != nil {
 		return err

@@ -158,7 +158,7 @@ func (e *env) bar(what string) (progress func(done, total int), finish func()) {
 func simulate(ctx context.Context, e *env, m *model.Model, o *model.Options) (*model.Result, error) {
 	finish := e.progress(o, "trials")
 	defer finish()
-	r, err := model.Run(ctx, m, o)
+	r, err := model.Run(ctx, m, *o)
 	if err != nil {
 		return nil, fmt.Errorf("simulating %q: %w", m.Name, err)
 	}
