@@ -476,7 +476,7 @@ type Reading struct {
 	Map         map[string]string `yaml:"map,omitempty"`
 	StageMap    map[string]string `yaml:"stage_map,omitempty"`
 	DateFormat  string            `yaml:"date_format,omitempty"`
-	MaxRejected float64           `yaml:"max_rejected,omitempty"`
+	MaxRejected *float64          `yaml:"max_rejected,omitempty"` // the share of rows that may be rejected (1 for no limit); nil for the default
 }
 
 // ObservationWindow is the span of one kind of event in a history.

@@ -274,7 +274,7 @@ func runCalibrate(ctx context.Context, e *env, args []string) error {
 			return err // interrupted: no model written
 		}
 	}
-	m.Provenance.Reading = &model.Reading{History: f.history, Preset: f.preset, Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: f.maxRejected}
+	m.Provenance.Reading = calibrate.ReadingOf(f.history, f.readOptions())
 	var buf bytes.Buffer
 	if err := m.Encode(&buf); err != nil {
 		return err

@@ -260,16 +260,9 @@ func provenanceEvidence(ctx context.Context, e *env, path string, m *model.Model
 	for _, src := range m.Provenance.Files {
 		sums[src.Path] = src.SHA256
 	}
-	o := calibrate.ReadOptions{Stages: rd.Stages, Map: rd.Map, StageMap: rd.StageMap, DateFormat: rd.DateFormat, MaxRejected: maxRejected(calibrate.DefaultMaxRejected), Names: flagNames()}
-	if rd.MaxRejected > 0 {
-		o.MaxRejected = maxRejected(rd.MaxRejected)
-	}
-	if rd.Preset != "" {
-		p, err := calibrate.PresetNamed(rd.Preset)
-		if err != nil {
-			return nil, fmt.Errorf("%s: provenance.reading.preset: %w", path, err)
-		}
-		o.Preset = p
+	o, err := calibrate.ReadOptionsFor(rd, flagNames())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var files []calibrate.File
 	for _, name := range rd.History {

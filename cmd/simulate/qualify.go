@@ -128,7 +128,7 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 		}
 		defs = append(defs, more...)
 	}
-	d, found, err := qualify.ReadFile(ctx, f.deals, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: maxRejected(f.maxRej), MaxRejectedName: "--max-rejected"})
+	d, found, err := qualify.ReadFile(ctx, f.deals, qualify.ReadOptions{Map: f.maps, Outcomes: f.outcomes, MaxRejected: calibrate.MaxRejectedOf(f.maxRej), MaxRejectedName: "--max-rejected"})
 	if err != nil {
 		return err
 	}

@@ -267,19 +267,7 @@ type readFlags struct {
 // readOptions are the flags as the reader takes them, its messages naming
 // the flags.
 func (f *readFlags) readOptions() calibrate.ReadOptions {
-	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: maxRejected(f.maxRejected), Preset: f.presetV, Names: flagNames()}
-}
-
-// maxRejected is --max-rejected's share as the readers take it: 1 for no
-// limit (their zero), 0 for no row at all (their smallest share).
-func maxRejected(share float64) float64 {
-	switch {
-	case share >= 1:
-		return 0
-	case share == 0:
-		return math.SmallestNonzeroFloat64
-	}
-	return share
+	return calibrate.ReadOptions{Stages: f.stages, Map: f.maps, StageMap: f.stageMap, DateFormat: f.dateFormat, MaxRejected: calibrate.MaxRejectedOf(f.maxRejected), Preset: f.presetV, Names: flagNames()}
 }
 
 // check refuses a --max-rejected that is not a share and an unknown
