@@ -11,10 +11,10 @@ import (
 	"github.com/funnelsim/funnelsim/backtest"
 )
 
-// WriteBacktest writes res as a table, a row per target and method, then
-// each target's best baseline and coverage, and the notes; horizon is the
-// weeks each origin forecast.
-func WriteBacktest(w io.Writer, res *backtest.Result, horizon int) error {
+// WriteText writes the backtest as a table, a row per target and method,
+// then each target's best baseline and coverage, and the notes.
+func (d *Backtest) WriteText(w io.Writer) error {
+	res, horizon := d.res, d.horizon
 	fmt.Fprintf(w, "%d origins from %s to %s, forecasting %d weeks; CRPS and pinball loss: lower is better; skill: the model's, 1 - CRPS(model)/CRPS(method)\n\n",
 		len(res.Origins), res.Origins[0].Format(time.DateOnly), res.Origins[len(res.Origins)-1].Format(time.DateOnly), horizon)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -159,11 +159,15 @@ type Backtest struct {
 	Targets  []Target  `json:"targets"`
 	Outcomes []Outcome `json:"outcomes"`
 	Notes    []string  `json:"notes"`
+
+	res     *backtest.Result
+	horizon int
 }
 
-// NewBacktest is res's document.
-func NewBacktest(res *backtest.Result) *Backtest {
-	doc := &Backtest{Notes: res.Notes}
+// NewBacktest is the document of res, a backtest of forecasts horizon
+// weeks ahead.
+func NewBacktest(res *backtest.Result, horizon int) *Backtest {
+	doc := &Backtest{Notes: res.Notes, res: res, horizon: horizon}
 	if doc.Notes == nil {
 		doc.Notes = []string{}
 	}

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/internal/cell"
 	"github.com/funnelsim/funnelsim/model"
 )
@@ -185,9 +184,10 @@ func (d *Goal) WriteCSV(w io.Writer) error {
 	return csvTable(w, header, [][]string{append(row, strconv.Itoa(d.Runs), strings.Join(d.TrackRecord, " | "))})
 }
 
-// WriteBacktestCSV writes res's summary as a table: a row per target and
+// WriteCSV writes the backtest's summary as a table: a row per target and
 // method.
-func WriteBacktestCSV(w io.Writer, res *backtest.Result) error {
+func (d *Backtest) WriteCSV(w io.Writer) error {
+	res := d.res
 	header := []string{"first_origin", "last_origin", "origins", "target", "method", "n", "crps", "scaled_crps", "pinball", "model_skill", "cover50", "cover80", "cover90", "pit_mean"}
 	var rows [][]string
 	first, last := res.Origins[0].Format(time.DateOnly), res.Origins[len(res.Origins)-1].Format(time.DateOnly)

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"io"
 	"math"
 	"runtime"
 	"time"
@@ -93,8 +92,7 @@ type backtestFlags struct {
 	trials     int
 	seed       uint64
 	workers    int
-	json       bool
-	csvFlag
+	docFlags
 	ablation bool
 	saveCal  string
 	estimate estimateFlags
@@ -121,8 +119,7 @@ func (f *backtestFlags) declare(fs *pflag.FlagSet) {
 	fs.IntVar(&f.trials, "trials", 2000, "Monte Carlo trials per forecast")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
 	fs.IntVar(&f.workers, "workers", 0, "worker goroutines (default: all cores)")
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.csvFlag.declare(fs)
+	f.docFlags.declare(fs)
 	fs.BoolVar(&f.ablation, "ablation", false, "backtest with every part of the estimation, each turned off alone, and all off; a table of CRPS and 80% coverage by target")
 	fs.StringVar(&f.saveCal, "save-calibration", "", "write the recalibration learned from every origin to FILE (YAML), for forecast, compare, sweep, goal and report's --recalibration")
 	f.estimate.declare(fs)
@@ -208,13 +205,7 @@ func runBacktest(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if done, err := f.csvFlag.write(e, func(w io.Writer) error { return document.WriteBacktestCSV(w, res) }); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, document.NewBacktest(res))
-	}
-	return document.WriteBacktest(e.stdout, res, f.horizon)
+	return f.emit(e, document.NewBacktest(res, f.horizon))
 }
 
 // checkQuarterAligned checks --quarter-aligned's flags as parsed by fs.
@@ -251,11 +242,5 @@ func (f *backtestFlags) runQuarterAligned(ctx context.Context, e *env, h *calibr
 		return err
 	}
 	d := document.NewQuarterBacktest(res)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }

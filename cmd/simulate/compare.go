@@ -219,13 +219,7 @@ func (f *outputFlags) compare(e *env, m *model.Model, c *scenarios.Comparison) e
 	if err := f.plotFlags.write(e, &report.Inputs{Model: m, Comparison: c, Target: math.NaN()}); err != nil {
 		return err
 	}
-	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, doc)
-	}
-	return doc.WriteText(e.stdout)
+	return f.emit(e, doc)
 }
 
 func compareScenarios(ctx context.Context, e *env, m *model.Model, file *scenarios.File, o *model.Options, ev *scenarios.Evidence) (*scenarios.Comparison, error) {

@@ -86,15 +86,13 @@ type forecastFlags struct {
 // writes as well.
 type outputFlags struct {
 	plotFlags
-	csvFlag
+	docFlags
 	target float64
-	json   bool
 }
 
 func (f *outputFlags) declare(fs *pflag.FlagSet, targetUsage string) {
 	moneyVar(fs, &f.target, "target", math.NaN(), targetUsage)
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.csvFlag.declare(fs)
+	f.docFlags.declare(fs)
 	f.plotFlags.declare(fs)
 }
 
@@ -197,11 +195,5 @@ func (f *outputFlags) forecast(ctx context.Context, e *env, m *model.Model, r *m
 			return err
 		}
 	}
-	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, doc)
-	}
-	return doc.WriteText(e.stdout)
+	return f.emit(e, doc)
 }

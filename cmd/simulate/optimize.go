@@ -150,13 +150,7 @@ func runOptimize(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	d := document.NewOptimum(m.Name, m.AsOf.String(), m.Currency, opt)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }
 
 // check checks the flags as parsed by fs.

@@ -137,11 +137,5 @@ func (f *outputFlags) portfolio(e *env, first *model.Model, parts []*model.Resul
 		return err
 	}
 	d := document.NewPortfolio(total, parts, f.target)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }

@@ -71,9 +71,8 @@ type qualifyFlags struct {
 	maps     map[string]string
 	outcomes map[string]string
 	seed     uint64
-	json     bool
 	maxRej   float64
-	csvFlag
+	docFlags
 }
 
 func (f *qualifyFlags) declare(fs *pflag.FlagSet) {
@@ -84,8 +83,7 @@ func (f *qualifyFlags) declare(fs *pflag.FlagSet) {
 	fs.StringToStringVar(&f.outcomes, "outcomes", nil, "outcome values: VALUE=won or VALUE=lost,...")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed of the intervals' and P(better)'s draws")
 	fs.Float64Var(&f.maxRej, "max-rejected", calibrate.DefaultMaxRejected, "the largest share of rows that may be rejected before the file is refused as read wrongly (1 for no limit)")
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.csvFlag.declare(fs)
+	f.docFlags.declare(fs)
 }
 
 func runQualify(ctx context.Context, e *env, args []string) error {
@@ -143,13 +141,7 @@ func runQualify(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	doc := document.NewQualify(d, rs, f.seed)
-	if done, err := f.csvFlag.write(e, doc.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, doc)
-	}
-	return doc.WriteText(e.stdout)
+	return f.emit(e, doc)
 }
 
 // readRules reads a YAML file of named rules strictly.

@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/internal/amount"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/sample"
@@ -301,6 +302,29 @@ func flagNames() calibrate.SettingNames {
 	return calibrate.SettingNames{calibrate.SetMap: "--map", calibrate.SetStageMap: "--stage-map", calibrate.SetDateFormat: "--date-format",
 		calibrate.SetAsOf: "--as-of", calibrate.SetStaleAfter: "--stale-after", calibrate.SetLeadsUntil: "--leads-until",
 		calibrate.SetEventsFrom: "--events-from", calibrate.SetDealSize: "--deal-size", calibrate.SetMaxRejected: "--max-rejected", calibrate.SetPreset: "--preset", calibrate.SetStages: "--stages"}
+}
+
+// docFlags are --json and --csv: how a command writes its document.
+type docFlags struct {
+	csvFlag
+	json bool
+}
+
+func (f *docFlags) declare(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
+	f.csvFlag.declare(fs)
+}
+
+// emit writes d as --csv and --json say: the CSV table to its file (and
+// nothing else when that is standard output), then JSON or the text table.
+func (f *docFlags) emit(e *env, d document.Document) error {
+	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
+		return err
+	}
+	if f.json {
+		return writeJSON(e.stdout, d)
+	}
+	return d.WriteText(e.stdout)
 }
 
 // csvFlag is --csv: the results as a CSV table, besides the text table or

@@ -121,8 +121,7 @@ func (f *leverFlags) declare(fs *pflag.FlagSet, goal bool) {
 	if goal {
 		fs.Float64Var(&f.confidence, "confidence", 0.8, "required chance of reaching the target")
 	}
-	fs.BoolVar(&f.json, "json", false, "write JSON instead of a table")
-	f.csvFlag.declare(fs)
+	f.docFlags.declare(fs)
 	if !goal {
 		fs.StringVar(&f.lever2, "lever2", "", "a second lever: run every pair of the two levers' values (a grid)")
 		fs.StringVar(&f.rng2, "range2", "", "the second lever's values A:B[:STEP] (default as for --range)")
@@ -225,13 +224,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 			return err
 		}
 		d := document.NewGoal(f.run(m), f.confidence, g)
-		if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-			return err
-		}
-		if f.json {
-			return writeJSON(e.stdout, d)
-		}
-		return d.WriteText(e.stdout)
+		return f.emit(e, d)
 	}
 	values, err := leverValues(lever, lo, hi, step, "--range")
 	if err != nil {
@@ -306,13 +299,7 @@ func (f *outputFlags) goal(e *env, m *model.Model, lever *scenarios.Lever, value
 	}
 	g.Current = lever.Current(m)
 	d := document.NewGoal(run, confidence, g)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }
 
 // leverValues is lever.Values with its errors as usage errors naming the
@@ -374,13 +361,7 @@ func (f *outputFlags) grid(e *env, m *model.Model, a *scenarios.Lever, as []floa
 		return err
 	}
 	d := document.NewGrid(run, b.Name, as, bs, cells)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }
 
 // sweep writes a sweep's outputs.
@@ -389,13 +370,7 @@ func (f *outputFlags) sweep(e *env, m *model.Model, lever *scenarios.Lever, pts 
 		return err
 	}
 	d := document.NewSweep(run, pts)
-	if done, err := f.csvFlag.write(e, d.WriteCSV); done || err != nil {
-		return err
-	}
-	if f.json {
-		return writeJSON(e.stdout, d)
-	}
-	return d.WriteText(e.stdout)
+	return f.emit(e, d)
 }
 
 func (f *leverFlags) run(m *model.Model) document.Run {
