@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnelsim/model"
@@ -120,6 +121,20 @@ func TestSeekFromValues(t *testing.T) {
 		if show(got) != show(want) {
 			t.Errorf("%s to %g at %g: from the values %s, seeking %s", c.lever, c.target, c.confid, show(got), show(want))
 		}
+		answered, err := l.SeekPoints(m, c.lo, c.hi, c.step, c.confid, pts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if show(answered) != show(want) || answered.Current != want.Current {
+			t.Errorf("%s to %g at %g: SeekPoints %s (current %v), seeking %s (current %v)", c.lever, c.target, c.confid, show(answered), answered.Current, show(want), want.Current)
+		}
+	}
+	l, err := scenarios.ParseLever(m, "reps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.SeekPoints(m, 1, 12, 1, 0.5, nil); err == nil || !strings.Contains(err.Error(), "no point at reps") {
+		t.Errorf("a seek from no points: %v", err)
 	}
 }
 

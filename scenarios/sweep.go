@@ -441,6 +441,34 @@ func (l *Lever) seekRange(lo, hi, step float64) (float64, float64, float64, erro
 	return lo, hi, step, nil
 }
 
+// SeekRuns is about the most runs Seek makes over [lo, hi] by step, for a
+// progress bar: the two ends and a bisection to the step, and where the
+// range falls short, the look beyond it (about as many again).
+func SeekRuns(lo, hi, step float64) int {
+	return 2 * (2 + int(math.Ceil(math.Log2(math.Max(1, (hi-lo)/step)))))
+}
+
+// SeekPoints answers a seek over [lo, hi] by step, as Seek does, from
+// pts, the points of a run of every value SeekValues lists (a merge of
+// its shards, say): an error names a value it asks for that pts lack.
+func (l *Lever) SeekPoints(m *model.Model, lo, hi, step, confidence float64, pts []Point) (*Goal, error) {
+	at := map[float64]*Point{}
+	for i := range pts {
+		at[pts[i].Value] = &pts[i]
+	}
+	g, err := l.SeekFar(lo, hi, step, confidence, func(v float64) (*Point, error) {
+		if p, ok := at[v]; ok {
+			return p, nil
+		}
+		return nil, fmt.Errorf("goal: the run has no point at %s = %v", l.Name, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.Current = l.Current(m)
+	return g, nil
+}
+
 // SeekWith is Seek with the point at each value the bisection asks for
 // given by eval: a lever's Eval, or the points of a merged run of every
 // value it could ask for (SeekValues).

@@ -203,10 +203,7 @@ func runLever(ctx context.Context, e *env, args []string, goal bool) error {
 		return f.goalFromValues(ctx, e, m, lever, lo, hi, step, o)
 	}
 	if goal {
-		// The seek's runs, one after another: the two ends and a
-		// bisection to the step, and where the range falls short, the
-		// look beyond it (about as many again).
-		runs := 2 * (2 + int(math.Ceil(math.Log2(math.Max(1, (hi-lo)/step)))))
+		runs := scenarios.SeekRuns(lo, hi, step) // one after another
 		prog, finish := e.bar("trials over the seek's runs")
 		if prog != nil {
 			k, last := 0, 0
@@ -283,23 +280,11 @@ func (f *leverFlags) goalFromValues(ctx context.Context, e *env, m *model.Model,
 // goal writes a goal seek's outputs, answered from the points of a run of
 // every value it could ask for.
 func (f *outputFlags) goal(e *env, m *model.Model, lever *scenarios.Lever, values []float64, rs []*model.Result, warnings [][]string, rng []float64, confidence float64, run document.Run) error {
-	pts := scenarios.Points(values, rs, warnings, f.target)
-	at := map[float64]*scenarios.Point{}
-	for i := range pts {
-		at[pts[i].Value] = &pts[i]
-	}
-	g, err := lever.SeekFar(rng[0], rng[1], rng[2], confidence, func(v float64) (*scenarios.Point, error) {
-		if p, ok := at[v]; ok {
-			return p, nil
-		}
-		return nil, fmt.Errorf("goal: the run has no point at %s = %v", lever.Name, v)
-	})
+	g, err := lever.SeekPoints(m, rng[0], rng[1], rng[2], confidence, scenarios.Points(values, rs, warnings, f.target))
 	if err != nil {
 		return err
 	}
-	g.Current = lever.Current(m)
-	d := document.NewGoal(run, confidence, g)
-	return f.emit(e, d)
+	return f.emit(e, document.NewGoal(run, confidence, g))
 }
 
 // leverValues is lever.Values with its errors as usage errors naming the
