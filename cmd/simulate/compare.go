@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/demo"
 	"github.com/funnelsim/funnelsim/document"
 	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/model"
@@ -303,7 +304,7 @@ func findHistory(name, dir, sum string) ([]byte, string, error) {
 		}
 		changed = p
 	}
-	if b := examples.HistoryGz(); name == sampleHistoryName && match(b) {
+	if b := examples.HistoryGz(); name == demo.HistoryName && match(b) {
 		return b, name + " (embedded)", nil
 	}
 	if changed != "" {
@@ -312,16 +313,13 @@ func findHistory(name, dir, sum string) ([]byte, string, error) {
 	return nil, "", fmt.Errorf("%s is not found (give it with --history)", name)
 }
 
-// sampleHistoryName is the name the embedded sample history is read by.
-const sampleHistoryName = "examples/sample-history.csv.gz"
-
 // sampleEvidence is the embedded sample history, read as the demo reads it.
 func sampleEvidence() (*scenarios.Evidence, error) {
 	truth, err := sample.DecodeTruth(examples.TruthYAML())
 	if err != nil {
 		return nil, err
 	}
-	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: sampleHistoryName, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
+	h, err := calibrate.Read(context.Background(), []calibrate.File{{Name: demo.HistoryName, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
 	if err != nil {
 		return nil, err
 	}

@@ -12,16 +12,11 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/funnelsim/funnelsim/backtest"
-	"github.com/funnelsim/funnelsim/calibrate"
+	"github.com/funnelsim/funnelsim/demo"
 	"github.com/funnelsim/funnelsim/document"
-	"github.com/funnelsim/funnelsim/examples"
 	"github.com/funnelsim/funnelsim/internal/atomicfile"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/plots"
-	"github.com/funnelsim/funnelsim/report"
-	"github.com/funnelsim/funnelsim/sample"
-	"github.com/funnelsim/funnelsim/scenarios"
 )
 
 func demoCommand() *command {
@@ -90,69 +85,48 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if f.trials < 1 {
 		return usagef("--trials must be >= 1")
 	}
-	truth, err := sample.DecodeTruth(examples.TruthYAML())
-	if err != nil {
-		return fmt.Errorf("the embedded sample truth: %w", err)
-	}
-	const name = sampleHistoryName
-	h, err := calibrate.Read(ctx, []calibrate.File{{Name: name, R: bytes.NewReader(examples.HistoryGz())}}, calibrate.ReadOptions{Names: flagNames()})
-	if err != nil {
+	d, err := demo.Run(ctx, demo.Options{Target: f.target, Trials: f.trials, Seed: f.seed, Workers: f.workers, Report: f.out != "", Names: flagNames(), Progress: e.bar})
+	if d == nil {
 		return err
 	}
-	spend, err := calibrate.ReadSpend(calibrate.File{Name: "examples/sample-spend.csv", R: bytes.NewReader(examples.SpendCSV())}, calibrate.ReadOptions{Names: flagNames()}, h.Report)
-	if err != nil {
-		return err
-	}
-	co := calibrate.Options{Names: flagNames(), AsOf: truth.AsOf.Time, DeriveStale: true, Spend: spend,
-		Name: truth.Name + " (calibrated)", Currency: truth.Currency, Source: name}
-	m, err := calibrate.Estimate(ctx, h, co)
 	var readReport bytes.Buffer
-	if rerr := h.Report.Write(&readReport); rerr != nil {
+	if rerr := d.History.Report.Write(&readReport); rerr != nil {
 		return rerr
 	}
 	e.stdout.Write(readReport.Bytes())
-	if err != nil {
+	m := d.Model
+	if m == nil {
 		return err
 	}
-	if m.TrackRecord, err = backtest.SelfCheck(ctx, h, m, backtest.Options{Calibrate: co, Seed: f.seed}); err != nil {
-		return err
-	}
-	m.Provenance.Reading = &model.Reading{History: []string{name}}
-	fmt.Fprintf(e.stdout, "\ncalibrated as of %s with calibrate's defaults (as simulate calibrate --history %s --spend examples/sample-spend.csv does);\n"+
-		"without --model, the other commands run the sample company's true model (examples/sample-model.yaml), whose numbers differ by what two years of history leave uncertain\n", m.AsOf, name)
+	fmt.Fprintf(e.stdout, "\ncalibrated as of %s with calibrate's defaults (as simulate calibrate --history %s --spend %s does);\n"+
+		"without --model, the other commands run the sample company's true model (examples/sample-model.yaml), whose numbers differ by what two years of history leave uncertain\n", m.AsOf, demo.HistoryName, demo.SpendName)
 	var summary bytes.Buffer
-	doc, err := document.NewCalibration(m, "model", f.seed)
-	if err != nil {
-		return err
+	doc, derr := document.NewCalibration(m, "model", f.seed)
+	if derr != nil {
+		return derr
 	}
 	if err := doc.WriteText(&summary); err != nil {
 		return err
 	}
 	e.stdout.Write(summary.Bytes())
 	fmt.Fprintln(e.stdout)
-	r, err := simulate(ctx, e, m, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true})
-	if err != nil {
+	if d.Forecast == nil {
 		return err
 	}
-	fc := document.NewForecast(r, f.target)
+	fc := document.NewForecast(d.Forecast, f.target)
 	if err := fc.WriteText(e.stdout); err != nil {
 		return err
 	}
-	file, err := scenarios.Decode(examples.ScenariosYAML())
-	if err != nil {
-		return fmt.Errorf("the embedded sample scenarios: %w", err)
-	}
 	fmt.Fprintf(e.stdout, "\nWHAT IF (examples/sample-scenarios.yaml)\n")
-	c, err := compareScenarios(ctx, e, m, file, &model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true}, &scenarios.Evidence{History: h, Options: co})
-	if err != nil {
+	if d.Comparison == nil {
 		return err
 	}
-	cmp := document.NewCompare(m, c, f.target, true)
+	cmp := document.NewCompare(m, d.Comparison, f.target, true)
 	if err := cmp.WriteText(e.stdout); err != nil {
 		return err
 	}
-	if f.out == "" {
-		return nil
+	if err != nil || f.out == "" {
+		return err
 	}
 	// Everything is written into a directory beside --out and moved into
 	// it at the end: an interrupted or failed demo leaves nothing behind.
@@ -169,18 +143,10 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	pf := plotFlags{dir: filepath.Join(tmp, "charts"), format: "png", page: plots.Page{W: plots.Size.W, H: plots.Size.H, DPI: plots.DPI}}
-	in := &report.Inputs{Model: m, Result: r, Target: f.target, Comparison: c, History: h, Calibration: co}
-	if in.Tornado, err = report.NewTornado(ctx, m, model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers}); err != nil {
+	if err := pf.write(nil, d.Inputs(f.target)); err != nil {
 		return err
 	}
-	if err := pf.write(nil, in); err != nil {
-		return err
-	}
-	page, err := report.Build(ctx, in, report.Options{Run: model.Options{Trials: f.trials, Seed: f.seed, Workers: f.workers, Combine: true}})
-	if err != nil {
-		return err
-	}
-	if err := writeReport(filepath.Join(tmp, "report.html"), page); err != nil {
+	if err := writeReport(filepath.Join(tmp, "report.html"), d.Page); err != nil {
 		return err
 	}
 	if err := publish(tmp, f.out); err != nil {
