@@ -35,13 +35,6 @@ func newEmpirical(amounts []float64, pool float64) *empirical {
 	return e
 }
 
-func (e *empirical) equal(o *empirical) bool {
-	if e == nil || o == nil {
-		return e == o
-	}
-	return e.pool == o.pool && slices.Equal(e.vals, o.vals) && slices.Equal(e.counts, o.counts)
-}
-
 // weights sets cum to the cumulative weights of a trial's Bayesian
 // bootstrap draw (the posterior means, the counts, when fixed), the
 // pooled atom last when e has one, and returns it.

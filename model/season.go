@@ -3,7 +3,6 @@ package model
 import (
 	"fmt"
 	"math"
-	"slices"
 	"time"
 
 	"gonum.org/v1/gonum/mat"
@@ -166,14 +165,4 @@ func (sp *seasonPlan) draw(st *rng.Stream, fixed bool, coef, z []float64) ([]flo
 		}
 	}
 	return coef, z
-}
-
-func (sp *seasonPlan) equal(o *seasonPlan) bool {
-	switch {
-	case sp == nil || o == nil:
-		return sp == o
-	case (sp.chol == nil) != (o.chol == nil) || !slices.Equal(sp.mean, o.mean):
-		return false
-	}
-	return sp.chol == nil || mat.Equal(sp.chol, o.chol)
 }
