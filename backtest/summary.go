@@ -32,13 +32,16 @@ type TargetSummary struct {
 	Mean    float64 // the mean outcome
 	Methods []MethodSummary
 	// Best is the index in Methods of the strongest baseline: the one
-	// the model's skill is lowest against (0 when there is none; the
-	// recalibrated model is not a baseline).
+	// the model's skill is lowest against, of those that forecast at
+	// least half the origins (0 when there is none; the recalibrated
+	// model is not a baseline). A baseline the history allows only late
+	// (the seasonal naive needs a year) is scored at its origins, but a
+	// skill over a few of them is too noisy to name the strongest by.
 	Best int
 	// CombinedSkill is the combination's skill against its strongest
 	// baseline, CombinedBest (an index in Methods): the lowest over the
-	// baselines of 1 − ΣCRPS(combined)/ΣCRPS(baseline), over the origins
-	// both forecast.
+	// baselines that forecast at least half the origins of 1 −
+	// ΣCRPS(combined)/ΣCRPS(baseline), over the origins both forecast.
 	CombinedSkill float64
 	CombinedBest  int
 }
@@ -67,19 +70,22 @@ func (r *Result) Summary() []TargetSummary {
 			s.Methods[k] = summarise(name, outcomes, k)
 		}
 		s.CombinedSkill, s.CombinedBest = math.NaN(), 0
+		least := (s.N + 1) / 2 // the origins a strongest baseline forecasts, at least
 		for _, k := range pooled[1:] {
 			var own, base float64
+			n := 0
 			for _, o := range outcomes {
 				if c, b := o.Scores[Combined].CRPS, o.Scores[k].CRPS; !math.IsNaN(c) && !math.IsNaN(b) {
 					own, base = own+c, base+b
+					n++
 				}
 			}
-			if base > 0 && (s.CombinedBest == 0 || 1-own/base < s.CombinedSkill) {
+			if base > 0 && n >= least && (s.CombinedBest == 0 || 1-own/base < s.CombinedSkill) {
 				s.CombinedSkill, s.CombinedBest = 1-own/base, int(k)
 			}
 		}
 		for k := 1; k < len(Methods); k++ {
-			if m := s.Methods[k]; Method(k) != Recalibrated && Method(k) != Combined && m.N > 0 && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
+			if m := s.Methods[k]; Method(k) != Recalibrated && Method(k) != Combined && m.N > 0 && m.N >= least && (s.Best == 0 || m.Skill < s.Methods[s.Best].Skill) {
 				s.Best = k
 			}
 		}
