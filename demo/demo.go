@@ -55,50 +55,87 @@ type Demo struct {
 	Page    *report.Page
 }
 
-// Run runs the demo. With an error, the Demo returned (if not nil) holds
-// what was done before it: the history as read, whose report says what
-// was found, and the model, the forecast or the comparison where they
-// were made.
+// Run runs the demo's steps in turn: Calibrate, then the Demo's
+// ForecastQuarter, CompareScenarios and, with Options.Report,
+// BuildReport. With an error, the
+// Demo returned (if not nil) holds what the steps before it made; the
+// history as read is there from the first, its report saying what was
+// found. A caller that shows each step's result as it comes (as
+// `simulate demo` does, before the long runs) calls the steps itself.
 func Run(ctx context.Context, o Options) (*Demo, error) {
-	if o.Trials < 1 {
-		return nil, errors.New("demo: trials must be at least 1")
-	}
-	d, err := calibrated(ctx, o)
+	d, err := Calibrate(ctx, o)
 	if err != nil {
 		return d, err
 	}
-	run := model.Options{Trials: o.Trials, Seed: o.Seed, Workers: o.Workers, Combine: true}
-	progress, finish := o.progress("trials")
-	run.Progress = progress
+	steps := []func(context.Context, Options) error{d.ForecastQuarter, d.CompareScenarios}
+	if o.Report {
+		steps = append(steps, d.BuildReport)
+	}
+	for _, step := range steps {
+		if err := step(ctx, o); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+// ForecastQuarter forecasts the next quarter from the calibrated model, combined
+// where its track record says so.
+func (d *Demo) ForecastQuarter(ctx context.Context, o Options) error {
+	run := o.run()
+	var finish func()
+	run.Progress, finish = o.progress("trials")
 	r, err := model.Run(ctx, d.Model, run)
 	finish()
 	if err != nil {
-		return d, fmt.Errorf("simulating %q: %w", d.Model.Name, err)
+		return fmt.Errorf("simulating %q: %w", d.Model.Name, err)
 	}
 	d.Forecast = r
+	return nil
+}
+
+// CompareScenarios compares the sample scenarios with the calibrated model on
+// common random numbers, the history as the evidence for their attribute
+// rules.
+func (d *Demo) CompareScenarios(ctx context.Context, o Options) error {
 	file, err := scenarios.Decode(examples.ScenariosYAML())
 	if err != nil {
-		return d, fmt.Errorf("the embedded sample scenarios: %w", err)
+		return fmt.Errorf("the embedded sample scenarios: %w", err)
 	}
 	// The attribute rules' posterior draws are keyed by the run's seed.
 	ev := &scenarios.Evidence{History: d.History, Options: d.Calibration, Seed: o.Seed}
-	progress, finish = o.progress("trials, every run at once")
-	run.Progress = progress
+	run := o.run()
+	var finish func()
+	run.Progress, finish = o.progress("trials, every run at once")
 	c, err := scenarios.Compare(ctx, d.Model, file, run, ev)
 	finish()
 	if err != nil {
-		return d, err
+		return err
 	}
-	if d.Comparison = c; !o.Report {
-		return d, nil
+	d.Comparison = c
+	return nil
+}
+
+// BuildReport makes the tornado and the meeting report, from the forecast and
+// the comparison.
+func (d *Demo) BuildReport(ctx context.Context, o Options) error {
+	if d.Forecast == nil || d.Comparison == nil {
+		return errors.New("demo: the report needs the forecast and the comparison first")
 	}
-	plain := model.Options{Trials: o.Trials, Seed: o.Seed, Workers: o.Workers}
-	if d.Tornado, err = report.NewTornado(ctx, d.Model, plain); err != nil {
-		return d, err
+	plain := o.run()
+	plain.Combine = false
+	t, err := report.NewTornado(ctx, d.Model, plain)
+	if err != nil {
+		return err
 	}
-	plain.Combine = true
-	d.Page, err = report.Build(ctx, d.Inputs(o.Target), report.Options{Run: plain})
-	return d, err
+	d.Tornado = t
+	d.Page, err = report.Build(ctx, d.Inputs(o.Target), report.Options{Run: o.run()})
+	return err
+}
+
+// run is the runs' options: the forecast's and the comparison's combine.
+func (o *Options) run() model.Options {
+	return model.Options{Trials: o.Trials, Seed: o.Seed, Workers: o.Workers, Combine: true}
 }
 
 // Inputs are the report's inputs from the demo's results.
@@ -106,10 +143,14 @@ func (d *Demo) Inputs(target float64) *report.Inputs {
 	return &report.Inputs{Model: d.Model, Result: d.Forecast, Target: target, Comparison: d.Comparison, History: d.History, Calibration: d.Calibration, Tornado: d.Tornado}
 }
 
-// calibrated reads the embedded history and spend, calibrates a model as
+// Calibrate reads the embedded history and spend, calibrates a model as
 // of the sample's as-of date with calibrate's defaults, and self-checks
-// it.
-func calibrated(ctx context.Context, o Options) (*Demo, error) {
+// it. Where calibration fails, the Demo returned with the error holds the
+// history as read.
+func Calibrate(ctx context.Context, o Options) (*Demo, error) {
+	if o.Trials < 1 {
+		return nil, errors.New("demo: trials must be at least 1")
+	}
 	truth, err := sample.DecodeTruth(examples.TruthYAML())
 	if err != nil {
 		return nil, fmt.Errorf("the embedded sample truth: %w", err)

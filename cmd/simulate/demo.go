@@ -85,7 +85,9 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if f.trials < 1 {
 		return usagef("--trials must be >= 1")
 	}
-	d, err := demo.Run(ctx, demo.Options{Target: f.target, Trials: f.trials, Seed: f.seed, Workers: f.workers, Report: f.out != "", Names: flagNames(), Progress: e.bar})
+	o := demo.Options{Target: f.target, Trials: f.trials, Seed: f.seed, Workers: f.workers, Names: flagNames(), Progress: e.bar}
+	// Each step's result is printed as it comes, before the longer runs.
+	d, err := demo.Calibrate(ctx, o)
 	if d == nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	}
 	e.stdout.Write(summary.Bytes())
 	fmt.Fprintln(e.stdout)
-	if d.Forecast == nil {
+	if err := d.ForecastQuarter(ctx, o); err != nil {
 		return err
 	}
 	fc := document.NewForecast(d.Forecast, f.target)
@@ -118,14 +120,17 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nWHAT IF (examples/sample-scenarios.yaml)\n")
-	if d.Comparison == nil {
+	if err := d.CompareScenarios(ctx, o); err != nil {
 		return err
 	}
 	cmp := document.NewCompare(m, d.Comparison, f.target, true)
 	if err := cmp.WriteText(e.stdout); err != nil {
 		return err
 	}
-	if err != nil || f.out == "" {
+	if f.out == "" {
+		return nil
+	}
+	if err := d.BuildReport(ctx, o); err != nil {
 		return err
 	}
 	// Everything is written into a directory beside --out and moved into
