@@ -2,22 +2,17 @@ package model
 
 import (
 	"bytes"
-	"encoding"
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"math"
 	"os"
-	"reflect"
-	"slices"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/funnelsim/funnelsim/internal/atomicfile"
-	"github.com/funnelsim/funnelsim/internal/nearest"
+	"github.com/funnelsim/funnelsim/internal/yamlfile"
 	"github.com/funnelsim/funnelsim/model/rng"
 )
 
@@ -68,7 +63,7 @@ func ReadFile(path string) (*Model, error) {
 func Decode(b []byte) (*Model, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return nil, yamlError(err)
+		return nil, yamlfile.Error(err)
 	}
 	if err := otherKind(&doc, b); err != nil {
 		return nil, err
@@ -76,7 +71,7 @@ func Decode(b []byte) (*Model, error) {
 	m := &Model{}
 	if isPlan(&doc) {
 		var p Plan
-		if err := decodeNode(&doc, b, &p); err != nil {
+		if err := yamlfile.DecodeNode(&doc, b, &p); err != nil {
 			return nil, err
 		}
 		pm, err := p.Model()
@@ -84,7 +79,7 @@ func Decode(b []byte) (*Model, error) {
 			return nil, withLines(&doc, err)
 		}
 		m = pm
-	} else if err := decodeNode(&doc, b, m); err != nil {
+	} else if err := yamlfile.DecodeNode(&doc, b, m); err != nil {
 		return nil, err
 	}
 	if _, err := compile(m); err != nil {
@@ -141,164 +136,16 @@ func otherKind(doc *yaml.Node, b []byte) error {
 	return nil
 }
 
-// DecodeYAML decodes a human-edited YAML file into v, a pointer to a struct,
-// strictly: an unknown key or a value of the wrong type is an error naming
-// its key path and line. It checks no values; that is the caller's part.
-func DecodeYAML(b []byte, v any) error {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(b, &doc); err != nil {
-		return yamlError(err)
-	}
-	return decodeNode(&doc, b, v)
-}
-
-func decodeNode(doc *yaml.Node, b []byte, v any) error {
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return fmt.Errorf("empty file")
-	}
-	if err := checkKeys(doc.Content[0], reflect.TypeOf(v), ""); err != nil {
-		return err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	return yamlError(dec.Decode(v))
-}
-
-// yamlError drops the YAML library's "yaml: " prefix from a syntax error,
-// which names its line already.
-func yamlError(err error) error {
-	if err == nil {
-		return nil
-	}
-	if msg, ok := strings.CutPrefix(err.Error(), "yaml: "); ok {
-		return errors.New(msg)
-	}
-	return err
-}
-
-var guessType = reflect.TypeFor[Guess]()
-
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-
-// checkKeys walks a YAML node against the Go type it decodes into and
-// reports the first key the type does not have, with its path and line.
-func checkKeys(n *yaml.Node, t reflect.Type, path string) error {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return nil
-	}
-	if t == guessType {
-		return checkGuess(n, path)
-	}
+// CheckYAML checks that a Guess's node is a number or a list of two, for
+// yamlfile's strict decoding.
+func (*Guess) CheckYAML(n *yaml.Node, path string) error {
 	switch {
-	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Struct:
-		fields := yamlFields(t)
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			p := join(path, k.Value)
-			f, ok := fields[k.Value]
-			if !ok {
-				return fmt.Errorf("line %d: %s: unknown key%s", k.Line, p, nearest.DidYouMean(k.Value, slices.Sorted(maps.Keys(fields))))
-			}
-			if err := checkKeys(v, f, p); err != nil {
-				return err
-			}
-		}
-	case n.Kind == yaml.MappingNode && t.Kind() == reflect.Map:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if err := checkKeys(n.Content[i+1], t.Elem(), join(path, n.Content[i].Value)); err != nil {
-				return err
-			}
-		}
-	case n.Kind == yaml.SequenceNode && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array):
-		for i, e := range n.Content {
-			if err := checkKeys(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
-			}
-		}
-	case n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode:
-		return fmt.Errorf("line %d: %s: expected %s", n.Line, path, kindName(t))
-	case n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Float64 || t.Kind() == reflect.Float32):
-		if n.Tag != "!!null" && !isNumber(n) {
-			return fmt.Errorf("line %d: %s: %q is not a number", n.Line, path, n.Value)
-		}
-	case n.Kind == yaml.ScalarNode && t.Kind() == reflect.Bool:
-		if n.Tag != "!!bool" {
-			return fmt.Errorf("line %d: %s: %q is not true or false", n.Line, path, n.Value)
-		}
-	case n.Kind == yaml.ScalarNode && (t.Kind() == reflect.Int || t.Kind() == reflect.Int64 || t.Kind() == reflect.Uint64):
-		// The decoder would truncate 1.9 to 1 and wrap 1e30: a count is
-		// a whole number in range, or an error.
-		if n.Tag != "!!int" && n.Tag != "!!null" {
-			return fmt.Errorf("line %d: %s: %s is not a whole number", n.Line, path, n.Value)
-		}
-		if n.Tag == "!!int" {
-			if _, err := strconv.ParseInt(strings.ReplaceAll(n.Value, "_", ""), 0, 64); err != nil {
-				return fmt.Errorf("line %d: %s: %s is not a whole number in range", n.Line, path, n.Value)
-			}
-		}
-	}
-	return nil
-}
-
-// isNumber reports whether a scalar node decodes as a float.
-func isNumber(n *yaml.Node) bool {
-	var f float64
-	return (n.Tag == "!!int" || n.Tag == "!!float") && n.Decode(&f) == nil
-}
-
-// checkGuess checks that a Guess's node is a number or a list of two.
-func checkGuess(n *yaml.Node, path string) error {
-	switch {
-	case n.Kind == yaml.ScalarNode && isNumber(n):
+	case n.Kind == yaml.ScalarNode && yamlfile.IsNumber(n):
 		return nil
-	case n.Kind == yaml.SequenceNode && len(n.Content) == 2 && isNumber(n.Content[0]) && isNumber(n.Content[1]):
+	case n.Kind == yaml.SequenceNode && len(n.Content) == 2 && yamlfile.IsNumber(n.Content[0]) && yamlfile.IsNumber(n.Content[1]):
 		return nil
 	}
 	return fmt.Errorf("line %d: %s: want a number or a range [low, high]", n.Line, path)
-}
-
-func kindName(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct:
-		return "a mapping of keys"
-	case reflect.Slice, reflect.Array:
-		return "a list"
-	}
-	return "a " + t.Kind().String()
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
-// yamlFields maps the YAML keys of a struct (with inlined fields) to types.
-func yamlFields(t reflect.Type) map[string]reflect.Type {
-	out := map[string]reflect.Type{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		tag := f.Tag.Get("yaml")
-		name, opts, _ := strings.Cut(tag, ",")
-		if strings.Contains(opts, "inline") {
-			for k, v := range yamlFields(f.Type) {
-				out[k] = v
-			}
-			continue
-		}
-		if name == "-" || !f.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = strings.ToLower(f.Name)
-		}
-		out[name] = f.Type
-	}
-	return out
 }
 
 // Encode writes m as a model file. Beside the counts it writes, as

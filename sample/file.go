@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/funnelsim/funnelsim/internal/yamlfile"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -29,7 +30,7 @@ func ReadTruth(path string) (*Truth, error) {
 // every rate is possible, and the model it implies is valid.
 func DecodeTruth(b []byte) (*Truth, error) {
 	t := &Truth{}
-	if err := model.DecodeYAML(b, t); err != nil {
+	if err := yamlfile.Decode(b, t); err != nil {
 		return nil, err
 	}
 	if err := t.Check(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/funnelsim/funnelsim/internal/yamlfile"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -39,7 +40,7 @@ func ReadFile(path string) (*File, error) {
 // by Apply.
 func Decode(b []byte) (*File, error) {
 	f := &File{}
-	if err := model.DecodeYAML(b, f); err != nil {
+	if err := yamlfile.Decode(b, f); err != nil {
 		return nil, err
 	}
 	if f.Baseline == "" {

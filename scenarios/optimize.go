@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/floats"
 
+	"github.com/funnelsim/funnelsim/internal/yamlfile"
 	"github.com/funnelsim/funnelsim/model"
 )
 
@@ -170,7 +171,7 @@ func ReadBounds(path string) (lo, hi map[string]float64, err error) {
 		Min map[string]float64 `yaml:"min"`
 		Max map[string]float64 `yaml:"max"`
 	}
-	if err := model.DecodeYAML(b, &f); err != nil {
+	if err := yamlfile.Decode(b, &f); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Min, f.Max, nil

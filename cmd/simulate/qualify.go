@@ -9,6 +9,7 @@ import (
 
 	"github.com/funnelsim/funnelsim/calibrate"
 	"github.com/funnelsim/funnelsim/document"
+	"github.com/funnelsim/funnelsim/internal/yamlfile"
 	"github.com/funnelsim/funnelsim/model"
 	"github.com/funnelsim/funnelsim/qualify"
 )
@@ -156,7 +157,7 @@ func readRules(path string) ([]qualify.Definition, error) {
 			Rule string `yaml:"rule"`
 		} `yaml:"rules"`
 	}
-	if err := model.DecodeYAML(b, &file); err != nil {
+	if err := yamlfile.Decode(b, &file); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if n := len(file.Rules); n > qualify.MaxRules {
