@@ -221,9 +221,10 @@ func resultBytes(stages, trials, weeks int) int64 {
 }
 
 // runTrials runs every plan's trials: each worker takes a chunk of trials
-// and runs each trial for every plan in turn. A plan whose draws are those
-// of an earlier plan (posterior.equal) reuses that plan's draw of the trial, and
-// replays its marketing stages where they do the same (sharedMarketing).
+// and runs each trial for every plan in turn. A plan with an earlier
+// plan's posterior (posterior.equal) reuses that plan's draw of the
+// trial, and replays its marketing stages where they do the same
+// (sharedMarketing).
 func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result) error {
 	newWorkers := team(plans, o.Weeks)
 	chunks := (o.Trials + chunkSize - 1) / chunkSize
@@ -291,8 +292,8 @@ func runTrials(parent context.Context, plans []*plan, o *Options, res []*Result)
 
 // team works out once which plans share what and returns a function that
 // makes a goroutine's workers, one per plan, with each one's lead: the
-// worker of the first plan with the same posterior (posterior.equal), nil for that
-// first one. A lead keeps a log of its marketing stages when another
+// worker of the first plan with the same posterior (posterior.equal), nil
+// for that first one. A lead keeps a log of its marketing stages when another
 // shares any of them (sharedMarketing).
 func team(plans []*plan, weeks int) func() (ws, lead []*worker) {
 	leader := make([]int, len(plans))

@@ -107,9 +107,10 @@ func (w *worker) setShares(share, deals []bool) {
 
 // trial simulates one trial over weeks and leaves its totals in w.tot and
 // its weekly cumulative revenue and wins in w.cumRev and w.cumWins. lead,
-// if not nil, is the worker of a plan with the same posterior (posterior.equal) that
-// has just run the same trial: w takes its parameter draw, and replays its
-// log for the channels whose marketing stages w shares (w.share).
+// if not nil, is the worker of a plan with the same posterior
+// (posterior.equal) that has just run the same trial: w takes its
+// parameter draw, and replays its log for the channels whose marketing
+// stages w shares (w.share).
 func (w *worker) trial(seed, trial uint64, weeks int, fixed bool, lead *worker) {
 	p := w.p
 	if lead != nil {
