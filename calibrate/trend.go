@@ -168,13 +168,15 @@ func (e *estimator) trendHolds(c int, phi float64) bool {
 		for _, v := range y[k-13 : k] {
 			actual += v
 		}
-		b = clamp(b, 0.2)
+		// As arrivalsInto sets a found trend: the line's end as the
+		// level of the first week, the trend clamped and damped.
+		level, bt := math.Exp(a+b), clamp(b, 0.2)
 		for t := range 13 {
 			tw := float64(t)
 			if phi < 1 {
 				tw = phi * (1 - math.Pow(phi, tw)) / (1 - phi)
 			}
-			trend += math.Exp(a + b + b*tw)
+			trend += level * math.Exp(bt*tw)
 		}
 		l := L
 		if k+l > len(y) {
