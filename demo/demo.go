@@ -57,11 +57,11 @@ type Demo struct {
 
 // Run runs the demo's steps in turn: Calibrate, then the Demo's
 // ForecastQuarter, CompareScenarios and, with Options.Report,
-// BuildReport. With an error, the
-// Demo returned (if not nil) holds what the steps before it made; the
-// history as read is there from the first, its report saying what was
-// found. A caller that shows each step's result as it comes (as
-// `simulate demo` does, before the long runs) calls the steps itself.
+// BuildReport. With an error, the Demo returned (if not nil) holds what
+// the steps before it made; the history as read is there from the
+// first, its report saying what was found. A caller that shows each
+// step's result as it comes (as `simulate demo` does, before the long
+// runs) calls the steps itself.
 func Run(ctx context.Context, o Options) (*Demo, error) {
 	d, err := Calibrate(ctx, o)
 	if err != nil {
@@ -79,8 +79,8 @@ func Run(ctx context.Context, o Options) (*Demo, error) {
 	return d, nil
 }
 
-// ForecastQuarter forecasts the next quarter from the calibrated model, combined
-// where its track record says so.
+// ForecastQuarter forecasts the next quarter from the calibrated model,
+// combined where its track record says so.
 func (d *Demo) ForecastQuarter(ctx context.Context, o Options) error {
 	run := o.run()
 	var finish func()
@@ -94,9 +94,9 @@ func (d *Demo) ForecastQuarter(ctx context.Context, o Options) error {
 	return nil
 }
 
-// CompareScenarios compares the sample scenarios with the calibrated model on
-// common random numbers, the history as the evidence for their attribute
-// rules.
+// CompareScenarios compares the sample scenarios with the calibrated
+// model on common random numbers, the history as the evidence for their
+// attribute rules.
 func (d *Demo) CompareScenarios(ctx context.Context, o Options) error {
 	file, err := scenarios.Decode(examples.ScenariosYAML())
 	if err != nil {
@@ -116,8 +116,8 @@ func (d *Demo) CompareScenarios(ctx context.Context, o Options) error {
 	return nil
 }
 
-// BuildReport makes the tornado and the meeting report, from the forecast and
-// the comparison.
+// BuildReport makes the tornado and the meeting report, from the
+// forecast and the comparison.
 func (d *Demo) BuildReport(ctx context.Context, o Options) error {
 	if d.Forecast == nil || d.Comparison == nil {
 		return errors.New("demo: the report needs the forecast and the comparison first")
@@ -133,7 +133,7 @@ func (d *Demo) BuildReport(ctx context.Context, o Options) error {
 	return err
 }
 
-// run is the runs' options: the forecast's and the comparison's combine.
+// run is the forecast's and the comparison's options: both combine.
 func (o *Options) run() model.Options {
 	return model.Options{Trials: o.Trials, Seed: o.Seed, Workers: o.Workers, Combine: true}
 }
