@@ -926,12 +926,8 @@ func (e *estimator) arrivalsInto(m *model.Model) error {
 			// test, but barely move a rank test. The trend's uncertainty
 			// is kept either way.
 			ch.WeeklyLeads = mean
-			a, b, se, ok := logTrend(x, y)
-			trend := ok && math.Abs(b) > 2*se
-			if !e.o.Without.Rank {
-				trend = ok && math.Abs(mannKendall(x, y)) > 2
-			}
-			if trend && !e.o.Without.Holdout && !e.trendHolds(c, phi) {
+			a, b, se, trend := e.trendTest(x, y)
+			if trend && !e.o.Without.Holdout && !e.trendHolds(c, x, phi) {
 				trend = false
 				dropped = append(dropped, fmt.Sprintf("%s %+.1f%%", name, 100*math.Expm1(b)))
 			}

@@ -123,29 +123,38 @@ func lineFit(x, y []float64) (a, b, se float64) {
 	return a, b, math.Sqrt(rss / float64(len(x)-2) / sxx)
 }
 
+// trendTest fits the log-linear trend of counts y at weeks x (logTrend)
+// and says whether it is found: by the Mann–Kendall rank test at 5%, or,
+// with Without.Rank, by the fit's own slope clear of twice its standard
+// error.
+func (e *estimator) trendTest(x, y []float64) (a, b, se float64, found bool) {
+	a, b, se, ok := logTrend(x, y)
+	if e.o.Without.Rank {
+		return a, b, se, ok && math.Abs(b) > 2*se
+	}
+	return a, b, se, ok && math.Abs(mannKendall(x, y)) > 2
+}
+
 // minTrendOrigins is the fewest past origins at which trendHolds can
 // judge a channel's own trend; with fewer, the trend the tests find is
 // kept.
 const minTrendOrigins = 4
 
 // trendHolds reports whether a trend of channel c's own, found in the
-// arrival window, is to be kept: the in-history holdout that chooses the
-// level window (levelWindow) asks, at each of its origins, whether the
-// same tests find a trend in the window before it, and compares that
+// arrival window (at weeks x back), is to be kept: the in-history
+// holdout that chooses the level window (levelWindow) asks, at each of
+// its origins, whether the same tests (trendTest) find a trend in the
+// window before it, and compares that
 // trend's damped forecast of the next 13 weeks with the level's (the
 // mean of the level window, along the sustained growth). The trend is
 // kept where it forecast better at the origins where it was found, or
 // where the history is too short to judge. A quarter far off the rest at
 // a window's end reads to the weekly tests as a trend; the weeks after
 // it show that it was not one.
-func (e *estimator) trendHolds(c int, phi float64) bool {
+func (e *estimator) trendHolds(c int, x []float64, phi float64) bool {
 	y, w, L := e.long[c], e.window, e.levelWeeks
 	if e.shiftWeeks > 0 {
 		return true
-	}
-	x := make([]float64, w)
-	for i := range x {
-		x[i] = -float64(i)
 	}
 	var origins int
 	var sseTrend, sseFlat float64
@@ -155,12 +164,7 @@ func (e *estimator) trendHolds(c int, phi float64) bool {
 			break
 		}
 		origins++
-		yw := y[k : k+w]
-		a, b, se, ok := logTrend(x, yw)
-		found := ok && math.Abs(b) > 2*se
-		if !e.o.Without.Rank {
-			found = ok && math.Abs(mannKendall(x, yw)) > 2
-		}
+		a, b, _, found := e.trendTest(x, y[k:k+w])
 		if !found {
 			continue
 		}
