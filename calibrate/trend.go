@@ -144,13 +144,12 @@ const minTrendOrigins = 4
 // arrival window (at weeks x back), is to be kept: the in-history
 // holdout that chooses the level window (levelWindow) asks, at each of
 // its origins, whether the same tests (trendTest) find a trend in the
-// window before it, and compares that
-// trend's damped forecast of the next 13 weeks with the level's (the
-// mean of the level window, along the sustained growth). The trend is
-// kept where it forecast better at the origins where it was found, or
-// where the history is too short to judge. A quarter far off the rest at
-// a window's end reads to the weekly tests as a trend; the weeks after
-// it show that it was not one.
+// window before it, and compares that trend's damped forecast of the
+// next 13 weeks with the level's (the mean of the level window, along
+// the sustained growth). The trend is kept where it forecast better at
+// the origins where it was found, or where the history is too short to
+// judge. A quarter far off the rest at a window's end reads to the
+// weekly tests as a trend; the weeks after it show that it was not one.
 func (e *estimator) trendHolds(c int, x []float64, phi float64) bool {
 	y, w, L := e.long[c], e.window, e.levelWeeks
 	if e.shiftWeeks > 0 {
