@@ -54,8 +54,8 @@ func ExampleCompare() {
 	}
 	// Output:
 	// SQL definition workshop: Δ revenue mean +22k, better in 59% of trials, worse in 41%
-	// Case study instead of ebook: Δ revenue mean +6k, better in 32% of trials, worse in 13%
-	// Two more AEs from week 3: Δ revenue mean -0k, better in 3% of trials, worse in 4%
-	// Move 30% of paid social budget to webinars: Δ revenue mean +2k, better in 30% of trials, worse in 25%
-	// Monday hand-off SLA: Δ revenue mean -0k, better in 4% of trials, worse in 4%
+	// Case study instead of ebook: Δ revenue mean +7k, better in 33% of trials, worse in 12%
+	// Two more AEs from week 3: Δ revenue mean +1k, better in 3% of trials, worse in 3%
+	// Move 30% of paid social budget to webinars: Δ revenue mean +5k, better in 31% of trials, worse in 23%
+	// Monday hand-off SLA: Δ revenue mean -0k, better in 3% of trials, worse in 3%
 }
