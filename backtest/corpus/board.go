@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/stat"
 
+	"github.com/funnelsim/funnelsim/backtest"
 	"github.com/funnelsim/funnelsim/internal/firsterr"
 )
 
@@ -29,6 +30,11 @@ type Board struct {
 	// Pairs counts the (world, target) pairs scored, and InBand those
 	// whose 80% coverage is inside its binomial band.
 	Pairs, InBand int
+	// Calibrated is how many pairs a calibrated forecaster would have in
+	// band, the overlap of each world's origins allowed for
+	// (backtest.CalibratedInBand), where every world records its origins'
+	// spacing; NaN otherwise.
+	Calibrated float64
 	// Worst is the world with the lowest mean skill over its targets.
 	Worst     string
 	WorstMean float64
@@ -61,6 +67,7 @@ func Summarise(all []*Scores) Board {
 		var sum float64
 		for _, t := range s.Targets {
 			b.Pairs++
+			b.Calibrated += backtest.CalibratedInBand(t.Origins, s.Every, s.Horizon)
 			if t.InBand() {
 				b.InBand++
 			}
@@ -197,6 +204,9 @@ func WriteBoard(w io.Writer, all []*Scores, short []*Scores) error {
 	}
 	p.f("\n- The lowest skill of a generated world on wins: %+.2f (%s); on revenue: %+.2f (%s). Goal: no world below −0.20.\n", b.WorstWins, b.WorstWinsWorld, b.WorstRevenue, b.WorstRevWorld)
 	p.f("- Of the %d (world, target) pairs scored, %d (%.0f%%) have their 80%% coverage inside the binomial band. Goal: at least 90%%.\n", b.Pairs, b.InBand, 100*float64(b.InBand)/float64(max(b.Pairs, 1)))
+	if !math.IsNaN(b.Calibrated) {
+		p.f("- A calibrated forecaster would have about %.0f of them (%.0f%%) in band: the band is the binomial's 90%% range, which assumes independent outcomes, and origins four weeks apart share 9 of their 13 weeks (simulated with errors summed over independent weeks; errors that persist longer would leave fewer in band).\n", b.Calibrated, 100*b.Calibrated/float64(max(b.Pairs, 1)))
+	}
 	p.f("- The worst world, by its mean skill over its targets: %s (%+.2f).\n", b.Worst, b.WorstMean)
 	p.f("- The combination of the model and the baselines (weights learned on each world's past origins, out of sample): %d of the %d pairs (%.0f%%) in band.\n\n", b.CombinedInBand, b.Pairs, 100*float64(b.CombinedInBand)/float64(max(b.Pairs, 1)))
 	if len(short) > 0 {

@@ -3,6 +3,8 @@ package corpus
 import (
 	"math"
 	"os"
+	"slices"
+	"time"
 
 	"github.com/funnelsim/funnelsim/backtest"
 )
@@ -13,6 +15,9 @@ type Scores struct {
 	Generated bool
 	Targets   []Target
 	Seconds   float64
+	// Every is the weeks between the backtest's origins, and Horizon the
+	// weeks each forecasts.
+	Every, Horizon int
 }
 
 // Target is the model's record on one target of one world.
@@ -47,7 +52,7 @@ func (t Target) InBand() bool { return t.Covered >= t.Lo && t.Covered <= t.Hi }
 func (t Target) Stage() bool { return t.Name != "wins" && t.Name != "revenue" }
 
 func score(w World, res *backtest.Result) *Scores {
-	s := &Scores{World: w.Name, Generated: w.Generated}
+	s := &Scores{World: w.Name, Generated: w.Generated, Every: originGap(res.Origins), Horizon: res.Horizon}
 	for _, ts := range res.Summary() {
 		m := ts.Model()
 		if m.N == 0 || ts.Best == 0 {
@@ -60,6 +65,20 @@ func score(w World, res *backtest.Result) *Scores {
 			CombinedSkill: ts.CombinedSkill, CombinedBest: backtest.Methods[ts.CombinedBest], CombinedCovered: int(math.Round(c.Cover80 * float64(c.N)))})
 	}
 	return s
+}
+
+// originGap is the weeks between consecutive origins (their median gap),
+// or 0 with fewer than two.
+func originGap(origins []time.Time) int {
+	var gaps []float64
+	for i := 1; i < len(origins); i++ {
+		gaps = append(gaps, math.Abs(origins[i].Sub(origins[i-1]).Hours()/(24*7)))
+	}
+	if len(gaps) == 0 {
+		return 0
+	}
+	slices.Sort(gaps)
+	return int(math.Round(gaps[len(gaps)/2]))
 }
 
 // Target returns the world's record on the named target.
