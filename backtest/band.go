@@ -18,9 +18,10 @@ var calibrated sync.Map // [3]int{n, every, horizon} → float64
 // its origins are every weeks apart and each forecasts horizon weeks, so
 // that origins closer than the horizon share weeks of their outcomes. The
 // forecaster's error at each origin is the sum of independent weekly
-// errors over its horizon, the least correlation such overlapping
-// outcomes can have; errors that persist longer (a level misread for a
-// year) correlate more, and leave the count in band less often still. For
+// errors over its horizon, so that two origins' errors correlate by the
+// share of weeks they have in common and no more; errors that persist
+// longer (a level misread for a year) correlate more, and leave the count
+// in band less often still. For
 // origins a horizon or more apart it is the binomial's own chance, about
 // 0.9. It is simulated with a fixed seed, so it is the same at every call.
 func CalibratedInBand(n, every, horizon int) float64 {
